@@ -1,0 +1,305 @@
+//===- InceptionOps.td - Inception dialect operations ------*- tablegen -*-===//
+
+#ifndef INCEPTION_OPS_TD
+#define INCEPTION_OPS_TD
+
+include "dialect/InceptionBase.td"
+include "mlir/IR/CommonAttrConstraints.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Convolution and dense layers
+//===----------------------------------------------------------------------===//
+
+def Inception_Conv2DOp : Inception_Op<"conv2d", [Pure, InferTypeOpAdaptor]> {
+  let summary = "2-D convolution (NCHW input, OIHW filter), grouped or depthwise";
+  let description = [{
+    PyTorch's `Conv2d` at inference. `padding` is `[top, left, bottom, right]`
+    zero padding; `groups` equal to the input channels gives a depthwise
+    convolution. The filter has shape `[C_out, C_in / groups, KH, KW]` and the
+    optional bias `[C_out]`. `fused_relu` applies max(0, x) to the result.
+
+    ```mlir
+    %y = inception.conv2d %x, %w, %b strides = [2, 2] padding = [3, 3, 3, 3]
+           dilations = [1, 1] groups = 1
+           : (tensor<1x3x224x224xf32>, tensor<64x3x7x7xf32>, tensor<64xf32>)
+           -> tensor<1x64x112x112xf32>
+    ```
+  }];
+  let arguments = (ins Inception_FeatureMap:$input,
+                       Inception_FeatureMap:$filter,
+                       Optional<Inception_Vector>:$bias,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$padding,
+                       DenseI64ArrayAttr:$dilations,
+                       DefaultValuedAttr<I64Attr, "1">:$groups,
+                       UnitAttr:$fused_relu);
+  let results = (outs Inception_FeatureMap:$output);
+  let assemblyFormat = [{
+    $input `,` $filter (`,` $bias^)? `strides` `=` $strides
+    `padding` `=` $padding `dilations` `=` $dilations `groups` `=` $groups
+    (`fused_relu` $fused_relu^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Inception_DenseOp : Inception_Op<"dense", [Pure, InferTypeOpAdaptor]> {
+  let summary = "fully connected layer, y = x W^T + b";
+  let description = [{
+    PyTorch's `Linear`: the weight has shape `[out_features, in_features]`.
+
+    ```mlir
+    %y = inception.dense %x, %w, %b
+           : (tensor<1x1024xf32>, tensor<1000x1024xf32>, tensor<1000xf32>)
+           -> tensor<1x1000xf32>
+    ```
+  }];
+  let arguments = (ins Inception_Matrix:$input,
+                       Inception_Matrix:$weight,
+                       Optional<Inception_Vector>:$bias,
+                       UnitAttr:$fused_relu);
+  let results = (outs Inception_Matrix:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? (`fused_relu` $fused_relu^)? attr-dict
+    `:` functional-type(operands, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization
+//===----------------------------------------------------------------------===//
+
+def Inception_BatchNormOp : Inception_Op<"batch_norm",
+    [Pure, InferTypeOpAdaptor,
+     AllTypesMatch<["scale", "offset", "mean", "variance"]>]> {
+  let summary = "inference batch normalization over the channel axis";
+  let description = [{
+    `y = (x - mean) / sqrt(variance + epsilon) * scale + offset`, per channel,
+    with the running statistics of PyTorch's `BatchNorm2d` in eval mode.
+
+    ```mlir
+    %y = inception.batch_norm %x, %gamma, %beta, %mean, %var epsilon = 1.0E-3
+           : tensor<1x64x56x56xf32>, tensor<64xf32>
+    ```
+  }];
+  let arguments = (ins Inception_FeatureMap:$input,
+                       Inception_Vector:$scale,
+                       Inception_Vector:$offset,
+                       Inception_Vector:$mean,
+                       Inception_Vector:$variance,
+                       F64Attr:$epsilon);
+  let results = (outs Inception_FeatureMap:$output);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $offset `,` $mean `,` $variance
+    `epsilon` `=` $epsilon attr-dict `:` type($input) `,` type($scale)
+  }];
+  let hasVerifier = 1;
+}
+
+def Inception_LRNOp : Inception_Op<"lrn", [Pure, InferTypeOpAdaptor]> {
+  let summary = "local response normalization across channels";
+  let description = [{
+    PyTorch's `LocalResponseNorm`:
+    `y_c = x_c / (k + alpha / size * sum_{c' in window(c)} x_c'^2) ^ beta`,
+    where the window spans channels `c - size/2 .. c + (size-1)/2`, clipped
+    to the valid range (zero padded).
+
+    ```mlir
+    %y = inception.lrn %x size = 5 alpha = 1.0E-4 beta = 7.5E-1 k = 1.0
+           : tensor<1x64x56x56xf32>
+    ```
+  }];
+  let arguments = (ins Inception_FeatureMap:$input,
+                       I64Attr:$size,
+                       F64Attr:$alpha,
+                       F64Attr:$beta,
+                       F64Attr:$k);
+  let results = (outs Inception_FeatureMap:$output);
+  let assemblyFormat = [{
+    $input `size` `=` $size `alpha` `=` $alpha `beta` `=` $beta `k` `=` $k
+    attr-dict `:` type($input)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+def Inception_MaxPool2DOp : Inception_Op<"max_pool2d", [Pure, InferTypeOpAdaptor]> {
+  let summary = "2-D max pooling with PyTorch's ceil_mode rule";
+  let description = [{
+    `padding` is `[top, left, bottom, right]`; padded positions never win.
+    With `ceil_mode` the output size rounds up, but a window that would start
+    in the bottom/right padding is dropped, as PyTorch does.
+
+    ```mlir
+    %y = inception.max_pool2d %x kernel = [3, 3] strides = [2, 2]
+           padding = [0, 0, 0, 0] ceil_mode
+           : tensor<1x64x112x112xf32> -> tensor<1x64x56x56xf32>
+    ```
+  }];
+  let arguments = (ins Inception_FeatureMap:$input,
+                       DenseI64ArrayAttr:$kernel_size,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$padding,
+                       UnitAttr:$ceil_mode);
+  let results = (outs Inception_FeatureMap:$output);
+  let assemblyFormat = [{
+    $input `kernel` `=` $kernel_size `strides` `=` $strides
+    `padding` `=` $padding (`ceil_mode` $ceil_mode^)? attr-dict
+    `:` type($input) `->` type($output)
+  }];
+  let hasFolder = 1;
+}
+
+def Inception_AvgPool2DOp : Inception_Op<"avg_pool2d", [Pure, InferTypeOpAdaptor]> {
+  let summary = "2-D average pooling with PyTorch's ceil_mode and count_include_pad";
+  let description = [{
+    With `count_include_pad` the divisor counts the zero padding inside the
+    window (but never positions past the padding that `ceil_mode` adds);
+    without it the divisor counts only input elements.
+
+    ```mlir
+    %y = inception.avg_pool2d %x kernel = [3, 3] strides = [1, 1]
+           padding = [1, 1, 1, 1] count_include_pad = true
+           : tensor<1x192x35x35xf32> -> tensor<1x192x35x35xf32>
+    ```
+  }];
+  let arguments = (ins Inception_FeatureMap:$input,
+                       DenseI64ArrayAttr:$kernel_size,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$padding,
+                       UnitAttr:$ceil_mode,
+                       BoolAttr:$count_include_pad);
+  let results = (outs Inception_FeatureMap:$output);
+  let assemblyFormat = [{
+    $input `kernel` `=` $kernel_size `strides` `=` $strides
+    `padding` `=` $padding (`ceil_mode` $ceil_mode^)?
+    `count_include_pad` `=` $count_include_pad attr-dict
+    `:` type($input) `->` type($output)
+  }];
+  let hasFolder = 1;
+}
+
+def Inception_GlobalAvgPool2DOp : Inception_Op<"global_avg_pool2d",
+    [Pure, InferTypeOpAdaptor]> {
+  let summary = "mean over the spatial axes, keeping them as 1x1";
+  let description = [{
+    ```mlir
+    %y = inception.global_avg_pool2d %x
+           : tensor<1x1024x7x7xf32> -> tensor<1x1024x1x1xf32>
+    ```
+  }];
+  let arguments = (ins Inception_FeatureMap:$input);
+  let results = (outs Inception_FeatureMap:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise and structural ops
+//===----------------------------------------------------------------------===//
+
+def Inception_ReluOp : Inception_Op<"relu", [Pure, InferTypeOpAdaptor]> {
+  let summary = "max(0, x), elementwise";
+  let description = [{
+    ```mlir
+    %y = inception.relu %x : tensor<1x64x56x56xf32>
+    ```
+  }];
+  let arguments = (ins Inception_Tensor:$input);
+  let results = (outs Inception_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasFolder = 1;
+}
+
+def Inception_AddOp : Inception_Op<"add", [Pure, Commutative, InferTypeOpAdaptor]> {
+  let summary = "elementwise sum of two tensors of the same shape";
+  let description = [{
+    The residual connection of Inception-ResNet. No broadcasting: both
+    operands must have the same shape.
+
+    ```mlir
+    %y = inception.add %a, %b : tensor<1x320x35x35xf32>
+    ```
+  }];
+  let arguments = (ins Inception_Tensor:$lhs, Inception_Tensor:$rhs);
+  let results = (outs Inception_Tensor:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)";
+}
+
+def Inception_ScaleOp : Inception_Op<"scale", [Pure, InferTypeOpAdaptor]> {
+  let summary = "multiplication by a constant factor (residual scaling)";
+  let description = [{
+    ```mlir
+    %y = inception.scale %x by 1.7E-1 : tensor<1x320x35x35xf32>
+    ```
+  }];
+  let arguments = (ins Inception_Tensor:$input, F64Attr:$factor);
+  let results = (outs Inception_Tensor:$output);
+  let assemblyFormat = "$input `by` $factor attr-dict `:` type($input)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Inception_ConcatOp : Inception_Op<"concat", [Pure, InferTypeOpAdaptor]> {
+  let summary = "concatenation along one axis (the channels of a module)";
+  let description = [{
+    ```mlir
+    %y = inception.concat %a, %b axis = 1
+           : (tensor<1x64x28x28xf32>, tensor<1x128x28x28xf32>)
+           -> tensor<1x192x28x28xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Inception_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Inception_Tensor:$output);
+  let assemblyFormat = [{
+    $inputs `axis` `=` $axis attr-dict `:` functional-type($inputs, $output)
+  }];
+  let hasFolder = 1;
+}
+
+def Inception_FlattenOp : Inception_Op<"flatten", [Pure, InferTypeOpAdaptor]> {
+  let summary = "collapse every axis after the batch axis";
+  let description = [{
+    ```mlir
+    %y = inception.flatten %x : tensor<1x1024x1x1xf32> -> tensor<1x1024xf32>
+    ```
+  }];
+  let arguments = (ins Inception_Tensor:$input);
+  let results = (outs Inception_Matrix:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasFolder = 1;
+}
+
+def Inception_SoftmaxOp : Inception_Op<"softmax", [Pure, InferTypeOpAdaptor]> {
+  let summary = "softmax along one axis";
+  let description = [{
+    ```mlir
+    %y = inception.softmax %x axis = 1 : tensor<1x1000xf32>
+    ```
+  }];
+  let arguments = (ins Inception_Tensor:$input, I64Attr:$axis);
+  let results = (outs Inception_Tensor:$output);
+  let assemblyFormat = "$input `axis` `=` $axis attr-dict `:` type($input)";
+}
+
+def Inception_DropoutOp : Inception_Op<"dropout", [Pure, InferTypeOpAdaptor]> {
+  let summary = "dropout; the identity at inference";
+  let description = [{
+    Kept in the graph as written so that `strip-training-ops` can show what
+    it removes; every lowering treats it as the identity.
+
+    ```mlir
+    %y = inception.dropout %x ratio = 4.0E-1 : tensor<1x1024xf32>
+    ```
+  }];
+  let arguments = (ins Inception_Tensor:$input, F64Attr:$ratio);
+  let results = (outs Inception_Tensor:$output);
+  let assemblyFormat = "$input `ratio` `=` $ratio attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+#endif // INCEPTION_OPS_TD
