@@ -106,6 +106,41 @@ static std::optional<int64_t> getNonNegative(const llvm::json::Value &value) {
   return number;
 }
 
+/// The keys of the top-level object of `header`, which must be valid JSON,
+/// decoded. llvm::json keeps one of two equal keys silently; a header that
+/// names a tensor twice is ambiguous and must be rejected.
+static std::vector<std::string> topLevelKeys(llvm::StringRef header) {
+  std::vector<std::string> keys;
+  int depth = 0;
+  bool expectKey = false;
+  for (size_t i = 0; i < header.size(); ++i) {
+    char c = header[i];
+    if (c == '"') {
+      size_t end = i + 1;
+      while (end < header.size() && header[end] != '"')
+        end += header[end] == '\\' ? 2 : 1;
+      if (depth == 1 && expectKey) {
+        llvm::Expected<llvm::json::Value> key =
+            llvm::json::parse(header.slice(i, end + 1));
+        if (key && key->getAsString())
+          keys.push_back(key->getAsString()->str());
+        else
+          llvm::consumeError(key.takeError());
+        expectKey = false;
+      }
+      i = end;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+      expectKey = depth == 1;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    } else if (c == ',' && depth == 1) {
+      expectKey = true;
+    }
+  }
+  return keys;
+}
+
 Error SafeTensorsFile::parse() {
   ErrorPrefix fail{buffer->getBufferIdentifier().str()};
   llvm::StringRef contents = buffer->getBuffer();
@@ -131,6 +166,11 @@ Error SafeTensorsFile::parse() {
   const llvm::json::Object *root = json->getAsObject();
   if (!root)
     return fail("header is not a JSON object");
+  std::vector<std::string> keys = topLevelKeys(header);
+  std::sort(keys.begin(), keys.end());
+  for (size_t i = 1; i < keys.size(); ++i)
+    if (keys[i] == keys[i - 1])
+      return fail("tensor '" + keys[i] + "' is declared twice");
 
   // (begin, end, view index) of every tensor, to find overlaps.
   std::vector<std::tuple<uint64_t, uint64_t, size_t>> ranges;

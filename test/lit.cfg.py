@@ -1,0 +1,39 @@
+# -*- Python -*-
+# lit configuration of the Inception compiler's tests.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "Inception"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".inception", ".test"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "unit",
+                   "e2e", "Inputs"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.inception_obj_root, "test")
+
+llvm_config.use_default_substitutions()  # FileCheck, not, count, ...
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# `--param inceptionc=PATH` runs the frontend tests against another build of
+# the driver (the AddressSanitizer build, for the malformed-input corpus).
+inceptionc = lit_config.params.get(
+    "inceptionc", os.path.join(config.inception_tools_dir, "inceptionc"))
+if "inceptionc" in lit_config.params:
+    # A sanitizer report must abort, so that `not` sees a crash rather than
+    # an ordinary failing exit status.
+    config.environment["ASAN_OPTIONS"] = "abort_on_error=1:detect_leaks=1"
+    config.environment["UBSAN_OPTIONS"] = "halt_on_error=1:abort_on_error=1:print_stacktrace=1"
+
+config.substitutions.append(("%inceptionc", inceptionc))
+config.substitutions.append(
+    ("%inception-opt", os.path.join(config.inception_tools_dir, "inception-opt")))
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%models", os.path.join(config.inception_src_root, "models")))
+config.substitutions.append(("%testlib", os.path.join(config.inception_src_root, "test", "lib")))
+
+# Tests that need PyTorch say `REQUIRES: torch`.
+if config.has_torch:
+    config.available_features.add("torch")

@@ -1,0 +1,224 @@
+//===- SafeTensorsTest.cpp - The safetensors reader and weight binding ----===//
+
+#include "frontend/SafeTensors.h"
+#include "frontend/Weights.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+#include "gtest/gtest.h"
+#include <cstring>
+
+using namespace inception;
+
+namespace {
+/// Assembles a safetensors image: length prefix, header, data.
+std::string makeFile(llvm::StringRef header, llvm::StringRef data,
+                     std::optional<uint64_t> declaredLength = {}) {
+  uint64_t length = declaredLength.value_or(header.size());
+  std::string bytes(8, '\0');
+  for (int i = 0; i < 8; ++i)
+    bytes[i] = char((length >> (8 * i)) & 0xff);
+  return bytes + header.str() + data.str();
+}
+
+std::string floats(std::initializer_list<float> values) {
+  std::string bytes(values.size() * 4, '\0');
+  std::memcpy(bytes.data(), values.begin(), bytes.size());
+  return bytes;
+}
+
+llvm::Expected<std::unique_ptr<SafeTensorsFile>> load(const std::string &image) {
+  return SafeTensorsFile::fromBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(image, "w.safetensors"));
+}
+
+/// Loads `image` and returns the reader's error message ("" on success).
+std::string errorOf(const std::string &image) {
+  auto file = load(image);
+  if (file)
+    return "";
+  return llvm::toString(file.takeError());
+}
+} // namespace
+
+TEST(SafeTensors, ReadsTensorsInPlace) {
+  std::string header =
+      R"({"__metadata__":{"format":"pt"},)"
+      R"("b":{"dtype":"F32","shape":[2],"data_offsets":[12,20]},)"
+      R"("a":{"dtype":"F32","shape":[3],"data_offsets":[0,12]}})";
+  std::string image = makeFile(header, floats({1, 2, 3, 4, 5}));
+  auto file = load(image);
+  ASSERT_TRUE(bool(file)) << llvm::toString(file.takeError());
+  ASSERT_EQ((*file)->tensors().size(), 2u);
+  // Tensors come in file order whatever the header order.
+  EXPECT_EQ((*file)->tensors()[0].name, "a");
+  const TensorView *b = (*file)->lookup("b");
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->dtype, DType::F32);
+  EXPECT_EQ(b->shape, (std::vector<int64_t>{2}));
+  EXPECT_EQ(b->numElements(), 2);
+  float values[2];
+  std::memcpy(values, b->bytes.data(), 8);
+  EXPECT_EQ(values[0], 4.0f);
+  EXPECT_EQ(values[1], 5.0f);
+  EXPECT_EQ((*file)->lookup("missing"), nullptr);
+}
+
+TEST(SafeTensors, ZeroSizedTensorsAndScalars) {
+  std::string header =
+      R"({"empty":{"dtype":"F32","shape":[0,3],"data_offsets":[0,0]},)"
+      R"("scalar":{"dtype":"I64","shape":[],"data_offsets":[0,8]}})";
+  auto file = load(makeFile(header, std::string(8, '\0')));
+  ASSERT_TRUE(bool(file)) << llvm::toString(file.takeError());
+  EXPECT_EQ((*file)->lookup("empty")->numElements(), 0);
+  EXPECT_EQ((*file)->lookup("scalar")->numElements(), 1);
+}
+
+TEST(SafeTensors, MapsFilesFromDisk) {
+  llvm::SmallString<128> path;
+  ASSERT_FALSE(llvm::sys::fs::createTemporaryFile("st", "safetensors", path));
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(path, ec);
+    ASSERT_FALSE(ec);
+    os << makeFile(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})",
+                   floats({7}));
+  }
+  auto file = SafeTensorsFile::open(path);
+  ASSERT_TRUE(bool(file)) << llvm::toString(file.takeError());
+  EXPECT_EQ((*file)->lookup("w")->numElements(), 1);
+  llvm::sys::fs::remove(path);
+}
+
+TEST(SafeTensors, MissingFile) {
+  auto file = SafeTensorsFile::open("/nonexistent/w.safetensors");
+  ASSERT_FALSE(bool(file));
+  EXPECT_EQ(llvm::toString(file.takeError()),
+            "/nonexistent/w.safetensors: cannot open: No such file or "
+            "directory");
+}
+
+struct BadFile {
+  const char *what;
+  std::string image;
+  const char *message;
+};
+
+class SafeTensorsErrors : public testing::TestWithParam<BadFile> {};
+
+TEST_P(SafeTensorsErrors, IsRejectedWithMessage) {
+  EXPECT_EQ(errorOf(GetParam().image), GetParam().message)
+      << GetParam().what;
+}
+
+static const char *kOne = R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, SafeTensorsErrors,
+    testing::Values(
+        BadFile{"empty", "", "w.safetensors: file is 0 bytes, too short for the 8-byte header length"},
+        BadFile{"truncated length", std::string(5, '\0'), "w.safetensors: file is 5 bytes, too short for the 8-byte header length"},
+        BadFile{"header past end", makeFile("{}", "", 1000), "w.safetensors: header length 1000 runs past the end of the file (10 bytes)"},
+        BadFile{"huge header length", makeFile("{}", "", uint64_t(1) << 62), "w.safetensors: header length 4611686018427387904 exceeds the limit of 104857600 bytes"},
+        BadFile{"max u64 header length", makeFile("{}", "", UINT64_MAX), "w.safetensors: header length 18446744073709551615 exceeds the limit of 104857600 bytes"},
+        BadFile{"truncated header", makeFile(kOne, floats({1, 2})).substr(0, 30), "w.safetensors: header length 54 runs past the end of the file (30 bytes)"},
+        BadFile{"truncated data", makeFile(kOne, floats({1})), "w.safetensors: tensor 'w': data_offsets [0, 8] run past the 4 bytes of data"},
+        BadFile{"not json", makeFile("{oops", ""), "w.safetensors: header is not valid JSON: [1:2, byte=2]: Expected object key"},
+        BadFile{"not an object", makeFile("[1, 2]", ""), "w.safetensors: header is not a JSON object"},
+        BadFile{"entry not object", makeFile(R"({"w": 3})", ""), "w.safetensors: tensor 'w': entry is not an object"},
+        BadFile{"no dtype", makeFile(R"({"w":{"shape":[1],"data_offsets":[0,4]}})", floats({1})), "w.safetensors: tensor 'w': missing string 'dtype'"},
+        BadFile{"unknown dtype", makeFile(R"({"w":{"dtype":"Q4","shape":[1],"data_offsets":[0,4]}})", floats({1})), "w.safetensors: tensor 'w': unknown dtype 'Q4'"},
+        BadFile{"no shape", makeFile(R"({"w":{"dtype":"F32","data_offsets":[0,4]}})", floats({1})), "w.safetensors: tensor 'w': missing array 'shape'"},
+        BadFile{"negative extent", makeFile(R"({"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", floats({1})), "w.safetensors: tensor 'w': shape entries must be non-negative integers"},
+        BadFile{"fractional extent", makeFile(R"({"w":{"dtype":"F32","shape":[1.5],"data_offsets":[0,4]}})", floats({1})), "w.safetensors: tensor 'w': shape entries must be non-negative integers"},
+        BadFile{"overflowing shape", makeFile(R"({"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,4]}})", floats({1})), "w.safetensors: tensor 'w': declared shape overflows 64-bit byte size"},
+        BadFile{"huge declared size", makeFile(R"({"w":{"dtype":"F32","shape":[1099511627776],"data_offsets":[0,4398046511104]}})", floats({1})), "w.safetensors: tensor 'w': data_offsets [0, 4398046511104] run past the 4 bytes of data"},
+        BadFile{"one offset", makeFile(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0]}})", floats({1})), "w.safetensors: tensor 'w': 'data_offsets' must be an array of two integers"},
+        BadFile{"negative offset", makeFile(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[-4,0]}})", floats({1})), "w.safetensors: tensor 'w': 'data_offsets' must be non-negative integers"},
+        BadFile{"reversed offsets", makeFile(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}})", floats({1})), "w.safetensors: tensor 'w': data_offsets [4, 0] are reversed"},
+        BadFile{"size lies", makeFile(R"({"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", floats({1, 2})), "w.safetensors: tensor 'w': data_offsets [0, 8] hold 8 bytes but dtype F32 and the shape need 12"},
+        BadFile{"overlap", makeFile(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})", floats({1, 2, 3})), "w.safetensors: tensors 'a' and 'b' have overlapping data ([0, 8) and [4, 12))"},
+        BadFile{"duplicate key", makeFile(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", floats({1, 2})), "w.safetensors: tensor 'w' is declared twice"},
+        BadFile{"duplicate escaped key", makeFile(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"\u0077":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", floats({1, 2})), "w.safetensors: tensor 'w' is declared twice"},
+        BadFile{"metadata not object", makeFile(R"({"__metadata__": 1})", ""), "w.safetensors: '__metadata__' is not an object"},
+        BadFile{"metadata not string", makeFile(R"({"__metadata__": {"k": 1}})", ""), "w.safetensors: '__metadata__' entry 'k' is not a string"}));
+
+namespace {
+/// Binds `key` of `file` as a tensor of `shape` and returns the diagnostic.
+std::string bindError(const SafeTensorsFile &file, llvm::StringRef key,
+                      llvm::ArrayRef<int64_t> shape) {
+  mlir::MLIRContext context;
+  std::string message;
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
+    message = d.str();
+    return mlir::success();
+  });
+  SafeTensorsWeights weights(file);
+  auto type = mlir::RankedTensorType::get(shape, mlir::Float32Type::get(&context));
+  auto attr = weights.get(key, type, ParamRole::ConvWeight,
+                          mlir::UnknownLoc::get(&context));
+  return succeeded(attr) ? "" : message;
+}
+} // namespace
+
+TEST(SafeTensorsWeights, BindsByKeyAndChecksShapeAndDtype) {
+  std::string header =
+      R"({"conv.weight":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
+      R"("half":{"dtype":"F16","shape":[2],"data_offsets":[8,12]}})";
+  auto file = load(makeFile(header, floats({1, 2, 3})));
+  ASSERT_TRUE(bool(file));
+  EXPECT_EQ(bindError(**file, "conv.weight", {2}), "");
+  EXPECT_EQ(bindError(**file, "conv.weight", {1, 2}),
+            "weight 'conv.weight' has shape [2] in w.safetensors but the "
+            "model expects [1, 2]");
+  EXPECT_EQ(bindError(**file, "half", {2}),
+            "weight 'half' has dtype F16 in w.safetensors; only F32 is "
+            "supported");
+  EXPECT_EQ(bindError(**file, "other", {4}),
+            "weight 'other' of shape [4] is missing from w.safetensors");
+}
+
+TEST(SafeTensorsWeights, ReportsUnusedTensorsButIgnoresBatchCounters) {
+  std::string header =
+      R"({"used":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},)"
+      R"("bn.num_batches_tracked":{"dtype":"I64","shape":[],"data_offsets":[4,12]},)"
+      R"("stray":{"dtype":"F32","shape":[1],"data_offsets":[12,16]}})";
+  auto file = load(makeFile(header, floats({1, 0, 0, 2})));
+  ASSERT_TRUE(bool(file)) << llvm::toString(file.takeError());
+  mlir::MLIRContext context;
+  std::vector<std::string> messages;
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
+    messages.push_back(d.str());
+    return mlir::success();
+  });
+  SafeTensorsWeights weights(**file);
+  auto type = mlir::RankedTensorType::get({1}, mlir::Float32Type::get(&context));
+  ASSERT_TRUE(succeeded(weights.get("used", type, ParamRole::ConvBias,
+                                    mlir::UnknownLoc::get(&context))));
+  EXPECT_TRUE(failed(weights.finish(&context)));
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0], "tensor 'stray' of shape [1] is not used by the model");
+}
+
+TEST(RandomWeights, DeterministicPerKeyAndSeed) {
+  mlir::MLIRContext context;
+  auto type = mlir::RankedTensorType::get({4, 3, 3, 3},
+                                          mlir::Float32Type::get(&context));
+  auto loc = mlir::UnknownLoc::get(&context);
+  auto values = [&](uint64_t seed, llvm::StringRef key) {
+    RandomWeights weights(seed);
+    auto attr = weights.get(key, type, ParamRole::ConvWeight, loc);
+    auto blob = mlir::cast<mlir::DenseResourceElementsAttr>(*attr).getData();
+    return std::vector<char>(blob.begin(), blob.end());
+  };
+  EXPECT_EQ(values(1, "a.weight"), values(1, "a.weight"));
+  EXPECT_NE(values(1, "a.weight"), values(2, "a.weight"));
+  EXPECT_NE(values(1, "a.weight"), values(1, "b.weight"));
+  // Kaiming-uniform bound sqrt(6 / fan_in) with fan_in = 27.
+  std::vector<char> bytes = values(7, "c.weight");
+  const float *data = reinterpret_cast<const float *>(bytes.data());
+  for (size_t i = 0; i < bytes.size() / 4; ++i)
+    EXPECT_LE(std::abs(data[i]), std::sqrt(6.0f / 27.0f));
+}
