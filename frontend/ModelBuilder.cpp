@@ -297,7 +297,7 @@ private:
   llvm::StringMap<const ast::Block *> blocks;
   SmallVector<Frame> frames;
   llvm::StringMap<Location> paramOwners;
-  bool weightErrors = false;
+  int64_t weightErrors = 0;
   int64_t opCount = 0;
 };
 
@@ -392,7 +392,12 @@ FailureOr<OwningOpRef<ModuleOp>> ModelBuilder::build(const ast::Model &model) {
   for (auto [index, name] : llvm::enumerate(resultNames))
     function.setResultAttr(index, "inception.name", builder.getStringAttr(name));
 
-  if (failed(weights.finish(context)) || weightErrors)
+  if (weightErrors > kMaxWeightErrors)
+    mlir::emitError(modelLoc) << (weightErrors - kMaxWeightErrors)
+                              << " more weight errors not shown";
+  if (weightErrors)
+    return failure();
+  if (failed(weights.finish(context)))
     return failure();
   if (failed(mlir::verify(*module)))
     return failure();
@@ -408,7 +413,7 @@ LogicalResult ModelBuilder::countOp(llvm::SMLoc loc) {
 
 std::string ModelBuilder::statementPath(const Scope &scope,
                                         llvm::StringRef name) const {
-  std::string path = joinPath(scope.prefix, name);
+  std::string path = name.empty() ? scope.prefix : joinPath(scope.prefix, name);
   for (int64_t index : scope.repeatIndices)
     path += "." + std::to_string(index);
   return path;
@@ -810,17 +815,22 @@ Value ModelBuilder::param(llvm::StringRef opPath, llvm::StringRef name,
   auto type = RankedTensorType::get(shape, elementType);
   auto [owner, inserted] = paramOwners.try_emplace(key, loc);
   FailureOr<ElementsAttr> data = failure();
-  if (!inserted) {
+  if (weightErrors >= kMaxWeightErrors) {
+    // Past the cap, only count: one renamed layer can miss hundreds of keys.
+    ++weightErrors;
+  } else if (!inserted) {
+    ++weightErrors;
     emitError(sourceLoc) << "weight key '" << key
                          << "' is already used by another op; give one of "
                          << "them a distinct name with 'as' or a new statement";
     mlir::emitRemark(owner->second) << "the other op is here";
   } else {
     data = weights.get(key, type, role, loc);
+    if (failed(data))
+      ++weightErrors;
   }
   if (failed(data)) {
-    // Keep going to report every missing or mismatched weight at once.
-    weightErrors = true;
+    // Keep going to report the other missing or mismatched weights too.
     data = ElementsAttr(DenseElementsAttr::get(type, 0.0f));
   }
   return arith::ConstantOp::create(builder, loc, cast<TypedAttr>(*data));

@@ -21,6 +21,8 @@ struct BuildOptions {
 constexpr unsigned kMaxCallDepth = 64;
 constexpr int64_t kMaxRepeatCount = 4096;
 constexpr int64_t kMaxOps = 1000000;
+/// Weight errors reported before the rest are only counted.
+constexpr int64_t kMaxWeightErrors = 20;
 
 /// Expands blocks and repeats, checks every op's arguments and shapes, binds
 /// parameters through `weights`, and returns a module holding one function
