@@ -83,14 +83,6 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
                     types);
 }
 
-LogicalResult Conv2DOp::verify() {
-  // The shape rule already checked everything but the groups' sign, which it
-  // cannot see when the input is dynamic.
-  if (getGroups() < 1)
-    return emitOpError() << "groups must be positive, got " << getGroups();
-  return success();
-}
-
 LogicalResult DenseOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                         Adaptor adaptor,
                                         SmallVectorImpl<Type> &types) {

@@ -41,7 +41,6 @@ def Inception_Conv2DOp : Inception_Op<"conv2d", [Pure, InferTypeOpAdaptor]> {
     `padding` `=` $padding `dilations` `=` $dilations `groups` `=` $groups
     (`fused_relu` $fused_relu^)? attr-dict `:` functional-type(operands, results)
   }];
-  let hasVerifier = 1;
 }
 
 def Inception_DenseOp : Inception_Op<"dense", [Pure, InferTypeOpAdaptor]> {
