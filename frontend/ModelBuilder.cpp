@@ -21,6 +21,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include <cmath>
+#include <functional>
 
 using namespace inception;
 using namespace mlir;
@@ -92,9 +93,9 @@ std::string joinPath(llvm::StringRef prefix, llvm::StringRef name) {
 /// report errors naming the op and the argument.
 class BuiltinArgs {
 public:
-  BuiltinArgs(const SourceLocator &locator, llvm::StringRef op,
-              llvm::SMLoc callLoc, function_ref<Location(llvm::SMLoc)> here)
-      : locator(locator), op(op), callLoc(callLoc), here(here) {}
+  BuiltinArgs(llvm::StringRef op, llvm::SMLoc callLoc,
+              std::function<Location(llvm::SMLoc)> here)
+      : op(op), callLoc(callLoc), here(std::move(here)) {}
 
   void set(llvm::StringRef name, RtValue value, llvm::SMLoc loc) {
     values[name] = {std::move(value), loc};
@@ -192,10 +193,9 @@ private:
     return values.find(name)->second.first; // bound by the caller's spec
   }
 
-  const SourceLocator &locator;
   std::string op;
   llvm::SMLoc callLoc;
-  function_ref<Location(llvm::SMLoc)> here;
+  std::function<Location(llvm::SMLoc)> here;
   llvm::StringMap<std::pair<RtValue, llvm::SMLoc>> values;
 };
 
@@ -346,10 +346,9 @@ FailureOr<OwningOpRef<ModuleOp>> ModelBuilder::build(const ast::Model &model) {
     Shape shape(input.shape.begin(), input.shape.end());
     if (options.batch && !shape.empty())
       shape[0] = *options.batch;
-    auto emit = [&]() {
-      return emitError(input.loc) << "input '" << input.name << "': ";
-    };
-    if (failed(dialect::verifyStaticShape(emit, "shape", shape)))
+    auto emit = [&]() { return emitError(input.loc); };
+    if (failed(dialect::verifyStaticShape(emit, "input '" + input.name + "'",
+                                          shape)))
       return failure();
     inputTypes.push_back(RankedTensorType::get(shape, builder.getF32Type()));
   }
@@ -678,8 +677,9 @@ FailureOr<RtValue> ModelBuilder::callBlock(const ast::Block &block,
       index = positional++;
       if (index >= block.params.size())
         return emitError(arg.loc) << "block '" << block.name << "' takes "
-                                  << block.params.size()
-                                  << " arguments but more were given",
+                                  << block.params.size() << " argument"
+                                  << (block.params.size() == 1 ? "" : "s")
+                                  << " but more were given",
                failure();
     } else {
       auto it = llvm::find_if(block.params, [&](const ast::Parameter &p) {
@@ -770,7 +770,7 @@ FailureOr<BuiltinArgs> ModelBuilder::bindBuiltinArgs(const ast::Expr &call,
                                                      Scope &scope,
                                                      llvm::StringRef path,
                                                      ArrayRef<ArgSpec> specs) {
-  BuiltinArgs args(locator, call.name, call.loc,
+  BuiltinArgs args(call.name, call.loc,
                    [this](llvm::SMLoc loc) { return here(loc); });
   size_t positional = 0;
   for (const ast::Argument &arg : call.args) {
@@ -778,7 +778,8 @@ FailureOr<BuiltinArgs> ModelBuilder::bindBuiltinArgs(const ast::Expr &call,
     if (name.empty()) {
       if (positional >= specs.size())
         return emitError(arg.loc) << call.name << " takes at most "
-                                  << specs.size() << " arguments",
+                                  << specs.size() << " positional argument"
+                                  << (specs.size() == 1 ? "" : "s"),
                failure();
       name = specs[positional++].name;
     } else if (llvm::none_of(specs, [&](const ArgSpec &spec) {
