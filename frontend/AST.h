@@ -37,7 +37,7 @@ struct Expr {
   std::string name;              // Name; Call: the callee
   std::vector<ExprPtr> elements; // List; Binary: {lhs, rhs}; Negate: {operand}
   std::vector<Argument> args;    // Call
-  char binaryOp = 0;             // Binary: one of + - * /
+  std::string binaryOp;          // Binary: one of + - * / //
   /// Call: the `as` path relative to the statement's path, if any.
   std::optional<std::string> asPath;
   llvm::SMLoc asLoc;

@@ -41,6 +41,7 @@ llvm::StringRef inception::describe(TokenKind kind) {
   case TokenKind::Minus: return "'-'";
   case TokenKind::Star: return "'*'";
   case TokenKind::Slash: return "'/'";
+  case TokenKind::SlashSlash: return "'//'";
   }
   return "a token";
 }
@@ -100,7 +101,12 @@ Token Lexer::next() {
   case '+': return make(TokenKind::Plus, start);
   case '-': return make(TokenKind::Minus, start);
   case '*': return make(TokenKind::Star, start);
-  case '/': return make(TokenKind::Slash, start);
+  case '/':
+    if (cursor != buffer.end() && *cursor == '/') {
+      ++cursor;
+      return make(TokenKind::SlashSlash, start);
+    }
+    return make(TokenKind::Slash, start);
   default: break;
   }
   if (isDigit(c))

@@ -21,7 +21,7 @@ enum class TokenKind {
   KwFalse,
   // Punctuation.
   LParen, RParen, LBrace, RBrace, LSquare, RSquare, Comma, Equal, Colon, Dot,
-  Plus, Minus, Star, Slash,
+  Plus, Minus, Star, Slash, SlashSlash,
 };
 
 struct Token {

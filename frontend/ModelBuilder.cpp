@@ -586,28 +586,36 @@ FailureOr<RtValue> ModelBuilder::evalBinary(const ast::Expr &expr, Scope &scope,
                                << "' needs two numbers, got "
                                << describe(*lhs) << " and " << describe(*rhs),
            failure();
+  const std::string &op = expr.binaryOp;
   if (lhs->kind == RtValue::Kind::Int && rhs->kind == RtValue::Kind::Int) {
     int64_t a = lhs->intValue, b = rhs->intValue, result = 0;
     bool overflow = false;
-    switch (expr.binaryOp) {
-    case '+': overflow = __builtin_add_overflow(a, b, &result); break;
-    case '-': overflow = __builtin_sub_overflow(a, b, &result); break;
-    case '*': overflow = __builtin_mul_overflow(a, b, &result); break;
-    case '/':
+    if (op == "+") {
+      overflow = __builtin_add_overflow(a, b, &result);
+    } else if (op == "-") {
+      overflow = __builtin_sub_overflow(a, b, &result);
+    } else if (op == "*") {
+      overflow = __builtin_mul_overflow(a, b, &result);
+    } else {
       if (b == 0)
         return emitError(expr.loc) << "division by zero", failure();
-      if (a % b != 0)
-        return emitError(expr.loc) << a << " / " << b
-                                   << " is not an integer; write " << a
-                                   << ".0 / " << b << " for a fraction",
+      if (op == "/" && a % b != 0)
+        return emitError(expr.loc)
+                   << a << " / " << b << " is not an integer; write " << a
+                   << " // " << b << " to round down or " << a << ".0 / "
+                   << b << " for a fraction",
                failure();
       overflow = (a == std::numeric_limits<int64_t>::min() && b == -1);
-      result = overflow ? 0 : a / b;
-      break;
+      if (!overflow) {
+        // Python's floor division: round toward negative infinity.
+        result = a / b;
+        if ((a % b != 0) && ((a < 0) != (b < 0)))
+          --result;
+      }
     }
     if (overflow)
-      return emitError(expr.loc) << "integer overflow in " << a << " "
-                                 << expr.binaryOp << " " << b,
+      return emitError(expr.loc) << "integer overflow in " << a << " " << op
+                                 << " " << b,
              failure();
     return RtValue::ofInt(result);
   }
@@ -615,15 +623,16 @@ FailureOr<RtValue> ModelBuilder::evalBinary(const ast::Expr &expr, Scope &scope,
     return v.kind == RtValue::Kind::Int ? double(v.intValue) : v.floatValue;
   };
   double a = asDouble(*lhs), b = asDouble(*rhs), result = 0.0;
-  switch (expr.binaryOp) {
-  case '+': result = a + b; break;
-  case '-': result = a - b; break;
-  case '*': result = a * b; break;
-  case '/':
+  if (op == "+") {
+    result = a + b;
+  } else if (op == "-") {
+    result = a - b;
+  } else if (op == "*") {
+    result = a * b;
+  } else {
     if (b == 0.0)
       return emitError(expr.loc) << "division by zero", failure();
-    result = a / b;
-    break;
+    result = op == "/" ? a / b : std::floor(a / b);
   }
   if (!std::isfinite(result))
     return emitError(expr.loc) << "arithmetic result is not finite", failure();

@@ -318,7 +318,7 @@ FailureOr<ExprPtr> Parser::parseExpr() {
     return failure();
   while (token.is(TokenKind::Plus) || token.is(TokenKind::Minus)) {
     auto binary = std::make_unique<Expr>(Expr::Kind::Binary, token.loc);
-    binary->binaryOp = token.spelling[0];
+    binary->binaryOp = token.spelling.str();
     advance();
     FailureOr<ExprPtr> rhs = parseProduct();
     if (failed(rhs))
@@ -330,14 +330,15 @@ FailureOr<ExprPtr> Parser::parseExpr() {
   return lhs;
 }
 
-// product := unary (('*' | '/') unary)*
+// product := unary (('*' | '/' | '//') unary)*
 FailureOr<ExprPtr> Parser::parseProduct() {
   FailureOr<ExprPtr> lhs = parseUnary();
   if (failed(lhs))
     return failure();
-  while (token.is(TokenKind::Star) || token.is(TokenKind::Slash)) {
+  while (token.is(TokenKind::Star) || token.is(TokenKind::Slash) ||
+         token.is(TokenKind::SlashSlash)) {
     auto binary = std::make_unique<Expr>(Expr::Kind::Binary, token.loc);
-    binary->binaryOp = token.spelling[0];
+    binary->binaryOp = token.spelling.str();
     advance();
     FailureOr<ExprPtr> rhs = parseUnary();
     if (failed(rhs))

@@ -75,10 +75,10 @@ TEST(Parser, OperatorPrecedence) {
   const ast::Expr &expr = *result.model->body[0]->value;
   // ((1 + (2 * 3)) - (-4))
   ASSERT_EQ(expr.kind, ast::Expr::Kind::Binary);
-  EXPECT_EQ(expr.binaryOp, '-');
+  EXPECT_EQ(expr.binaryOp, "-");
   EXPECT_EQ(expr.elements[1]->kind, ast::Expr::Kind::Negate);
-  EXPECT_EQ(expr.elements[0]->binaryOp, '+');
-  EXPECT_EQ(expr.elements[0]->elements[1]->binaryOp, '*');
+  EXPECT_EQ(expr.elements[0]->binaryOp, "+");
+  EXPECT_EQ(expr.elements[0]->elements[1]->binaryOp, "*");
 }
 
 TEST(Parser, DottedIndexPaths) {
