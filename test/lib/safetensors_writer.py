@@ -6,23 +6,28 @@ import json
 import struct
 
 _DTYPES = {
-    "torch.float32": ("F32", 4),
-    "torch.float64": ("F64", 8),
-    "torch.float16": ("F16", 2),
-    "torch.int64": ("I64", 8),
-    "torch.int32": ("I32", 4),
+    "float32": "F32", "float64": "F64", "float16": "F16",
+    "int64": "I64", "int32": "I32",
 }
 
 
+def _as_numpy(tensor):
+    """Accepts torch tensors and numpy arrays; tests without torch use numpy."""
+    if hasattr(tensor, "detach"):
+        tensor = tensor.detach().cpu().contiguous().numpy()
+    return tensor
+
+
 def save(tensors, path, metadata=None):
-    """Writes a {name: torch.Tensor} mapping to `path`."""
+    """Writes a {name: tensor} mapping (torch or numpy) to `path`."""
     header = {}
     blobs = []
     offset = 0
     for name, tensor in tensors.items():
-        dtype, _ = _DTYPES[str(tensor.dtype)]
-        data = tensor.detach().cpu().contiguous().numpy().tobytes()
-        header[name] = {"dtype": dtype, "shape": list(tensor.shape),
+        array = _as_numpy(tensor)
+        dtype = _DTYPES[str(array.dtype)]
+        data = array.tobytes(order="C")
+        header[name] = {"dtype": dtype, "shape": list(array.shape),
                         "data_offsets": [offset, offset + len(data)]}
         blobs.append(data)
         offset += len(data)
