@@ -8,6 +8,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 #include "gtest/gtest.h"
+#include <cctype>
 #include <cstring>
 
 using namespace inception;
@@ -143,7 +144,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadFile{"duplicate key", makeFile(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", floats({1, 2})), "w.safetensors: tensor 'w' is declared twice"},
         BadFile{"duplicate escaped key", makeFile(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"\u0077":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", floats({1, 2})), "w.safetensors: tensor 'w' is declared twice"},
         BadFile{"metadata not object", makeFile(R"({"__metadata__": 1})", ""), "w.safetensors: '__metadata__' is not an object"},
-        BadFile{"metadata not string", makeFile(R"({"__metadata__": {"k": 1}})", ""), "w.safetensors: '__metadata__' entry 'k' is not a string"}));
+        BadFile{"metadata not string", makeFile(R"({"__metadata__": {"k": 1}})", ""), "w.safetensors: '__metadata__' entry 'k' is not a string"}),
+    [](const testing::TestParamInfo<BadFile> &info) {
+      std::string name = info.param.what;
+      for (char &c : name)
+        if (!std::isalnum(static_cast<unsigned char>(c)))
+          c = '_';
+      return name;
+    });
 
 namespace {
 /// Binds `key` of `file` as a tensor of `shape` and returns the diagnostic.
