@@ -902,8 +902,11 @@ FailureOr<RtValue> ModelBuilder::buildConv2d(const ast::Expr &call,
     return failure();
   Location loc = opLoc(call, opPath);
   Type elementType = elementTypeOf(*input);
+  bool depthwise = *groups > 1 && *groups == inShape[1];
   Value filter = param(opPath, "weight", filterShape, elementType,
-                       ParamRole::ConvWeight, loc, call.loc);
+                       depthwise ? ParamRole::DepthwiseConvWeight
+                                 : ParamRole::ConvWeight,
+                       loc, call.loc);
   Value bias = *hasBias ? param(opPath, "bias", biasShape, elementType,
                                 ParamRole::ConvBias, loc, call.loc)
                         : Value();

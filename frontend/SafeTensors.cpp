@@ -266,3 +266,43 @@ Error SafeTensorsFile::parse() {
     index[views[i].name] = i;
   return Error::success();
 }
+
+llvm::Error inception::writeSafeTensors(llvm::raw_ostream &os,
+                                       llvm::ArrayRef<TensorToWrite> tensors) {
+  llvm::json::Object header;
+  uint64_t offset = 0;
+  for (const TensorToWrite &tensor : tensors) {
+    uint64_t expected = dtypeSize(tensor.dtype);
+    for (int64_t extent : tensor.shape)
+      expected *= uint64_t(extent);
+    if (expected != tensor.bytes.size())
+      return llvm::createStringError(
+          std::errc::invalid_argument,
+          "tensor '%s' has %zu bytes but its shape needs %llu",
+          tensor.name.c_str(), tensor.bytes.size(),
+          static_cast<unsigned long long>(expected));
+    if (header.find(tensor.name) != header.end())
+      return llvm::createStringError(std::errc::invalid_argument,
+                                     "tensor '%s' is written twice",
+                                     tensor.name.c_str());
+    llvm::json::Array shape;
+    for (int64_t extent : tensor.shape)
+      shape.push_back(extent);
+    header[tensor.name] = llvm::json::Object{
+        {"dtype", dtypeName(tensor.dtype)},
+        {"shape", std::move(shape)},
+        {"data_offsets", llvm::json::Array{int64_t(offset),
+                                           int64_t(offset + expected)}}};
+    offset += expected;
+  }
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::json::Value(std::move(header));
+  text.append((8 - text.size() % 8) % 8, ' ');
+  char length[8];
+  llvm::support::endian::write64le(length, text.size());
+  os.write(length, 8);
+  os << text;
+  for (const TensorToWrite &tensor : tensors)
+    os.write(tensor.bytes.data(), tensor.bytes.size());
+  return llvm::Error::success();
+}

@@ -15,6 +15,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
 #include <memory>
 #include <string>
 #include <vector>
@@ -63,6 +64,20 @@ private:
   std::vector<TensorView> views;
   llvm::StringMap<size_t> index;
 };
+
+/// One tensor to write: `bytes` must hold `shape`'s elements of `dtype`.
+struct TensorToWrite {
+  std::string name;
+  DType dtype;
+  std::vector<int64_t> shape;
+  llvm::ArrayRef<char> bytes;
+};
+
+/// Writes `tensors` in the safetensors format, the header padded so that the
+/// data starts 8-byte aligned. Fails if a tensor's byte size disagrees with
+/// its shape or a name repeats.
+llvm::Error writeSafeTensors(llvm::raw_ostream &os,
+                             llvm::ArrayRef<TensorToWrite> tensors);
 
 } // namespace inception
 

@@ -103,6 +103,11 @@ FailureOr<ElementsAttr> RandomWeights::get(llvm::StringRef key,
   case ParamRole::ConvWeight:
   case ParamRole::DenseWeight:
     break;
+  case ParamRole::DepthwiseConvWeight:
+    // A depthwise convolution feeds a pointwise one with no ReLU between
+    // them (a separable convolution): the ReLU gain of 2 is applied once.
+    lo = -bound / std::sqrt(2.0f), hi = bound / std::sqrt(2.0f);
+    break;
   case ParamRole::ConvBias:
   case ParamRole::DenseBias:
   case ParamRole::BnOffset:

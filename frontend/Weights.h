@@ -13,8 +13,8 @@ namespace inception {
 
 /// What a parameter is for; random initialization depends on it.
 enum class ParamRole {
-  ConvWeight, ConvBias, BnScale, BnOffset, BnMean, BnVariance, DenseWeight,
-  DenseBias,
+  ConvWeight, DepthwiseConvWeight, ConvBias, BnScale, BnOffset, BnMean,
+  BnVariance, DenseWeight, DenseBias,
 };
 
 /// Supplies the constant for each parameter key the model declares.

@@ -22,6 +22,8 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 inceptionc = lit_config.params.get(
     "inceptionc", os.path.join(config.inception_tools_dir, "inceptionc"))
 if "inceptionc" in lit_config.params:
+    # A separate output folder: ctest runs this suite beside the plain one.
+    config.test_exec_root = os.path.join(config.inception_obj_root, "test-asan")
     # A sanitizer report must abort, so that `not` sees a crash rather than
     # an ordinary failing exit status.
     config.environment["ASAN_OPTIONS"] = "abort_on_error=1:detect_leaks=1"

@@ -15,7 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 
 import reference_models  # noqa: E402
-import safetensors_writer  # noqa: E402
+import safetensors_io  # noqa: E402
 
 
 def main():
@@ -27,7 +27,7 @@ def main():
 
     torch.manual_seed(args.seed)
     model = reference_models.build(args.model).eval()
-    safetensors_writer.save(model.state_dict(), args.output)
+    safetensors_io.save(model.state_dict(), args.output)
 
     convolutions = sum(isinstance(m, torch.nn.Conv2d) for m in model.modules())
     parameters = sum(p.numel() for p in model.parameters())

@@ -10,7 +10,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import safetensors_writer  # noqa: E402
+import safetensors_io  # noqa: E402
 
 
 def tensors():
@@ -41,7 +41,7 @@ def main():
         weights["fc.bias"] = weights["fc.bias"].astype(np.float16)
     elif scenario != "good" and scenario != "truncated":
         sys.exit(f"unknown scenario {scenario}")
-    safetensors_writer.save(weights, path)
+    safetensors_io.save(weights, path)
     if scenario == "truncated":
         with open(path, "r+b") as f:
             f.truncate(os.path.getsize(path) - 10)

@@ -93,6 +93,39 @@ TEST(SafeTensors, MapsFilesFromDisk) {
   llvm::sys::fs::remove(path);
 }
 
+TEST(SafeTensors, WriterRoundTrip) {
+  std::string a = floats({1, 2, 3, 4, 5, 6}), b = floats({7});
+  std::vector<TensorToWrite> tensors = {
+      {"layer.weight", DType::F32, {2, 3}, llvm::ArrayRef<char>(a.data(), a.size())},
+      {"layer.bias", DType::F32, {1}, llvm::ArrayRef<char>(b.data(), b.size())}};
+  std::string image;
+  llvm::raw_string_ostream os(image);
+  ASSERT_FALSE(bool(writeSafeTensors(os, tensors)));
+  // The data starts 8-byte aligned, so mapped floats are aligned too.
+  EXPECT_EQ(image.size() % 8, (a.size() + b.size()) % 8);
+  auto file = load(image);
+  ASSERT_TRUE(bool(file)) << llvm::toString(file.takeError());
+  const TensorView *weight = (*file)->lookup("layer.weight");
+  ASSERT_NE(weight, nullptr);
+  EXPECT_EQ(weight->shape, (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(std::string(weight->bytes.begin(), weight->bytes.end()), a);
+  EXPECT_EQ((*file)->lookup("layer.bias")->numElements(), 1);
+}
+
+TEST(SafeTensors, WriterRejectsInconsistentTensors) {
+  std::string a = floats({1, 2});
+  llvm::ArrayRef<char> bytes(a.data(), a.size());
+  std::string image;
+  llvm::raw_string_ostream os(image);
+  llvm::Error sizeError =
+      writeSafeTensors(os, {{"w", DType::F32, {3}, bytes}});
+  EXPECT_EQ(llvm::toString(std::move(sizeError)),
+            "tensor 'w' has 8 bytes but its shape needs 12");
+  llvm::Error twiceError = writeSafeTensors(
+      os, {{"w", DType::F32, {2}, bytes}, {"w", DType::F32, {2}, bytes}});
+  EXPECT_EQ(llvm::toString(std::move(twiceError)), "tensor 'w' is written twice");
+}
+
 TEST(SafeTensors, MissingFile) {
   auto file = SafeTensorsFile::open("/nonexistent/w.safetensors");
   ASSERT_FALSE(bool(file));

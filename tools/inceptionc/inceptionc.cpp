@@ -1,7 +1,7 @@
 //===- inceptionc.cpp - The Inception compiler driver ---------------------===//
 //
 // inceptionc MODEL.inception (--weights W.safetensors | --random-weights=SEED)
-//            [--emit=mlir|summary] [--batch N] [-o OUT]
+//            [--emit=mlir|summary|weights] [--batch N] [-o OUT]
 //
 // Every error, from the command line to a shape mismatch deep inside a
 // block, is printed as `file:line:col: error: ...` with the source line and
@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/ModelSummary.h"
+#include "compiler/ModelWeights.h"
 #include "dialect/ShapeInference.h"
 #include "frontend/ModelBuilder.h"
 #include "frontend/Parser.h"
@@ -29,7 +30,7 @@
 using namespace llvm;
 
 namespace {
-enum class EmitKind { Mlir, Summary };
+enum class EmitKind { Mlir, Summary, Weights };
 
 cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.inception>"),
                                cl::Required);
@@ -41,7 +42,10 @@ cl::opt<EmitKind> emitKind(
                           "the module in the inception dialect"),
                clEnumValN(EmitKind::Summary, "summary",
                           "inputs, outputs, op, convolution and parameter "
-                          "counts")));
+                          "counts"),
+               clEnumValN(EmitKind::Weights, "weights",
+                          "the bound parameters as safetensors, keyed by "
+                          "name path")));
 cl::opt<std::string> weightsPath("weights",
                                  cl::desc("safetensors file with the model's "
                                           "parameters, keyed by name path"),
@@ -126,6 +130,14 @@ int main(int argc, char **argv) {
     if (failed(summary))
       return 1;
     summary->print(output->os());
+    break;
+  }
+  case EmitKind::Weights: {
+    auto tensors = inception::collectWeights(**module);
+    if (failed(tensors))
+      return 1;
+    if (Error error = inception::writeSafeTensors(output->os(), *tensors))
+      return fail(toString(std::move(error)));
     break;
   }
   }

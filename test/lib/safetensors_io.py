@@ -1,9 +1,11 @@
-"""A small safetensors writer (the format is an 8-byte little-endian header
-length, a JSON header, then the raw bytes), so that tests need nothing
-beyond Debian's python3-torch."""
+"""A small safetensors reader and writer (the format is an 8-byte
+little-endian header length, a JSON header, then the raw bytes), so that
+tests need nothing beyond Debian's python3-numpy and python3-torch."""
 
 import json
 import struct
+
+import numpy as np
 
 _DTYPES = {
     "float32": "F32", "float64": "F64", "float16": "F16",
@@ -41,3 +43,23 @@ def save(tensors, path, metadata=None):
         f.write(text)
         for blob in blobs:
             f.write(blob)
+
+
+_NUMPY_DTYPES = {name: np.dtype(numpy) for numpy, name in _DTYPES.items()}
+
+
+def load(path):
+    """Reads a safetensors file into a {name: numpy array} mapping."""
+    with open(path, "rb") as f:
+        data = f.read()
+    (length,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + length])
+    header.pop("__metadata__", None)
+    base = 8 + length
+    arrays = {}
+    for name, entry in header.items():
+        begin, end = entry["data_offsets"]
+        dtype = _NUMPY_DTYPES[entry["dtype"]]
+        arrays[name] = np.frombuffer(data[base + begin:base + end],
+                                     dtype=dtype).reshape(entry["shape"])
+    return arrays
