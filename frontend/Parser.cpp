@@ -8,6 +8,9 @@
 #include "frontend/Parser.h"
 #include "frontend/Lexer.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include <initializer_list>
+
 using namespace inception;
 using namespace inception::ast;
 using mlir::failure;
@@ -46,6 +49,8 @@ private:
   FailureOr<StatementPtr> parseRepeat(bool inBlock);
   FailureOr<ExprPtr> parseExpr();
   FailureOr<ExprPtr> parseProduct();
+  FailureOr<ExprPtr> parseBinary(std::initializer_list<TokenKind> operators,
+                                 FailureOr<ExprPtr> (Parser::*parseOperand)());
   FailureOr<ExprPtr> parseUnary();
   FailureOr<ExprPtr> parsePostfix();
   FailureOr<ExprPtr> parsePrimary();
@@ -313,34 +318,28 @@ FailureOr<ExprPtr> Parser::parseExpr() {
   DepthGuard guard(*this);
   if (failed(checkDepth()))
     return failure();
-  FailureOr<ExprPtr> lhs = parseProduct();
-  if (failed(lhs))
-    return failure();
-  while (token.is(TokenKind::Plus) || token.is(TokenKind::Minus)) {
-    auto binary = std::make_unique<Expr>(Expr::Kind::Binary, token.loc);
-    binary->binaryOp = token.spelling.str();
-    advance();
-    FailureOr<ExprPtr> rhs = parseProduct();
-    if (failed(rhs))
-      return failure();
-    binary->elements.push_back(std::move(*lhs));
-    binary->elements.push_back(std::move(*rhs));
-    lhs = std::move(binary);
-  }
-  return lhs;
+  return parseBinary({TokenKind::Plus, TokenKind::Minus},
+                     &Parser::parseProduct);
 }
 
 // product := unary (('*' | '/' | '//') unary)*
 FailureOr<ExprPtr> Parser::parseProduct() {
-  FailureOr<ExprPtr> lhs = parseUnary();
+  return parseBinary({TokenKind::Star, TokenKind::Slash, TokenKind::SlashSlash},
+                     &Parser::parseUnary);
+}
+
+/// One left-associative precedence level: operands joined by `operators`.
+FailureOr<ExprPtr>
+Parser::parseBinary(std::initializer_list<TokenKind> operators,
+                    FailureOr<ExprPtr> (Parser::*parseOperand)()) {
+  FailureOr<ExprPtr> lhs = (this->*parseOperand)();
   if (failed(lhs))
     return failure();
-  while (token.is(TokenKind::Star) || token.is(TokenKind::Slash) ||
-         token.is(TokenKind::SlashSlash)) {
+  while (llvm::is_contained(operators, token.kind)) {
     auto binary = std::make_unique<Expr>(Expr::Kind::Binary, token.loc);
     binary->binaryOp = token.spelling.str();
     advance();
-    FailureOr<ExprPtr> rhs = parseUnary();
+    FailureOr<ExprPtr> rhs = (this->*parseOperand)();
     if (failed(rhs))
       return failure();
     binary->elements.push_back(std::move(*lhs));

@@ -305,63 +305,52 @@ class InceptionV4(nn.Module):
 # InceptionResnetV1 and the paper's ImageNet classifier.
 
 
-def block35(channels, widths, scale):
-    w0, w1, w2a, w2b = widths
-    branches = Branches([[c("branch0", channels, w0, 1)],
-                         [c("branch1_0", channels, w0, 1), c("branch1_1", w0, w1, 3, 1, 1)],
-                         [c("branch2_0", channels, w0, 1), c("branch2_1", w0, w2a, 3, 1, 1),
-                          c("branch2_2", w2a, w2b, 3, 1, 1)]])
-    return flatten_residual(branches, w0 + w1 + w2b, channels, scale)
+class Residual(Branches):
+    """x + scale * conv(concat(branches)), then ReLU unless `relu` is off.
+    The branch layers are the block's own attributes, so that keys read
+    `block35.0.branch1_1.conv.weight` like the DSL's paths."""
 
-
-def block17(channels, widths, scale):
-    w0, w1a, w1b, w1c = widths
-    branches = Branches([[c("branch0", channels, w0, 1)],
-                         [c("branch1_0", channels, w1a, 1),
-                          c("branch1_1", w1a, w1b, (1, 7), 1, (0, 3)),
-                          c("branch1_2", w1b, w1c, (7, 1), 1, (3, 0))]])
-    return flatten_residual(branches, w0 + w1c, channels, scale)
-
-
-def block8(channels, widths, scale, relu=True):
-    w0, w1a, w1b, w1c = widths
-    branches = Branches([[c("branch0", channels, w0, 1)],
-                         [c("branch1_0", channels, w1a, 1),
-                          c("branch1_1", w1a, w1b, (1, 3), 1, (0, 1)),
-                          c("branch1_2", w1b, w1c, (3, 1), 1, (1, 0))]])
-    return flatten_residual(branches, w0 + w1c, channels, scale, relu)
-
-
-class FlatResidual(nn.Module):
-    """A residual block whose branch layers are its own attributes, so that
-    keys read `block35.0.branch1_1.conv.weight` like the DSL's paths."""
-
-    def __init__(self, branches, concat_channels, channels, scale, relu=True):
-        super().__init__()
-        for name in [n for chain in branches.chains for n in chain
-                     if n not in ("avgpool", "maxpool")]:
-            setattr(self, name, getattr(branches, name))
-        self._chains = branches.chains
+    def __init__(self, chains, concat_channels, channels, scale, relu=True):
+        super().__init__(chains)
         self.conv = nn.Conv2d(concat_channels, channels, 1)
         self.scale = scale
         self.relu = relu
 
     def forward(self, x):
-        outputs = []
-        for names in self._chains:
-            y = x
-            for name in names:
-                y = getattr(self, name)(y)
-            outputs.append(y)
-        y = x + self.conv(torch.cat(outputs, 1)) * self.scale
+        y = x + self.conv(super().forward(x)) * self.scale
         return torch.relu(y) if self.relu else y
 
 
-def flatten_residual(branches, concat_channels, channels, scale, relu=True):
-    return FlatResidual(branches, concat_channels, channels, scale, relu)
+def block35(channels, widths, scale):
+    w0, w1, w2a, w2b = widths
+    return Residual([[c("branch0", channels, w0, 1)],
+                     [c("branch1_0", channels, w0, 1), c("branch1_1", w0, w1, 3, 1, 1)],
+                     [c("branch2_0", channels, w0, 1), c("branch2_1", w0, w2a, 3, 1, 1),
+                      c("branch2_2", w2a, w2b, 3, 1, 1)]],
+                    w0 + w1 + w2b, channels, scale)
 
 
-class InceptionResNetV2(nn.Module):
+def block17(channels, widths, scale):
+    w0, w1a, w1b, w1c = widths
+    return Residual([[c("branch0", channels, w0, 1)],
+                     [c("branch1_0", channels, w1a, 1),
+                      c("branch1_1", w1a, w1b, (1, 7), 1, (0, 3)),
+                      c("branch1_2", w1b, w1c, (7, 1), 1, (3, 0))]],
+                    w0 + w1c, channels, scale)
+
+
+def block8(channels, widths, scale, relu=True):
+    w0, w1a, w1b, w1c = widths
+    return Residual([[c("branch0", channels, w0, 1)],
+                     [c("branch1_0", channels, w1a, 1),
+                      c("branch1_1", w1a, w1b, (1, 3), 1, (0, 1)),
+                      c("branch1_2", w1b, w1c, (3, 1), 1, (1, 0))]],
+                    w0 + w1c, channels, scale, relu)
+
+
+class InceptionResNetStem(nn.Module):
+    """The stem both Inception-ResNets share, up to the 192-channel conv."""
+
     def __init__(self):
         super().__init__()
         self.conv2d_1a = ConvBN(3, 32, 3, 2)
@@ -369,6 +358,15 @@ class InceptionResNetV2(nn.Module):
         self.conv2d_2b = ConvBN(32, 64, 3, 1, 1)
         self.conv2d_3b = ConvBN(64, 80, 1)
         self.conv2d_4a = ConvBN(80, 192, 3)
+
+    def stem(self, x):
+        x = self.conv2d_2b(self.conv2d_2a(self.conv2d_1a(x)))
+        return self.conv2d_4a(self.conv2d_3b(max_pool_s2(x)))
+
+
+class InceptionResNetV2(InceptionResNetStem):
+    def __init__(self):
+        super().__init__()
         self.mixed_5b = Branches([
             [c("branch0", 192, 96, 1)],
             [c("branch1_0", 192, 48, 1), c("branch1_1", 48, 64, 5, 1, 2)],
@@ -395,22 +393,15 @@ class InceptionResNetV2(nn.Module):
         self.dropout = 0.0
 
     def forward(self, x):
-        x = self.conv2d_2b(self.conv2d_2a(self.conv2d_1a(x)))
-        x = self.conv2d_4a(self.conv2d_3b(max_pool_s2(x)))
-        x = self.block35(self.mixed_5b(max_pool_s2(x)))
+        x = self.block35(self.mixed_5b(max_pool_s2(self.stem(x))))
         x = self.block17(self.mixed_6a(x))
         x = self.block8_final(self.block8(self.mixed_7a(x)))
         return classify(self.fc, self.conv2d_7b(x), self.dropout, self.training)
 
 
-class InceptionResNetV1(nn.Module):
+class InceptionResNetV1(InceptionResNetStem):
     def __init__(self):
         super().__init__()
-        self.conv2d_1a = ConvBN(3, 32, 3, 2)
-        self.conv2d_2a = ConvBN(32, 32, 3)
-        self.conv2d_2b = ConvBN(32, 64, 3, 1, 1)
-        self.conv2d_3b = ConvBN(64, 80, 1)
-        self.conv2d_4a = ConvBN(80, 192, 3)
         self.conv2d_4b = ConvBN(192, 256, 3, 2)
         self.block35 = nn.Sequential(*[block35(256, (32, 32, 32, 32), 0.17) for _ in range(5)])
         self.mixed_6a = Branches([
@@ -431,8 +422,7 @@ class InceptionResNetV1(nn.Module):
         self.dropout = 0.2
 
     def forward(self, x):
-        x = self.conv2d_2b(self.conv2d_2a(self.conv2d_1a(x)))
-        x = self.conv2d_4b(self.conv2d_4a(self.conv2d_3b(max_pool_s2(x))))
+        x = self.conv2d_4b(self.stem(x))
         x = self.block17(self.mixed_6a(self.block35(x)))
         x = self.block8_final(self.block8(self.mixed_7a(x)))
         return classify(self.fc, x, self.dropout, self.training)
