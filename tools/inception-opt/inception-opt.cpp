@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialect/InceptionDialect.h"
+#include "passes/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -18,6 +19,7 @@ int main(int argc, char **argv) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   mlir::registerAllPasses();
+  mlir::inception::registerPassesAndPipelines();
   registry.insert<mlir::inception::InceptionDialect>();
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "Inception compiler pass driver\n", registry));

@@ -1,7 +1,7 @@
 //===- inceptionc.cpp - The Inception compiler driver ---------------------===//
 //
 // inceptionc MODEL.inception (--weights W.safetensors | --random-weights=SEED)
-//            [--emit=mlir|summary|weights] [--batch N] [-o OUT]
+//            [--emit=KIND] [--batch N] [-O0..3] [-mcpu=CPU] [-mtriple=T] [-o OUT]
 //
 // Every error, from the command line to a shape mismatch deep inside a
 // block, is printed as `file:line:col: error: ...` with the source line and
@@ -9,6 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Codegen.h"
+#include "compiler/LibraryInterface.h"
 #include "compiler/ModelSummary.h"
 #include "compiler/ModelWeights.h"
 #include "dialect/ShapeInference.h"
@@ -17,7 +19,12 @@
 #include "frontend/SafeTensors.h"
 #include "frontend/Weights.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/AsmState.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/Support/FileUtilities.h"
@@ -26,11 +33,15 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
+#include "llvm/ADT/ScopeExit.h"
 
 using namespace llvm;
 
 namespace {
-enum class EmitKind { Mlir, Summary, Weights };
+enum class EmitKind {
+  Mlir, Summary, Weights, Linalg, LLVMDialect, LLVMIR, Assembly, Object,
+  SharedLibrary, StaticLibrary, Header,
+};
 
 cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.inception>"),
                                cl::Required);
@@ -40,6 +51,20 @@ cl::opt<EmitKind> emitKind(
     "emit", cl::desc("What to produce"), cl::init(EmitKind::Mlir),
     cl::values(clEnumValN(EmitKind::Mlir, "mlir",
                           "the module in the inception dialect"),
+               clEnumValN(EmitKind::Linalg, "linalg",
+                          "the module lowered to linalg on tensors"),
+               clEnumValN(EmitKind::LLVMDialect, "llvm-mlir",
+                          "the module in the LLVM dialect"),
+               clEnumValN(EmitKind::LLVMIR, "llvm", "LLVM IR"),
+               clEnumValN(EmitKind::Assembly, "asm", "target assembly"),
+               clEnumValN(EmitKind::Object, "obj", "a relocatable object "
+                          "holding the kernel and the weights"),
+               clEnumValN(EmitKind::SharedLibrary, "so",
+                          "a shared library and its C header (default -o "
+                          "lib<model>.so)"),
+               clEnumValN(EmitKind::StaticLibrary, "static",
+                          "a static library (default -o lib<model>.a)"),
+               clEnumValN(EmitKind::Header, "header", "the C header"),
                clEnumValN(EmitKind::Summary, "summary",
                           "inputs, outputs, op, convolution and parameter "
                           "counts"),
@@ -56,6 +81,14 @@ cl::opt<uint64_t> randomWeights(
     cl::value_desc("seed"));
 cl::opt<int64_t> batch("batch", cl::desc("Batch size of every input"),
                        cl::value_desc("N"), cl::init(0));
+cl::opt<unsigned> optLevel("O", cl::desc("Optimization level (0-3)"),
+                           cl::Prefix, cl::init(3));
+cl::opt<std::string> targetCpu("mcpu",
+                               cl::desc("Target CPU (default: the host's)"),
+                               cl::value_desc("cpu"));
+cl::opt<std::string> targetTriple("mtriple",
+                                  cl::desc("Target triple (default: the host)"),
+                                  cl::value_desc("triple"));
 cl::opt<bool> printWeights("print-weights",
                            cl::desc("Print weight data in full instead of "
                                     "eliding large tensors"),
@@ -65,6 +98,171 @@ cl::opt<bool> printWeights("print-weights",
 static int fail(const Twine &message) {
   WithColor::error(errs(), "inceptionc") << message << "\n";
   return 1;
+}
+
+
+static mlir::OpPrintingFlags printingFlags() {
+  mlir::OpPrintingFlags flags;
+  if (!printWeights)
+    flags.elideLargeElementsAttrs(16).elideLargeResourceString(64);
+  return flags;
+}
+
+/// Opens the output file, `-o` or `fallback` when -o was not given.
+static std::unique_ptr<ToolOutputFile> openOutput(StringRef fallback = "-") {
+  std::string path = outputPath.getNumOccurrences() ? outputPath : fallback.str();
+  std::string errorMessage;
+  auto output = mlir::openOutputFile(path, &errorMessage);
+  if (!output)
+    fail(errorMessage);
+  return output;
+}
+
+static int emitFrontendOutput(mlir::ModuleOp module) {
+  auto output = openOutput();
+  if (!output)
+    return 1;
+  switch (emitKind) {
+  case EmitKind::Summary: {
+    auto summary = inception::ModelSummary::compute(module);
+    if (failed(summary))
+      return 1;
+    summary->print(output->os());
+    break;
+  }
+  case EmitKind::Weights: {
+    auto tensors = inception::collectWeights(module);
+    if (failed(tensors))
+      return 1;
+    if (Error error = inception::writeSafeTensors(output->os(), *tensors))
+      return fail(toString(std::move(error)));
+    break;
+  }
+  default:
+    module->print(output->os(), printingFlags());
+    break;
+  }
+  output->keep();
+  return 0;
+}
+
+/// Lowers the model step by step, stopping at the requested stage.
+static int emitCompiledOutput(mlir::ModuleOp module) {
+  auto interface = inception::ModelInterface::fromModule(module);
+  if (failed(interface))
+    return 1;
+  // The kernel gets its own symbol; <model>_run is the C wrapper's.
+  auto function = *module.getOps<mlir::func::FuncOp>().begin();
+  if (failed(mlir::SymbolTable::replaceAllSymbolUses(
+          function, mlir::StringAttr::get(module.getContext(),
+                                          interface->kernelSymbol()),
+          module)))
+    return 1;
+  function.setName(interface->kernelSymbol());
+  // The names now live in the interface; LLVM has no use for them.
+  function.removeArgAttrsAttr();
+  function.removeResAttrsAttr();
+
+  if (failed(inception::lowerToLinalg(module)))
+    return 1;
+  if (emitKind == EmitKind::Linalg) {
+    auto output = openOutput();
+    if (!output)
+      return 1;
+    module->print(output->os(), printingFlags());
+    output->keep();
+    return 0;
+  }
+  if (failed(inception::lowerToLLVMDialect(module)))
+    return 1;
+  auto kernel = module.lookupSymbol<mlir::LLVM::LLVMFuncOp>(
+      interface->kernelSymbol());
+  auto workspace = kernel ? kernel->getAttrOfType<mlir::IntegerAttr>(
+                                "inception.workspace_size")
+                          : nullptr;
+  if (!workspace)
+    return fail("the lowered module has no kernel with a workspace size");
+  interface->workspaceSize = workspace.getInt();
+
+  if (emitKind == EmitKind::LLVMDialect || emitKind == EmitKind::Header) {
+    auto output = openOutput(emitKind == EmitKind::Header
+                                 ? interface->name + ".h"
+                                 : std::string("-"));
+    if (!output)
+      return 1;
+    if (emitKind == EmitKind::Header)
+      output->os() << inception::generateHeader(*interface);
+    else
+      module->print(output->os(), printingFlags());
+    output->keep();
+    return 0;
+  }
+
+  inception::TargetOptions target;
+  target.triple = targetTriple;
+  target.cpu = targetCpu;
+  target.optLevel = std::min(optLevel.getValue(), 3u);
+  llvm::LLVMContext llvmContext;
+  auto llvmModule = inception::translateToLLVMIR(module, llvmContext, target);
+  if (!llvmModule)
+    return fail(toString(llvmModule.takeError()));
+  switch (emitKind) {
+  case EmitKind::LLVMIR:
+  case EmitKind::Assembly:
+  case EmitKind::Object: {
+    auto output = openOutput(emitKind == EmitKind::Object
+                                 ? interface->name + ".o"
+                                 : std::string("-"));
+    if (!output)
+      return 1;
+    if (emitKind == EmitKind::LLVMIR)
+      (*llvmModule)->print(output->os(), nullptr);
+    else if (Error error = inception::emitMachineCode(
+                 **llvmModule, target,
+                 emitKind == EmitKind::Object ? inception::OutputFile::Object
+                                              : inception::OutputFile::Assembly,
+                 output->os()))
+      return fail(toString(std::move(error)));
+    output->keep();
+    return 0;
+  }
+  default:
+    break;
+  }
+
+  // A library: the object in a temporary file, linked with the wrapper.
+  bool isStatic = emitKind == EmitKind::StaticLibrary;
+  std::string libraryPath =
+      outputPath.getNumOccurrences()
+          ? outputPath.getValue()
+          : "lib" + interface->name + (isStatic ? ".a" : ".so");
+  SmallString<128> objectPath;
+  if (std::error_code ec =
+          sys::fs::createTemporaryFile("inception-model", "o", objectPath))
+    return fail("cannot create a temporary file: " + ec.message());
+  llvm::scope_exit removeObject([&] { sys::fs::remove(objectPath); });
+  {
+    std::error_code ec;
+    raw_fd_ostream os(objectPath, ec);
+    if (ec)
+      return fail("cannot write '" + objectPath + "': " + ec.message());
+    if (Error error = inception::emitMachineCode(
+            **llvmModule, target, inception::OutputFile::Object, os))
+      return fail(toString(std::move(error)));
+  }
+  if (Error error = inception::linkLibrary(
+          objectPath, inception::generateWrapper(*interface), libraryPath,
+          isStatic))
+    return fail(toString(std::move(error)));
+  // The header goes beside the library.
+  SmallString<128> headerPath(sys::path::parent_path(libraryPath));
+  sys::path::append(headerPath, interface->name + ".h");
+  std::error_code ec;
+  raw_fd_ostream header(headerPath, ec);
+  if (ec)
+    return fail("cannot write '" + headerPath + "': " + ec.message());
+  header << inception::generateHeader(*interface);
+  return 0;
 }
 
 int main(int argc, char **argv) {
@@ -113,34 +311,12 @@ int main(int argc, char **argv) {
   if (failed(module))
     return 1;
 
-  std::string errorMessage;
-  auto output = mlir::openOutputFile(outputPath, &errorMessage);
-  if (!output)
-    return fail(errorMessage);
   switch (emitKind) {
-  case EmitKind::Mlir: {
-    mlir::OpPrintingFlags flags;
-    if (!printWeights)
-      flags.elideLargeElementsAttrs(16).elideLargeResourceString(64);
-    (*module)->print(output->os(), flags);
-    break;
+  case EmitKind::Mlir:
+  case EmitKind::Summary:
+  case EmitKind::Weights:
+    return emitFrontendOutput(**module);
+  default:
+    return emitCompiledOutput(**module);
   }
-  case EmitKind::Summary: {
-    auto summary = inception::ModelSummary::compute(**module);
-    if (failed(summary))
-      return 1;
-    summary->print(output->os());
-    break;
-  }
-  case EmitKind::Weights: {
-    auto tensors = inception::collectWeights(**module);
-    if (failed(tensors))
-      return 1;
-    if (Error error = inception::writeSafeTensors(output->os(), *tensors))
-      return fail(toString(std::move(error)));
-    break;
-  }
-  }
-  output->keep();
-  return 0;
 }

@@ -1,0 +1,43 @@
+//===- Codegen.h - From the inception dialect to object code ----*- C++ -*-===//
+
+#ifndef INCEPTION_COMPILER_CODEGEN_H
+#define INCEPTION_COMPILER_CODEGEN_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
+#include <memory>
+#include <string>
+
+namespace inception {
+
+/// Lowers the model in place to linalg on tensors.
+mlir::LogicalResult lowerToLinalg(mlir::ModuleOp module);
+/// Lowers linalg on tensors in place to the LLVM dialect. The model function
+/// becomes `void f(const float *input, float *output, void *workspace)`; its
+/// `inception.workspace_size` attribute gives the workspace's size.
+mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module);
+
+struct TargetOptions {
+  std::string triple; // empty: the host
+  std::string cpu;    // empty: the host's CPU ("native")
+  std::string features;
+  unsigned optLevel = 3;
+};
+
+/// Translates an LLVM-dialect module to LLVM IR and optimizes it at
+/// `options.optLevel` for the target.
+llvm::Expected<std::unique_ptr<llvm::Module>>
+translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
+                  const TargetOptions &options);
+
+enum class OutputFile { Assembly, Object };
+/// Writes `module` as assembly or a relocatable, position-independent object.
+llvm::Error emitMachineCode(llvm::Module &module, const TargetOptions &options,
+                            OutputFile kind, llvm::raw_pwrite_stream &os);
+
+} // namespace inception
+
+#endif // INCEPTION_COMPILER_CODEGEN_H

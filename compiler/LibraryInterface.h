@@ -1,0 +1,54 @@
+//===- LibraryInterface.h - The C interface of a compiled model -*- C++ -*-===//
+
+#ifndef INCEPTION_COMPILER_LIBRARYINTERFACE_H
+#define INCEPTION_COMPILER_LIBRARYINTERFACE_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Error.h"
+#include <string>
+#include <vector>
+
+namespace inception {
+
+struct TensorInterface {
+  std::string name;
+  std::vector<int64_t> shape;
+  int64_t numElements() const;
+};
+
+/// What a compiled model's C interface exposes.
+struct ModelInterface {
+  std::string name;
+  TensorInterface input, output;
+  int64_t workspaceSize = 0;
+
+  /// Reads the model function of a module in the inception dialect. A
+  /// library takes exactly one f32 input and one f32 output.
+  static mlir::FailureOr<ModelInterface> fromModule(mlir::ModuleOp module);
+
+  /// The symbol of the generated kernel: `void kernel(const float *input,
+  /// float *output, void *workspace)`.
+  std::string kernelSymbol() const { return name + "_kernel"; }
+};
+
+/// Alignment of the workspace the kernels expect, in bytes.
+constexpr int64_t kWorkspaceAlignment = 64;
+
+/// `<model>.h`: the names, shapes and sizes as macros, and the prototypes of
+/// `<model>_workspace_size` and `<model>_run`.
+std::string generateHeader(const ModelInterface &model);
+
+/// The C source of the library's entry points around the kernel: argument
+/// checks, the workspace fallback, and `inception_model_info_v1`.
+std::string generateWrapper(const ModelInterface &model);
+
+/// Compiles `wrapperSource` and links it with `objectPath` into a shared
+/// library (or, with `isStatic`, a static archive) at `outputPath`, using the
+/// system's C compiler ($CC, else clang-22, else cc) and archiver.
+llvm::Error linkLibrary(llvm::StringRef objectPath,
+                        llvm::StringRef wrapperSource,
+                        llvm::StringRef outputPath, bool isStatic);
+
+} // namespace inception
+
+#endif // INCEPTION_COMPILER_LIBRARYINTERFACE_H

@@ -1,0 +1,97 @@
+//===- Passes.td - Inception compiler passes ---------------*- tablegen -*-===//
+
+#ifndef INCEPTION_PASSES_TD
+#define INCEPTION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertInceptionToLinalg : Pass<"convert-inception-to-linalg", "mlir::ModuleOp"> {
+  let summary = "Lower the inception dialect to linalg, tensor and arith";
+  let description = [{
+    Every inception op becomes destination-style linalg on tensors, with the
+    semantics of the PyTorch op it stands for:
+
+    - `conv2d` (grouped and depthwise included) and `dense` become
+      `linalg.generic` contractions whose innermost loop runs along the
+      output row, so that the loops LLVM sees vectorize; padding is a
+      `tensor.pad`; the bias initializes the accumulator.
+    - `max_pool2d` pads with -inf, `avg_pool2d` sums and divides by a
+      compile-time table of window sizes (count_include_pad and ceil_mode as
+      PyTorch counts them), `global_avg_pool2d` sums and scales.
+    - `batch_norm`, `relu`, `add`, `scale` and `lrn` are elementwise
+      generics (LRN sums squares over a zero-padded channel window);
+      `concat` inserts slices into one destination; `flatten` collapses
+      shapes; `softmax` is max, exp-sum, divide; `dropout` is the identity.
+
+    ```mlir
+    %y = inception.relu %x : tensor<1x4xf32>
+    // becomes
+    %e = tensor.empty() : tensor<1x4xf32>
+    %y = linalg.generic {... iterator_types = ["parallel", "parallel"]}
+           ins(%x : tensor<1x4xf32>) outs(%e : tensor<1x4xf32>) {
+           ^bb0(%in: f32, %out: f32):
+             %0 = arith.maximumf %in, %cst : f32
+             linalg.yield %0 : f32
+         } -> tensor<1x4xf32>
+    ```
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect"];
+}
+
+def PlanWorkspace : Pass<"inception-plan-workspace", "mlir::func::FuncOp"> {
+  let summary = "Place every intermediate buffer in one caller-owned workspace";
+  let description = [{
+    After bufferization, every `memref.alloc` at the top level of a function
+    gets an offset in a single byte
+    buffer, chosen first-fit by liveness (a buffer is live from its
+    allocation to the last use of it or of any view of it), and becomes a
+    `memref.view` of a new trailing function argument. The function then
+    allocates nothing, so the caller owns all memory and one compiled model
+    can run on many threads, each with its own workspace. The size is
+    recorded as the `inception.workspace_size` attribute.
+
+    ```mlir
+    func.func @m(%in: memref<8xf32>, %out: memref<8xf32>) {
+      %a = memref.alloc() {alignment = 64 : i64} : memref<8xf32>
+      ...
+    // becomes
+    func.func @m(%in: memref<8xf32>, %out: memref<8xf32>, %ws: memref<64xi8>)
+        attributes {inception.workspace_size = 64 : i64} {
+      %c0 = arith.constant 0 : index
+      %a = memref.view %ws[%c0][] : memref<64xi8> to memref<8xf32>
+    ```
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"64",
+           "Byte alignment of every buffer in the workspace">,
+  ];
+  let statistics = [
+    Statistic<"numBuffers", "buffers", "Buffers placed in the workspace">,
+    Statistic<"totalBytes", "total-bytes", "Sum of the sizes of all buffers">,
+    Statistic<"workspaceBytes", "workspace-bytes", "Size of the workspace">,
+  ];
+  let dependentDialects = ["mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def LowerCopies : Pass<"inception-lower-copies", "mlir::func::FuncOp"> {
+  let summary = "Turn memref.copy into linalg.copy, so copies become loops";
+  let description = [{
+    Bufferization copies padded tensors and concat slices with `memref.copy`
+    between strided views, which the LLVM lowering turns into calls to MLIR's
+    `memrefCopy` runtime function. A compiled model links no MLIR runtime,
+    so the copies become `linalg.copy` and then plain loops.
+
+    ```mlir
+    memref.copy %a, %b : memref<4xf32> to memref<4xf32, strided<[1], offset: 2>>
+    // becomes
+    linalg.copy ins(%a : memref<4xf32>) outs(%b : memref<4xf32, strided<[1], offset: 2>>)
+    ```
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+#endif // INCEPTION_PASSES_TD

@@ -1,0 +1,28 @@
+//===- Pipelines.h - The compiler's pass pipelines --------------*- C++ -*-===//
+//
+// One definition of each pipeline serves inceptionc and inception-opt (where
+// they are registered by name), so lit tests run exactly what the driver runs.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INCEPTION_PASSES_PIPELINES_H
+#define INCEPTION_PASSES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+
+namespace mlir::inception {
+
+/// inception dialect -> linalg on tensors.
+LogicalResult buildLowerToLinalgPipeline(OpPassManager &pm);
+/// linalg on tensors -> LLVM dialect: bufferization, results as out-params,
+/// workspace planning, loops, and the conversion to LLVM with bare-pointer
+/// function signatures (the kernel is `void f(in*, out*, workspace*)`).
+LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm);
+
+/// Registers both, as `inception-lower-to-linalg` and
+/// `inception-linalg-to-llvm`, and the project's passes.
+void registerPassesAndPipelines();
+
+} // namespace mlir::inception
+
+#endif // INCEPTION_PASSES_PIPELINES_H

@@ -1,0 +1,127 @@
+//===- PlanWorkspace.cpp - One workspace for every intermediate buffer ----===//
+
+#include "passes/Passes.h"
+
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "llvm/ADT/DenseMap.h"
+
+namespace mlir::inception {
+#define GEN_PASS_DEF_PLANWORKSPACE
+#include "passes/Passes.h.inc"
+
+namespace {
+
+struct Buffer {
+  memref::AllocOp alloc;
+  int64_t begin = 0, end = 0; // positions of the first and last top-level use
+  int64_t size = 0, offset = 0;
+};
+
+/// The position of the last top-level op of `block` that uses `root` or any
+/// view of it.
+int64_t lastUse(Value root, Block &block,
+                const llvm::DenseMap<Operation *, int64_t> &positions) {
+  int64_t last = 0;
+  SmallVector<Value> worklist = {root};
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    for (OpOperand &use : value.getUses()) {
+      Operation *owner = use.getOwner();
+      if (Operation *top = block.findAncestorOpInBlock(*owner))
+        last = std::max(last, positions.lookup(top));
+      if (auto view = dyn_cast<ViewLikeOpInterface>(owner))
+        if (view.getViewSource() == value)
+          llvm::append_range(worklist, owner->getResults());
+    }
+  }
+  return last;
+}
+
+struct PlanWorkspacePass : impl::PlanWorkspaceBase<PlanWorkspacePass> {
+  using PlanWorkspaceBase::PlanWorkspaceBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (func.isExternal())
+      return;
+    if (alignment < 1 || (alignment & (alignment - 1)))
+      return (void)(func.emitError() << "alignment must be a power of two, got "
+                                     << alignment),
+             signalPassFailure();
+    Block &body = func.getBody().front();
+    llvm::DenseMap<Operation *, int64_t> positions;
+    for (Operation &op : body)
+      positions[&op] = positions.size();
+
+    std::vector<Buffer> buffers;
+    WalkResult walk = func.walk([&](memref::AllocOp alloc) {
+      MemRefType type = alloc.getType();
+      if (alloc->getBlock() != &body || !type.hasStaticShape() ||
+          !type.getLayout().isIdentity() || !type.getElementType().isIntOrFloat()) {
+        alloc.emitError("only static, identity-layout allocations at the top "
+                        "level of a function can be placed in the workspace");
+        return WalkResult::interrupt();
+      }
+      Buffer buffer;
+      buffer.alloc = alloc;
+      buffer.begin = positions.lookup(alloc);
+      buffer.end = lastUse(alloc.getResult(), body, positions);
+      int64_t bits = type.getElementTypeBitWidth();
+      buffer.size = (type.getNumElements() * bits + 7) / 8;
+      buffers.push_back(buffer);
+      return WalkResult::advance();
+    });
+    if (walk.wasInterrupted())
+      return signalPassFailure();
+
+    // First fit in order of allocation: each buffer takes the lowest aligned
+    // offset that overlaps no placed buffer whose lifetime meets its own.
+    int64_t workspaceSize = 0;
+    std::vector<const Buffer *> placed;
+    for (Buffer &buffer : buffers) {
+      std::vector<std::pair<int64_t, int64_t>> busy;
+      for (const Buffer *other : placed)
+        if (other->begin <= buffer.end && buffer.begin <= other->end)
+          busy.emplace_back(other->offset, other->offset + other->size);
+      llvm::sort(busy);
+      int64_t offset = 0;
+      for (auto [start, stop] : busy) {
+        if (offset + buffer.size <= start)
+          break;
+        offset = std::max<int64_t>(offset, llvm::alignTo(stop, alignment));
+      }
+      buffer.offset = offset;
+      workspaceSize = std::max(workspaceSize, offset + buffer.size);
+      placed.push_back(&buffer);
+      totalBytes += buffer.size;
+    }
+    workspaceSize = llvm::alignTo(workspaceSize, alignment);
+    numBuffers += buffers.size();
+    workspaceBytes += workspaceSize;
+
+    OpBuilder builder(func.getContext());
+    auto workspaceType =
+        MemRefType::get({workspaceSize}, builder.getIntegerType(8));
+    unsigned index = func.getNumArguments();
+    if (failed(func.insertArgument(index, workspaceType, {}, func.getLoc())))
+      return signalPassFailure();
+    Value workspace = func.getArgument(index);
+    for (Buffer &buffer : buffers) {
+      builder.setInsertionPoint(buffer.alloc);
+      Location loc = buffer.alloc.getLoc();
+      Value offset = arith::ConstantIndexOp::create(builder, loc, buffer.offset);
+      Value view = memref::ViewOp::create(builder, loc, buffer.alloc.getType(),
+                                          workspace, offset, ValueRange{});
+      // The workspace outlives every buffer: deallocations go away.
+      for (Operation *user : llvm::make_early_inc_range(buffer.alloc->getUsers()))
+        if (isa<memref::DeallocOp>(user))
+          user->erase();
+      buffer.alloc.replaceAllUsesWith(view);
+      buffer.alloc.erase();
+    }
+    func->setAttr(kWorkspaceSizeAttr, builder.getI64IntegerAttr(workspaceSize));
+  }
+};
+
+} // namespace
+} // namespace mlir::inception

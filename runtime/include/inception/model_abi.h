@@ -1,0 +1,65 @@
+/*===- model_abi.h - What a compiled model library exports --------*- C -*-===*
+ *
+ * Every library inceptionc writes exports `inception_model_info_v1()`, which
+ * describes the model and points at its run function. The runtime finds it
+ * with dlsym; an application that links one model directly can also use the
+ * model's own header (<model>.h) and call <model>_run.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef INCEPTION_MODEL_ABI_H
+#define INCEPTION_MODEL_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever the structures below change. */
+#define INCEPTION_ABI_VERSION 1
+
+/* The status codes every entry point returns; 0 is success. */
+typedef enum {
+  INCEPTION_OK = 0,
+  INCEPTION_ERROR_NULL_ARGUMENT = 1,
+  INCEPTION_ERROR_OUT_OF_MEMORY = 2,
+  INCEPTION_ERROR_MISALIGNED_WORKSPACE = 3,
+  INCEPTION_ERROR_SHAPE = 4,
+  INCEPTION_ERROR_LOAD = 5,
+  INCEPTION_ERROR_VERSION = 6,
+  INCEPTION_ERROR_INVALID_ARGUMENT = 7,
+  INCEPTION_ERROR_IO = 8
+} inception_status;
+
+typedef struct {
+  const char *name;     /* the DSL's input/output name */
+  const char *dtype;    /* "f32" */
+  int32_t rank;
+  const int64_t *shape; /* NCHW at the interface */
+} inception_tensor_info;
+
+typedef struct {
+  uint32_t abi_version;           /* INCEPTION_ABI_VERSION of the compiler */
+  const char *compiler_version;
+  const char *name;               /* the model's name */
+  int32_t num_inputs;
+  const inception_tensor_info *inputs;
+  int32_t num_outputs;
+  const inception_tensor_info *outputs;
+  size_t workspace_size;          /* bytes */
+  size_t workspace_alignment;     /* bytes; the workspace must be aligned */
+  /* Reentrant: no global mutable state. A null workspace makes the call
+     allocate (and free) one itself. */
+  int (*run)(const float *input, float *output, void *workspace);
+} inception_model_info;
+
+typedef const inception_model_info *(*inception_model_info_fn)(void);
+#define INCEPTION_MODEL_INFO_SYMBOL "inception_model_info_v1"
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* INCEPTION_MODEL_ABI_H */

@@ -1,0 +1,125 @@
+"""Compiles a model of models/ with the weights of its PyTorch reference and
+checks that the library computes what PyTorch computes:
+
+    python3 compare_with_pytorch.py MODEL --inceptionc PATH --workdir DIR
+        [--batch N] [--seed S] [--external-weights]
+
+The reference is built from a fixed seed in eval mode. Its batch-norm
+statistics, which PyTorch initializes to the identity, are then drawn at
+random too, so that every op computes something non-trivial. The
+state_dict() is written to safetensors, inceptionc compiles the DSL model
+with it into a shared library, and both run on the same random input.
+Passes when max |ours - torch| <= 1e-4 * max(1, max |torch|).
+"""
+
+import argparse
+import ctypes
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+
+import reference_models  # noqa: E402
+import safetensors_io  # noqa: E402
+
+MODELS_DIR = os.path.join(HERE, "..", "..", "models")
+
+
+class TensorInfo(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char_p), ("dtype", ctypes.c_char_p),
+                ("rank", ctypes.c_int32), ("shape", ctypes.POINTER(ctypes.c_int64))]
+
+
+class ModelInfo(ctypes.Structure):
+    """inception_model_info of runtime/include/inception/model_abi.h."""
+    _fields_ = [("abi_version", ctypes.c_uint32), ("compiler_version", ctypes.c_char_p),
+                ("name", ctypes.c_char_p), ("num_inputs", ctypes.c_int32),
+                ("inputs", ctypes.POINTER(TensorInfo)), ("num_outputs", ctypes.c_int32),
+                ("outputs", ctypes.POINTER(TensorInfo)), ("workspace_size", ctypes.c_size_t),
+                ("workspace_alignment", ctypes.c_size_t), ("run", ctypes.c_void_p)]
+
+
+def shape_of(info):
+    return [info.shape[i] for i in range(info.rank)]
+
+
+def reference(name, seed):
+    torch.manual_seed(seed)
+    model = reference_models.build(name).eval()
+    generator = torch.Generator().manual_seed(seed + 1)
+    with torch.no_grad():
+        for module in model.modules():
+            if isinstance(module, torch.nn.BatchNorm2d):
+                n = module.num_features
+                module.running_mean.uniform_(-0.2, 0.2, generator=generator)
+                module.running_var.uniform_(0.5, 1.5, generator=generator)
+                module.weight.uniform_(0.5, 1.5, generator=generator)
+                module.bias.uniform_(-0.2, 0.2, generator=generator)
+    return model
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("model", choices=sorted(reference_models.MODELS))
+    parser.add_argument("--inceptionc", required=True)
+    parser.add_argument("--workdir", required=True)
+    parser.add_argument("--batch", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    os.makedirs(args.workdir, exist_ok=True)
+    model = reference(args.model, args.seed)
+    weights = os.path.join(args.workdir, f"{args.model}.safetensors")
+    safetensors_io.save(model.state_dict(), weights)
+
+    library = os.path.join(args.workdir, f"lib{args.model}_b{args.batch}.so")
+    start = time.time()
+    subprocess.run([args.inceptionc, os.path.join(MODELS_DIR, f"{args.model}.inception"),
+                    "--weights", weights, "--batch", str(args.batch), "--emit=so",
+                    "-o", library], check=True)
+    compile_seconds = time.time() - start
+
+    lib = ctypes.CDLL(library)
+    lib.inception_model_info_v1.restype = ctypes.POINTER(ModelInfo)
+    info = lib.inception_model_info_v1().contents
+    input_shape, output_shape = shape_of(info.inputs[0]), shape_of(info.outputs[0])
+    run = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p,
+                           ctypes.c_void_p)(info.run)
+
+    rng = np.random.default_rng(args.seed)
+    x = rng.standard_normal(input_shape).astype(np.float32)
+    y = np.zeros(output_shape, np.float32)
+    workspace = np.zeros(info.workspace_size + info.workspace_alignment, np.uint8)
+    address = workspace.ctypes.data
+    aligned = address + (-address % info.workspace_alignment)
+    start = time.time()
+    status = run(x.ctypes.data, y.ctypes.data, aligned)
+    run_seconds = time.time() - start
+    if status != 0:
+        sys.exit(f"run returned status {status}")
+
+    with torch.no_grad():
+        expected = model(torch.from_numpy(x)).numpy()
+    largest = float(np.abs(expected).max())
+    difference = float(np.abs(y - expected).max())
+    tolerance = 1e-4 * max(1.0, largest)
+    print(f"model: {args.model} batch {args.batch}")
+    print(f"compile: {compile_seconds:.1f} s, library {os.path.getsize(library) / 1e6:.1f} MB, "
+          f"workspace {info.workspace_size / 1e6:.1f} MB, run {run_seconds * 1e3:.0f} ms")
+    print(f"max |torch|: {largest:.4g}, max |ours - torch|: {difference:.3g}, "
+          f"tolerance: {tolerance:.3g}")
+    if not np.isfinite(y).all() or difference > tolerance:
+        print("FAIL")
+        sys.exit(1)
+    print("PASS")
+
+
+if __name__ == "__main__":
+    main()
