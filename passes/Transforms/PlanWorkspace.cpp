@@ -18,7 +18,7 @@ struct Buffer {
 };
 
 /// The position of the last top-level op of `block` that uses `root` or any
-/// view of it.
+/// view of it, deallocations aside.
 int64_t lastUse(Value root, Block &block,
                 const llvm::DenseMap<Operation *, int64_t> &positions) {
   int64_t last = 0;
@@ -27,6 +27,9 @@ int64_t lastUse(Value root, Block &block,
     Value value = worklist.pop_back_val();
     for (OpOperand &use : value.getUses()) {
       Operation *owner = use.getOwner();
+      // Deallocations are dropped: they do not keep a buffer alive.
+      if (isa<memref::DeallocOp>(owner))
+        continue;
       if (Operation *top = block.findAncestorOpInBlock(*owner))
         last = std::max(last, positions.lookup(top));
       if (auto view = dyn_cast<ViewLikeOpInterface>(owner))

@@ -4,9 +4,13 @@ checks that the library computes what PyTorch computes:
     python3 compare_with_pytorch.py MODEL --inceptionc PATH --workdir DIR
         [--batch N] [--seed S] [--external-weights]
 
-The reference is built from a fixed seed in eval mode. Its batch-norm
-statistics, which PyTorch initializes to the identity, are then drawn at
-random too, so that every op computes something non-trivial. The
+The reference is built from a fixed seed in eval mode, then re-initialized
+from that seed so that activations stay near unit scale through every
+network (the frameworks' own initializations let Inception-v3's logits reach
+1e13): Kaiming-normal convolution and dense weights (gain 1 for depthwise
+convolutions, which feed a pointwise one with no ReLU between), small random
+biases, and random batch-norm statistics, which PyTorch otherwise sets to
+the identity. The
 state_dict() is written to safetensors, inceptionc compiles the DSL model
 with it into a shared library, and both run on the same random input.
 Passes when max |ours - torch| <= 1e-4 * max(1, max |torch|).
@@ -56,8 +60,16 @@ def reference(name, seed):
     generator = torch.Generator().manual_seed(seed + 1)
     with torch.no_grad():
         for module in model.modules():
-            if isinstance(module, torch.nn.BatchNorm2d):
-                n = module.num_features
+            if isinstance(module, (torch.nn.Conv2d, torch.nn.Linear)):
+                depthwise = (isinstance(module, torch.nn.Conv2d)
+                             and module.groups > 1
+                             and module.groups == module.in_channels)
+                fan_in = module.weight[0].numel()
+                std = (1.0 if depthwise else 2.0) ** 0.5 / fan_in ** 0.5
+                module.weight.normal_(0.0, std, generator=generator)
+                if module.bias is not None:
+                    module.bias.uniform_(-0.1, 0.1, generator=generator)
+            elif isinstance(module, torch.nn.BatchNorm2d):
                 module.running_mean.uniform_(-0.2, 0.2, generator=generator)
                 module.running_var.uniform_(0.5, 1.5, generator=generator)
                 module.weight.uniform_(0.5, 1.5, generator=generator)

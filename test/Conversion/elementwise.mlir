@@ -1,0 +1,83 @@
+// RUN: %inception-opt %s -convert-inception-to-linalg -split-input-file | FileCheck %s
+
+// CHECK-DAG: #[[ID4:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[CH:.*]] = affine_map<(d0, d1, d2, d3) -> (d1)>
+// CHECK-LABEL: func.func @batch_norm
+// CHECK: linalg.generic {indexing_maps = [#[[ID4]], #[[CH]], #[[CH]], #[[CH]], #[[CH]], #[[ID4]]]
+// CHECK: ^bb0(%[[X:.*]]: f32, %[[G:.*]]: f32, %[[B:.*]]: f32, %[[M:.*]]: f32, %[[V:.*]]: f32, %{{.*}}: f32):
+// CHECK:   %[[EPS:.*]] = arith.constant 1.000000e-03 : f32
+// CHECK:   %[[C:.*]] = arith.subf %[[X]], %[[M]]
+// CHECK:   %[[VE:.*]] = arith.addf %[[V]], %[[EPS]]
+// CHECK:   %[[S:.*]] = math.sqrt %[[VE]]
+// CHECK:   %[[N:.*]] = arith.divf %[[C]], %[[S]]
+// CHECK:   %[[NG:.*]] = arith.mulf %[[N]], %[[G]]
+// CHECK:   arith.addf %[[NG]], %[[B]]
+func.func @batch_norm(%x: tensor<1x4x2x2xf32>, %p: tensor<4xf32>) -> tensor<1x4x2x2xf32> {
+  %0 = inception.batch_norm %x, %p, %p, %p, %p epsilon = 1.0e-3 : tensor<1x4x2x2xf32>, tensor<4xf32>
+  return %0 : tensor<1x4x2x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @relu_add_scale
+// CHECK: arith.maximumf
+// CHECK: %[[F:.*]] = arith.constant 1.700000e-01 : f32
+// CHECK: arith.mulf %{{.*}}, %[[F]]
+// CHECK: arith.addf
+func.func @relu_add_scale(%x: tensor<1x4xf32>, %y: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  %0 = inception.relu %x : tensor<1x4xf32>
+  %1 = inception.scale %0 by 0.17 : tensor<1x4xf32>
+  %2 = inception.add %1, %y : tensor<1x4xf32>, tensor<1x4xf32>
+  return %2 : tensor<1x4xf32>
+}
+
+// -----
+
+// LRN: squares zero-padded by size/2 = 2 channels before and (size-1)/2 = 2
+// after, a windowed channel sum, then x / (k + alpha/size * sum)^beta.
+// CHECK-DAG: #[[SHIFT:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 + d4, d2, d3)>
+// CHECK-LABEL: func.func @lrn
+// CHECK: %[[SQ:.*]] = linalg.generic
+// CHECK:   arith.mulf %[[A:.*]], %[[A]]
+// CHECK: %[[PAD:.*]] = tensor.pad %[[SQ]] low[0, 2, 0, 0] high[0, 2, 0, 0]
+// CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[SHIFT]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[PAD]], %{{.*}} : tensor<1x8x3x3xf32>, tensor<5xf32>)
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[SUM]] :
+// CHECK:   arith.mulf %{{.*}}, %{{.*}} : f32
+// CHECK:   arith.addf
+// CHECK:   math.powf
+// CHECK:   arith.divf
+func.func @lrn(%x: tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32> {
+  %0 = inception.lrn %x size = 5 alpha = 1.0e-4 beta = 0.75 k = 1.0 : tensor<1x4x3x3xf32>
+  return %0 : tensor<1x4x3x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @concat
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<1x6x2x2xf32>
+// CHECK: %[[A:.*]] = tensor.insert_slice %arg0 into %[[E]][0, 0, 0, 0] [1, 2, 2, 2] [1, 1, 1, 1]
+// CHECK: %[[B:.*]] = tensor.insert_slice %arg1 into %[[A]][0, 2, 0, 0] [1, 4, 2, 2] [1, 1, 1, 1]
+// CHECK: return %[[B]]
+func.func @concat(%a: tensor<1x2x2x2xf32>, %b: tensor<1x4x2x2xf32>) -> tensor<1x6x2x2xf32> {
+  %0 = inception.concat %a, %b axis = 1 : (tensor<1x2x2x2xf32>, tensor<1x4x2x2xf32>) -> tensor<1x6x2x2xf32>
+  return %0 : tensor<1x6x2x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @flatten_dropout_softmax
+// CHECK: %[[F:.*]] = tensor.collapse_shape %arg0 {{\[\[}}0], [1, 2, 3]] : tensor<2x5x1x1xf32> into tensor<2x5xf32>
+// CHECK-NOT: dropout
+// CHECK: %[[MAX:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[F]] : tensor<2x5xf32>) outs(%{{.*}} : tensor<2xf32>)
+// CHECK:   arith.maximumf
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[F]], %[[MAX]] : tensor<2x5xf32>, tensor<2xf32>) outs(%{{.*}} : tensor<2xf32>)
+// CHECK:   math.exp
+// CHECK: linalg.generic {{.*}} ins(%[[F]], %[[MAX]], %[[SUM]] : tensor<2x5xf32>, tensor<2xf32>, tensor<2xf32>)
+// CHECK:   math.exp
+// CHECK:   arith.divf
+func.func @flatten_dropout_softmax(%x: tensor<2x5x1x1xf32>) -> tensor<2x5xf32> {
+  %0 = inception.flatten %x : tensor<2x5x1x1xf32> -> tensor<2x5xf32>
+  %1 = inception.dropout %0 ratio = 0.5 : tensor<2x5xf32>
+  %2 = inception.softmax %1 axis = 1 : tensor<2x5xf32>
+  return %2 : tensor<2x5xf32>
+}

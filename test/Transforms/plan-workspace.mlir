@@ -1,0 +1,62 @@
+// RUN: %inception-opt %s -pass-pipeline='builtin.module(func.func(inception-plan-workspace))' -split-input-file -verify-diagnostics | FileCheck %s
+
+// Three buffers in a chain: %a dies when %c is born, so %c reuses its
+// offset; %b overlaps both and goes after %a. 64-byte alignment rounds the
+// 32-byte buffers up.
+// CHECK-LABEL: func.func @chain
+// CHECK-SAME: (%[[IN:.*]]: memref<8xf32>, %[[OUT:.*]]: memref<8xf32>, %[[WS:.*]]: memref<128xi8>)
+// CHECK-SAME: attributes {inception.workspace_size = 128 : i64}
+// CHECK: %[[C0:.*]] = arith.constant 0 : index
+// CHECK: memref.view %[[WS]][%[[C0]]][] : memref<128xi8> to memref<8xf32>
+// CHECK: %[[C64:.*]] = arith.constant 64 : index
+// CHECK: memref.view %[[WS]][%[[C64]]][] : memref<128xi8> to memref<8xf32>
+// CHECK: %[[C0_AGAIN:.*]] = arith.constant 0 : index
+// CHECK: memref.view %[[WS]][%[[C0_AGAIN]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NOT: memref.alloc
+// CHECK-NOT: memref.dealloc
+func.func @chain(%in: memref<8xf32>, %out: memref<8xf32>) {
+  %a = memref.alloc() {alignment = 64 : i64} : memref<8xf32>
+  memref.copy %in, %a : memref<8xf32> to memref<8xf32>
+  %b = memref.alloc() {alignment = 64 : i64} : memref<8xf32>
+  memref.copy %a, %b : memref<8xf32> to memref<8xf32>
+  %c = memref.alloc() {alignment = 64 : i64} : memref<8xf32>
+  memref.copy %b, %c : memref<8xf32> to memref<8xf32>
+  memref.copy %c, %out : memref<8xf32> to memref<8xf32>
+  memref.dealloc %a : memref<8xf32>
+  return
+}
+
+// -----
+
+// A buffer used through a view stays live until the view's last use.
+// CHECK-LABEL: func.func @views
+// CHECK-SAME: %{{.*}}: memref<128xi8>
+// CHECK: memref.view %{{.*}}[%{{.*}}][] : memref<128xi8> to memref<2x8xf32>
+// CHECK: memref.collapse_shape
+func.func @views(%in: memref<16xf32>, %out: memref<16xf32>) {
+  %a = memref.alloc() : memref<2x8xf32>
+  %flat = memref.collapse_shape %a [[0, 1]] : memref<2x8xf32> into memref<16xf32>
+  %b = memref.alloc() : memref<16xf32>
+  memref.copy %in, %b : memref<16xf32> to memref<16xf32>
+  memref.copy %b, %flat : memref<16xf32> to memref<16xf32>
+  memref.copy %flat, %out : memref<16xf32> to memref<16xf32>
+  return
+}
+
+// -----
+
+// A function without buffers still gets an (empty) workspace argument, so
+// every kernel has the same signature.
+// CHECK-LABEL: func.func @none
+// CHECK-SAME: (%{{.*}}: memref<4xf32>, %{{.*}}: memref<0xi8>) attributes {inception.workspace_size = 0 : i64}
+func.func @none(%x: memref<4xf32>) {
+  return
+}
+
+// -----
+
+func.func @dynamic(%n: index) {
+  // expected-error @+1 {{only static, identity-layout allocations at the top level of a function can be placed in the workspace}}
+  %a = memref.alloc(%n) : memref<?xf32>
+  return
+}
