@@ -1,0 +1,64 @@
+/*===- runtime.h - Load and run compiled Inception models ---------*- C -*-===*
+ *
+ * A small C library: it loads a library written by `inceptionc --emit=so`
+ * with dlopen, describes its inputs and outputs, and runs it in execution
+ * contexts. A context owns one workspace, so threads that each use their own
+ * context run one model concurrently. It links no MLIR or LLVM.
+ *
+ *   inception_model *model;
+ *   if (inception_model_load("libgooglenet.so", &model) != INCEPTION_OK)
+ *     fprintf(stderr, "%s\n", inception_last_error());
+ *   inception_context *context;
+ *   inception_context_create(model, &context);
+ *   inception_run(context, input, input_elements, output, output_elements);
+ *   inception_context_free(context);
+ *   inception_model_free(model);
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef INCEPTION_RUNTIME_H
+#define INCEPTION_RUNTIME_H
+
+#include "inception/model_abi.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct inception_model inception_model;
+typedef struct inception_context inception_context;
+
+/* Loads a compiled model. Fails with INCEPTION_ERROR_LOAD when the file is
+   missing or is not a model library, and INCEPTION_ERROR_VERSION when it was
+   built by a compiler with another ABI version. */
+int inception_model_load(const char *path, inception_model **model);
+void inception_model_free(inception_model *model);
+
+/* The description the library exports: name, inputs, outputs, workspace. */
+const inception_model_info *inception_model_get_info(const inception_model *model);
+/* Elements of input or output `index`, or 0 when there is no such tensor. */
+size_t inception_model_input_elements(const inception_model *model, int32_t index);
+size_t inception_model_output_elements(const inception_model *model, int32_t index);
+
+/* A context owns a workspace of the model's size; it is not thread-safe,
+   but any number of contexts may run at once. */
+int inception_context_create(const inception_model *model,
+                             inception_context **context);
+void inception_context_free(inception_context *context);
+
+/* Runs the model. The element counts must match the model's input and
+   output (INCEPTION_ERROR_SHAPE otherwise); nothing is allocated. */
+int inception_run(inception_context *context, const float *input,
+                  size_t input_elements, float *output, size_t output_elements);
+
+/* A fixed description of a status code. */
+const char *inception_status_string(int status);
+/* The message of the last failure in this thread, with its details
+   (the path, the loader's message, both element counts). */
+const char *inception_last_error(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* INCEPTION_RUNTIME_H */

@@ -1,0 +1,174 @@
+/*===- runtime.c - Load and run compiled Inception models -----------------===*/
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "inception/runtime.h"
+
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct inception_model {
+  void *handle;
+  const inception_model_info *info;
+};
+
+struct inception_context {
+  const inception_model *model;
+  void *workspace;
+};
+
+static _Thread_local char last_error[1024];
+
+/* Records a message for inception_last_error() and returns `status`. */
+static int fail(int status, const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  vsnprintf(last_error, sizeof last_error, format, args);
+  va_end(args);
+  return status;
+}
+
+const char *inception_last_error(void) { return last_error; }
+
+const char *inception_status_string(int status) {
+  switch (status) {
+  case INCEPTION_OK: return "success";
+  case INCEPTION_ERROR_NULL_ARGUMENT: return "a required pointer is null";
+  case INCEPTION_ERROR_OUT_OF_MEMORY: return "out of memory";
+  case INCEPTION_ERROR_MISALIGNED_WORKSPACE: return "the workspace is misaligned";
+  case INCEPTION_ERROR_SHAPE: return "a tensor has the wrong number of elements";
+  case INCEPTION_ERROR_LOAD: return "the model library cannot be loaded";
+  case INCEPTION_ERROR_VERSION: return "the model library has another ABI version";
+  case INCEPTION_ERROR_INVALID_ARGUMENT: return "an argument is out of range";
+  case INCEPTION_ERROR_IO: return "a file cannot be read or written";
+  default: return "unknown status";
+  }
+}
+
+static size_t elements(const inception_tensor_info *tensor) {
+  size_t n = 1;
+  for (int32_t d = 0; d < tensor->rank; ++d)
+    n *= (size_t)tensor->shape[d];
+  return n;
+}
+
+int inception_model_load(const char *path, inception_model **model) {
+  if (!path || !model)
+    return fail(INCEPTION_ERROR_NULL_ARGUMENT,
+                "inception_model_load: path and model must not be null");
+  *model = NULL;
+  void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!handle)
+    return fail(INCEPTION_ERROR_LOAD, "cannot load '%s': %s", path, dlerror());
+  inception_model_info_fn get_info =
+      (inception_model_info_fn)dlsym(handle, INCEPTION_MODEL_INFO_SYMBOL);
+  if (!get_info) {
+    dlclose(handle);
+    return fail(INCEPTION_ERROR_LOAD,
+                "'%s' is not an Inception model library (no %s)", path,
+                INCEPTION_MODEL_INFO_SYMBOL);
+  }
+  const inception_model_info *info = get_info();
+  if (!info || info->abi_version != INCEPTION_ABI_VERSION) {
+    unsigned version = info ? info->abi_version : 0;
+    dlclose(handle);
+    return fail(INCEPTION_ERROR_VERSION,
+                "'%s' was built for model ABI %u by inceptionc %s; this "
+                "runtime reads ABI %u",
+                path, version, info ? info->compiler_version : "?",
+                (unsigned)INCEPTION_ABI_VERSION);
+  }
+  inception_model *result = malloc(sizeof *result);
+  if (!result) {
+    dlclose(handle);
+    return fail(INCEPTION_ERROR_OUT_OF_MEMORY, "out of memory");
+  }
+  result->handle = handle;
+  result->info = info;
+  *model = result;
+  return INCEPTION_OK;
+}
+
+void inception_model_free(inception_model *model) {
+  if (!model)
+    return;
+  dlclose(model->handle);
+  free(model);
+}
+
+const inception_model_info *inception_model_get_info(const inception_model *model) {
+  return model ? model->info : NULL;
+}
+
+size_t inception_model_input_elements(const inception_model *model, int32_t index) {
+  if (!model || index < 0 || index >= model->info->num_inputs)
+    return 0;
+  return elements(&model->info->inputs[index]);
+}
+
+size_t inception_model_output_elements(const inception_model *model, int32_t index) {
+  if (!model || index < 0 || index >= model->info->num_outputs)
+    return 0;
+  return elements(&model->info->outputs[index]);
+}
+
+int inception_context_create(const inception_model *model,
+                             inception_context **context) {
+  if (!model || !context)
+    return fail(INCEPTION_ERROR_NULL_ARGUMENT,
+                "inception_context_create: model and context must not be null");
+  *context = NULL;
+  size_t alignment = model->info->workspace_alignment;
+  size_t size = model->info->workspace_size;
+  /* aligned_alloc wants a multiple of the alignment, and at least one. */
+  size_t rounded = (size + alignment - 1) / alignment * alignment;
+  inception_context *result = malloc(sizeof *result);
+  void *workspace = aligned_alloc(alignment, rounded ? rounded : alignment);
+  if (!result || !workspace) {
+    free(result);
+    free(workspace);
+    return fail(INCEPTION_ERROR_OUT_OF_MEMORY,
+                "cannot allocate a %zu-byte workspace for '%s'", size,
+                model->info->name);
+  }
+  result->model = model;
+  result->workspace = workspace;
+  *context = result;
+  return INCEPTION_OK;
+}
+
+void inception_context_free(inception_context *context) {
+  if (!context)
+    return;
+  free(context->workspace);
+  free(context);
+}
+
+int inception_run(inception_context *context, const float *input,
+                  size_t input_elements, float *output, size_t output_elements) {
+  if (!context || !input || !output)
+    return fail(INCEPTION_ERROR_NULL_ARGUMENT,
+                "inception_run: context, input and output must not be null");
+  const inception_model *model = context->model;
+  size_t expected_in = inception_model_input_elements(model, 0);
+  size_t expected_out = inception_model_output_elements(model, 0);
+  if (input_elements != expected_in)
+    return fail(INCEPTION_ERROR_SHAPE,
+                "input '%s' of '%s' has %zu elements, got %zu",
+                model->info->inputs[0].name, model->info->name, expected_in,
+                input_elements);
+  if (output_elements != expected_out)
+    return fail(INCEPTION_ERROR_SHAPE,
+                "output '%s' of '%s' has %zu elements, got %zu",
+                model->info->outputs[0].name, model->info->name, expected_out,
+                output_elements);
+  int status = model->info->run(input, output, context->workspace);
+  if (status != INCEPTION_OK)
+    return fail(status, "running '%s' failed: %s", model->info->name,
+                inception_status_string(status));
+  return INCEPTION_OK;
+}
