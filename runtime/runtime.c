@@ -74,13 +74,15 @@ int inception_model_load(const char *path, inception_model **model) {
   }
   const inception_model_info *info = get_info();
   if (!info || info->abi_version != INCEPTION_ABI_VERSION) {
-    unsigned version = info ? info->abi_version : 0;
+    /* The message reads the library's strings: format it before dlclose. */
+    int status = fail(INCEPTION_ERROR_VERSION,
+                      "'%s' was built for model ABI %u by inceptionc %s; this "
+                      "runtime reads ABI %u",
+                      path, info ? info->abi_version : 0u,
+                      info ? info->compiler_version : "?",
+                      (unsigned)INCEPTION_ABI_VERSION);
     dlclose(handle);
-    return fail(INCEPTION_ERROR_VERSION,
-                "'%s' was built for model ABI %u by inceptionc %s; this "
-                "runtime reads ABI %u",
-                path, version, info ? info->compiler_version : "?",
-                (unsigned)INCEPTION_ABI_VERSION);
+    return status;
   }
   inception_model *result = malloc(sizeof *result);
   if (!result) {

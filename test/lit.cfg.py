@@ -10,7 +10,7 @@ config.name = "Inception"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".inception", ".test"]
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "unit",
-                   "e2e", "Inputs"]
+                   "e2e", "lib", "Inputs"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.inception_obj_root, "test")
 
@@ -32,7 +32,12 @@ if "inceptionc" in lit_config.params:
 config.substitutions.append(("%inceptionc", inceptionc))
 config.substitutions.append(
     ("%inception-opt", os.path.join(config.inception_tools_dir, "inception-opt")))
+config.substitutions.append(("%inception-run", os.path.join(config.inception_tools_dir, "inception-run")))
 config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%cc", config.c_compiler))
+config.substitutions.append(("%examples", os.path.join(config.inception_src_root, "examples")))
+config.substitutions.append(("%runtime_include", os.path.join(config.inception_src_root, "runtime", "include")))
+config.substitutions.append(("%runtime_libdir", config.runtime_lib_dir))
 config.substitutions.append(("%models", os.path.join(config.inception_src_root, "models")))
 config.substitutions.append(("%testlib", os.path.join(config.inception_src_root, "test", "lib")))
 

@@ -12,11 +12,11 @@ out="$root/build/googlenet"
 mkdir -p "$out"
 echo
 echo "== inceptionc models/googlenet.inception --random-weights=1 --emit=so"
-start=$(date +%s.%N)
+start=$(date +%s%N)
 "$root/build/bin/inceptionc" "$root/models/googlenet.inception" \
   --random-weights=1 --emit=so -o "$out/libgooglenet.so"
-printf 'compiled in %.1f s: %s (%s) and %s\n' \
-  "$(echo "$(date +%s.%N) - $start" | bc)" "$out/libgooglenet.so" \
+printf 'compiled in %d ms: %s (%s) and %s\n' \
+  "$(( ($(date +%s%N) - start) / 1000000 ))" "$out/libgooglenet.so" \
   "$(du -h "$out/libgooglenet.so" | cut -f1)" "$out/googlenet.h"
 echo
 echo "== inception-run libgooglenet.so --random-input=1 --top 5"

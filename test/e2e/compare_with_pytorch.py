@@ -2,7 +2,7 @@
 checks that the library computes what PyTorch computes:
 
     python3 compare_with_pytorch.py MODEL --inceptionc PATH --workdir DIR
-        [--batch N] [--seed S] [--external-weights]
+        [--batch N] [--seed S] [--runtime LIBINCEPTION_RUNTIME.so]
 
 The reference is built from a fixed seed in eval mode, then re-initialized
 from that seed so that activations stay near unit scale through every
@@ -13,7 +13,9 @@ biases, and random batch-norm statistics, which PyTorch otherwise sets to
 the identity. The
 state_dict() is written to safetensors, inceptionc compiles the DSL model
 with it into a shared library, and both run on the same random input.
-Passes when max |ours - torch| <= 1e-4 * max(1, max |torch|).
+Passes when max |ours - torch| <= 1e-4 * max(1, max |torch|). With
+--runtime, the model also runs through the runtime's C API (load, context,
+run), which must give the same output bit for bit.
 """
 
 import argparse
@@ -77,6 +79,27 @@ def reference(name, seed):
     return model
 
 
+def run_through_runtime(runtime_path, library, x, output_shape):
+    """Loads `library` with the runtime's C API and runs it on `x`."""
+    runtime = ctypes.CDLL(runtime_path)
+    handle, context = ctypes.c_void_p(), ctypes.c_void_p()
+    runtime.inception_last_error.restype = ctypes.c_char_p
+    if runtime.inception_model_load(library.encode(), ctypes.byref(handle)) != 0:
+        sys.exit(f"inception_model_load: {runtime.inception_last_error().decode()}")
+    if runtime.inception_context_create(handle, ctypes.byref(context)) != 0:
+        sys.exit(f"inception_context_create: {runtime.inception_last_error().decode()}")
+    y = np.zeros(output_shape, np.float32)
+    status = runtime.inception_run(context, x.ctypes.data_as(ctypes.c_void_p),
+                                   ctypes.c_size_t(x.size),
+                                   y.ctypes.data_as(ctypes.c_void_p),
+                                   ctypes.c_size_t(y.size))
+    if status != 0:
+        sys.exit(f"inception_run: {runtime.inception_last_error().decode()}")
+    runtime.inception_context_free(context)
+    runtime.inception_model_free(handle)
+    return y
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("model", choices=sorted(reference_models.MODELS))
@@ -84,6 +107,7 @@ def main():
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--runtime", help="libinception_runtime.so to run through too")
     args = parser.parse_args()
 
     os.makedirs(args.workdir, exist_ok=True)
@@ -116,6 +140,12 @@ def main():
     run_seconds = time.time() - start
     if status != 0:
         sys.exit(f"run returned status {status}")
+
+    if args.runtime:
+        through_runtime = run_through_runtime(args.runtime, library, x, y.shape)
+        if not np.array_equal(through_runtime, y):
+            sys.exit("the runtime API gives another output than the library's run")
+        print("runtime API: same output")
 
     with torch.no_grad():
         expected = model(torch.from_numpy(x)).numpy()

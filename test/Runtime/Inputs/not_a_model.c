@@ -1,0 +1,2 @@
+/* A shared library without the model entry point. */
+int answer(void) { return 42; }
