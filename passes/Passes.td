@@ -94,4 +94,56 @@ def LowerCopies : Pass<"inception-lower-copies", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def FlattenGlobals : Pass<"inception-flatten-globals", "mlir::ModuleOp"> {
+  let summary = "Store every constant buffer as a one-dimensional global";
+  let description = [{
+    LLVM translates a `memref<64x192x1x1xf32>` global into nested arrays
+    whose innermost arrays hold one element each: tens of millions of
+    uniqued constants for a large model, minutes of compile time and
+    gigabytes of memory. Each constant global becomes one-dimensional over
+    the same data (resource blobs are shared, not copied), and each
+    `memref.get_global` is followed by a `memref.expand_shape` back to the
+    original shape, which costs nothing at run time.
+
+    ```mlir
+    memref.global "private" constant @w : memref<2x3xf32> = dense_resource<w>
+    %0 = memref.get_global @w : memref<2x3xf32>
+    // becomes
+    memref.global "private" constant @w : memref<6xf32> = dense_resource<w>
+    %1 = memref.get_global @w : memref<6xf32>
+    %0 = memref.expand_shape %1 [[0, 1]] output_shape [2, 3] : memref<6xf32> into memref<2x3xf32>
+    ```
+  }];
+}
+
+def OutlineKernels : Pass<"inception-outline-kernels", "mlir::ModuleOp"> {
+  let summary = "Move each top-level linalg op into its own function";
+  let description = [{
+    A model's kernel is one function with hundreds of loop nests, and
+    LLVM's optimizers take time superlinear in a function's size (a
+    60-convolution network compiles in seconds, a 240-convolution one in
+    minutes). After bufferization and workspace planning, each top-level
+    linalg op of a public function moves into a private `noinline` function
+    of its own. The views and constants the op uses are cloned into it, so
+    that every outlined function takes only the kernel's own arguments
+    (identity-layout buffers) and the bare-pointer calling convention
+    applies throughout.
+
+    ```mlir
+    func.func @m(%in: memref<8xf32>, %out: memref<8xf32>, %ws: memref<64xi8>) {
+      %v = memref.view %ws[%c0][] : memref<64xi8> to memref<8xf32>
+      linalg.generic ... ins(%in) outs(%v)
+    // becomes
+    func.func private @m_op0(%in: memref<8xf32>, %ws: memref<64xi8>) attributes {no_inline} {
+      %v = memref.view %ws[%c0][] : memref<64xi8> to memref<8xf32>
+      linalg.generic ... ins(%in) outs(%v)
+      return
+    }
+    func.func @m(...) {
+      call @m_op0(%in, %ws) : (memref<8xf32>, memref<64xi8>) -> ()
+    ```
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect"];
+}
+
 #endif // INCEPTION_PASSES_TD

@@ -18,6 +18,7 @@ static constexpr llvm::StringLiteral kLinalgToLLVM =
     "buffer-results-to-out-params{hoist-static-allocs modify-public-functions},"
     "canonicalize,"
     "func.func(inception-plan-workspace,inception-lower-copies),"
+    "inception-flatten-globals,inception-outline-kernels,"
     "convert-linalg-to-loops,lower-affine,convert-scf-to-cf,"
     "expand-strided-metadata,finalize-memref-to-llvm,convert-math-to-llvm,"
     "convert-arith-to-llvm,convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
