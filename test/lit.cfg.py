@@ -38,6 +38,7 @@ config.substitutions.append(("%cc", config.c_compiler))
 config.substitutions.append(("%examples", os.path.join(config.inception_src_root, "examples")))
 config.substitutions.append(("%runtime_include", os.path.join(config.inception_src_root, "runtime", "include")))
 config.substitutions.append(("%runtime_libdir", config.runtime_lib_dir))
+config.substitutions.append(("%inception_build_dir", config.inception_obj_root))
 config.substitutions.append(("%models", os.path.join(config.inception_src_root, "models")))
 config.substitutions.append(("%testlib", os.path.join(config.inception_src_root, "test", "lib")))
 
