@@ -39,8 +39,8 @@ static void prepareContext(MLIRContext *context) {
   context->appendDialectRegistry(registry);
 }
 
-static LogicalResult runPipeline(ModuleOp module,
-                                 LogicalResult (*build)(OpPassManager &)) {
+static LogicalResult
+runPipeline(ModuleOp module, function_ref<LogicalResult(OpPassManager &)> build) {
   prepareContext(module.getContext());
   PassManager pm(module.getContext());
   if (failed(build(pm)))
@@ -52,8 +52,10 @@ LogicalResult lowerToLinalg(ModuleOp module) {
   return runPipeline(module, mlir::inception::buildLowerToLinalgPipeline);
 }
 
-LogicalResult lowerToLLVMDialect(ModuleOp module) {
-  return runPipeline(module, mlir::inception::buildLinalgToLLVMPipeline);
+LogicalResult lowerToLLVMDialect(ModuleOp module, bool externalWeights) {
+  return runPipeline(module, [&](OpPassManager &pm) {
+    return mlir::inception::buildLinalgToLLVMPipeline(pm, externalWeights);
+  });
 }
 
 static llvm::Expected<std::unique_ptr<llvm::TargetMachine>>

@@ -18,7 +18,11 @@ mlir::LogicalResult lowerToLinalg(mlir::ModuleOp module);
 /// Lowers linalg on tensors in place to the LLVM dialect. The model function
 /// becomes `void f(const float *input, float *output, void *workspace)`; its
 /// `inception.workspace_size` attribute gives the workspace's size.
-mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module);
+/// With `externalWeights`, the parameters leave the module: the kernel takes
+/// a fourth argument, the packed weights, whose layout the module records
+/// (see inception-externalize-weights).
+mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
+                                       bool externalWeights = false);
 
 struct TargetOptions {
   std::string triple; // empty: the host

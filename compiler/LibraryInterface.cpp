@@ -9,6 +9,7 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 #include <cstdlib>
+#include <cstring>
 
 using namespace mlir;
 
@@ -112,15 +113,104 @@ std::string generateHeader(const ModelInterface &model) {
   return text;
 }
 
+uint64_t weightsChecksum(llvm::ArrayRef<char> data) {
+  uint64_t hash = 0xcbf29ce484222325ull;
+  size_t words = data.size() / 8;
+  for (size_t i = 0; i < words; ++i) {
+    uint64_t word;
+    std::memcpy(&word, data.data() + 8 * i, 8);
+    hash = (hash ^ word) * 0x100000001b3ull;
+  }
+  for (size_t i = words * 8; i < data.size(); ++i)
+    hash = (hash ^ uint8_t(data[i])) * 0x100000001b3ull;
+  return hash;
+}
+
+/// The wrapper's weights loader: maps the file beside the library (or the
+/// one $<MODEL>_WEIGHTS names) once, checks its size and checksum, and keeps
+/// a message for inception_model_info.last_error.
+static void writeWeightsLoader(llvm::raw_ostream &os,
+                               const ModelInterface &model) {
+  auto [size, checksum] = *model.externalWeights;
+  std::string env = llvm::StringRef(model.name).upper() + "_WEIGHTS";
+  os << "static const unsigned char *weights;\n"
+     << "static int weights_status;\n"
+     << "static char weights_error[1024];\n"
+     << "static pthread_once_t weights_once = PTHREAD_ONCE_INIT;\n\n"
+     << "static uint64_t weights_checksum(const unsigned char *data, size_t size) {\n"
+     << "  uint64_t hash = 0xcbf29ce484222325ull, word;\n"
+     << "  size_t i = 0;\n"
+     << "  for (; i + 8 <= size; i += 8) {\n"
+     << "    memcpy(&word, data + i, 8);\n"
+     << "    hash = (hash ^ word) * 0x100000001b3ull;\n  }\n"
+     << "  for (; i < size; ++i)\n"
+     << "    hash = (hash ^ data[i]) * 0x100000001b3ull;\n"
+     << "  return hash;\n}\n\n"
+     << "static void weights_fail(const char *format, const char *path, const char *detail) {\n"
+     << "  snprintf(weights_error, sizeof weights_error, format, path, detail);\n"
+     << "  weights_status = INCEPTION_ERROR_WEIGHTS;\n}\n\n"
+     << "static void load_weights(void) {\n"
+     << "  char path[4096];\n"
+     << "  const char *override_path = getenv(\"" << env << "\");\n"
+     << "  Dl_info self;\n"
+     << "  if (override_path) {\n"
+     << "    snprintf(path, sizeof path, \"%s\", override_path);\n"
+     << "  } else if (dladdr((void *)load_weights, &self) && self.dli_fname) {\n"
+     << "    snprintf(path, sizeof path, \"%s\", self.dli_fname);\n"
+     << "    char *slash = strrchr(path, '/');\n"
+     << "    size_t dir = slash ? (size_t)(slash - path + 1) : 0;\n"
+     << "    snprintf(path + dir, sizeof path - dir, \"%s\", \""
+     << model.weightsFileName() << "\");\n"
+     << "  } else {\n"
+     << "    weights_fail(\"cannot locate the library to find %s%s\", \""
+     << model.weightsFileName() << "\", \"\");\n    return;\n  }\n"
+     << "  int fd = open(path, O_RDONLY);\n"
+     << "  if (fd < 0) {\n"
+     << "    weights_fail(\"cannot open weights file '%s': %s\", path, strerror(errno));\n"
+     << "    return;\n  }\n"
+     << "  struct stat info;\n"
+     << "  if (fstat(fd, &info) != 0 || info.st_size != " << size << ") {\n"
+     << "    close(fd);\n"
+     << "    weights_fail(\"weights file '%s' does not have the %s bytes the library "
+        "expects; use the file compiled with it\", path, \"" << size << "\");\n"
+     << "    return;\n  }\n"
+     << "  void *map = " << (size ? "mmap(NULL, " + std::to_string(size) +
+                                        ", PROT_READ, MAP_PRIVATE, fd, 0)"
+                                  : std::string("(void *)path"))
+     << ";\n  close(fd);\n"
+     << "  if (map == MAP_FAILED) {\n"
+     << "    weights_fail(\"cannot map weights file '%s': %s\", path, strerror(errno));\n"
+     << "    return;\n  }\n"
+     << "  if (weights_checksum(map, " << size << ") != 0x"
+     << llvm::utohexstr(checksum) << "ull) {\n"
+     << "    weights_fail(\"weights file '%s' does not match the library (checksum "
+        "mismatch)%s; use the file compiled with it\", path, \"\");\n"
+     << "    return;\n  }\n"
+     << "  weights = map;\n}\n\n";
+}
+
 std::string generateWrapper(const ModelInterface &model) {
   std::string text;
   llvm::raw_string_ostream os(text);
   int64_t allocation = std::max<int64_t>(
       llvm::alignTo(model.workspaceSize, kWorkspaceAlignment),
       kWorkspaceAlignment);
-  os << kModelAbiHeader << "\n#include <stdlib.h>\n\n"
-     << "void " << model.kernelSymbol()
-     << "(const float *input, float *output, void *workspace);\n\n"
+  bool external = model.externalWeights.has_value();
+  if (external)
+    os << "#define _GNU_SOURCE\n";
+  os << kModelAbiHeader << "\n#include <stdlib.h>\n";
+  if (external)
+    os << "#include <dlfcn.h>\n#include <errno.h>\n#include <fcntl.h>\n"
+       << "#include <pthread.h>\n#include <stdio.h>\n#include <string.h>\n"
+       << "#include <sys/mman.h>\n#include <sys/stat.h>\n#include <unistd.h>\n";
+  os << "\nvoid " << model.kernelSymbol()
+     << "(const float *input, float *output, void *workspace"
+     << (external ? ", const void *weights" : "") << ");\n\n";
+  if (external)
+    writeWeightsLoader(os, model);
+  else
+    os << "static const char weights_error[1] = \"\";\n\n";
+  os << "static const char *last_error(void) { return weights_error; }\n\n"
      << "static const int64_t input_shape[] = ";
   writeShape(os, model.input.shape);
   os << ";\nstatic const int64_t output_shape[] = ";
@@ -135,7 +225,11 @@ std::string generateWrapper(const ModelInterface &model) {
      << model.workspaceSize << "u; }\n\n"
      << "int " << model.name
      << "_run(const float *input, float *output, void *workspace) {\n"
-     << "  if (!input || !output)\n    return INCEPTION_ERROR_NULL_ARGUMENT;\n"
+     << "  if (!input || !output)\n    return INCEPTION_ERROR_NULL_ARGUMENT;\n";
+  if (external)
+    os << "  pthread_once(&weights_once, load_weights);\n"
+       << "  if (weights_status)\n    return weights_status;\n";
+  os
      << "  void *owned = NULL;\n"
      << "  if (!workspace) {\n"
      << "    owned = aligned_alloc(" << kWorkspaceAlignment << ", " << allocation
@@ -144,13 +238,14 @@ std::string generateWrapper(const ModelInterface &model) {
      << "    workspace = owned;\n"
      << "  } else if ((uintptr_t)workspace % " << kWorkspaceAlignment << ") {\n"
      << "    return INCEPTION_ERROR_MISALIGNED_WORKSPACE;\n  }\n"
-     << "  " << model.kernelSymbol() << "(input, output, workspace);\n"
+     << "  " << model.kernelSymbol() << "(input, output, workspace"
+     << (external ? ", weights" : "") << ");\n"
      << "  free(owned);\n  return INCEPTION_OK;\n}\n\n"
      << "static const inception_model_info info = {\n"
      << "    INCEPTION_ABI_VERSION, \"" << INCEPTION_VERSION << "\", \""
      << model.name << "\",\n"
      << "    1, inputs, 1, outputs,\n    " << model.workspaceSize << "u, "
-     << kWorkspaceAlignment << "u, " << model.name << "_run};\n\n"
+     << kWorkspaceAlignment << "u, " << model.name << "_run, last_error};\n\n"
      << "/* Weak: an application may link several model libraries. */\n"
      << "__attribute__((weak, visibility(\"default\"))) const "
         "inception_model_info *\ninception_model_info_v1(void) { return &info; }\n";
@@ -219,7 +314,7 @@ llvm::Error linkLibrary(llvm::StringRef objectPath,
     return run(*archiver, {*archiver, "rcs", outputPath, objectPath, wrapperObject});
   }
   return run(*compiler, {*compiler, "-shared", "-o", outputPath, objectPath,
-                         wrapperObject, "-lm"});
+                         wrapperObject, "-lm", "-ldl", "-lpthread"});
 }
 
 } // namespace inception

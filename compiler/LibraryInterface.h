@@ -5,6 +5,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,12 @@ struct ModelInterface {
   std::string name;
   TensorInterface input, output;
   int64_t workspaceSize = 0;
+  /// With --external-weights: the size and FNV-1a checksum of the weights
+  /// file the library maps when it first runs.
+  std::optional<std::pair<int64_t, uint64_t>> externalWeights;
+
+  /// The weights file's name, found beside the library.
+  std::string weightsFileName() const { return name + ".weights"; }
 
   /// Reads the model function of a module in the inception dialect. A
   /// library takes exactly one f32 input and one f32 output.
@@ -41,6 +48,11 @@ std::string generateHeader(const ModelInterface &model);
 /// The C source of the library's entry points around the kernel: argument
 /// checks, the workspace fallback, and `inception_model_info_v1`.
 std::string generateWrapper(const ModelInterface &model);
+
+/// The checksum a library compiled with --external-weights checks its weights
+/// file against: 64-bit FNV-1a over 8-byte little-endian words, then the
+/// trailing bytes. The generated wrapper computes the same function.
+uint64_t weightsChecksum(llvm::ArrayRef<char> data);
 
 /// Compiles `wrapperSource` and links it with `objectPath` into a shared
 /// library (or, with `isStatic`, a static archive) at `outputPath`, using the

@@ -116,6 +116,30 @@ def FlattenGlobals : Pass<"inception-flatten-globals", "mlir::ModuleOp"> {
   }];
 }
 
+def ExternalizeWeights : Pass<"inception-externalize-weights", "mlir::ModuleOp"> {
+  let summary = "Read the weights from a caller-provided buffer instead of globals";
+  let description = [{
+    For `inceptionc --external-weights`: every constant global initialized
+    from a resource blob (the model's parameters) gets a 64-byte aligned
+    offset in one packed weights buffer, each `memref.get_global` of it
+    becomes a `memref.view` of a new trailing argument of every public
+    function, and the global goes away. Small compile-time tables (dense
+    literals) stay in the library. The layout is recorded on the module as
+    `inception.weights = [[key, offset, bytes], ...]` and
+    `inception.weights_size`, from which the driver writes the file.
+
+    ```mlir
+    memref.global "private" constant @w : memref<6xf32> = dense_resource<conv.weight>
+    func.func @m(%in: memref<6xf32>) {
+      %0 = memref.get_global @w : memref<6xf32>
+    // becomes
+    func.func @m(%in: memref<6xf32>, %weights: memref<64xi8>) {
+      %0 = memref.view %weights[%c0][] : memref<64xi8> to memref<6xf32>
+    ```
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"];
+}
+
 def OutlineKernels : Pass<"inception-outline-kernels", "mlir::ModuleOp"> {
   let summary = "Move each top-level linalg op into its own function";
   let description = [{

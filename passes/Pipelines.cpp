@@ -12,13 +12,17 @@ namespace mlir::inception {
 static constexpr llvm::StringLiteral kLowerToLinalg =
     "convert-inception-to-linalg,canonicalize";
 
-static constexpr llvm::StringLiteral kLinalgToLLVM =
+static constexpr llvm::StringLiteral kBufferize =
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-results-to-out-params{hoist-static-allocs modify-public-functions},"
     "canonicalize,"
     "func.func(inception-plan-workspace,inception-lower-copies),"
-    "inception-flatten-globals,inception-outline-kernels,"
+    "inception-flatten-globals,";
+static constexpr llvm::StringLiteral kExternalizeWeights =
+    "inception-externalize-weights,";
+static constexpr llvm::StringLiteral kToLLVM =
+    "inception-outline-kernels,"
     "convert-linalg-to-loops,lower-affine,convert-scf-to-cf,"
     "expand-strided-metadata,finalize-memref-to-llvm,convert-math-to-llvm,"
     "convert-arith-to-llvm,convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
@@ -28,19 +32,35 @@ LogicalResult buildLowerToLinalgPipeline(OpPassManager &pm) {
   return parsePassPipeline(kLowerToLinalg, pm);
 }
 
-LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm) {
-  return parsePassPipeline(kLinalgToLLVM, pm);
+LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm,
+                                        bool externalWeights) {
+  std::string pipeline = kBufferize.str();
+  if (externalWeights)
+    pipeline += kExternalizeWeights;
+  pipeline += kToLLVM;
+  return parsePassPipeline(pipeline, pm);
 }
+
+namespace {
+struct LinalgToLLVMOptions : PassPipelineOptions<LinalgToLLVMOptions> {
+  Option<bool> externalWeights{
+      *this, "external-weights",
+      llvm::cl::desc("Read the parameters from a weights buffer argument"),
+      llvm::cl::init(false)};
+};
+} // namespace
 
 void registerPassesAndPipelines() {
   registerInceptionPasses();
   PassPipelineRegistration<>(
       "inception-lower-to-linalg", "Lower the inception dialect to linalg",
       [](OpPassManager &pm) { (void)buildLowerToLinalgPipeline(pm); });
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<LinalgToLLVMOptions>(
       "inception-linalg-to-llvm",
       "Bufferize, plan the workspace and lower linalg to the LLVM dialect",
-      [](OpPassManager &pm) { (void)buildLinalgToLLVMPipeline(pm); });
+      [](OpPassManager &pm, const LinalgToLLVMOptions &options) {
+        (void)buildLinalgToLLVMPipeline(pm, options.externalWeights);
+      });
 }
 
 } // namespace mlir::inception

@@ -17,10 +17,13 @@ LogicalResult buildLowerToLinalgPipeline(OpPassManager &pm);
 /// linalg on tensors -> LLVM dialect: bufferization, results as out-params,
 /// workspace planning, loops, and the conversion to LLVM with bare-pointer
 /// function signatures (the kernel is `void f(in*, out*, workspace*)`).
-LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm);
+/// With `externalWeights`, the parameters come from a fourth argument, a
+/// packed weights buffer (see inception-externalize-weights).
+LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm,
+                                        bool externalWeights = false);
 
 /// Registers both, as `inception-lower-to-linalg` and
-/// `inception-linalg-to-llvm`, and the project's passes.
+/// `inception-linalg-to-llvm{external-weights}`, and the project's passes.
 void registerPassesAndPipelines();
 
 } // namespace mlir::inception

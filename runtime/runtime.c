@@ -45,6 +45,7 @@ const char *inception_status_string(int status) {
   case INCEPTION_ERROR_VERSION: return "the model library has another ABI version";
   case INCEPTION_ERROR_INVALID_ARGUMENT: return "an argument is out of range";
   case INCEPTION_ERROR_IO: return "a file cannot be read or written";
+  case INCEPTION_ERROR_WEIGHTS: return "the weights file is missing or does not match the library";
   default: return "unknown status";
   }
 }
@@ -169,8 +170,10 @@ int inception_run(inception_context *context, const float *input,
                 model->info->outputs[0].name, model->info->name, expected_out,
                 output_elements);
   int status = model->info->run(input, output, context->workspace);
-  if (status != INCEPTION_OK)
-    return fail(status, "running '%s' failed: %s", model->info->name,
-                inception_status_string(status));
+  if (status != INCEPTION_OK) {
+    const char *detail = model->info->last_error ? model->info->last_error() : "";
+    return fail(status, "running '%s' failed: %s%s%s", model->info->name,
+                inception_status_string(status), *detail ? ": " : "", detail);
+  }
   return INCEPTION_OK;
 }

@@ -3,6 +3,7 @@ checks that the library computes what PyTorch computes:
 
     python3 compare_with_pytorch.py MODEL --inceptionc PATH --workdir DIR
         [--batch N] [--seed S] [--runtime LIBINCEPTION_RUNTIME.so]
+        [--external-weights]
 
 The reference is built from a fixed seed in eval mode, then re-initialized
 from that seed so that activations stay near unit scale through every
@@ -108,6 +109,8 @@ def main():
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--runtime", help="libinception_runtime.so to run through too")
+    parser.add_argument("--external-weights", action="store_true",
+                        help="compile with the weights in a separate file")
     args = parser.parse_args()
 
     os.makedirs(args.workdir, exist_ok=True)
@@ -115,11 +118,14 @@ def main():
     weights = os.path.join(args.workdir, f"{args.model}.safetensors")
     safetensors_io.save(model.state_dict(), weights)
 
-    library = os.path.join(args.workdir, f"lib{args.model}_b{args.batch}.so")
+    suffix = "_external" if args.external_weights else ""
+    library = os.path.join(args.workdir, f"lib{args.model}_b{args.batch}{suffix}", f"lib{args.model}.so")
+    os.makedirs(os.path.dirname(library), exist_ok=True)
     start = time.time()
     subprocess.run([args.inceptionc, os.path.join(MODELS_DIR, f"{args.model}.inception"),
                     "--weights", weights, "--batch", str(args.batch), "--emit=so",
-                    "-o", library], check=True)
+                    "-o", library] + (["--external-weights"] if args.external_weights else []),
+                   check=True)
     compile_seconds = time.time() - start
 
     lib = ctypes.CDLL(library)
@@ -152,7 +158,8 @@ def main():
     largest = float(np.abs(expected).max())
     difference = float(np.abs(y - expected).max())
     tolerance = 1e-4 * max(1.0, largest)
-    print(f"model: {args.model} batch {args.batch}")
+    print(f"model: {args.model} batch {args.batch}"
+          + (" (external weights)" if args.external_weights else ""))
     print(f"compile: {compile_seconds:.1f} s, library {os.path.getsize(library) / 1e6:.1f} MB, "
           f"workspace {info.workspace_size / 1e6:.1f} MB, run {run_seconds * 1e3:.0f} ms")
     print(f"max |torch|: {largest:.4g}, max |ours - torch|: {difference:.3g}, "

@@ -89,6 +89,11 @@ cl::opt<std::string> targetCpu("mcpu",
 cl::opt<std::string> targetTriple("mtriple",
                                   cl::desc("Target triple (default: the host)"),
                                   cl::value_desc("triple"));
+cl::opt<bool> externalWeights(
+    "external-weights",
+    cl::desc("Keep the weights out of the library: write <model>.weights "
+             "beside it, which the library maps and checks when it first runs"),
+    cl::init(false));
 cl::opt<bool> printWeights("print-weights",
                            cl::desc("Print weight data in full instead of "
                                     "eliding large tensors"),
@@ -163,6 +168,17 @@ static int emitCompiledOutput(mlir::ModuleOp module) {
   function.removeArgAttrsAttr();
   function.removeResAttrsAttr();
 
+  // The parameters' bytes, by resource key, for an external weights file;
+  // the blobs outlive the lowering.
+  llvm::StringMap<ArrayRef<char>> parameterData;
+  if (externalWeights) {
+    auto tensors = inception::collectWeights(module);
+    if (failed(tensors))
+      return 1;
+    for (const inception::TensorToWrite &tensor : *tensors)
+      parameterData[tensor.name] = tensor.bytes;
+  }
+
   if (failed(inception::lowerToLinalg(module)))
     return 1;
   if (emitKind == EmitKind::Linalg) {
@@ -173,8 +189,27 @@ static int emitCompiledOutput(mlir::ModuleOp module) {
     output->keep();
     return 0;
   }
-  if (failed(inception::lowerToLLVMDialect(module)))
+  if (failed(inception::lowerToLLVMDialect(module, externalWeights)))
     return 1;
+  std::vector<char> packedWeights;
+  if (externalWeights) {
+    auto layout = module->getAttrOfType<mlir::ArrayAttr>("inception.weights");
+    auto size = module->getAttrOfType<mlir::IntegerAttr>("inception.weights_size");
+    if (!layout || !size)
+      return fail("the lowered module has no weights layout");
+    packedWeights.assign(size.getInt(), 0);
+    for (mlir::Attribute entry : layout) {
+      auto fields = cast<mlir::ArrayAttr>(entry);
+      StringRef key = cast<mlir::StringAttr>(fields[0]).getValue();
+      int64_t offset = cast<mlir::IntegerAttr>(fields[1]).getInt();
+      ArrayRef<char> bytes = parameterData.lookup(key);
+      if (int64_t(bytes.size()) != cast<mlir::IntegerAttr>(fields[2]).getInt())
+        return fail("weight '" + key + "' has no data of the expected size");
+      std::copy(bytes.begin(), bytes.end(), packedWeights.begin() + offset);
+    }
+    interface->externalWeights = std::make_pair(
+        size.getInt(), inception::weightsChecksum(packedWeights));
+  }
   auto kernel = module.lookupSymbol<mlir::LLVM::LLVMFuncOp>(
       interface->kernelSymbol());
   auto workspace = kernel ? kernel->getAttrOfType<mlir::IntegerAttr>(
@@ -254,6 +289,15 @@ static int emitCompiledOutput(mlir::ModuleOp module) {
           objectPath, inception::generateWrapper(*interface), libraryPath,
           isStatic))
     return fail(toString(std::move(error)));
+  if (externalWeights) {
+    SmallString<128> weightsPath(sys::path::parent_path(libraryPath));
+    sys::path::append(weightsPath, interface->weightsFileName());
+    std::error_code ec;
+    raw_fd_ostream weightsFile(weightsPath, ec);
+    if (ec)
+      return fail("cannot write '" + weightsPath + "': " + ec.message());
+    weightsFile.write(packedWeights.data(), packedWeights.size());
+  }
   // The header goes beside the library.
   SmallString<128> headerPath(sys::path::parent_path(libraryPath));
   sys::path::append(headerPath, interface->name + ".h");

@@ -30,7 +30,8 @@ typedef enum {
   INCEPTION_ERROR_LOAD = 5,
   INCEPTION_ERROR_VERSION = 6,
   INCEPTION_ERROR_INVALID_ARGUMENT = 7,
-  INCEPTION_ERROR_IO = 8
+  INCEPTION_ERROR_IO = 8,
+  INCEPTION_ERROR_WEIGHTS = 9
 } inception_status;
 
 typedef struct {
@@ -53,6 +54,9 @@ typedef struct {
   /* Reentrant: no global mutable state. A null workspace makes the call
      allocate (and free) one itself. */
   int (*run)(const float *input, float *output, void *workspace);
+  /* Details of the last failure of `run` (the weights file of a library
+     compiled with --external-weights), or "". */
+  const char *(*last_error)(void);
 } inception_model_info;
 
 typedef const inception_model_info *(*inception_model_info_fn)(void);
