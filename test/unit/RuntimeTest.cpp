@@ -1,0 +1,116 @@
+//===- RuntimeTest.cpp - The runtime's C API ------------------------------===//
+
+#include "inception/runtime.h"
+
+#include "gtest/gtest.h"
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+/// The hand-written model library built beside this test (fake_model.c).
+const char *fakeModelPath() { return INCEPTION_FAKE_MODEL_PATH; }
+
+struct Loaded {
+  inception_model *model = nullptr;
+  Loaded() { EXPECT_EQ(inception_model_load(fakeModelPath(), &model), INCEPTION_OK)
+                 << inception_last_error(); }
+  ~Loaded() { inception_model_free(model); }
+};
+
+TEST(Runtime, LoadsAndDescribesAModel) {
+  Loaded loaded;
+  const inception_model_info *info = inception_model_get_info(loaded.model);
+  ASSERT_NE(info, nullptr);
+  EXPECT_STREQ(info->name, "doubler");
+  EXPECT_EQ(inception_model_input_elements(loaded.model, 0), 4u);
+  EXPECT_EQ(inception_model_output_elements(loaded.model, 0), 4u);
+  EXPECT_EQ(inception_model_input_elements(loaded.model, 1), 0u);
+  EXPECT_EQ(inception_model_output_elements(loaded.model, -1), 0u);
+}
+
+TEST(Runtime, RunsInAContext) {
+  Loaded loaded;
+  inception_context *context = nullptr;
+  ASSERT_EQ(inception_context_create(loaded.model, &context), INCEPTION_OK);
+  float input[4] = {1, 2, 3, 4}, output[4] = {};
+  ASSERT_EQ(inception_run(context, input, 4, output, 4), INCEPTION_OK);
+  EXPECT_EQ(output[3], 8.0f);
+  inception_context_free(context);
+}
+
+TEST(Runtime, ContextsRunConcurrently) {
+  Loaded loaded;
+  std::vector<std::thread> threads;
+  std::vector<int> failures(4, 0);
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      inception_context *context = nullptr;
+      if (inception_context_create(loaded.model, &context) != INCEPTION_OK) {
+        failures[t] = 1;
+        return;
+      }
+      for (int i = 0; i < 1000; ++i) {
+        float input[4] = {float(t), 1, 2, float(i)}, output[4];
+        if (inception_run(context, input, 4, output, 4) != INCEPTION_OK ||
+            output[0] != 2.0f * t || output[3] != 2.0f * i)
+          failures[t] = 1;
+      }
+      inception_context_free(context);
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  EXPECT_EQ(failures, std::vector<int>(4, 0));
+}
+
+TEST(Runtime, WrongShapesAreErrors) {
+  Loaded loaded;
+  inception_context *context = nullptr;
+  ASSERT_EQ(inception_context_create(loaded.model, &context), INCEPTION_OK);
+  float input[5] = {}, output[5] = {};
+  EXPECT_EQ(inception_run(context, input, 5, output, 4), INCEPTION_ERROR_SHAPE);
+  EXPECT_STREQ(inception_last_error(),
+               "input 'x' of 'doubler' has 4 elements, got 5");
+  EXPECT_EQ(inception_run(context, input, 4, output, 3), INCEPTION_ERROR_SHAPE);
+  EXPECT_STREQ(inception_last_error(),
+               "output 'y' of 'doubler' has 4 elements, got 3");
+  inception_context_free(context);
+}
+
+TEST(Runtime, NullPointersAreErrors) {
+  EXPECT_EQ(inception_model_load(nullptr, nullptr), INCEPTION_ERROR_NULL_ARGUMENT);
+  inception_model *model = nullptr;
+  EXPECT_EQ(inception_model_load(nullptr, &model), INCEPTION_ERROR_NULL_ARGUMENT);
+  EXPECT_EQ(inception_context_create(nullptr, nullptr), INCEPTION_ERROR_NULL_ARGUMENT);
+  float data[4] = {};
+  EXPECT_EQ(inception_run(nullptr, data, 4, data, 4), INCEPTION_ERROR_NULL_ARGUMENT);
+  Loaded loaded;
+  inception_context *context = nullptr;
+  ASSERT_EQ(inception_context_create(loaded.model, &context), INCEPTION_OK);
+  EXPECT_EQ(inception_run(context, nullptr, 4, data, 4), INCEPTION_ERROR_NULL_ARGUMENT);
+  EXPECT_EQ(inception_run(context, data, 4, nullptr, 4), INCEPTION_ERROR_NULL_ARGUMENT);
+  inception_context_free(context);
+  // Freeing null is a no-op, as with free().
+  inception_context_free(nullptr);
+  inception_model_free(nullptr);
+  EXPECT_EQ(inception_model_get_info(nullptr), nullptr);
+}
+
+TEST(Runtime, LoadErrorsNameTheFile) {
+  inception_model *model = reinterpret_cast<inception_model *>(1);
+  EXPECT_EQ(inception_model_load("/nonexistent/libmodel.so", &model),
+            INCEPTION_ERROR_LOAD);
+  EXPECT_EQ(model, nullptr);
+  EXPECT_NE(std::string(inception_last_error()).find("/nonexistent/libmodel.so"),
+            std::string::npos);
+}
+
+TEST(Runtime, StatusStrings) {
+  EXPECT_STREQ(inception_status_string(INCEPTION_OK), "success");
+  EXPECT_STREQ(inception_status_string(INCEPTION_ERROR_SHAPE),
+               "a tensor has the wrong number of elements");
+  EXPECT_STREQ(inception_status_string(12345), "unknown status");
+}
+
+} // namespace
