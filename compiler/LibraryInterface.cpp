@@ -109,6 +109,12 @@ std::string generateHeader(const ModelInterface &model) {
      << "   the call allocate one. Returns 0, or a nonzero inception_status. */\n"
      << "int " << model.name
      << "_run(const float *input, float *output, void *workspace);\n\n"
+     << "/* The same on at most `num_threads` threads (0: the default, "
+     << model.defaultThreads << " = OpenMP's\n   choice when 0); the calling "
+     << "thread's OpenMP setting is restored. */\n"
+     << "int " << model.name
+     << "_run_threads(const float *input, float *output, void *workspace,\n"
+     << "    int num_threads);\n\n"
      << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
   return text;
 }
@@ -211,6 +217,8 @@ std::string generateWrapper(const ModelInterface &model) {
   else
     os << "static const char weights_error[1] = \"\";\n\n";
   os << "static const char *last_error(void) { return weights_error; }\n\n"
+     << "/* The OpenMP runtime's thread-count interface (stable C ABI). */\n"
+     << "int omp_get_max_threads(void);\nvoid omp_set_num_threads(int);\n\n"
      << "static const int64_t input_shape[] = ";
   writeShape(os, model.input.shape);
   os << ";\nstatic const int64_t output_shape[] = ";
@@ -224,8 +232,12 @@ std::string generateWrapper(const ModelInterface &model) {
      << "size_t " << model.name << "_workspace_size(void) { return "
      << model.workspaceSize << "u; }\n\n"
      << "int " << model.name
-     << "_run(const float *input, float *output, void *workspace) {\n"
-     << "  if (!input || !output)\n    return INCEPTION_ERROR_NULL_ARGUMENT;\n";
+     << "_run_threads(const float *input, float *output, void *workspace, "
+        "int num_threads) {\n"
+     << "  if (!input || !output)\n    return INCEPTION_ERROR_NULL_ARGUMENT;\n"
+     << "  if (num_threads < 0)\n    return INCEPTION_ERROR_INVALID_ARGUMENT;\n"
+     << "  if (num_threads == 0)\n    num_threads = " << model.defaultThreads
+     << ";\n";
   if (external)
     os << "  pthread_once(&weights_once, load_weights);\n"
        << "  if (weights_status)\n    return weights_status;\n";
@@ -238,14 +250,21 @@ std::string generateWrapper(const ModelInterface &model) {
      << "    workspace = owned;\n"
      << "  } else if ((uintptr_t)workspace % " << kWorkspaceAlignment << ") {\n"
      << "    return INCEPTION_ERROR_MISALIGNED_WORKSPACE;\n  }\n"
+     << "  int saved_threads = omp_get_max_threads();\n"
+     << "  if (num_threads > 0)\n    omp_set_num_threads(num_threads);\n"
      << "  " << model.kernelSymbol() << "(input, output, workspace"
      << (external ? ", weights" : "") << ");\n"
+     << "  if (num_threads > 0)\n    omp_set_num_threads(saved_threads);\n"
      << "  free(owned);\n  return INCEPTION_OK;\n}\n\n"
+     << "int " << model.name
+     << "_run(const float *input, float *output, void *workspace) {\n"
+     << "  return " << model.name << "_run_threads(input, output, workspace, 0);\n}\n\n"
      << "static const inception_model_info info = {\n"
      << "    INCEPTION_ABI_VERSION, \"" << INCEPTION_VERSION << "\", \""
      << model.name << "\",\n"
      << "    1, inputs, 1, outputs,\n    " << model.workspaceSize << "u, "
-     << kWorkspaceAlignment << "u, " << model.name << "_run, last_error};\n\n"
+     << kWorkspaceAlignment << "u, " << model.name << "_run, last_error, "
+     << model.name << "_run_threads};\n\n"
      << "/* Weak: an application may link several model libraries. */\n"
      << "__attribute__((weak, visibility(\"default\"))) const "
         "inception_model_info *\ninception_model_info_v1(void) { return &info; }\n";
@@ -314,7 +333,7 @@ llvm::Error linkLibrary(llvm::StringRef objectPath,
     return run(*archiver, {*archiver, "rcs", outputPath, objectPath, wrapperObject});
   }
   return run(*compiler, {*compiler, "-shared", "-o", outputPath, objectPath,
-                         wrapperObject, "-lm", "-ldl", "-lpthread"});
+                         wrapperObject, "-lomp", "-lm", "-ldl", "-lpthread"});
 }
 
 } // namespace inception

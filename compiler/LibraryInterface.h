@@ -22,6 +22,9 @@ struct ModelInterface {
   std::string name;
   TensorInterface input, output;
   int64_t workspaceSize = 0;
+  /// Threads a run uses unless the caller says otherwise; 0: OpenMP's
+  /// default (OMP_NUM_THREADS, else every core).
+  int64_t defaultThreads = 0;
   /// With --external-weights: the size and FNV-1a checksum of the weights
   /// file the library maps when it first runs.
   std::optional<std::pair<int64_t, uint64_t>> externalWeights;

@@ -170,4 +170,43 @@ def OutlineKernels : Pass<"inception-outline-kernels", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::func::FuncDialect"];
 }
 
+def SequentializeInnerLoops : Pass<"inception-sequentialize-inner-loops", "mlir::func::FuncOp"> {
+  let summary = "Keep only the outermost parallel loop of each nest parallel";
+  let description = [{
+    `convert-linalg-to-parallel-loops` makes every parallel dimension an
+    `scf.parallel`, including ones nested inside reductions (a convolution's
+    output rows). Only the outermost loop of each nest should start threads:
+    an inner one would start a parallel region per outer iteration. Every
+    `scf.parallel` inside another, or inside an `scf.for`, becomes a nest of
+    `scf.for` loops; the outermost ones later become OpenMP worksharing loops.
+
+    ```mlir
+    scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+      scf.for %k = %c0 to %c3 step %c1 {
+        scf.parallel (%j) = (%c0) to (%c4) step (%c1) { ... }
+    // becomes
+    scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+      scf.for %k = %c0 to %c3 step %c1 {
+        scf.for %j = %c0 to %c4 step %c1 { ... }
+    ```
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect"];
+}
+
+def InlineAllocaScopes : Pass<"inception-inline-alloca-scopes", "mlir::func::FuncOp"> {
+  let summary = "Inline memref.alloca_scope regions that allocate nothing";
+  let description = [{
+    `convert-scf-to-openmp` wraps each parallel loop body in a
+    `memref.alloca_scope`, whose region must stay a single block, so the
+    `scf.for` loops inside cannot become control flow. The kernels allocate
+    no stack memory, so a scope without `memref.alloca` is inlined.
+
+    ```mlir
+    memref.alloca_scope { scf.for ... }
+    // becomes
+    scf.for ...
+    ```
+  }];
+}
+
 #endif // INCEPTION_PASSES_TD

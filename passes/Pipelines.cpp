@@ -23,10 +23,13 @@ static constexpr llvm::StringLiteral kExternalizeWeights =
     "inception-externalize-weights,";
 static constexpr llvm::StringLiteral kToLLVM =
     "inception-outline-kernels,"
-    "convert-linalg-to-loops,lower-affine,convert-scf-to-cf,"
+    "convert-linalg-to-parallel-loops,"
+    "func.func(inception-sequentialize-inner-loops),convert-scf-to-openmp,"
+    "func.func(inception-inline-alloca-scopes),"
+    "lower-affine,convert-scf-to-cf,"
     "expand-strided-metadata,finalize-memref-to-llvm,convert-math-to-llvm,"
     "convert-arith-to-llvm,convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
-    "convert-cf-to-llvm,reconcile-unrealized-casts";
+    "convert-cf-to-llvm,convert-openmp-to-llvm,reconcile-unrealized-casts";
 
 LogicalResult buildLowerToLinalgPipeline(OpPassManager &pm) {
   return parsePassPipeline(kLowerToLinalg, pm);

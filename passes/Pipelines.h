@@ -15,7 +15,8 @@ namespace mlir::inception {
 /// inception dialect -> linalg on tensors.
 LogicalResult buildLowerToLinalgPipeline(OpPassManager &pm);
 /// linalg on tensors -> LLVM dialect: bufferization, results as out-params,
-/// workspace planning, loops, and the conversion to LLVM with bare-pointer
+/// workspace planning, one function per op whose outermost parallel loop is
+/// an OpenMP worksharing loop, and the conversion to LLVM with bare-pointer
 /// function signatures (the kernel is `void f(in*, out*, workspace*)`).
 /// With `externalWeights`, the parameters come from a fourth argument, a
 /// packed weights buffer (see inception-externalize-weights).

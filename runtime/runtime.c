@@ -19,6 +19,7 @@ struct inception_model {
 struct inception_context {
   const inception_model *model;
   void *workspace;
+  int num_threads;
 };
 
 static _Thread_local char last_error[1024];
@@ -140,6 +141,7 @@ int inception_context_create(const inception_model *model,
   }
   result->model = model;
   result->workspace = workspace;
+  result->num_threads = 0;
   *context = result;
   return INCEPTION_OK;
 }
@@ -149,6 +151,18 @@ void inception_context_free(inception_context *context) {
     return;
   free(context->workspace);
   free(context);
+}
+
+int inception_context_set_num_threads(inception_context *context,
+                                      int num_threads) {
+  if (!context)
+    return fail(INCEPTION_ERROR_NULL_ARGUMENT,
+                "inception_context_set_num_threads: context must not be null");
+  if (num_threads < 0)
+    return fail(INCEPTION_ERROR_INVALID_ARGUMENT,
+                "the thread count must not be negative, got %d", num_threads);
+  context->num_threads = num_threads;
+  return INCEPTION_OK;
 }
 
 int inception_run(inception_context *context, const float *input,
@@ -169,7 +183,8 @@ int inception_run(inception_context *context, const float *input,
                 "output '%s' of '%s' has %zu elements, got %zu",
                 model->info->outputs[0].name, model->info->name, expected_out,
                 output_elements);
-  int status = model->info->run(input, output, context->workspace);
+  int status = model->info->run_threads(input, output, context->workspace,
+                                       context->num_threads);
   if (status != INCEPTION_OK) {
     const char *detail = model->info->last_error ? model->info->last_error() : "";
     return fail(status, "running '%s' failed: %s%s%s", model->info->name,

@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build
-  clang-22 llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
+  clang-22 llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools libomp-22-dev
   libgtest-dev pkg-config python3 python3-numpy
 )
 if [[ "${1:-}" == "--test" ]]; then

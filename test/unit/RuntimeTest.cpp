@@ -40,6 +40,27 @@ TEST(Runtime, RunsInAContext) {
   inception_context_free(context);
 }
 
+extern "C" int fake_model_last_threads;
+
+TEST(Runtime, ContextsCarryAThreadCount) {
+  Loaded loaded;
+  inception_context *context = nullptr;
+  ASSERT_EQ(inception_context_create(loaded.model, &context), INCEPTION_OK);
+  float input[4] = {}, output[4];
+  ASSERT_EQ(inception_run(context, input, 4, output, 4), INCEPTION_OK);
+  EXPECT_EQ(fake_model_last_threads, 0); // the library's default
+  ASSERT_EQ(inception_context_set_num_threads(context, 3), INCEPTION_OK);
+  ASSERT_EQ(inception_run(context, input, 4, output, 4), INCEPTION_OK);
+  EXPECT_EQ(fake_model_last_threads, 3);
+  EXPECT_EQ(inception_context_set_num_threads(context, -1),
+            INCEPTION_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(inception_last_error(),
+               "the thread count must not be negative, got -1");
+  EXPECT_EQ(inception_context_set_num_threads(nullptr, 1),
+            INCEPTION_ERROR_NULL_ARGUMENT);
+  inception_context_free(context);
+}
+
 TEST(Runtime, ContextsRunConcurrently) {
   Loaded loaded;
   std::vector<std::thread> threads;

@@ -1,7 +1,7 @@
 //===- inception-run.cpp - Run a compiled model on a .npy input -----------===//
 //
 // inception-run LIB.so [--input IN.npy | --random-input=SEED] [--output OUT.npy]
-//               [--top N] [--repeat N]
+//               [--top N] [--repeat N] [--threads N]
 //
 // Loads the library through the runtime, runs it, and prints the run time;
 // --top prints the N highest-scoring classes of each batch item.
@@ -26,7 +26,7 @@ static int usage(const char *message) {
                "inception-run: error: %s\n"
                "usage: inception-run LIB.so [--input IN.npy | "
                "--random-input=SEED] [--output OUT.npy] [--top N] "
-               "[--repeat N]\n",
+               "[--repeat N] [--threads N]\n",
                message);
   return 2;
 }
@@ -41,7 +41,7 @@ static bool parseCount(const char *text, long max, long &value) {
 
 int main(int argc, char **argv) {
   std::string library, inputPath, outputPath;
-  long seed = -1, top = 0, repeat = 1;
+  long seed = -1, top = 0, repeat = 1, threads = 0;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&](const char *flag) -> const char * {
@@ -67,6 +67,9 @@ int main(int argc, char **argv) {
     } else if (const char *v = value("--repeat")) {
       if (!parseCount(v, 1L << 20, repeat) || repeat < 1)
         return usage(("--repeat needs a positive count, got '" + std::string(v) + "'").c_str());
+    } else if (const char *v = value("--threads")) {
+      if (!parseCount(v, 4096, threads))
+        return usage(("--threads needs a count in [0, 4096], got '" + std::string(v) + "'").c_str());
     } else if (!arg.empty() && arg[0] == '-') {
       return usage(("unknown option '" + arg + "'").c_str());
     } else if (library.empty()) {
@@ -121,7 +124,8 @@ int main(int argc, char **argv) {
   output.shape.assign(out.shape, out.shape + out.rank);
   output.data.resize(inception_model_output_elements(model, 0));
   inception_context *context = nullptr;
-  if (inception_context_create(model, &context) != INCEPTION_OK) {
+  if (inception_context_create(model, &context) != INCEPTION_OK ||
+      inception_context_set_num_threads(context, int(threads)) != INCEPTION_OK) {
     std::fprintf(stderr, "inception-run: error: %s\n", inception_last_error());
     return 1;
   }

@@ -100,6 +100,26 @@ cl::opt<bool> printWeights("print-weights",
                            cl::init(false));
 } // namespace
 
+/// The run-time thread default, --threads. libLLVM already registers an
+/// undocumented `--threads=<int>` option, and a second registration of the
+/// name aborts; the existing one is reused and documented here.
+static cl::opt<int> *threadsOption() {
+  static cl::opt<int> *option = [] {
+    auto &options = cl::getRegisteredOptions();
+    cl::opt<int> *existing = nullptr;
+    if (auto it = options.find("threads"); it != options.end())
+      existing = static_cast<cl::opt<int> *>(it->second);
+    if (!existing)
+      existing = new cl::opt<int>("threads", cl::init(0));
+    existing->setDescription("Threads a run uses by default (0: "
+                             "OMP_NUM_THREADS, else every core); callers can "
+                             "still choose per run");
+    existing->setValueStr("N");
+    return existing;
+  }();
+  return option;
+}
+
 static int fail(const Twine &message) {
   WithColor::error(errs(), "inceptionc") << message << "\n";
   return 1;
@@ -218,6 +238,7 @@ static int emitCompiledOutput(mlir::ModuleOp module) {
   if (!workspace)
     return fail("the lowered module has no kernel with a workspace size");
   interface->workspaceSize = workspace.getInt();
+  interface->defaultThreads = threadsOption()->getValue();
 
   if (emitKind == EmitKind::LLVMDialect || emitKind == EmitKind::Header) {
     auto output = openOutput(emitKind == EmitKind::Header
@@ -313,11 +334,15 @@ int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
+  threadsOption();
   cl::ParseCommandLineOptions(argc, argv, "Inception model compiler\n");
 
   bool useRandom = randomWeights.getNumOccurrences() > 0;
   if (useRandom == !weightsPath.empty())
     return fail("give exactly one of --weights=FILE and --random-weights=SEED");
+  int threads = threadsOption()->getValue();
+  if (threads < 0 || threads > 4096)
+    return fail("--threads must be in [0, 4096], got " + Twine(threads));
   if (batch.getNumOccurrences() &&
       (batch < 1 || batch > mlir::inception::kMaxExtent))
     return fail("--batch must be a positive integer, got " + Twine(batch));

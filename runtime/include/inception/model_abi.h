@@ -57,6 +57,11 @@ typedef struct {
   /* Details of the last failure of `run` (the weights file of a library
      compiled with --external-weights), or "". */
   const char *(*last_error)(void);
+  /* `run` on at most `num_threads` threads; 0 means the library's default
+     (inceptionc --threads, else OMP_NUM_THREADS, else every core). The
+     calling thread's OpenMP setting is restored afterwards. */
+  int (*run_threads)(const float *input, float *output, void *workspace,
+                     int num_threads);
 } inception_model_info;
 
 typedef const inception_model_info *(*inception_model_info_fn)(void);

@@ -46,6 +46,12 @@ int inception_context_create(const inception_model *model,
                              inception_context **context);
 void inception_context_free(inception_context *context);
 
+/* The most threads runs in this context use; 0 (the default) leaves the
+   choice to the library (its --threads, else OMP_NUM_THREADS, else every
+   core). INCEPTION_ERROR_INVALID_ARGUMENT for a negative count. */
+int inception_context_set_num_threads(inception_context *context,
+                                      int num_threads);
+
 /* Runs the model. The element counts must match the model's input and
    output (INCEPTION_ERROR_SHAPE otherwise); nothing is allocated. */
 int inception_run(inception_context *context, const float *input,

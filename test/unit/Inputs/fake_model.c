@@ -20,8 +20,16 @@ static int run(const float *input, float *output, void *workspace) {
 
 static const char *last_error(void) { return ""; }
 
+/* Records the thread count of the last call, for the tests to read. */
+int fake_model_last_threads = -1;
+static int run_threads(const float *input, float *output, void *workspace,
+                       int num_threads) {
+  fake_model_last_threads = num_threads;
+  return run(input, output, workspace);
+}
+
 static const inception_model_info info = {
     INCEPTION_ABI_VERSION, "test", "doubler", 1, inputs, 1, outputs,
-    64, 64, run, last_error};
+    64, 64, run, last_error, run_threads};
 
 const inception_model_info *inception_model_info_v1(void) { return &info; }
