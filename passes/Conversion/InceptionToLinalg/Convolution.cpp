@@ -21,6 +21,13 @@ Value applyRelu(OpBuilder &b, Location loc, Value input) {
       });
 }
 
+/// The body of a contraction: acc + a * b.
+void multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args) {
+  Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
+  linalg::YieldOp::create(
+      b, loc, ValueRange{arith::AddFOp::create(b, loc, args[2], product)});
+}
+
 /// conv2d as one contraction over (n, g, f, c, kh, kw, oh, ow) on the
 /// input, filter and output viewed with an explicit group axis:
 ///   out[n, g, f, oh, ow] += in[n, g, c, oh*sh + kh*dh, ow*sw + kw*dw]
@@ -104,12 +111,7 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
             rewriter, loc, TypeRange{groupedOutType},
             ValueRange{groupedInput, groupedFilter}, ValueRange{init}, maps,
             iterators,
-            [](OpBuilder &nb, Location nloc, ValueRange args) {
-              Value product = arith::MulFOp::create(nb, nloc, args[0], args[1]);
-              linalg::YieldOp::create(
-                  nb, nloc,
-                  ValueRange{arith::AddFOp::create(nb, nloc, args[2], product)});
-            })
+            multiplyAccumulate)
             .getResult(0);
     Value result = tensor::CollapseShapeOp::create(
         rewriter, loc, resultType, conv,
@@ -156,12 +158,7 @@ struct DenseLowering : OpConversionPattern<DenseOp> {
             rewriter, loc, TypeRange{resultType},
             ValueRange{adaptor.getInput(), adaptor.getWeight()},
             ValueRange{init}, maps, iterators,
-            [](OpBuilder &nb, Location nloc, ValueRange args) {
-              Value product = arith::MulFOp::create(nb, nloc, args[0], args[1]);
-              linalg::YieldOp::create(
-                  nb, nloc,
-                  ValueRange{arith::AddFOp::create(nb, nloc, args[2], product)});
-            })
+            multiplyAccumulate)
             .getResult(0);
     if (op.getFusedRelu())
       result = applyRelu(rewriter, loc, result);
