@@ -49,6 +49,10 @@ runPipeline(ModuleOp module, function_ref<LogicalResult(OpPassManager &)> build)
   return pm.run(module);
 }
 
+LogicalResult optimizeGraph(ModuleOp module) {
+  return runPipeline(module, mlir::inception::buildGraphOptimizationPipeline);
+}
+
 LogicalResult lowerToLinalg(ModuleOp module) {
   return runPipeline(module, mlir::inception::buildLowerToLinalgPipeline);
 }

@@ -13,6 +13,8 @@
 
 namespace inception {
 
+/// Runs the graph optimizations of -O1 and above in place.
+mlir::LogicalResult optimizeGraph(mlir::ModuleOp module);
 /// Lowers the model in place to linalg on tensors.
 mlir::LogicalResult lowerToLinalg(mlir::ModuleOp module);
 /// Lowers linalg on tensors in place to the LLVM dialect. The model function

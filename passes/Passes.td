@@ -5,6 +5,42 @@
 
 include "mlir/Pass/PassBase.td"
 
+def StripTrainingOps : Pass<"strip-training-ops", "mlir::func::FuncOp"> {
+  let summary = "Remove what only training needs: dropout and dead heads";
+  let description = [{
+    Dropout is the identity at inference, and ops whose results reach no
+    output (an auxiliary classifier kept in a model file) are dead: both
+    leave the graph.
+
+    ```mlir
+    %1 = inception.dropout %0 ratio = 5.0E-1 : tensor<1x1024xf32>
+    %2 = inception.dense %1, %w, %b : ...
+    // becomes
+    %2 = inception.dense %0, %w, %b : ...
+    ```
+  }];
+}
+
+def FoldBatchNorm : Pass<"fold-batch-norm", "mlir::func::FuncOp"> {
+  let summary = "Fold inference batch norm into the preceding convolution";
+  let description = [{
+    `batch_norm(conv2d(x, w, b))` with constant parameters becomes
+    `conv2d(x, w', b')` with, per output channel o,
+    `s = gamma / sqrt(var + eps)`, `w'[o] = w[o] * s`,
+    `b'[o] = (b[o] - mean[o]) * s + beta[o]` (b = 0 without bias), computed
+    in double precision at compile time: exact up to rounding. A convolution
+    with other users is left alone, since they need its unscaled result.
+
+    ```mlir
+    %c = inception.conv2d %x, %w ... : (...) -> tensor<1x64x56x56xf32>
+    %y = inception.batch_norm %c, %g, %b, %m, %v epsilon = 1.0E-3 : ...
+    // becomes
+    %y = inception.conv2d %x, %w_folded, %b_folded ... : (...) -> tensor<1x64x56x56xf32>
+    ```
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
 def ConvertInceptionToLinalg : Pass<"convert-inception-to-linalg", "mlir::ModuleOp"> {
   let summary = "Lower the inception dialect to linalg, tensor and arith";
   let description = [{

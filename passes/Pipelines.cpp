@@ -9,6 +9,9 @@ namespace mlir::inception {
 
 // The pipelines are spelled as pipeline text: the option names are the
 // upstream passes' public, tested interface.
+static constexpr llvm::StringLiteral kOptimizeGraph =
+    "func.func(strip-training-ops,fold-batch-norm),canonicalize";
+
 static constexpr llvm::StringLiteral kLowerToLinalg =
     "convert-inception-to-linalg,canonicalize";
 
@@ -30,6 +33,10 @@ static constexpr llvm::StringLiteral kToLLVM =
     "expand-strided-metadata,finalize-memref-to-llvm,convert-math-to-llvm,"
     "convert-arith-to-llvm,convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
     "convert-cf-to-llvm,convert-openmp-to-llvm,reconcile-unrealized-casts";
+
+LogicalResult buildGraphOptimizationPipeline(OpPassManager &pm) {
+  return parsePassPipeline(kOptimizeGraph, pm);
+}
 
 LogicalResult buildLowerToLinalgPipeline(OpPassManager &pm) {
   return parsePassPipeline(kLowerToLinalg, pm);
@@ -55,6 +62,10 @@ struct LinalgToLLVMOptions : PassPipelineOptions<LinalgToLLVMOptions> {
 
 void registerPassesAndPipelines() {
   registerInceptionPasses();
+  PassPipelineRegistration<>(
+      "inception-optimize-graph",
+      "Graph optimizations of -O1 and above on the inception dialect",
+      [](OpPassManager &pm) { (void)buildGraphOptimizationPipeline(pm); });
   PassPipelineRegistration<>(
       "inception-lower-to-linalg", "Lower the inception dialect to linalg",
       [](OpPassManager &pm) { (void)buildLowerToLinalgPipeline(pm); });

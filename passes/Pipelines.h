@@ -12,6 +12,9 @@
 
 namespace mlir::inception {
 
+/// The graph optimizations of -O1 and above, on the inception dialect:
+/// strip-training-ops, fold-batch-norm, canonicalize.
+LogicalResult buildGraphOptimizationPipeline(OpPassManager &pm);
 /// inception dialect -> linalg on tensors.
 LogicalResult buildLowerToLinalgPipeline(OpPassManager &pm);
 /// linalg on tensors -> LLVM dialect: bufferization, results as out-params,
@@ -23,8 +26,8 @@ LogicalResult buildLowerToLinalgPipeline(OpPassManager &pm);
 LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm,
                                         bool externalWeights = false);
 
-/// Registers both, as `inception-lower-to-linalg` and
-/// `inception-linalg-to-llvm{external-weights}`, and the project's passes.
+/// Registers them, as `inception-optimize-graph`, `inception-lower-to-linalg`
+/// and `inception-linalg-to-llvm{external-weights}`, and the project's passes.
 void registerPassesAndPipelines();
 
 } // namespace mlir::inception

@@ -109,6 +109,8 @@ def main():
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--runtime", help="libinception_runtime.so to run through too")
+    parser.add_argument("--opt-level", choices=["0", "1", "2", "3"],
+                        help="inceptionc -O level (default: its own, -O3)")
     parser.add_argument("--external-weights", action="store_true",
                         help="compile with the weights in a separate file")
     args = parser.parse_args()
@@ -118,13 +120,15 @@ def main():
     weights = os.path.join(args.workdir, f"{args.model}.safetensors")
     safetensors_io.save(model.state_dict(), weights)
 
-    suffix = "_external" if args.external_weights else ""
+    suffix = ("_external" if args.external_weights else "") + (
+        f"_O{args.opt_level}" if args.opt_level else "")
     library = os.path.join(args.workdir, f"lib{args.model}_b{args.batch}{suffix}", f"lib{args.model}.so")
     os.makedirs(os.path.dirname(library), exist_ok=True)
     start = time.time()
     subprocess.run([args.inceptionc, os.path.join(MODELS_DIR, f"{args.model}.inception"),
                     "--weights", weights, "--batch", str(args.batch), "--emit=so",
-                    "-o", library] + (["--external-weights"] if args.external_weights else []),
+                    "-o", library] + (["--external-weights"] if args.external_weights else [])
+                   + ([f"-O{args.opt_level}"] if args.opt_level else []),
                    check=True)
     compile_seconds = time.time() - start
 
@@ -159,7 +163,8 @@ def main():
     difference = float(np.abs(y - expected).max())
     tolerance = 1e-4 * max(1.0, largest)
     print(f"model: {args.model} batch {args.batch}"
-          + (" (external weights)" if args.external_weights else ""))
+          + (" (external weights)" if args.external_weights else "")
+          + (f" -O{args.opt_level}" if args.opt_level else ""))
     print(f"compile: {compile_seconds:.1f} s, library {os.path.getsize(library) / 1e6:.1f} MB, "
           f"workspace {info.workspace_size / 1e6:.1f} MB, run {run_seconds * 1e3:.0f} ms")
     print(f"max |torch|: {largest:.4g}, max |ours - torch|: {difference:.3g}, "

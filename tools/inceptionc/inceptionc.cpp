@@ -188,8 +188,11 @@ static int emitCompiledOutput(mlir::ModuleOp module) {
   function.removeArgAttrsAttr();
   function.removeResAttrsAttr();
 
-  // The parameters' bytes, by resource key, for an external weights file;
-  // the blobs outlive the lowering.
+  if (optLevel >= 1 && failed(inception::optimizeGraph(module)))
+    return 1;
+  // The parameters' bytes (after the graph passes, which derive new ones),
+  // by resource key, for an external weights file; the blobs outlive the
+  // lowering.
   llvm::StringMap<ArrayRef<char>> parameterData;
   if (externalWeights) {
     auto tensors = inception::collectWeights(module);

@@ -1,0 +1,32 @@
+//===- StripTrainingOps.cpp - Remove dropout and dead heads ---------------===//
+
+#include "dialect/InceptionOps.h"
+#include "passes/Passes.h"
+
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::inception {
+#define GEN_PASS_DEF_STRIPTRAININGOPS
+#include "passes/Passes.h.inc"
+
+namespace {
+struct RemoveDropout : OpRewritePattern<DropoutOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(DropoutOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, op.getInput());
+    return success();
+  }
+};
+
+struct StripTrainingOpsPass : impl::StripTrainingOpsBase<StripTrainingOpsPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<RemoveDropout>(&getContext());
+    // The greedy driver also erases pure ops without users: dead heads.
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
+} // namespace mlir::inception
