@@ -41,6 +41,25 @@ def FoldBatchNorm : Pass<"fold-batch-norm", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
+def FuseEpilogue : Pass<"fuse-epilogue", "mlir::func::FuncOp"> {
+  let summary = "Make a following ReLU part of the convolution or dense layer";
+  let description = [{
+    `relu(conv2d(...))` and `relu(dense(...))` become the producer with
+    `fused_relu`: the graph says the activation belongs to the producer,
+    which a tiled code generator applies inside each output tile (the
+    reference lowering still emits it as its own loop after the
+    contraction). A producer with other users keeps its unrectified result.
+    Residual `add` and `scale` epilogues are not fused yet.
+
+    ```mlir
+    %c = inception.conv2d %x, %w, %b ... : (...) -> tensor<1x64x56x56xf32>
+    %r = inception.relu %c : tensor<1x64x56x56xf32>
+    // becomes
+    %r = inception.conv2d %x, %w, %b ... fused_relu : (...) -> tensor<1x64x56x56xf32>
+    ```
+  }];
+}
+
 def ConvertInceptionToLinalg : Pass<"convert-inception-to-linalg", "mlir::ModuleOp"> {
   let summary = "Lower the inception dialect to linalg, tensor and arith";
   let description = [{
