@@ -3,6 +3,7 @@
 #include "compiler/ModelSummary.h"
 #include "dialect/InceptionOps.h"
 #include "dialect/ShapeInference.h"
+#include "passes/Analysis/Cost.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -38,6 +39,7 @@ FailureOr<ModelSummary> ModelSummary::compute(ModuleOp module) {
         argName(function.getResultAttrDict(index), index),
         cast<RankedTensorType>(type));
 
+  summary.macs = mlir::inception::computeTotalCost(function).macs;
   function.walk([&](Operation *op) {
     if (!isa<dialect::InceptionDialect>(op->getDialect()))
       return;
@@ -84,6 +86,7 @@ void ModelSummary::print(llvm::raw_ostream &os) const {
   os << "convolutions: " << convolutions << "\n";
   os << "parameters: " << parameters << "\n";
   os << "buffers: " << buffers << "\n";
+  os << "macs: " << macs << "\n";
 }
 
 } // namespace inception

@@ -21,6 +21,7 @@ struct ModelSummary {
   int64_t convolutions = 0;
   int64_t parameters = 0;
   int64_t buffers = 0;
+  int64_t macs = 0; // multiply-accumulates of one run (passes/Analysis/Cost.h)
 
   static mlir::FailureOr<ModelSummary> compute(mlir::ModuleOp module);
   void print(llvm::raw_ostream &os) const;
