@@ -42,6 +42,11 @@ config.substitutions.append(("%inception_build_dir", config.inception_obj_root))
 config.substitutions.append(("%models", os.path.join(config.inception_src_root, "models")))
 config.substitutions.append(("%testlib", os.path.join(config.inception_src_root, "test", "lib")))
 
+# --emit=graph-svg renders with Graphviz when it is installed.
+import shutil
+if shutil.which("dot"):
+    config.available_features.add("graphviz")
+
 # Tests that need PyTorch say `REQUIRES: torch`.
 if config.has_torch:
     config.available_features.add("torch")

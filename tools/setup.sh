@@ -10,7 +10,7 @@ packages=(
   libgtest-dev pkg-config python3 python3-numpy
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(python3-torch python3-torchvision)
+  packages+=(python3-torch python3-torchvision graphviz)
 fi
 
 missing=()

@@ -93,7 +93,8 @@ struct FoldIntoConvolution : OpRewritePattern<BatchNormOp> {
       foldedBias[o] = float((b - double((*mean)[o])) * scale + double((*beta)[o]));
     }
 
-    Location loc = bn.getLoc();
+    // The folded op is both: its location names the convolution first.
+    Location loc = rewriter.getFusedLoc({conv.getLoc(), bn.getLoc()});
     auto filterType = cast<RankedTensorType>(conv.getFilter().getType());
     std::string name = constantName(conv.getFilter(), "conv.weight");
     Value newFilter =
@@ -104,10 +105,11 @@ struct FoldIntoConvolution : OpRewritePattern<BatchNormOp> {
                                  constantName(bn.getOffset(), "bn.bias") +
                                      ".bn_folded",
                                  foldedBias);
-    rewriter.replaceOpWithNewOp<Conv2DOp>(
-        bn, bn.getType(), conv.getInput(), newFilter, newBias,
+    auto folded = Conv2DOp::create(
+        rewriter, loc, bn.getType(), conv.getInput(), newFilter, newBias,
         conv.getStridesAttr(), conv.getPaddingAttr(), conv.getDilationsAttr(),
         conv.getGroupsAttr(), conv.getFusedReluAttr());
+    rewriter.replaceOp(bn, folded.getResult());
     rewriter.eraseOp(conv);
     return success();
   }

@@ -28,8 +28,10 @@ struct FuseRelu : OpRewritePattern<ReluOp> {
       rewriter.replaceOp(relu, producer.getResult());
       return success();
     }
-    rewriter.modifyOpInPlace(producer,
-                             [&] { producer.setFusedRelu(true); });
+    rewriter.modifyOpInPlace(producer, [&] {
+      producer.setFusedRelu(true);
+      producer->setLoc(rewriter.getFusedLoc({producer.getLoc(), relu.getLoc()}));
+    });
     rewriter.replaceOp(relu, producer.getResult());
     return success();
   }

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Codegen.h"
+#include "compiler/GraphExport.h"
 #include "compiler/LibraryInterface.h"
 #include "compiler/ModelSummary.h"
 #include "compiler/ModelWeights.h"
@@ -25,6 +26,7 @@
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/Support/FileUtilities.h"
@@ -39,7 +41,7 @@ using namespace llvm;
 
 namespace {
 enum class EmitKind {
-  Mlir, Summary, Weights, Linalg, LLVMDialect, LLVMIR, Assembly, Object,
+  Mlir, Summary, Weights, Graph, GraphSvg, Linalg, LLVMDialect, LLVMIR, Assembly, Object,
   SharedLibrary, StaticLibrary, Header,
 };
 
@@ -51,6 +53,11 @@ cl::opt<EmitKind> emitKind(
     "emit", cl::desc("What to produce"), cl::init(EmitKind::Mlir),
     cl::values(clEnumValN(EmitKind::Mlir, "mlir",
                           "the module in the inception dialect"),
+               clEnumValN(EmitKind::Graph, "graph",
+                          "a Graphviz DOT graph: ops with shapes and MACs, "
+                          "grouped by module (after the graph passes at -O1+)"),
+               clEnumValN(EmitKind::GraphSvg, "graph-svg",
+                          "the graph rendered to SVG by Graphviz's dot"),
                clEnumValN(EmitKind::Linalg, "linalg",
                           "the module lowered to linalg on tensors"),
                clEnumValN(EmitKind::LLVMDialect, "llvm-mlir",
@@ -167,6 +174,54 @@ static int emitFrontendOutput(mlir::ModuleOp module) {
     module->print(output->os(), printingFlags());
     break;
   }
+  output->keep();
+  return 0;
+}
+
+static int emitGraph(mlir::ModuleOp module) {
+  if (optLevel >= 1 && failed(inception::optimizeGraph(module)))
+    return 1;
+  std::string dot;
+  llvm::raw_string_ostream dotStream(dot);
+  if (failed(inception::writeGraph(module, dotStream)))
+    return 1;
+  auto output = openOutput();
+  if (!output)
+    return 1;
+  if (emitKind == EmitKind::Graph) {
+    output->os() << dot;
+    output->keep();
+    return 0;
+  }
+  // graph-svg: pipe the DOT text through Graphviz.
+  auto dotTool = sys::findProgramByName("dot");
+  if (!dotTool)
+    return fail("--emit=graph-svg needs Graphviz's 'dot' (apt-get install "
+                "graphviz); --emit=graph writes the DOT text");
+  SmallString<128> dotPath, svgPath;
+  if (sys::fs::createTemporaryFile("inception-graph", "dot", dotPath) ||
+      sys::fs::createTemporaryFile("inception-graph", "svg", svgPath))
+    return fail("cannot create temporary files for graph-svg");
+  llvm::scope_exit cleanup([&] {
+    sys::fs::remove(dotPath);
+    sys::fs::remove(svgPath);
+  });
+  {
+    std::error_code ec;
+    raw_fd_ostream dotFile(dotPath, ec);
+    if (ec)
+      return fail("cannot write '" + dotPath + "': " + ec.message());
+    dotFile << dot;
+  }
+  std::optional<StringRef> redirects[] = {std::nullopt, StringRef(svgPath),
+                                          std::nullopt};
+  if (sys::ExecuteAndWait(*dotTool, {*dotTool, "-Tsvg", dotPath}, std::nullopt,
+                          redirects) != 0)
+    return fail("'dot -Tsvg' failed on the model graph");
+  auto svg = MemoryBuffer::getFile(svgPath);
+  if (!svg)
+    return fail("cannot read the rendered SVG");
+  output->os() << (*svg)->getBuffer();
   output->keep();
   return 0;
 }
@@ -388,6 +443,9 @@ int main(int argc, char **argv) {
   case EmitKind::Summary:
   case EmitKind::Weights:
     return emitFrontendOutput(**module);
+  case EmitKind::Graph:
+  case EmitKind::GraphSvg:
+    return emitGraph(**module);
   default:
     return emitCompiledOutput(**module);
   }
