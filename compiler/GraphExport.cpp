@@ -98,8 +98,14 @@ LogicalResult writeGraph(ModuleOp module, llvm::raw_ostream &os) {
   }
   int64_t totalMacs = 0;
   function.walk([&](Operation *op) {
-    if (!isa<mlir::inception::InceptionDialect>(op->getDialect()))
+    if (!isa<mlir::inception::InceptionDialect>(op->getDialect())) {
+      // Views such as the slices of a fused branch convolution are drawn as
+      // the op they read from.
+      if (op->getNumOperands() >= 1 && op->getNumResults() == 1)
+        if (auto it = nodeOf.find(op->getOperand(0)); it != nodeOf.end())
+          nodeOf[op->getResult(0)] = it->second;
       return;
+    }
     std::string id = newNode();
     std::string path = namePath(op->getLoc());
     mlir::inception::OpCost cost = mlir::inception::computeCost(op);

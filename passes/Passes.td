@@ -60,6 +60,30 @@ def FuseEpilogue : Pass<"fuse-epilogue", "mlir::func::FuncOp"> {
   }];
 }
 
+def FuseBranches : Pass<"fuse-branches", "mlir::func::FuncOp"> {
+  let summary = "Merge convolutions that read the same tensor into one";
+  let description = [{
+    The 1x1 heads of an Inception module's branches all read the module's
+    input. Convolutions of one input with equal kernel size, strides,
+    padding, dilations, groups (1) and epilogue, and constant weights,
+    become one convolution whose output channels are the branches' in
+    order; each branch reads its channels back with `tensor.extract_slice`.
+    A missing bias becomes zeros when another branch has one. Consumers may
+    differ; nothing moves across a dependency, since every merged operand
+    (the shared input and new constants) exists where the first branch was.
+
+    ```mlir
+    %a = inception.conv2d %x, %wa ... -> tensor<1x64x28x28xf32>
+    %b = inception.conv2d %x, %wb ... -> tensor<1x96x28x28xf32>
+    // becomes
+    %ab = inception.conv2d %x, %wab ... -> tensor<1x160x28x28xf32>
+    %a = tensor.extract_slice %ab[0, 0, 0, 0] [1, 64, 28, 28] [1, 1, 1, 1]
+    %b = tensor.extract_slice %ab[0, 64, 0, 0] [1, 96, 28, 28] [1, 1, 1, 1]
+    ```
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect", "mlir::arith::ArithDialect"];
+}
+
 def ConvertInceptionToLinalg : Pass<"convert-inception-to-linalg", "mlir::ModuleOp"> {
   let summary = "Lower the inception dialect to linalg, tensor and arith";
   let description = [{

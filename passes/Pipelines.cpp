@@ -10,7 +10,8 @@ namespace mlir::inception {
 // The pipelines are spelled as pipeline text: the option names are the
 // upstream passes' public, tested interface.
 static constexpr llvm::StringLiteral kOptimizeGraph =
-    "func.func(strip-training-ops,fold-batch-norm,fuse-epilogue),canonicalize";
+    "func.func(strip-training-ops,fold-batch-norm,fuse-epilogue,"
+    "fuse-branches),canonicalize";
 
 static constexpr llvm::StringLiteral kLowerToLinalg =
     "convert-inception-to-linalg,canonicalize";

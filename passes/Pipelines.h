@@ -13,7 +13,8 @@
 namespace mlir::inception {
 
 /// The graph optimizations of -O1 and above, on the inception dialect:
-/// strip-training-ops, fold-batch-norm, fuse-epilogue, canonicalize.
+/// strip-training-ops, fold-batch-norm, fuse-epilogue, fuse-branches,
+/// canonicalize.
 LogicalResult buildGraphOptimizationPipeline(OpPassManager &pm);
 /// inception dialect -> linalg on tensors.
 LogicalResult buildLowerToLinalgPipeline(OpPassManager &pm);

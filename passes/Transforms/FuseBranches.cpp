@@ -1,0 +1,151 @@
+//===- FuseBranches.cpp - One wide convolution for parallel branches ------===//
+
+#include "dialect/InceptionOps.h"
+#include "passes/Passes.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+#include <cstring>
+
+namespace mlir::inception {
+#define GEN_PASS_DEF_FUSEBRANCHES
+#include "passes/Passes.h.inc"
+
+namespace {
+
+/// The f32 data of a constant operand, or nothing.
+std::optional<std::vector<float>> constantFloats(Value value) {
+  ElementsAttr attr;
+  if (!value || !matchPattern(value, m_Constant(&attr)) ||
+      !attr.getElementType().isF32())
+    return std::nullopt;
+  int64_t count = attr.getNumElements();
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    ArrayRef<char> bytes = resource.getData();
+    if (int64_t(bytes.size()) != count * int64_t(sizeof(float)))
+      return std::nullopt;
+    std::vector<float> values(count);
+    std::memcpy(values.data(), bytes.data(), bytes.size());
+    return values;
+  }
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr))
+    return std::vector<float>(dense.getValues<float>().begin(),
+                              dense.getValues<float>().end());
+  return std::nullopt;
+}
+
+/// Convolutions merge when everything but the output channels is equal.
+bool sameGeometry(Conv2DOp a, Conv2DOp b) {
+  auto filterA = cast<RankedTensorType>(a.getFilter().getType());
+  auto filterB = cast<RankedTensorType>(b.getFilter().getType());
+  return filterA.getShape().drop_front() == filterB.getShape().drop_front() &&
+         a.getStrides() == b.getStrides() && a.getPadding() == b.getPadding() &&
+         a.getDilations() == b.getDilations() && a.getGroups() == b.getGroups() &&
+         a.getFusedRelu() == b.getFusedRelu();
+}
+
+struct FuseBranchesPass : impl::FuseBranchesBase<FuseBranchesPass> {
+  void runOnOperation() override {
+    // Merging erases convolutions, and with them values other groups read:
+    // find one group at a time, merge it, and look again.
+    while (true) {
+      SmallVector<Conv2DOp> group;
+      getOperation().walk([&](Conv2DOp conv) {
+        group = findGroup(conv);
+        return group.size() > 1 ? WalkResult::interrupt()
+                                : WalkResult::advance();
+      });
+      if (group.size() < 2)
+        return;
+      if (failed(merge(group)))
+        return signalPassFailure();
+    }
+  }
+
+  /// The convolutions that read `conv`'s input in its block and merge with
+  /// it, in program order, `conv` included.
+  static SmallVector<Conv2DOp> findGroup(Conv2DOp conv) {
+    SmallVector<Conv2DOp> group;
+    if (conv.getGroups() != 1 || !constantFloats(conv.getFilter()) ||
+        (conv.getBias() && !constantFloats(conv.getBias())))
+      return group;
+    for (Operation *user : conv.getInput().getUsers()) {
+      auto other = dyn_cast<Conv2DOp>(user);
+      if (other && other.getInput() == conv.getInput() &&
+          other->getBlock() == conv->getBlock() && sameGeometry(conv, other) &&
+          constantFloats(other.getFilter()) &&
+          (!other.getBias() || constantFloats(other.getBias())) &&
+          !llvm::is_contained(group, other))
+        group.push_back(other);
+    }
+    llvm::sort(group, [](Conv2DOp a, Conv2DOp b) { return a->isBeforeInBlock(b); });
+    return group;
+  }
+
+  LogicalResult merge(ArrayRef<Conv2DOp> group) {
+    Conv2DOp first = group.front();
+    OpBuilder builder(first);
+    auto filterType = cast<RankedTensorType>(first.getFilter().getType());
+    Type elementType = filterType.getElementType();
+    bool anyBias = llvm::any_of(group, [](Conv2DOp c) { return bool(c.getBias()); });
+    std::vector<float> filters, biases;
+    int64_t channels = 0;
+    SmallVector<Location> locations;
+    for (Conv2DOp conv : group) {
+      std::vector<float> filter = *constantFloats(conv.getFilter());
+      int64_t out = cast<RankedTensorType>(conv.getFilter().getType()).getDimSize(0);
+      filters.insert(filters.end(), filter.begin(), filter.end());
+      if (anyBias) {
+        // findGroup admitted only constant biases.
+        std::vector<float> bias = conv.getBias() ? *constantFloats(conv.getBias())
+                                                 : std::vector<float>(out, 0.0f);
+        biases.insert(biases.end(), bias.begin(), bias.end());
+      }
+      channels += out;
+      locations.push_back(conv.getLoc());
+    }
+    Location loc = builder.getFusedLoc(locations);
+    SmallVector<int64_t> filterShape(filterType.getShape());
+    filterShape[0] = channels;
+    auto makeConstant = [&](ArrayRef<int64_t> shape, StringRef name,
+                            ArrayRef<float> values) -> Value {
+      auto type = RankedTensorType::get(shape, elementType);
+      auto attr = DenseF32ResourceElementsAttr::get(
+          type, name,
+          HeapAsmResourceBlob::allocateAndCopyInferAlign(values, false));
+      return arith::ConstantOp::create(builder, loc, cast<TypedAttr>(attr));
+    };
+    Value filter = makeConstant(filterShape, "fused_branches.weight", filters);
+    Value bias = anyBias ? makeConstant({channels}, "fused_branches.bias", biases)
+                         : Value();
+    auto firstType = first.getType();
+    auto wideType = RankedTensorType::get(
+        {firstType.getDimSize(0), channels, firstType.getDimSize(2),
+         firstType.getDimSize(3)},
+        firstType.getElementType());
+    auto wide = Conv2DOp::create(builder, loc, wideType, first.getInput(),
+                                 filter, bias, first.getStridesAttr(),
+                                 first.getPaddingAttr(),
+                                 first.getDilationsAttr(),
+                                 first.getGroupsAttr(),
+                                 first.getFusedReluAttr());
+    int64_t offset = 0;
+    for (Conv2DOp conv : group) {
+      auto type = conv.getType();
+      SmallVector<int64_t> offsets = {0, offset, 0, 0};
+      SmallVector<int64_t> strides(4, 1);
+      Value slice = tensor::ExtractSliceOp::create(
+          builder, conv.getLoc(), type, wide.getResult(), ValueRange{},
+          ValueRange{}, ValueRange{}, offsets, type.getShape(), strides);
+      conv.getResult().replaceAllUsesWith(slice);
+      offset += type.getDimSize(1);
+    }
+    for (Conv2DOp conv : group)
+      conv.erase();
+    return success();
+  }
+};
+
+} // namespace
+} // namespace mlir::inception
