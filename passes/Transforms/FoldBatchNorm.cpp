@@ -3,50 +3,18 @@
 #include "dialect/InceptionOps.h"
 #include "passes/Passes.h"
 
-#include "mlir/IR/AsmState.h"
+#include "passes/Transforms/WeightConstants.h"
+
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include <cmath>
-#include <cstring>
 
 namespace mlir::inception {
 #define GEN_PASS_DEF_FOLDBATCHNORM
 #include "passes/Passes.h.inc"
 
 namespace {
-
-/// The f32 elements of a constant operand, or nothing if `value` is not an
-/// f32 constant whose data is available.
-std::optional<std::vector<float>> constantFloats(Value value) {
-  ElementsAttr attr;
-  if (!value || !matchPattern(value, m_Constant(&attr)) ||
-      !attr.getElementType().isF32())
-    return std::nullopt;
-  int64_t count = attr.getNumElements();
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
-    ArrayRef<char> bytes = resource.getData(); // empty if elided or missing
-    if (int64_t(bytes.size()) != count * int64_t(sizeof(float)))
-      return std::nullopt;
-    std::vector<float> values(count);
-    std::memcpy(values.data(), bytes.data(), bytes.size());
-    return values;
-  }
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr))
-    return std::vector<float>(dense.getValues<float>().begin(),
-                              dense.getValues<float>().end());
-  return std::nullopt;
-}
-
-/// A constant holding `values`, named after `name` in the resource table.
-Value makeConstant(PatternRewriter &rewriter, Location loc,
-                   RankedTensorType type, StringRef name,
-                   ArrayRef<float> values) {
-  auto attr = DenseF32ResourceElementsAttr::get(
-      type, name,
-      HeapAsmResourceBlob::allocateAndCopyInferAlign(values,
-                                                     /*dataIsMutable=*/false));
-  return arith::ConstantOp::create(rewriter, loc, cast<TypedAttr>(attr));
-}
 
 /// The resource key of a constant, to name what is derived from it.
 std::string constantName(Value value, StringRef fallback) {
@@ -69,13 +37,13 @@ struct FoldIntoConvolution : OpRewritePattern<BatchNormOp> {
       return rewriter.notifyMatchFailure(bn, "the convolution has other users");
     if (conv.getFusedRelu())
       return rewriter.notifyMatchFailure(bn, "the convolution applies a ReLU");
-    auto filter = constantFloats(conv.getFilter());
-    auto gamma = constantFloats(bn.getScale());
-    auto beta = constantFloats(bn.getOffset());
-    auto mean = constantFloats(bn.getMean());
-    auto variance = constantFloats(bn.getVariance());
+    auto filter = readF32Constant(conv.getFilter());
+    auto gamma = readF32Constant(bn.getScale());
+    auto beta = readF32Constant(bn.getOffset());
+    auto mean = readF32Constant(bn.getMean());
+    auto variance = readF32Constant(bn.getVariance());
     std::optional<std::vector<float>> bias;
-    if (conv.getBias() && !(bias = constantFloats(conv.getBias())))
+    if (conv.getBias() && !(bias = readF32Constant(conv.getBias())))
       return rewriter.notifyMatchFailure(bn, "the bias is not a constant");
     if (!filter || !gamma || !beta || !mean || !variance)
       return rewriter.notifyMatchFailure(bn, "parameters are not constants");
@@ -97,14 +65,11 @@ struct FoldIntoConvolution : OpRewritePattern<BatchNormOp> {
     Location loc = rewriter.getFusedLoc({conv.getLoc(), bn.getLoc()});
     auto filterType = cast<RankedTensorType>(conv.getFilter().getType());
     std::string name = constantName(conv.getFilter(), "conv.weight");
-    Value newFilter =
-        makeConstant(rewriter, loc, filterType, name + ".bn_folded", *filter);
-    auto biasType = RankedTensorType::get({int64_t(channels)},
-                                          filterType.getElementType());
-    Value newBias = makeConstant(rewriter, loc, biasType,
-                                 constantName(bn.getOffset(), "bn.bias") +
-                                     ".bn_folded",
-                                 foldedBias);
+    Value newFilter = createF32Constant(rewriter, loc, filterType.getShape(),
+                                        name + ".bn_folded", *filter);
+    Value newBias = createF32Constant(
+        rewriter, loc, {int64_t(channels)},
+        constantName(bn.getOffset(), "bn.bias") + ".bn_folded", foldedBias);
     auto folded = Conv2DOp::create(
         rewriter, loc, bn.getType(), conv.getInput(), newFilter, newBias,
         conv.getStridesAttr(), conv.getPaddingAttr(), conv.getDilationsAttr(),

@@ -3,37 +3,13 @@
 #include "dialect/InceptionOps.h"
 #include "passes/Passes.h"
 
-#include "mlir/IR/AsmState.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
-#include "mlir/IR/Matchers.h"
-#include <cstring>
+#include "passes/Transforms/WeightConstants.h"
 
 namespace mlir::inception {
 #define GEN_PASS_DEF_FUSEBRANCHES
 #include "passes/Passes.h.inc"
 
 namespace {
-
-/// The f32 data of a constant operand, or nothing.
-std::optional<std::vector<float>> constantFloats(Value value) {
-  ElementsAttr attr;
-  if (!value || !matchPattern(value, m_Constant(&attr)) ||
-      !attr.getElementType().isF32())
-    return std::nullopt;
-  int64_t count = attr.getNumElements();
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
-    ArrayRef<char> bytes = resource.getData();
-    if (int64_t(bytes.size()) != count * int64_t(sizeof(float)))
-      return std::nullopt;
-    std::vector<float> values(count);
-    std::memcpy(values.data(), bytes.data(), bytes.size());
-    return values;
-  }
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr))
-    return std::vector<float>(dense.getValues<float>().begin(),
-                              dense.getValues<float>().end());
-  return std::nullopt;
-}
 
 /// Convolutions merge when everything but the output channels is equal.
 bool sameGeometry(Conv2DOp a, Conv2DOp b) {
@@ -67,15 +43,15 @@ struct FuseBranchesPass : impl::FuseBranchesBase<FuseBranchesPass> {
   /// it, in program order, `conv` included.
   static SmallVector<Conv2DOp> findGroup(Conv2DOp conv) {
     SmallVector<Conv2DOp> group;
-    if (conv.getGroups() != 1 || !constantFloats(conv.getFilter()) ||
-        (conv.getBias() && !constantFloats(conv.getBias())))
+    if (conv.getGroups() != 1 || !hasF32Data(conv.getFilter()) ||
+        (conv.getBias() && !hasF32Data(conv.getBias())))
       return group;
     for (Operation *user : conv.getInput().getUsers()) {
       auto other = dyn_cast<Conv2DOp>(user);
       if (other && other.getInput() == conv.getInput() &&
           other->getBlock() == conv->getBlock() && sameGeometry(conv, other) &&
-          constantFloats(other.getFilter()) &&
-          (!other.getBias() || constantFloats(other.getBias())) &&
+          hasF32Data(other.getFilter()) &&
+          (!other.getBias() || hasF32Data(other.getBias())) &&
           !llvm::is_contained(group, other))
         group.push_back(other);
     }
@@ -87,18 +63,17 @@ struct FuseBranchesPass : impl::FuseBranchesBase<FuseBranchesPass> {
     Conv2DOp first = group.front();
     OpBuilder builder(first);
     auto filterType = cast<RankedTensorType>(first.getFilter().getType());
-    Type elementType = filterType.getElementType();
     bool anyBias = llvm::any_of(group, [](Conv2DOp c) { return bool(c.getBias()); });
     std::vector<float> filters, biases;
     int64_t channels = 0;
     SmallVector<Location> locations;
     for (Conv2DOp conv : group) {
-      std::vector<float> filter = *constantFloats(conv.getFilter());
+      std::vector<float> filter = *readF32Constant(conv.getFilter());
       int64_t out = cast<RankedTensorType>(conv.getFilter().getType()).getDimSize(0);
       filters.insert(filters.end(), filter.begin(), filter.end());
       if (anyBias) {
         // findGroup admitted only constant biases.
-        std::vector<float> bias = conv.getBias() ? *constantFloats(conv.getBias())
+        std::vector<float> bias = conv.getBias() ? *readF32Constant(conv.getBias())
                                                  : std::vector<float>(out, 0.0f);
         biases.insert(biases.end(), bias.begin(), bias.end());
       }
@@ -108,16 +83,10 @@ struct FuseBranchesPass : impl::FuseBranchesBase<FuseBranchesPass> {
     Location loc = builder.getFusedLoc(locations);
     SmallVector<int64_t> filterShape(filterType.getShape());
     filterShape[0] = channels;
-    auto makeConstant = [&](ArrayRef<int64_t> shape, StringRef name,
-                            ArrayRef<float> values) -> Value {
-      auto type = RankedTensorType::get(shape, elementType);
-      auto attr = DenseF32ResourceElementsAttr::get(
-          type, name,
-          HeapAsmResourceBlob::allocateAndCopyInferAlign(values, false));
-      return arith::ConstantOp::create(builder, loc, cast<TypedAttr>(attr));
-    };
-    Value filter = makeConstant(filterShape, "fused_branches.weight", filters);
-    Value bias = anyBias ? makeConstant({channels}, "fused_branches.bias", biases)
+    Value filter = createF32Constant(builder, loc, filterShape,
+                                     "fused_branches.weight", filters);
+    Value bias = anyBias ? createF32Constant(builder, loc, {channels},
+                                             "fused_branches.bias", biases)
                          : Value();
     auto firstType = first.getType();
     auto wideType = RankedTensorType::get(

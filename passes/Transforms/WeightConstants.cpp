@@ -1,0 +1,55 @@
+//===- WeightConstants.cpp - Reading and making f32 weight constants ------===//
+
+#include "passes/Transforms/WeightConstants.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+#include <cstring>
+
+namespace mlir::inception {
+
+/// The constant's attribute when it holds f32 data that can be read.
+static ElementsAttr f32Attr(Value value) {
+  ElementsAttr attr;
+  if (!value || !matchPattern(value, m_Constant(&attr)) ||
+      !attr.getElementType().isF32())
+    return {};
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
+    return int64_t(resource.getData().size()) ==
+                   attr.getNumElements() * int64_t(sizeof(float))
+               ? attr
+               : ElementsAttr();
+  return isa<DenseElementsAttr>(attr) ? attr : ElementsAttr();
+}
+
+bool hasF32Data(Value value) { return bool(f32Attr(value)); }
+
+std::optional<std::vector<float>> readF32Constant(Value value) {
+  ElementsAttr attr = f32Attr(value);
+  if (!attr)
+    return std::nullopt;
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    ArrayRef<char> bytes = resource.getData();
+    std::vector<float> values(attr.getNumElements());
+    std::memcpy(values.data(), bytes.data(), bytes.size());
+    return values;
+  }
+  auto dense = cast<DenseElementsAttr>(attr);
+  return std::vector<float>(dense.getValues<float>().begin(),
+                            dense.getValues<float>().end());
+}
+
+Value createF32Constant(OpBuilder &builder, Location loc,
+                        ArrayRef<int64_t> shape, StringRef name,
+                        ArrayRef<float> values) {
+  auto type = RankedTensorType::get(shape, builder.getF32Type());
+  auto attr = DenseF32ResourceElementsAttr::get(
+      type, name,
+      HeapAsmResourceBlob::allocateAndCopyInferAlign(values,
+                                                     /*dataIsMutable=*/false));
+  return arith::ConstantOp::create(builder, loc, cast<TypedAttr>(attr));
+}
+
+} // namespace mlir::inception

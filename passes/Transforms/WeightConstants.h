@@ -1,0 +1,33 @@
+//===- WeightConstants.h - Reading and making f32 weight constants -*- C++ -*-===//
+//
+// The graph passes that rewrite weights (fold-batch-norm, fuse-branches) read
+// constants, dense literals or resource blobs alike, and make new resource
+// blobs at compile time.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INCEPTION_PASSES_TRANSFORMS_WEIGHTCONSTANTS_H
+#define INCEPTION_PASSES_TRANSFORMS_WEIGHTCONSTANTS_H
+
+#include "mlir/IR/Builders.h"
+#include <optional>
+#include <vector>
+
+namespace mlir::inception {
+
+/// Whether `value` is an f32 constant whose data is available (resource
+/// blobs elided when a module was printed are not). Copies nothing.
+bool hasF32Data(Value value);
+
+/// The elements of an f32 constant, or nothing when hasF32Data is false.
+std::optional<std::vector<float>> readF32Constant(Value value);
+
+/// An arith.constant of `values` shaped `shape`, held in a new resource blob
+/// named after `name` (the blob manager makes the name unique).
+Value createF32Constant(OpBuilder &builder, Location loc,
+                        ArrayRef<int64_t> shape, StringRef name,
+                        ArrayRef<float> values);
+
+} // namespace mlir::inception
+
+#endif // INCEPTION_PASSES_TRANSFORMS_WEIGHTCONSTANTS_H
