@@ -27,13 +27,17 @@ namespace inception {
 
 /// The pipelines name upstream passes, which need registering once, and the
 /// dialects and interface models (bufferization) they create.
-static void prepareContext(MLIRContext *context) {
+static void registerPassesOnce() {
   static const bool registered = [] {
     mlir::registerAllPasses();
     mlir::inception::registerPassesAndPipelines();
     return true;
   }();
   (void)registered;
+}
+
+static void prepareContext(MLIRContext *context) {
+  registerPassesOnce();
   DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
@@ -49,17 +53,35 @@ runPipeline(ModuleOp module, function_ref<LogicalResult(OpPassManager &)> build)
   return pm.run(module);
 }
 
-LogicalResult optimizeGraph(ModuleOp module) {
-  return runPipeline(module, mlir::inception::buildGraphOptimizationPipeline);
+FailureOr<SmallVector<std::string>>
+selectOptimizationPasses(unsigned level, std::optional<StringRef> list,
+                         raw_ostream &errors) {
+  registerPassesOnce();
+  return mlir::inception::parseOptimizationPasses(
+      list ? *list
+           : StringRef(mlir::inception::optimizationPassesForLevel(level)),
+      errors);
+}
+
+LogicalResult optimizeGraph(ModuleOp module, ArrayRef<std::string> passes) {
+  return runPipeline(module, [&](OpPassManager &pm) {
+    return mlir::inception::buildGraphOptimizationPipeline(pm, passes);
+  });
 }
 
 LogicalResult lowerToLinalg(ModuleOp module) {
   return runPipeline(module, mlir::inception::buildLowerToLinalgPipeline);
 }
 
+LogicalResult bufferize(ModuleOp module, ArrayRef<std::string> passes) {
+  return runPipeline(module, [&](OpPassManager &pm) {
+    return mlir::inception::buildBufferizePipeline(pm, passes);
+  });
+}
+
 LogicalResult lowerToLLVMDialect(ModuleOp module, bool externalWeights) {
   return runPipeline(module, [&](OpPassManager &pm) {
-    return mlir::inception::buildLinalgToLLVMPipeline(pm, externalWeights);
+    return mlir::inception::buildBuffersToLLVMPipeline(pm, externalWeights);
   });
 }
 

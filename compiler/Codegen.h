@@ -9,22 +9,35 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace inception {
 
-/// Runs the graph optimizations of -O1 and above in place.
-mlir::LogicalResult optimizeGraph(mlir::ModuleOp module);
+/// The optimization passes to run: `list` when given (checked; errors go to
+/// `errors`), else those of -O`level`.
+llvm::FailureOr<llvm::SmallVector<std::string>>
+selectOptimizationPasses(unsigned level, std::optional<llvm::StringRef> list,
+                         llvm::raw_ostream &errors);
+
+/// Runs the listed optimization passes that work on the inception dialect
+/// in place (see mlir::inception::parseOptimizationPasses).
+mlir::LogicalResult optimizeGraph(mlir::ModuleOp module,
+                                  llvm::ArrayRef<std::string> passes);
 /// Lowers the model in place to linalg on tensors.
 mlir::LogicalResult lowerToLinalg(mlir::ModuleOp module);
-/// Lowers linalg on tensors in place to the LLVM dialect. The model function
-/// becomes `void f(const float *input, float *output, void *workspace)`; its
-/// `inception.workspace_size` attribute gives the workspace's size.
-/// With `externalWeights`, the parameters leave the module: the kernel takes
-/// a fourth argument, the packed weights, whose layout the module records
-/// (see inception-externalize-weights).
+/// Bufferizes linalg on tensors in place (results become out-params) and
+/// runs the listed optimization passes that work on buffers.
+mlir::LogicalResult bufferize(mlir::ModuleOp module,
+                              llvm::ArrayRef<std::string> passes);
+/// Lowers the bufferized module in place to the LLVM dialect. The model
+/// function becomes `void f(const float *input, float *output, void
+/// *workspace)`; its `inception.workspace_size` attribute gives the
+/// workspace's size. With `externalWeights`, the parameters leave the
+/// module: the kernel takes a fourth argument, the packed weights, whose
+/// layout the module records (see inception-externalize-weights).
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
-                                       bool externalWeights = false);
+                                       bool externalWeights);
 
 struct TargetOptions {
   std::string triple; // empty: the host

@@ -38,6 +38,8 @@ static std::string describe(Operation *op) {
       text += " groups " + std::to_string(conv.getGroups());
     if (conv.getBias())
       text += " + bias";
+    if (conv.getResidual())
+      text += " + residual";
     if (conv.getFusedRelu())
       text += " + relu";
   } else if (auto dense = dyn_cast<mlir::inception::DenseOp>(op)) {

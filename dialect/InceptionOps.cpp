@@ -76,11 +76,17 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   Conv2dGeometry geometry{adaptor.getStrides(), adaptor.getPadding(),
                           adaptor.getDilations(),
                           static_cast<int64_t>(adaptor.getGroups())};
-  return pushResult(emitError, adaptor.getOperands(),
-                    inferConv2dShape(emitError, shapeOf(adaptor.getInput()),
-                                     shapeOf(adaptor.getFilter()),
-                                     optionalShape(adaptor.getBias()), geometry),
-                    types);
+  FailureOr<Shape> shape =
+      inferConv2dShape(emitError, shapeOf(adaptor.getInput()),
+                       shapeOf(adaptor.getFilter()),
+                       optionalShape(adaptor.getBias()), geometry);
+  if (succeeded(shape) && adaptor.getResidual() &&
+      shapeOf(adaptor.getResidual()) != ArrayRef<int64_t>(*shape))
+    return emitError() << "residual of shape "
+                       << formatShape(shapeOf(adaptor.getResidual()))
+                       << " does not match the result shape "
+                       << formatShape(*shape);
+  return pushResult(emitError, adaptor.getOperands(), shape, types);
 }
 
 LogicalResult DenseOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,

@@ -12,13 +12,17 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 // Convolution and dense layers
 //===----------------------------------------------------------------------===//
 
-def Inception_Conv2DOp : Inception_Op<"conv2d", [Pure, InferTypeOpAdaptor]> {
+def Inception_Conv2DOp : Inception_Op<"conv2d",
+    [Pure, InferTypeOpAdaptor, AttrSizedOperandSegments]> {
   let summary = "2-D convolution (NCHW input, OIHW filter), grouped or depthwise";
   let description = [{
     PyTorch's `Conv2d` at inference. `padding` is `[top, left, bottom, right]`
     zero padding; `groups` equal to the input channels gives a depthwise
     convolution. The filter has shape `[C_out, C_in / groups, KH, KW]` and the
-    optional bias `[C_out]`. `fused_relu` applies max(0, x) to the result.
+    optional bias `[C_out]`. The optional `residual`, of the result's
+    shape, is added to the convolution's sum (a ResNet shortcut fused by
+    `fuse-epilogue`), and `fused_relu` then applies max(0, x):
+    `output = relu?(conv(input, filter) + bias + residual)`.
 
     ```mlir
     %y = inception.conv2d %x, %w, %b strides = [2, 2] padding = [3, 3, 3, 3]
@@ -30,6 +34,7 @@ def Inception_Conv2DOp : Inception_Op<"conv2d", [Pure, InferTypeOpAdaptor]> {
   let arguments = (ins Inception_FeatureMap:$input,
                        Inception_FeatureMap:$filter,
                        Optional<Inception_Vector>:$bias,
+                       Optional<Inception_FeatureMap>:$residual,
                        DenseI64ArrayAttr:$strides,
                        DenseI64ArrayAttr:$padding,
                        DenseI64ArrayAttr:$dilations,
@@ -37,7 +42,8 @@ def Inception_Conv2DOp : Inception_Op<"conv2d", [Pure, InferTypeOpAdaptor]> {
                        UnitAttr:$fused_relu);
   let results = (outs Inception_FeatureMap:$output);
   let assemblyFormat = [{
-    $input `,` $filter (`,` $bias^)? `strides` `=` $strides
+    $input `,` $filter (`,` $bias^)? (`residual` $residual^)?
+    `strides` `=` $strides
     `padding` `=` $padding `dilations` `=` $dilations `groups` `=` $groups
     (`fused_relu` $fused_relu^)? attr-dict `:` functional-type(operands, results)
   }];

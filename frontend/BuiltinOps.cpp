@@ -182,7 +182,7 @@ FailureOr<RtValue> ModelBuilder::buildConv2d(const ast::Expr &call,
                         : Value();
   auto op = dialect::Conv2DOp::create(
       builder, loc, tensorType(*result, *input), *input, filter, bias,
-      builder.getDenseI64ArrayAttr(*stride), builder.getDenseI64ArrayAttr(*pad),
+      /*residual=*/Value(), builder.getDenseI64ArrayAttr(*stride), builder.getDenseI64ArrayAttr(*pad),
       builder.getDenseI64ArrayAttr(*dilation),
       builder.getI64IntegerAttr(*groups), UnitAttr());
   return RtValue::ofTensor(op.getResult());

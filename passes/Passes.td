@@ -19,6 +19,10 @@ def StripTrainingOps : Pass<"strip-training-ops", "mlir::func::FuncOp"> {
     %2 = inception.dense %0, %w, %b : ...
     ```
   }];
+  let statistics = [
+    Statistic<"numDropouts", "dropouts-removed", "Dropout ops removed">,
+    Statistic<"numDead", "dead-ops-removed", "Ops removed because no output needs them">,
+  ];
 }
 
 def FoldBatchNorm : Pass<"fold-batch-norm", "mlir::func::FuncOp"> {
@@ -39,25 +43,99 @@ def FoldBatchNorm : Pass<"fold-batch-norm", "mlir::func::FuncOp"> {
     ```
   }];
   let dependentDialects = ["mlir::arith::ArithDialect"];
+  let statistics = [
+    Statistic<"numFolded", "folded", "Batch norms folded into convolutions">,
+  ];
+}
+
+def FactorizeConv : Pass<"factorize-conv", "mlir::func::FuncOp"> {
+  let summary = "Rewrite k x k convolutions as a k x 1 and a 1 x k convolution";
+  let description = [{
+    A convolution's kernel W[o, c, i, j], reshaped to the matrix
+    M[(c, i), (o, j)] of shape (C_in*k) x (C_out*k), is a sum of rank-one
+    terms from its singular value decomposition; keeping r of them is a
+    k x 1 convolution from C_in to r channels followed by a 1 x k
+    convolution from r to C_out channels (the spatial factorization that
+    Inception-v3 builds in by hand). Strides, dilations and padding split
+    by axis, so zero padding stays exact; the bias, residual and ReLU move
+    to the second convolution. Grouped convolutions and non-square kernels
+    are left alone.
+
+    By default a convolution is rewritten only where a rank exists whose
+    relative kernel error ||W - W_r|| / ||W|| (Frobenius) is within
+    `tolerance` and at which the two convolutions need fewer MACs: exact
+    low-rank kernels are factorized, full-rank ones left alone. `rank=` or
+    `energy=` (the fraction of sum(sigma^2) to keep) force a lower rank on
+    every eligible convolution; each one is then reported as a remark with
+    its rank, relative kernel error and MACs before and after.
+
+    The singular values come from the eigenvalues of the kernel's smaller
+    Gram matrix, in double precision.
+
+    ```mlir
+    %y = inception.conv2d %x, %w, %b strides = [1, 1] padding = [1, 1, 1, 1]
+           ... : (tensor<1x64x28x28xf32>, tensor<96x64x3x3xf32>, tensor<96xf32>) -> tensor<1x96x28x28xf32>
+    // becomes, at rank r
+    %m = inception.conv2d %x, %a strides = [1, 1] padding = [1, 0, 1, 0]
+           ... : (tensor<1x64x28x28xf32>, tensor<rx64x3x1xf32>) -> tensor<1xrx28x28xf32>
+    %y = inception.conv2d %m, %b2, %b strides = [1, 1] padding = [0, 1, 0, 1]
+           ... : (tensor<1xrx28x28xf32>, tensor<96xrx1x3xf32>, tensor<96xf32>) -> tensor<1x96x28x28xf32>
+    ```
+  }];
+  let options = [
+    Option<"tolerance", "tolerance", "double", /*default=*/"1e-5",
+           "Largest relative kernel error of an automatic (exact) factorization">,
+    Option<"rank", "rank", "int64_t", /*default=*/"0",
+           "Factorize every eligible convolution at this rank (0: automatic)">,
+    Option<"energy", "energy", "double", /*default=*/"0.0",
+           "Factorize every eligible convolution at the lowest rank keeping "
+           "this fraction of the squared singular values (0: automatic)">,
+  ];
+  let statistics = [
+    Statistic<"numFactorized", "factorized", "Convolutions factorized">,
+    Statistic<"numLeft", "left-alone", "Convolutions with no cheaper exact factorization">,
+    Statistic<"macsBefore", "macs-before", "MACs of the factorized convolutions before">,
+    Statistic<"macsAfter", "macs-after", "MACs of the factorized convolutions after">,
+  ];
 }
 
 def FuseEpilogue : Pass<"fuse-epilogue", "mlir::func::FuncOp"> {
-  let summary = "Make a following ReLU part of the convolution or dense layer";
+  let summary = "Make residual scaling, residual adds and ReLUs part of the producer";
   let description = [{
-    `relu(conv2d(...))` and `relu(dense(...))` become the producer with
-    `fused_relu`: the graph says the activation belongs to the producer,
-    which a tiled code generator applies inside each output tile (the
-    reference lowering still emits it as its own loop after the
-    contraction). A producer with other users keeps its unrectified result.
-    Residual `add` and `scale` epilogues are not fused yet.
+    Elementwise work after a convolution becomes its epilogue, applied to
+    the accumulator instead of in a pass over memory of its own:
+
+    - `scale(conv2d(x, w, b), s)` becomes `conv2d(x, s*w, s*b)` (the residual
+      scaling of Inception-ResNet, folded into the weights at compile time);
+      through a fused ReLU only when s >= 0;
+    - `add(r, conv2d(...))` becomes `conv2d(..., residual r)`;
+    - `relu(conv2d(...))` and `relu(dense(...))` set `fused_relu`.
+
+    A producer with other users is left alone, since they need its
+    unmodified result, and a ReLU already fused into a convolution blocks a
+    residual add (the sum would come after it). The ReLU and residual are
+    applied by the lowering after the contraction's accumulation (the
+    residual initializes the accumulator).
 
     ```mlir
-    %c = inception.conv2d %x, %w, %b ... : (...) -> tensor<1x64x56x56xf32>
-    %r = inception.relu %c : tensor<1x64x56x56xf32>
+    %c = inception.conv2d %x, %w, %b ... : (...) -> tensor<1x320x35x35xf32>
+    %s = inception.scale %c by 1.7E-1 : tensor<1x320x35x35xf32>
+    %a = inception.add %r, %s : tensor<1x320x35x35xf32>, tensor<1x320x35x35xf32>
+    %y = inception.relu %a : tensor<1x320x35x35xf32>
     // becomes
-    %r = inception.conv2d %x, %w, %b ... fused_relu : (...) -> tensor<1x64x56x56xf32>
+    %y = inception.conv2d %x, %w_scaled, %b_scaled residual %r ... fused_relu
+           : (...) -> tensor<1x320x35x35xf32>
     ```
   }];
+  let options = [
+    Option<"fuseResiduals", "fuse-residuals", "bool", /*default=*/"true",
+           "Also fold residual scales and fuse residual adds (else ReLUs only)">,
+  ];
+  let statistics = [
+    Statistic<"numRelus", "relus-fused", "ReLUs fused into their producer">,
+    Statistic<"numScales", "scales-folded", "Scales folded into convolution weights">,
+    Statistic<"numResiduals", "residual-adds-fused", "Residual adds fused into convolutions">,
+  ];
 }
 
 def FuseBranches : Pass<"fuse-branches", "mlir::func::FuncOp"> {
@@ -82,6 +160,46 @@ def FuseBranches : Pass<"fuse-branches", "mlir::func::FuncOp"> {
     ```
   }];
   let dependentDialects = ["mlir::tensor::TensorDialect", "mlir::arith::ArithDialect"];
+  let statistics = [
+    Statistic<"numGroups", "groups-merged", "Groups of convolutions merged into one">,
+    Statistic<"numConvs", "convolutions-merged", "Convolutions merged into wider ones">,
+  ];
+}
+
+def ElideConcat : Pass<"elide-concat", "mlir::func::FuncOp"> {
+  let summary = "Let the producers of a concat write straight into its slices";
+  let description = [{
+    Runs after bufferization. A channel concat bufferizes to one buffer and
+    a `memref.copy` of each operand into its slice: every branch of an
+    Inception module is computed into a buffer of its own and then copied.
+    Each such copy whose source is a buffer allocated in the function, and
+    is not used after the copy, is removed, and the source's allocation
+    replaced by the slice (views of it rebuilt over the slice), so that its
+    producers write their results in place. The concat's buffer moves up to
+    exist before them.
+
+    A copy stays when it is not safe to forward: its source is used after
+    it, is an argument or a view into a larger result (a branch of a fused
+    convolution), or some other op reads or writes the target slice while
+    the source is alive (slices are compared as static element ranges).
+
+    ```mlir
+    %a = memref.alloc() : memref<1x64x28x28xf32>
+    linalg.generic ... outs(%a : memref<1x64x28x28xf32>)
+    %c = memref.alloc() : memref<1x96x28x28xf32>
+    %s = memref.subview %c[0, 0, 0, 0] [1, 64, 28, 28] [1, 1, 1, 1]
+    memref.copy %a, %s
+    // becomes
+    %c = memref.alloc() : memref<1x96x28x28xf32>
+    %s = memref.subview %c[0, 0, 0, 0] [1, 64, 28, 28] [1, 1, 1, 1]
+    linalg.generic ... outs(%s : memref<1x64x28x28xf32, strided<[75264, 784, 28, 1]>>)
+    ```
+  }];
+  let statistics = [
+    Statistic<"numElided", "copies-elided", "Copies into a slice removed">,
+    Statistic<"numKept", "copies-kept", "Copies into a slice that remain">,
+  ];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
 }
 
 def ConvertInceptionToLinalg : Pass<"convert-inception-to-linalg", "mlir::ModuleOp"> {
@@ -247,6 +365,9 @@ def OutlineKernels : Pass<"inception-outline-kernels", "mlir::ModuleOp"> {
     ```
   }];
   let dependentDialects = ["mlir::func::FuncDialect"];
+  let statistics = [
+    Statistic<"numKernels", "kernels", "Kernels the model function calls">,
+  ];
 }
 
 def SequentializeInnerLoops : Pass<"inception-sequentialize-inner-loops", "mlir::func::FuncOp"> {

@@ -9,18 +9,111 @@ namespace mlir::inception {
 
 // The pipelines are spelled as pipeline text: the option names are the
 // upstream passes' public, tested interface.
-static constexpr llvm::StringLiteral kOptimizeGraph =
-    "func.func(strip-training-ops,fold-batch-norm,fuse-epilogue,"
-    "fuse-branches),canonicalize";
 
-static constexpr llvm::StringLiteral kLowerToLinalg =
-    "convert-inception-to-linalg,canonicalize";
+/// Where each optimization pass runs: on the inception dialect, or on
+/// buffers right after bufferization.
+struct OptimizationPass {
+  llvm::StringLiteral name;
+  unsigned level;
+  bool onBuffers;
+};
+// In the order -O3 runs them: weights are final (batch norm folded) before
+// they are factorized, and factorized before epilogues attach to the last
+// convolution of a factorization.
+static constexpr OptimizationPass kOptimizationPasses[] = {
+    {"strip-training-ops", 1, false}, {"fold-batch-norm", 1, false},
+    {"factorize-conv", 3, false},     {"fuse-epilogue", 1, false},
+    {"fuse-branches", 2, false},      {"elide-concat", 2, true},
+};
+
+static const OptimizationPass *findOptimizationPass(StringRef element) {
+  StringRef name = element.take_until([](char c) { return c == '{'; }).trim();
+  for (const OptimizationPass &pass : kOptimizationPasses)
+    if (pass.name == name)
+      return &pass;
+  return nullptr;
+}
+
+std::string optimizationPassesForLevel(unsigned level) {
+  std::string list;
+  for (const OptimizationPass &pass : kOptimizationPasses)
+    if (pass.level <= level)
+      list += (list.empty() ? "" : ",") + pass.name.str();
+  return list;
+}
+
+ArrayRef<StringRef> optimizationPassNames() {
+  static const SmallVector<StringRef> names = [] {
+    SmallVector<StringRef> result;
+    for (const OptimizationPass &pass : kOptimizationPasses)
+      result.push_back(pass.name);
+    return result;
+  }();
+  return names;
+}
+
+FailureOr<SmallVector<std::string>>
+parseOptimizationPasses(StringRef list, raw_ostream &errors) {
+  // Split at the commas outside braces.
+  SmallVector<std::string> elements;
+  int depth = 0;
+  std::string current;
+  for (char c : list) {
+    depth += c == '{';
+    depth -= c == '}';
+    if (c == ',' && depth == 0) {
+      elements.push_back(StringRef(current).trim().str());
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (!StringRef(current).trim().empty() || !elements.empty())
+    elements.push_back(StringRef(current).trim().str());
+  for (const std::string &element : elements) {
+    if (!findOptimizationPass(element)) {
+      errors << "unknown optimization pass '" << element
+             << "'; the passes are "
+             << llvm::join(optimizationPassNames(), ", ") << "\n";
+      return failure();
+    }
+    // Let the pass parse its options now, so that a typo is reported here
+    // with the pass's own message rather than in the middle of compiling.
+    OpPassManager check("func.func");
+    if (failed(parsePassPipeline(element, check, errors)))
+      return failure();
+  }
+  return elements;
+}
+
+/// The listed passes of one kind, as func.func-nested pipeline text.
+static std::string nestedPasses(ArrayRef<std::string> passes, bool onBuffers) {
+  std::string text;
+  for (const std::string &element : passes) {
+    const OptimizationPass *pass = findOptimizationPass(element);
+    if (pass && pass->onBuffers == onBuffers)
+      text += (text.empty() ? "" : ",") + element;
+  }
+  return text.empty() ? "" : "func.func(" + text + ")";
+}
+
+LogicalResult buildGraphOptimizationPipeline(OpPassManager &pm,
+                                             ArrayRef<std::string> passes) {
+  std::string text = nestedPasses(passes, /*onBuffers=*/false);
+  return parsePassPipeline(text.empty() ? "canonicalize" : text + ",canonicalize",
+                           pm);
+}
+
+LogicalResult buildLowerToLinalgPipeline(OpPassManager &pm) {
+  return parsePassPipeline("convert-inception-to-linalg,canonicalize", pm);
+}
 
 static constexpr llvm::StringLiteral kBufferize =
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-results-to-out-params{hoist-static-allocs modify-public-functions},"
-    "canonicalize,"
+    "canonicalize";
+static constexpr llvm::StringLiteral kPlanMemory =
     "func.func(inception-plan-workspace,inception-lower-copies),"
     "inception-flatten-globals,";
 static constexpr llvm::StringLiteral kExternalizeWeights =
@@ -35,17 +128,18 @@ static constexpr llvm::StringLiteral kToLLVM =
     "convert-arith-to-llvm,convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
     "convert-cf-to-llvm,convert-openmp-to-llvm,reconcile-unrealized-casts";
 
-LogicalResult buildGraphOptimizationPipeline(OpPassManager &pm) {
-  return parsePassPipeline(kOptimizeGraph, pm);
-}
-
-LogicalResult buildLowerToLinalgPipeline(OpPassManager &pm) {
-  return parsePassPipeline(kLowerToLinalg, pm);
-}
-
-LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm,
-                                        bool externalWeights) {
+LogicalResult buildBufferizePipeline(OpPassManager &pm,
+                                    ArrayRef<std::string> passes) {
   std::string pipeline = kBufferize.str();
+  if (std::string bufferPasses = nestedPasses(passes, /*onBuffers=*/true);
+      !bufferPasses.empty())
+    pipeline += "," + bufferPasses;
+  return parsePassPipeline(pipeline, pm);
+}
+
+LogicalResult buildBuffersToLLVMPipeline(OpPassManager &pm,
+                                         bool externalWeights) {
+  std::string pipeline = kPlanMemory.str();
   if (externalWeights)
     pipeline += kExternalizeWeights;
   pipeline += kToLLVM;
@@ -58,23 +152,43 @@ struct LinalgToLLVMOptions : PassPipelineOptions<LinalgToLLVMOptions> {
       *this, "external-weights",
       llvm::cl::desc("Read the parameters from a weights buffer argument"),
       llvm::cl::init(false)};
+  Option<unsigned> level{*this, "level",
+                         llvm::cl::desc("The -O level whose buffer passes run"),
+                         llvm::cl::init(3)};
 };
+
+struct OptimizationLevelOptions
+    : PassPipelineOptions<OptimizationLevelOptions> {
+  Option<unsigned> level{*this, "level",
+                         llvm::cl::desc("The -O level whose passes run"),
+                         llvm::cl::init(3)};
+};
+
+SmallVector<std::string> passesForLevel(unsigned level) {
+  // The level lists are well formed by construction.
+  return *parseOptimizationPasses(optimizationPassesForLevel(level),
+                                  llvm::errs());
+}
 } // namespace
 
 void registerPassesAndPipelines() {
   registerInceptionPasses();
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<OptimizationLevelOptions>(
       "inception-optimize-graph",
-      "Graph optimizations of -O1 and above on the inception dialect",
-      [](OpPassManager &pm) { (void)buildGraphOptimizationPipeline(pm); });
+      "The graph passes of -O<level> on the inception dialect",
+      [](OpPassManager &pm, const OptimizationLevelOptions &options) {
+        (void)buildGraphOptimizationPipeline(pm, passesForLevel(options.level));
+      });
   PassPipelineRegistration<>(
       "inception-lower-to-linalg", "Lower the inception dialect to linalg",
       [](OpPassManager &pm) { (void)buildLowerToLinalgPipeline(pm); });
   PassPipelineRegistration<LinalgToLLVMOptions>(
       "inception-linalg-to-llvm",
-      "Bufferize, plan the workspace and lower linalg to the LLVM dialect",
+      "Bufferize, run the buffer passes of -O<level>, plan the workspace and "
+      "lower linalg to the LLVM dialect",
       [](OpPassManager &pm, const LinalgToLLVMOptions &options) {
-        (void)buildLinalgToLLVMPipeline(pm, options.externalWeights);
+        (void)buildBufferizePipeline(pm, passesForLevel(options.level));
+        (void)buildBuffersToLLVMPipeline(pm, options.externalWeights);
       });
 }
 

@@ -12,23 +12,46 @@
 
 namespace mlir::inception {
 
-/// The graph optimizations of -O1 and above, on the inception dialect:
-/// strip-training-ops, fold-batch-norm, fuse-epilogue, fuse-branches,
-/// canonicalize.
-LogicalResult buildGraphOptimizationPipeline(OpPassManager &pm);
+/// The optimization passes of `-O<level>`, as a comma-separated pass list:
+///   -O1: strip-training-ops, fold-batch-norm, fuse-epilogue
+///   -O2: and fuse-branches, elide-concat
+///   -O3: and factorize-conv (where it is exact), before fuse-epilogue
+std::string optimizationPassesForLevel(unsigned level);
+
+/// The optimization passes a user may list (`inceptionc --passes`).
+llvm::ArrayRef<llvm::StringRef> optimizationPassNames();
+
+/// Checks a comma-separated list of optimization passes, each with options
+/// in braces as in a pass pipeline (`fold-batch-norm,factorize-conv{rank=2}`),
+/// and returns its elements. Unknown passes and bad options are errors,
+/// reported on `errors`.
+FailureOr<SmallVector<std::string>>
+parseOptimizationPasses(llvm::StringRef list, llvm::raw_ostream &errors);
+
+/// The listed passes that run on the inception dialect (all but
+/// elide-concat), in list order, and a canonicalization.
+LogicalResult buildGraphOptimizationPipeline(OpPassManager &pm,
+                                             llvm::ArrayRef<std::string> passes);
 /// inception dialect -> linalg on tensors.
 LogicalResult buildLowerToLinalgPipeline(OpPassManager &pm);
-/// linalg on tensors -> LLVM dialect: bufferization, results as out-params,
-/// workspace planning, one function per op whose outermost parallel loop is
-/// an OpenMP worksharing loop, and the conversion to LLVM with bare-pointer
-/// function signatures (the kernel is `void f(in*, out*, workspace*)`).
-/// With `externalWeights`, the parameters come from a fourth argument, a
-/// packed weights buffer (see inception-externalize-weights).
-LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm,
-                                        bool externalWeights = false);
+/// linalg on tensors -> buffers: one-shot bufferization, results as
+/// out-params, then the listed optimization passes that run on buffers
+/// (elide-concat).
+LogicalResult buildBufferizePipeline(OpPassManager &pm,
+                                     llvm::ArrayRef<std::string> passes = {});
+/// buffers -> LLVM dialect: workspace planning, one function per op whose
+/// outermost parallel loop is an OpenMP worksharing loop, and the
+/// conversion to LLVM with bare-pointer function signatures (the kernel is
+/// `void f(in*, out*, workspace*)`). With `externalWeights`, the parameters
+/// come from a fourth argument, a packed weights buffer (see
+/// inception-externalize-weights).
+LogicalResult buildBuffersToLLVMPipeline(OpPassManager &pm,
+                                         bool externalWeights = false);
 
-/// Registers them, as `inception-optimize-graph`, `inception-lower-to-linalg`
-/// and `inception-linalg-to-llvm{external-weights}`, and the project's passes.
+/// Registers them, as `inception-optimize-graph{level}`,
+/// `inception-lower-to-linalg` and
+/// `inception-linalg-to-llvm{external-weights level}`, and the project's
+/// passes.
 void registerPassesAndPipelines();
 
 } // namespace mlir::inception

@@ -2,11 +2,10 @@
 
 #include "dialect/InceptionOps.h"
 #include "passes/Passes.h"
+#include "passes/Statistics.h"
 
 #include "passes/Transforms/WeightConstants.h"
 
-#include "mlir/IR/DialectResourceBlobManager.h"
-#include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include <cmath>
 
@@ -15,15 +14,6 @@ namespace mlir::inception {
 #include "passes/Passes.h.inc"
 
 namespace {
-
-/// The resource key of a constant, to name what is derived from it.
-std::string constantName(Value value, StringRef fallback) {
-  ElementsAttr attr;
-  if (matchPattern(value, m_Constant(&attr)))
-    if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
-      return resource.getRawHandle().getKey().str();
-  return fallback.str();
-}
 
 struct FoldIntoConvolution : OpRewritePattern<BatchNormOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -37,6 +27,8 @@ struct FoldIntoConvolution : OpRewritePattern<BatchNormOp> {
       return rewriter.notifyMatchFailure(bn, "the convolution has other users");
     if (conv.getFusedRelu())
       return rewriter.notifyMatchFailure(bn, "the convolution applies a ReLU");
+    if (conv.getResidual())
+      return rewriter.notifyMatchFailure(bn, "the convolution adds a residual");
     auto filter = readF32Constant(conv.getFilter());
     auto gamma = readF32Constant(bn.getScale());
     auto beta = readF32Constant(bn.getOffset());
@@ -72,7 +64,7 @@ struct FoldIntoConvolution : OpRewritePattern<BatchNormOp> {
         constantName(bn.getOffset(), "bn.bias") + ".bn_folded", foldedBias);
     auto folded = Conv2DOp::create(
         rewriter, loc, bn.getType(), conv.getInput(), newFilter, newBias,
-        conv.getStridesAttr(), conv.getPaddingAttr(), conv.getDilationsAttr(),
+        /*residual=*/Value(), conv.getStridesAttr(), conv.getPaddingAttr(), conv.getDilationsAttr(),
         conv.getGroupsAttr(), conv.getFusedReluAttr());
     rewriter.replaceOp(bn, folded.getResult());
     rewriter.eraseOp(conv);
@@ -84,8 +76,15 @@ struct FoldBatchNormPass : impl::FoldBatchNormBase<FoldBatchNormPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<FoldIntoConvolution>(&getContext());
+    auto countBatchNorms = [&] {
+      uint64_t count = 0;
+      getOperation().walk([&](BatchNormOp) { ++count; });
+      return count;
+    };
+    uint64_t before = countBatchNorms();
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+    recordStatistic(*this, numFolded, "folded", before - countBatchNorms());
   }
 };
 

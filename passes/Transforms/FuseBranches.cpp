@@ -2,6 +2,7 @@
 
 #include "dialect/InceptionOps.h"
 #include "passes/Passes.h"
+#include "passes/Statistics.h"
 
 #include "passes/Transforms/WeightConstants.h"
 
@@ -18,7 +19,8 @@ bool sameGeometry(Conv2DOp a, Conv2DOp b) {
   return filterA.getShape().drop_front() == filterB.getShape().drop_front() &&
          a.getStrides() == b.getStrides() && a.getPadding() == b.getPadding() &&
          a.getDilations() == b.getDilations() && a.getGroups() == b.getGroups() &&
-         a.getFusedRelu() == b.getFusedRelu();
+         a.getFusedRelu() == b.getFusedRelu() && !a.getResidual() &&
+         !b.getResidual();
 }
 
 struct FuseBranchesPass : impl::FuseBranchesBase<FuseBranchesPass> {
@@ -36,6 +38,8 @@ struct FuseBranchesPass : impl::FuseBranchesBase<FuseBranchesPass> {
         return;
       if (failed(merge(group)))
         return signalPassFailure();
+      recordStatistic(*this, numGroups, "groups-merged", 1);
+      recordStatistic(*this, numConvs, "convolutions-merged", group.size());
     }
   }
 
@@ -94,7 +98,8 @@ struct FuseBranchesPass : impl::FuseBranchesBase<FuseBranchesPass> {
          firstType.getDimSize(3)},
         firstType.getElementType());
     auto wide = Conv2DOp::create(builder, loc, wideType, first.getInput(),
-                                 filter, bias, first.getStridesAttr(),
+                                 filter, bias, /*residual=*/Value(),
+                                 first.getStridesAttr(),
                                  first.getPaddingAttr(),
                                  first.getDilationsAttr(),
                                  first.getGroupsAttr(),

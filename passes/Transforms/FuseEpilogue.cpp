@@ -1,7 +1,10 @@
-//===- FuseEpilogue.cpp - Activations into their producer -----------------===//
+//===- FuseEpilogue.cpp - Elementwise consumers into their producer -------===//
 
 #include "dialect/InceptionOps.h"
 #include "passes/Passes.h"
+#include "passes/Statistics.h"
+
+#include "passes/Transforms/WeightConstants.h"
 
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -11,10 +14,23 @@ namespace mlir::inception {
 
 namespace {
 
+/// What the patterns fused, for the pass's statistics.
+struct FusionCounts {
+  uint64_t relus = 0, scales = 0, residuals = 0;
+};
+
+/// A pattern that adds to the pass's counts.
+template <typename OpTy>
+struct CountingPattern : OpRewritePattern<OpTy> {
+  CountingPattern(MLIRContext *context, FusionCounts &counts)
+      : OpRewritePattern<OpTy>(context), counts(counts) {}
+  FusionCounts &counts;
+};
+
 /// relu(producer) -> producer{fused_relu} for conv2d and dense.
 template <typename ProducerOp>
-struct FuseRelu : OpRewritePattern<ReluOp> {
-  using OpRewritePattern<ReluOp>::OpRewritePattern;
+struct FuseRelu : CountingPattern<ReluOp> {
+  using CountingPattern<ReluOp>::CountingPattern;
 
   LogicalResult matchAndRewrite(ReluOp relu,
                                 PatternRewriter &rewriter) const override {
@@ -33,16 +49,112 @@ struct FuseRelu : OpRewritePattern<ReluOp> {
       producer->setLoc(rewriter.getFusedLoc({producer.getLoc(), relu.getLoc()}));
     });
     rewriter.replaceOp(relu, producer.getResult());
+    ++counts.relus;
     return success();
   }
 };
 
+/// scale(conv2d(x, w, b), s) -> conv2d(x, s*w, s*b): the residual scaling of
+/// Inception-ResNet costs nothing once it is in the weights. Through a fused
+/// ReLU only for s >= 0, where relu(z)*s == relu(z*s); never through a
+/// residual, which the factor would have to leave unscaled.
+struct FoldScale : CountingPattern<ScaleOp> {
+  using CountingPattern::CountingPattern;
+
+  LogicalResult matchAndRewrite(ScaleOp scale,
+                                PatternRewriter &rewriter) const override {
+    auto conv = scale.getInput().getDefiningOp<Conv2DOp>();
+    if (!conv)
+      return rewriter.notifyMatchFailure(scale, "input is not a convolution");
+    if (!conv->hasOneUse())
+      return rewriter.notifyMatchFailure(scale, "the convolution has other users");
+    if (conv.getResidual())
+      return rewriter.notifyMatchFailure(scale, "the convolution adds a residual");
+    double factor = scale.getFactor().convertToDouble();
+    if (conv.getFusedRelu() && factor < 0)
+      return rewriter.notifyMatchFailure(scale, "negative factor after a ReLU");
+    auto filter = readF32Constant(conv.getFilter());
+    std::optional<std::vector<float>> bias;
+    if (conv.getBias() && !(bias = readF32Constant(conv.getBias())))
+      return rewriter.notifyMatchFailure(scale, "the bias is not constant");
+    if (!filter)
+      return rewriter.notifyMatchFailure(scale, "the filter is not constant");
+
+    for (float &w : *filter)
+      w = float(double(w) * factor);
+    Location loc = rewriter.getFusedLoc({conv.getLoc(), scale.getLoc()});
+    auto filterType = cast<RankedTensorType>(conv.getFilter().getType());
+    Value newFilter = createF32Constant(
+        rewriter, loc, filterType.getShape(),
+        constantName(conv.getFilter(), "conv.weight") + ".scaled", *filter);
+    Value newBias;
+    if (bias) {
+      for (float &b : *bias)
+        b = float(double(b) * factor);
+      newBias = createF32Constant(
+          rewriter, loc, {int64_t(bias->size())},
+          constantName(conv.getBias(), "conv.bias") + ".scaled", *bias);
+    }
+    auto scaled = Conv2DOp::create(
+        rewriter, loc, conv.getType(), conv.getInput(), newFilter, newBias,
+        /*residual=*/Value(), conv.getStridesAttr(), conv.getPaddingAttr(),
+        conv.getDilationsAttr(), conv.getGroupsAttr(), conv.getFusedReluAttr());
+    rewriter.replaceOp(scale, scaled.getResult());
+    rewriter.eraseOp(conv);
+    ++counts.scales;
+    return success();
+  }
+};
+
+/// add(r, conv2d(...)) -> conv2d(..., residual r): the shortcut is added to
+/// the accumulator instead of in a pass of its own. A ReLU already fused
+/// into the convolution would come before the sum, so such a convolution
+/// stays as it is.
+struct FuseResidualAdd : CountingPattern<AddOp> {
+  using CountingPattern::CountingPattern;
+
+  LogicalResult matchAndRewrite(AddOp add,
+                                PatternRewriter &rewriter) const override {
+    for (auto [convOperand, residual] :
+         {std::pair(add.getRhs(), add.getLhs()),
+          std::pair(add.getLhs(), add.getRhs())}) {
+      auto conv = convOperand.getDefiningOp<Conv2DOp>();
+      if (!conv || !conv->hasOneUse() || conv.getFusedRelu() ||
+          conv.getResidual() || conv.getType() != residual.getType() ||
+          residual == conv.getResult())
+        continue;
+      // The convolution moves to the add, where the residual exists; its
+      // own operands dominate the add as they dominated the convolution.
+      rewriter.setInsertionPoint(add);
+      Location loc = rewriter.getFusedLoc({conv.getLoc(), add.getLoc()});
+      auto fused = Conv2DOp::create(
+          rewriter, loc, conv.getType(), conv.getInput(), conv.getFilter(),
+          conv.getBias(), residual, conv.getStridesAttr(),
+          conv.getPaddingAttr(), conv.getDilationsAttr(), conv.getGroupsAttr(),
+          UnitAttr());
+      rewriter.replaceOp(add, fused.getResult());
+      rewriter.eraseOp(conv);
+      ++counts.residuals;
+      return success();
+    }
+    return rewriter.notifyMatchFailure(add, "no fusible convolution operand");
+  }
+};
+
 struct FuseEpiloguePass : impl::FuseEpilogueBase<FuseEpiloguePass> {
+  using FuseEpilogueBase::FuseEpilogueBase;
+
   void runOnOperation() override {
+    FusionCounts counts;
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseRelu<Conv2DOp>, FuseRelu<DenseOp>>(&getContext());
+    patterns.add<FuseRelu<Conv2DOp>, FuseRelu<DenseOp>>(&getContext(), counts);
+    if (fuseResiduals)
+      patterns.add<FoldScale, FuseResidualAdd>(&getContext(), counts);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+    recordStatistic(*this, numRelus, "relus-fused", counts.relus);
+    recordStatistic(*this, numScales, "scales-folded", counts.scales);
+    recordStatistic(*this, numResiduals, "residual-adds-fused", counts.residuals);
   }
 };
 

@@ -1,6 +1,7 @@
 //===- OutlineKernels.cpp - One function per top-level linalg op ----------===//
 
 #include "passes/Passes.h"
+#include "passes/Statistics.h"
 
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
@@ -98,6 +99,7 @@ struct OutlineKernelsPass : impl::OutlineKernelsBase<OutlineKernelsPass> {
                              capture.roots.getArrayRef());
         op.erase();
       }
+      recordStatistic(*this, numKernels, "kernels", counter);
       // Views and constants only the outlined ops used are now dead.
       for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
         if (op.use_empty() && isMemoryEffectFree(&op) &&

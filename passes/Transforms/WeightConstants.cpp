@@ -41,6 +41,14 @@ std::optional<std::vector<float>> readF32Constant(Value value) {
                             dense.getValues<float>().end());
 }
 
+std::string constantName(Value value, StringRef fallback) {
+  ElementsAttr attr;
+  if (value && matchPattern(value, m_Constant(&attr)))
+    if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
+      return resource.getRawHandle().getKey().str();
+  return fallback.str();
+}
+
 Value createF32Constant(OpBuilder &builder, Location loc,
                         ArrayRef<int64_t> shape, StringRef name,
                         ArrayRef<float> values) {

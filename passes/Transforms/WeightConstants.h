@@ -11,6 +11,7 @@
 
 #include "mlir/IR/Builders.h"
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace mlir::inception {
@@ -21,6 +22,10 @@ bool hasF32Data(Value value);
 
 /// The elements of an f32 constant, or nothing when hasF32Data is false.
 std::optional<std::vector<float>> readF32Constant(Value value);
+
+/// The resource key of a constant, to name what is derived from it;
+/// `fallback` for other values.
+std::string constantName(Value value, StringRef fallback);
 
 /// An arith.constant of `values` shaped `shape`, held in a new resource blob
 /// named after `name` (the blob manager makes the name unique).

@@ -70,3 +70,28 @@ func.func @dense(%x: tensor<2x16xf32>, %w: tensor<10x16xf32>, %b: tensor<10xf32>
   %0 = inception.dense %x, %w, %b : (tensor<2x16xf32>, tensor<10x16xf32>, tensor<10xf32>) -> tensor<2x10xf32>
   return %0 : tensor<2x10xf32>
 }
+
+// -----
+
+// A fused residual with bias and ReLU: the accumulator starts at
+// bias + residual, and the ReLU runs on the collapsed result.
+// CHECK-DAG: #[[BIAS:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d2)>
+// CHECK-DAG: #[[ID5:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>
+// CHECK-LABEL: func.func @conv_residual
+// CHECK-SAME: (%[[X:.*]]: tensor<1x3x4x4xf32> {{.*}}, %[[RES:.*]]: tensor<1x2x4x4xf32>
+// CHECK: %[[GB:.*]] = tensor.expand_shape %{{.*}} {{\[\[}}0, 1]] output_shape [1, 2]
+// CHECK: %[[GR:.*]] = tensor.expand_shape %[[RES]] {{\[\[}}0], [1, 2], [3], [4]] output_shape [1, 1, 2, 4, 4]
+// CHECK: %[[INIT:.*]] = linalg.generic {indexing_maps = [#[[BIAS]], #[[ID5]], #[[ID5]]], {{.*}} ins(%[[GB]], %[[GR]] : tensor<1x2xf32>, tensor<1x1x2x4x4xf32>)
+// CHECK-NEXT: ^bb0(%[[B:.*]]: f32, %[[R:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT:   %[[SUM:.*]] = arith.addf %[[B]], %[[R]] : f32
+// CHECK-NEXT:   linalg.yield %[[SUM]]
+// CHECK: %[[CONV:.*]] = linalg.generic {{.*}} outs(%[[INIT]] : tensor<1x1x2x4x4xf32>)
+// CHECK: %[[C:.*]] = tensor.collapse_shape %[[CONV]]
+// CHECK: linalg.generic {{.*}} ins(%[[C]] : tensor<1x2x4x4xf32>)
+// CHECK:   arith.maximumf
+func.func @conv_residual(%x: tensor<1x3x4x4xf32>, %r: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = arith.constant dense<1.0> : tensor<2x3x1x1xf32>
+  %b = arith.constant dense<0.5> : tensor<2xf32>
+  %0 = inception.conv2d %x, %w, %b residual %r strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 fused_relu : (tensor<1x3x4x4xf32>, tensor<2x3x1x1xf32>, tensor<2xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %0 : tensor<1x2x4x4xf32>
+}

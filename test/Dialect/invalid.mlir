@@ -94,6 +94,15 @@ func.func @conv_dilations(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
 
 // -----
 
+func.func @conv_residual_shape(%x: tensor<1x8x5x5xf32>, %w: tensor<4x8x1x1xf32>, %r: tensor<1x4x5x4xf32>) {
+  // expected-error @+2 {{'inception.conv2d' op residual of shape [1, 4, 5, 4] does not match the result shape [1, 4, 5, 5]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = inception.conv2d %x, %w residual %r strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<1x8x5x5xf32>, tensor<4x8x1x1xf32>, tensor<1x4x5x4xf32>) -> tensor<1x4x5x5xf32>
+  return
+}
+
+// -----
+
 func.func @conv_window(%x: tensor<1x3x2x8xf32>, %w: tensor<4x3x3x3xf32>) {
   // expected-error @+2 {{'inception.conv2d' op the height of the padded input (2) is smaller than the dilated kernel (3)}}
   // expected-error @+1 {{failed to infer returned types}}

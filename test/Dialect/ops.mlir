@@ -10,7 +10,7 @@
 func.func @conv_bn_relu(%x: tensor<1x3x224x224xf32>, %w: tensor<64x3x7x7xf32>,
                         %b: tensor<64xf32>) -> tensor<1x64x112x112xf32> {
   // CHECK: %[[C:.*]] = inception.conv2d %{{.*}}, %{{.*}}, %{{.*}} strides = [2, 2] padding = [3, 3, 3, 3] dilations = [1, 1] groups = 1 : (tensor<1x3x224x224xf32>, tensor<64x3x7x7xf32>, tensor<64xf32>) -> tensor<1x64x112x112xf32>
-  // GENERIC: "inception.conv2d"(%{{.*}}, %{{.*}}, %{{.*}}) <{dilations = array<i64: 1, 1>, groups = 1 : i64, padding = array<i64: 3, 3, 3, 3>, strides = array<i64: 2, 2>}>
+  // GENERIC: "inception.conv2d"(%{{.*}}, %{{.*}}, %{{.*}}) <{dilations = array<i64: 1, 1>, groups = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0>, padding = array<i64: 3, 3, 3, 3>, strides = array<i64: 2, 2>}>
   %0 = inception.conv2d %x, %w, %b strides = [2, 2] padding = [3, 3, 3, 3]
          dilations = [1, 1] groups = 1
          : (tensor<1x3x224x224xf32>, tensor<64x3x7x7xf32>, tensor<64xf32>)
@@ -43,6 +43,31 @@ func.func @conv_variants(%x: tensor<2x32x17x17xf32>, %dw: tensor<32x1x3x3xf32>,
          dilations = [2, 2] groups = 32
          : (tensor<2x32x17x17xf32>, tensor<32x1x3x3xf32>) -> tensor<2x32x13x13xf32>
   return %0, %1, %2 : tensor<2x32x17x17xf32>, tensor<2x16x17x17xf32>, tensor<2x32x13x13xf32>
+}
+
+// A residual shortcut with bias and ReLU, as fuse-epilogue makes it.
+// CHECK-LABEL: func.func @conv_residual
+// CHECK: inception.conv2d %arg0, %arg1, %arg2 residual %arg3 strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 fused_relu :
+// GENERIC-LABEL: sym_name = "conv_residual"
+// GENERIC: "inception.conv2d"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) <{{{.*}}operandSegmentSizes = array<i32: 1, 1, 1, 1>
+func.func @conv_residual(%x: tensor<1x8x5x5xf32>, %w: tensor<4x8x1x1xf32>,
+                         %b: tensor<4xf32>, %r: tensor<1x4x5x5xf32>)
+    -> tensor<1x4x5x5xf32> {
+  %0 = inception.conv2d %x, %w, %b residual %r strides = [1, 1]
+         padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 fused_relu
+         : (tensor<1x8x5x5xf32>, tensor<4x8x1x1xf32>, tensor<4xf32>, tensor<1x4x5x5xf32>) -> tensor<1x4x5x5xf32>
+  return %0 : tensor<1x4x5x5xf32>
+}
+
+// Without a bias, the residual alone.
+// CHECK-LABEL: func.func @conv_residual_no_bias
+// CHECK: inception.conv2d %arg0, %arg1 residual %arg2 strides
+func.func @conv_residual_no_bias(%x: tensor<1x8x5x5xf32>, %w: tensor<4x8x1x1xf32>,
+                                 %r: tensor<1x4x5x5xf32>) -> tensor<1x4x5x5xf32> {
+  %0 = inception.conv2d %x, %w residual %r strides = [1, 1]
+         padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1
+         : (tensor<1x8x5x5xf32>, tensor<4x8x1x1xf32>, tensor<1x4x5x5xf32>) -> tensor<1x4x5x5xf32>
+  return %0 : tensor<1x4x5x5xf32>
 }
 
 // CHECK-LABEL: func.func @pooling

@@ -3,7 +3,7 @@ checks that the library computes what PyTorch computes:
 
     python3 compare_with_pytorch.py MODEL --inceptionc PATH --workdir DIR
         [--batch N] [--seed S] [--runtime LIBINCEPTION_RUNTIME.so]
-        [--external-weights]
+        [--external-weights] [--opt-level L] [--each-pass]
 
 The reference is built from a fixed seed in eval mode, then re-initialized
 from that seed so that activations stay near unit scale through every
@@ -17,6 +17,13 @@ with it into a shared library, and both run on the same random input.
 Passes when max |ours - torch| <= 1e-4 * max(1, max |torch|). With
 --runtime, the model also runs through the runtime's C API (load, context,
 run), which must give the same output bit for bit.
+
+With --each-pass, the model is also compiled without optimizations (-O0)
+and with each optimization pass alone (inceptionc --passes=P); each of
+those outputs, like the default -O3 one, must be within the tolerance of
+PyTorch's and of the -O0 output. A graph pass that leaves the model's graph
+as -O0 has it (compared with --emit=optimized) is reported as unchanged and
+not compiled again.
 """
 
 import argparse
@@ -113,6 +120,8 @@ def main():
                         help="inceptionc -O level (default: its own, -O3)")
     parser.add_argument("--external-weights", action="store_true",
                         help="compile with the weights in a separate file")
+    parser.add_argument("--each-pass", action="store_true",
+                        help="also compare -O0 and each optimization pass alone")
     args = parser.parse_args()
 
     os.makedirs(args.workdir, exist_ok=True)
@@ -120,36 +129,51 @@ def main():
     weights = os.path.join(args.workdir, f"{args.model}.safetensors")
     safetensors_io.save(model.state_dict(), weights)
 
+    rng = np.random.default_rng(args.seed)
+    source = os.path.join(MODELS_DIR, f"{args.model}.inception")
+
+    def compile_and_run(tag, options):
+        """Compiles with `options` and runs; (library, output, info line)."""
+        library = os.path.join(args.workdir, f"lib{args.model}_b{args.batch}{tag}",
+                               f"lib{args.model}.so")
+        os.makedirs(os.path.dirname(library), exist_ok=True)
+        start = time.time()
+        subprocess.run([args.inceptionc, source, "--weights", weights,
+                        "--batch", str(args.batch), "--emit=so", "-o", library] + options,
+                       check=True)
+        compile_seconds = time.time() - start
+        lib = ctypes.CDLL(library)
+        lib.inception_model_info_v1.restype = ctypes.POINTER(ModelInfo)
+        info = lib.inception_model_info_v1().contents
+        input_shape, output_shape = shape_of(info.inputs[0]), shape_of(info.outputs[0])
+        run = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p,
+                               ctypes.c_void_p)(info.run)
+        y = np.zeros(output_shape, np.float32)
+        workspace = np.zeros(info.workspace_size + info.workspace_alignment, np.uint8)
+        address = workspace.ctypes.data
+        aligned = address + (-address % info.workspace_alignment)
+        start = time.time()
+        status = run(inputs[tuple(input_shape)].ctypes.data, y.ctypes.data, aligned)
+        run_seconds = time.time() - start
+        if status != 0:
+            sys.exit(f"run returned status {status}")
+        line = (f"compile: {compile_seconds:.1f} s, library {os.path.getsize(library) / 1e6:.1f} MB, "
+                f"workspace {info.workspace_size / 1e6:.1f} MB, run {run_seconds * 1e3:.0f} ms")
+        return library, y, line
+
+    # One input for every variant, drawn once its shape is known.
+    class Inputs(dict):
+        def __missing__(self, shape):
+            self[shape] = rng.standard_normal(shape).astype(np.float32)
+            return self[shape]
+    inputs = Inputs()
+
     suffix = ("_external" if args.external_weights else "") + (
         f"_O{args.opt_level}" if args.opt_level else "")
-    library = os.path.join(args.workdir, f"lib{args.model}_b{args.batch}{suffix}", f"lib{args.model}.so")
-    os.makedirs(os.path.dirname(library), exist_ok=True)
-    start = time.time()
-    subprocess.run([args.inceptionc, os.path.join(MODELS_DIR, f"{args.model}.inception"),
-                    "--weights", weights, "--batch", str(args.batch), "--emit=so",
-                    "-o", library] + (["--external-weights"] if args.external_weights else [])
-                   + ([f"-O{args.opt_level}"] if args.opt_level else []),
-                   check=True)
-    compile_seconds = time.time() - start
-
-    lib = ctypes.CDLL(library)
-    lib.inception_model_info_v1.restype = ctypes.POINTER(ModelInfo)
-    info = lib.inception_model_info_v1().contents
-    input_shape, output_shape = shape_of(info.inputs[0]), shape_of(info.outputs[0])
-    run = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p,
-                           ctypes.c_void_p)(info.run)
-
-    rng = np.random.default_rng(args.seed)
-    x = rng.standard_normal(input_shape).astype(np.float32)
-    y = np.zeros(output_shape, np.float32)
-    workspace = np.zeros(info.workspace_size + info.workspace_alignment, np.uint8)
-    address = workspace.ctypes.data
-    aligned = address + (-address % info.workspace_alignment)
-    start = time.time()
-    status = run(x.ctypes.data, y.ctypes.data, aligned)
-    run_seconds = time.time() - start
-    if status != 0:
-        sys.exit(f"run returned status {status}")
+    library, y, info_line = compile_and_run(
+        suffix, (["--external-weights"] if args.external_weights else [])
+        + ([f"-O{args.opt_level}"] if args.opt_level else []))
+    x = next(iter(inputs.values()))
 
     if args.runtime:
         through_runtime = run_through_runtime(args.runtime, library, x, y.shape)
@@ -165,14 +189,60 @@ def main():
     print(f"model: {args.model} batch {args.batch}"
           + (" (external weights)" if args.external_weights else "")
           + (f" -O{args.opt_level}" if args.opt_level else ""))
-    print(f"compile: {compile_seconds:.1f} s, library {os.path.getsize(library) / 1e6:.1f} MB, "
-          f"workspace {info.workspace_size / 1e6:.1f} MB, run {run_seconds * 1e3:.0f} ms")
+    print(info_line)
     print(f"max |torch|: {largest:.4g}, max |ours - torch|: {difference:.3g}, "
           f"tolerance: {tolerance:.3g}")
-    if not np.isfinite(y).all() or difference > tolerance:
+    ok = np.isfinite(y).all() and difference <= tolerance
+
+    if args.each_pass:
+        ok &= check_each_pass(args, source, weights, compile_and_run, expected, y,
+                              tolerance)
+    if not ok:
         print("FAIL")
         sys.exit(1)
     print("PASS")
+
+
+# The optimization passes, and those that work on buffers after
+# bufferization (the graph cannot show what they do).
+OPTIMIZATION_PASSES = ["strip-training-ops", "fold-batch-norm", "factorize-conv",
+                       "fuse-epilogue", "fuse-branches", "elide-concat"]
+BUFFER_PASSES = {"elide-concat"}
+
+
+def optimized_graph(args, source, weights, passes):
+    """The model in the inception dialect after `passes` (weights elided)."""
+    return subprocess.run([args.inceptionc, source, "--weights", weights,
+                           "--batch", str(args.batch), "--emit=optimized",
+                           f"--passes={passes}"],
+                          check=True, capture_output=True, text=True).stdout
+
+
+def check_each_pass(args, source, weights, compile_and_run, expected, optimized,
+                    tolerance):
+    """-O0, each pass alone and -O3 against PyTorch and against -O0."""
+    _, unoptimized, _ = compile_and_run("_O0", ["-O0"])
+    unoptimized_graph = optimized_graph(args, source, weights, "")
+    ok = True
+
+    def report(variant, y):
+        to_torch = float(np.abs(y - expected).max())
+        to_o0 = float(np.abs(y - unoptimized).max())
+        good = np.isfinite(y).all() and to_torch <= tolerance and to_o0 <= tolerance
+        print(f"{variant}: max |ours - torch| {to_torch:.3g}, "
+              f"max |ours - O0| {to_o0:.3g}: {'ok' if good else 'MISMATCH'}")
+        return good
+
+    ok &= report("-O0", unoptimized)
+    for name in OPTIMIZATION_PASSES:
+        if (name not in BUFFER_PASSES
+                and optimized_graph(args, source, weights, name) == unoptimized_graph):
+            print(f"{name}: unchanged graph")
+            continue
+        _, y, _ = compile_and_run(f"_{name}", [f"--passes={name}"])
+        ok &= report(name, y)
+    ok &= report("-O3", optimized)
+    return ok
 
 
 if __name__ == "__main__":

@@ -7,12 +7,20 @@
 
 #include "dialect/InceptionDialect.h"
 #include "passes/Pipelines.h"
+#include "passes/Statistics.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+// MLIR's --mlir-pass-statistics prints Pass::Statistic, which counts nothing
+// in an LLVM built without LLVM_ENABLE_STATS; this prints the project's own.
+static llvm::cl::opt<bool>
+    printStatistics("inception-stats",
+                    llvm::cl::desc("Print what the Inception passes did"),
+                    llvm::cl::init(false));
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
@@ -21,6 +29,9 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::inception::registerPassesAndPipelines();
   registry.insert<mlir::inception::InceptionDialect>();
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, "Inception compiler pass driver\n", registry));
+  mlir::LogicalResult result = mlir::MlirOptMain(
+      argc, argv, "Inception compiler pass driver\n", registry);
+  if (printStatistics && mlir::succeeded(result))
+    mlir::inception::printStatistics(llvm::errs());
+  return mlir::asMainReturnCode(result);
 }

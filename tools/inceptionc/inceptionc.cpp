@@ -1,7 +1,8 @@
 //===- inceptionc.cpp - The Inception compiler driver ---------------------===//
 //
 // inceptionc MODEL.inception (--weights W.safetensors | --random-weights=SEED)
-//            [--emit=KIND] [--batch N] [-O0..3] [-mcpu=CPU] [-mtriple=T] [-o OUT]
+//            [--emit=KIND] [--batch N] [-O0..3] [--passes=LIST] [--pass-stats]
+//            [-mcpu=CPU] [-mtriple=T] [-o OUT]
 //
 // Every error, from the command line to a shape mismatch deep inside a
 // block, is printed as `file:line:col: error: ...` with the source line and
@@ -14,11 +15,14 @@
 #include "compiler/LibraryInterface.h"
 #include "compiler/ModelSummary.h"
 #include "compiler/ModelWeights.h"
+#include "dialect/InceptionOps.h"
 #include "dialect/ShapeInference.h"
 #include "frontend/ModelBuilder.h"
 #include "frontend/Parser.h"
 #include "frontend/SafeTensors.h"
 #include "frontend/Weights.h"
+#include "passes/Analysis/Cost.h"
+#include "passes/Statistics.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -41,7 +45,8 @@ using namespace llvm;
 
 namespace {
 enum class EmitKind {
-  Mlir, Summary, Weights, Graph, GraphSvg, Linalg, LLVMDialect, LLVMIR, Assembly, Object,
+  Mlir, Optimized, Summary, Weights, Graph, GraphSvg, Linalg, Buffers,
+  LLVMDialect, LLVMIR, Assembly, Object,
   SharedLibrary, StaticLibrary, Header,
 };
 
@@ -53,6 +58,9 @@ cl::opt<EmitKind> emitKind(
     "emit", cl::desc("What to produce"), cl::init(EmitKind::Mlir),
     cl::values(clEnumValN(EmitKind::Mlir, "mlir",
                           "the module in the inception dialect"),
+               clEnumValN(EmitKind::Optimized, "optimized",
+                          "the module in the inception dialect after the "
+                          "graph passes of -O (or --passes)"),
                clEnumValN(EmitKind::Graph, "graph",
                           "a Graphviz DOT graph: ops with shapes and MACs, "
                           "grouped by module (after the graph passes at -O1+)"),
@@ -60,6 +68,9 @@ cl::opt<EmitKind> emitKind(
                           "the graph rendered to SVG by Graphviz's dot"),
                clEnumValN(EmitKind::Linalg, "linalg",
                           "the module lowered to linalg on tensors"),
+               clEnumValN(EmitKind::Buffers, "buffers",
+                          "the module bufferized, after the buffer passes "
+                          "(elide-concat), before workspace planning"),
                clEnumValN(EmitKind::LLVMDialect, "llvm-mlir",
                           "the module in the LLVM dialect"),
                clEnumValN(EmitKind::LLVMIR, "llvm", "LLVM IR"),
@@ -100,6 +111,17 @@ cl::opt<bool> externalWeights(
     "external-weights",
     cl::desc("Keep the weights out of the library: write <model>.weights "
              "beside it, which the library maps and checks when it first runs"),
+    cl::init(false));
+cl::opt<std::string> passList(
+    "passes",
+    cl::desc("Optimization passes to run instead of those of -O, in order, "
+             "comma-separated, options in braces "
+             "(\"fold-batch-norm,factorize-conv{rank=4}\"); empty for none"),
+    cl::value_desc("list"));
+cl::opt<bool> printStats(
+    "pass-stats",
+    cl::desc("Print what the optimization passes did, op and MAC counts "
+             "before and after them, and the kernels the model launches"),
     cl::init(false));
 cl::opt<bool> printWeights("print-weights",
                            cl::desc("Print weight data in full instead of "
@@ -150,6 +172,32 @@ static std::unique_ptr<ToolOutputFile> openOutput(StringRef fallback = "-") {
   return output;
 }
 
+/// The optimization passes, chosen in main.
+static SmallVector<std::string> optimizationPasses;
+
+/// Runs the optimization passes on the inception dialect, recording op and
+/// MAC counts before and after for --stats.
+static LogicalResult optimize(mlir::ModuleOp module) {
+  auto record = [&](StringRef when) {
+    uint64_t ops = 0, convolutions = 0;
+    module.walk([&](mlir::Operation *op) {
+      ops += isa<mlir::inception::InceptionDialect>(op->getDialect());
+      convolutions += isa<mlir::inception::Conv2DOp>(op);
+    });
+    mlir::inception::recordStatistic("graph", ("ops-" + when).str(), ops);
+    mlir::inception::recordStatistic("graph", ("convolutions-" + when).str(),
+                                     convolutions);
+    mlir::inception::recordStatistic(
+        "graph", ("macs-" + when).str(),
+        mlir::inception::computeTotalCost(module).macs);
+  };
+  record("before");
+  if (failed(inception::optimizeGraph(module, optimizationPasses)))
+    return failure();
+  record("after");
+  return success();
+}
+
 static int emitFrontendOutput(mlir::ModuleOp module) {
   auto output = openOutput();
   if (!output)
@@ -179,7 +227,7 @@ static int emitFrontendOutput(mlir::ModuleOp module) {
 }
 
 static int emitGraph(mlir::ModuleOp module) {
-  if (optLevel >= 1 && failed(inception::optimizeGraph(module)))
+  if (failed(optimize(module)))
     return 1;
   std::string dot;
   llvm::raw_string_ostream dotStream(dot);
@@ -243,7 +291,7 @@ static int emitCompiledOutput(mlir::ModuleOp module) {
   function.removeArgAttrsAttr();
   function.removeResAttrsAttr();
 
-  if (optLevel >= 1 && failed(inception::optimizeGraph(module)))
+  if (failed(optimize(module)))
     return 1;
   // The parameters' bytes (after the graph passes, which derive new ones),
   // by resource key, for an external weights file; the blobs outlive the
@@ -259,7 +307,10 @@ static int emitCompiledOutput(mlir::ModuleOp module) {
 
   if (failed(inception::lowerToLinalg(module)))
     return 1;
-  if (emitKind == EmitKind::Linalg) {
+  if (emitKind != EmitKind::Linalg &&
+      failed(inception::bufferize(module, optimizationPasses)))
+    return 1;
+  if (emitKind == EmitKind::Linalg || emitKind == EmitKind::Buffers) {
     auto output = openOutput();
     if (!output)
       return 1;
@@ -350,6 +401,11 @@ static int emitCompiledOutput(mlir::ModuleOp module) {
       outputPath.getNumOccurrences()
           ? outputPath.getValue()
           : "lib" + interface->name + (isStatic ? ".a" : ".so");
+  // Said here, before the linker would say it less plainly.
+  StringRef outputDirectory = sys::path::parent_path(libraryPath);
+  if (!outputDirectory.empty() && !sys::fs::is_directory(outputDirectory))
+    return fail("cannot write '" + libraryPath + "': no directory '" +
+                outputDirectory + "'");
   SmallString<128> objectPath;
   if (std::error_code ec =
           sys::fs::createTemporaryFile("inception-model", "o", objectPath))
@@ -405,6 +461,19 @@ int main(int argc, char **argv) {
       (batch < 1 || batch > mlir::inception::kMaxExtent))
     return fail("--batch must be a positive integer, got " + Twine(batch));
 
+  {
+    std::string errors;
+    raw_string_ostream errorStream(errors);
+    auto passes = inception::selectOptimizationPasses(
+        optLevel,
+        passList.getNumOccurrences() ? std::optional<StringRef>(passList)
+                                     : std::nullopt,
+        errorStream);
+    if (failed(passes))
+      return fail("--passes: " + StringRef(errors).trim());
+    optimizationPasses = std::move(*passes);
+  }
+
   auto source = MemoryBuffer::getFileOrSTDIN(inputPath, /*IsText=*/true);
   if (!source)
     return fail("cannot open '" + inputPath + "': " +
@@ -438,15 +507,25 @@ int main(int argc, char **argv) {
   if (failed(module))
     return 1;
 
+  int status;
   switch (emitKind) {
+  case EmitKind::Optimized:
+    status = succeeded(optimize(**module)) ? emitFrontendOutput(**module) : 1;
+    break;
   case EmitKind::Mlir:
   case EmitKind::Summary:
   case EmitKind::Weights:
-    return emitFrontendOutput(**module);
+    status = emitFrontendOutput(**module);
+    break;
   case EmitKind::Graph:
   case EmitKind::GraphSvg:
-    return emitGraph(**module);
+    status = emitGraph(**module);
+    break;
   default:
-    return emitCompiledOutput(**module);
+    status = emitCompiledOutput(**module);
+    break;
   }
+  if (printStats && status == 0)
+    mlir::inception::printStatistics(errs());
+  return status;
 }

@@ -71,27 +71,38 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
     auto groupedOutType = RankedTensorType::get(
         {out[0], groups, outPerGroup, out[2], out[3]}, elementType);
 
-    // The accumulator starts at the bias (or zero).
+    // The accumulator starts at bias + residual, either of them, or zero.
     MLIRContext *ctx = rewriter.getContext();
     AffineExpr n, g, f, c, kh, kw, oh, ow;
     bindDims(ctx, n, g, f, c, kh, kw, oh, ow);
-    Value init;
+    SmallVector<Value> initTerms;
+    SmallVector<AffineMap> initMaps;
     if (Value bias = adaptor.getBias()) {
       auto groupedBiasType =
           RankedTensorType::get({groups, outPerGroup}, elementType);
-      Value groupedBias = tensor::ExpandShapeOp::create(
+      initTerms.push_back(tensor::ExpandShapeOp::create(
           rewriter, loc, groupedBiasType, bias,
-          ArrayRef<ReassociationIndices>{{0, 1}});
-      AffineExpr bn, bg, bf, bh, bw;
-      bindDims(ctx, bn, bg, bf, bh, bw);
-      init = mapElements(rewriter, loc, groupedOutType, groupedBias,
-                         AffineMap::get(5, 0, {bg, bf}, ctx),
-                         [](OpBuilder &nb, Location nloc, ValueRange args) {
-                           linalg::YieldOp::create(nb, nloc, args[0]);
-                         });
-    } else {
-      init = makeTensor(rewriter, loc, groupedOutType, zero);
+          ArrayRef<ReassociationIndices>{{0, 1}}));
+      AffineExpr bg = getAffineDimExpr(1, ctx), bf = getAffineDimExpr(2, ctx);
+      initMaps.push_back(AffineMap::get(5, 0, {bg, bf}, ctx));
     }
+    if (Value residual = adaptor.getResidual()) {
+      initTerms.push_back(tensor::ExpandShapeOp::create(
+          rewriter, loc, groupedOutType, residual,
+          ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}, {4}}));
+      initMaps.push_back(identityMap(ctx, 5));
+    }
+    Value init =
+        initTerms.empty()
+            ? makeTensor(rewriter, loc, groupedOutType, zero)
+            : mapElements(rewriter, loc, groupedOutType, initTerms, initMaps,
+                          [](OpBuilder &nb, Location nloc, ValueRange args) {
+                            Value sum = args[0];
+                            // args holds the terms and then the output.
+                            for (Value term : args.drop_front().drop_back())
+                              sum = arith::AddFOp::create(nb, nloc, sum, term);
+                            linalg::YieldOp::create(nb, nloc, sum);
+                          });
 
     SmallVector<AffineMap> maps = {
         AffineMap::get(8, 0,

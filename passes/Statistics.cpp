@@ -1,0 +1,58 @@
+//===- Statistics.cpp - What the passes did, for reports ------------------===//
+
+#include "passes/Statistics.h"
+
+#include "llvm/Support/Format.h"
+
+#include <mutex>
+
+namespace mlir::inception {
+namespace {
+struct Registry {
+  std::mutex mutex;
+  std::vector<StatisticTotal> totals;
+};
+
+Registry &registry() {
+  static Registry instance;
+  return instance;
+}
+} // namespace
+
+void recordStatistic(llvm::StringRef group, llvm::StringRef name,
+                     uint64_t value) {
+  Registry &r = registry();
+  // Function passes run on several threads at once.
+  std::lock_guard<std::mutex> lock(r.mutex);
+  for (StatisticTotal &total : r.totals)
+    if (total.group == group && total.name == name) {
+      total.value += value;
+      return;
+    }
+  r.totals.push_back({group.str(), name.str(), value});
+}
+
+void recordStatistic(Pass &pass, Pass::Statistic &statistic,
+                     llvm::StringRef name, uint64_t value) {
+  statistic += value;
+  recordStatistic(pass.getArgument(), name, value);
+}
+
+std::vector<StatisticTotal> statisticTotals() {
+  Registry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  return r.totals;
+}
+
+void printStatistics(llvm::raw_ostream &os) {
+  std::vector<StatisticTotal> totals = statisticTotals();
+  size_t width = 0;
+  for (const StatisticTotal &total : totals)
+    width = std::max(width, total.group.size() + 1 + total.name.size());
+  for (const StatisticTotal &total : totals) {
+    std::string key = total.group + "." + total.name;
+    os << llvm::left_justify(key, width) << "  " << total.value << "\n";
+  }
+}
+
+} // namespace mlir::inception

@@ -1,0 +1,267 @@
+//===- ElideConcat.cpp - Producers write straight into concat slices -----===//
+
+#include "passes/Passes.h"
+#include "passes/Statistics.h"
+
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/Transforms/RegionUtils.h"
+
+#include <limits>
+
+namespace mlir::inception {
+#define GEN_PASS_DEF_ELIDECONCAT
+#include "passes/Passes.h.inc"
+
+namespace {
+
+/// The views this pass can follow and rebuild over another buffer.
+bool isRebuildableView(Operation *op) {
+  return isa<memref::SubViewOp, memref::ExpandShapeOp, memref::CollapseShapeOp>(op);
+}
+
+/// The buffer a value is a view of, through views of any kind.
+Value rootBuffer(Value value) {
+  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
+    value = view.getViewSource();
+  return value;
+}
+
+/// The elements [begin, end) of its root buffer that a static strided view
+/// can touch, or nothing when the layout is not static. Views of one root
+/// with disjoint ranges never overlap.
+std::optional<std::pair<int64_t, int64_t>> elementRange(Value view) {
+  auto type = dyn_cast<MemRefType>(view.getType());
+  if (!type || !type.hasStaticShape())
+    return std::nullopt;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)) ||
+      ShapedType::isDynamic(offset) ||
+      llvm::any_of(strides, ShapedType::isDynamic))
+    return std::nullopt;
+  if (type.getNumElements() == 0)
+    return std::make_pair(offset, offset);
+  int64_t last = offset;
+  for (auto [size, stride] : llvm::zip(type.getShape(), strides))
+    last += (size - 1) * stride;
+  return std::make_pair(offset, last + 1);
+}
+
+/// `value` and every view of it, and the non-view ops that use them.
+struct Aliases {
+  SmallVector<Value> values;
+  SmallVector<Operation *> users;
+  bool onlyRebuildableViews = true;
+};
+Aliases collectAliases(Value value) {
+  Aliases aliases;
+  SmallVector<Value> worklist = {value};
+  while (!worklist.empty()) {
+    Value current = worklist.pop_back_val();
+    aliases.values.push_back(current);
+    for (Operation *user : current.getUsers()) {
+      if (isa<ViewLikeOpInterface>(user)) {
+        aliases.onlyRebuildableViews &= isRebuildableView(user);
+        llvm::append_range(worklist, user->getResults());
+      } else {
+        aliases.users.push_back(user);
+      }
+    }
+  }
+  return aliases;
+}
+
+/// Points the users of `old` at `replacement`, a buffer of the same shape
+/// and another layout: views of `old` are rebuilt over it with their layout
+/// inferred, and so on down.
+void replaceWithRetypedViews(OpBuilder &builder, Value old, Value replacement) {
+  for (OpOperand &use : llvm::make_early_inc_range(old.getUses())) {
+    Operation *user = use.getOwner();
+    if (!isRebuildableView(user)) {
+      use.set(replacement);
+      continue;
+    }
+    builder.setInsertionPoint(user);
+    auto sourceType = cast<MemRefType>(replacement.getType());
+    Value rebuilt;
+    if (auto subview = dyn_cast<memref::SubViewOp>(user)) {
+      auto type = memref::SubViewOp::inferRankReducedResultType(
+          subview.getType().getShape(), sourceType, subview.getMixedOffsets(),
+          subview.getMixedSizes(), subview.getMixedStrides());
+      rebuilt = memref::SubViewOp::create(
+          builder, subview.getLoc(), type, replacement,
+          subview.getMixedOffsets(), subview.getMixedSizes(),
+          subview.getMixedStrides());
+    } else if (auto expand = dyn_cast<memref::ExpandShapeOp>(user)) {
+      auto type = memref::ExpandShapeOp::computeExpandedType(
+          sourceType, expand.getType().getShape(),
+          expand.getReassociationIndices());
+      rebuilt = memref::ExpandShapeOp::create(
+          builder, expand.getLoc(), *type, replacement,
+          expand.getReassociationIndices(), expand.getMixedOutputShape());
+    } else {
+      auto collapse = cast<memref::CollapseShapeOp>(user);
+      auto type = memref::CollapseShapeOp::computeCollapsedType(
+          sourceType, collapse.getReassociationIndices());
+      rebuilt = memref::CollapseShapeOp::create(
+          builder, collapse.getLoc(), type, replacement,
+          collapse.getReassociationIndices());
+    }
+    replaceWithRetypedViews(builder, user->getResult(0), rebuilt);
+    user->erase();
+  }
+}
+
+/// Whether every view of `root` that `op` (or an op nested in it) uses stays
+/// out of `range`; false for views of it whose extent is not static.
+bool staysOutOf(Operation *op, Value root, std::pair<int64_t, int64_t> range) {
+  bool disjoint = true;
+  op->walk([&](Operation *nested) {
+    // Making a view reads and writes nothing; its users are checked.
+    if (isa<ViewLikeOpInterface>(nested))
+      return;
+    for (Value operand : nested->getOperands()) {
+      if (!isa<MemRefType>(operand.getType()) || rootBuffer(operand) != root)
+        continue;
+      auto other = elementRange(operand);
+      disjoint &= other && (other->second <= range.first ||
+                            range.second <= other->first);
+    }
+  });
+  return disjoint;
+}
+
+/// The constants an op reads, as operands or from inside its regions; none
+/// when it reads anything else but `root`.
+std::optional<SmallVector<Operation *>> constantsRead(Operation *op, Value root) {
+  SetVector<Value> values(op->getOperands().begin(), op->getOperands().end());
+  getUsedValuesDefinedAbove(op->getRegions(), values);
+  SmallVector<Operation *> constants;
+  for (Value value : values) {
+    if (value == root)
+      continue;
+    Operation *def = value.getDefiningOp();
+    if (!def || !def->hasTrait<OpTrait::ConstantLike>())
+      return std::nullopt;
+    constants.push_back(def);
+  }
+  return constants;
+}
+
+/// Whether `op` only overwrites all of `root` with values computed from
+/// constants: the fill of a padded buffer. Such an op can run earlier.
+bool isInitialization(Operation *op, Value root) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || linalgOp.getNumDpsInits() != 1 ||
+      linalgOp.getDpsInits()[0] != root ||
+      linalgOp.payloadUsesValueFromOperand(linalgOp.getDpsInitOperand(0)))
+    return false;
+  return constantsRead(op, root).has_value();
+}
+
+struct ElideConcatPass : impl::ElideConcatBase<ElideConcatPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (func.isExternal())
+      return;
+    Block &block = func.getBody().front();
+    uint64_t elided = 0, kept = 0;
+    for (auto copy : llvm::to_vector(block.getOps<memref::CopyOp>())) {
+      // Only copies into part of a buffer: concat slices.
+      if (!isa_and_nonnull<memref::SubViewOp>(copy.getTarget().getDefiningOp()))
+        continue;
+      if (succeeded(forward(copy, block)))
+        ++elided;
+      else
+        ++kept;
+    }
+    recordStatistic(*this, numElided, "copies-elided", elided);
+    recordStatistic(*this, numKept, "copies-kept", kept);
+  }
+
+  /// Computes the copy's source in its destination instead, and drops the
+  /// copy.
+  static LogicalResult forward(memref::CopyOp copy, Block &block) {
+    auto alloc = copy.getSource().getDefiningOp<memref::AllocOp>();
+    if (!alloc || alloc->getBlock() != &block || !alloc.getType().hasStaticShape() ||
+        !alloc.getType().getLayout().isIdentity())
+      return failure();
+    Value target = copy.getTarget();
+    Value root = rootBuffer(target);
+    auto range = elementRange(target);
+    auto rootType = dyn_cast<MemRefType>(root.getType());
+    if (!range || root == alloc.getResult() || !rootType ||
+        !rootType.getLayout().isIdentity())
+      return failure();
+    auto rootAlloc = root.getDefiningOp<memref::AllocOp>();
+    bool rootIsArgument = isa<BlockArgument>(root) &&
+                          root.getParentBlock() == &block;
+    if (!rootIsArgument && (!rootAlloc || rootAlloc->getBlock() != &block))
+      return failure();
+
+    // The target's views, outermost first, must be static and rebuildable
+    // where the source is allocated.
+    SmallVector<Operation *> targetViews;
+    for (Value v = target; v != root;
+         v = cast<ViewLikeOpInterface>(v.getDefiningOp()).getViewSource()) {
+      Operation *view = v.getDefiningOp();
+      if (!isRebuildableView(view) || view->getBlock() != &block ||
+          view->getNumOperands() != 1)
+        return failure();
+      targetViews.push_back(view);
+    }
+
+    // The copy must be the source's last use, and nothing may touch the
+    // target's elements while the source is alive.
+    Aliases aliases = collectAliases(alloc.getResult());
+    if (!aliases.onlyRebuildableViews)
+      return failure();
+    for (Operation *user : aliases.users) {
+      Operation *ancestor = block.findAncestorOpInBlock(*user);
+      if (!ancestor || (ancestor != copy && !ancestor->isBeforeInBlock(copy)))
+        return failure();
+    }
+    // An initialization of the whole target (a padding fill) between them
+    // can move before the source instead, if nothing else touches the
+    // target before it.
+    const std::pair<int64_t, int64_t> everything = {
+        std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max()};
+    SmallVector<Operation *> initializations;
+    bool rootUntouched = true;
+    for (Operation *op = alloc->getNextNode(); op != copy; op = op->getNextNode()) {
+      if (staysOutOf(op, root, *range)) {
+        rootUntouched &= staysOutOf(op, root, everything);
+        continue;
+      }
+      if (!rootUntouched || !isInitialization(op, root))
+        return failure();
+      initializations.push_back(op);
+    }
+
+    // The target buffer exists before the source's first use: an
+    // operand-free allocation can move up.
+    if (rootAlloc && alloc->isBeforeInBlock(rootAlloc))
+      rootAlloc->moveBefore(alloc);
+    for (Operation *init : initializations) {
+      for (Operation *constant : *constantsRead(init, root))
+        if (alloc->isBeforeInBlock(constant))
+          constant->moveBefore(alloc);
+      init->moveBefore(alloc);
+    }
+    OpBuilder builder(alloc);
+    IRMapping mapping;
+    Value replacement = root;
+    for (Operation *view : llvm::reverse(targetViews))
+      replacement = builder.clone(*view, mapping)->getResult(0);
+    copy.erase();
+    replaceWithRetypedViews(builder, alloc.getResult(), replacement);
+    alloc.erase();
+    for (Operation *view : targetViews)
+      if (view->use_empty())
+        view->erase();
+    return success();
+  }
+};
+
+} // namespace
+} // namespace mlir::inception
