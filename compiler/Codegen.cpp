@@ -133,6 +133,25 @@ createTargetMachine(const TargetOptions &options) {
   return std::move(machine);
 }
 
+std::optional<std::pair<int64_t, int64_t>>
+microkernelTile(const TargetOptions &options) {
+  if (!options.triple.empty())
+    return std::nullopt;
+  auto machine = createTargetMachine(options);
+  if (!machine) {
+    llvm::consumeError(machine.takeError());
+    return std::nullopt;
+  }
+  const llvm::MCSubtargetInfo *subtarget = (*machine)->getMCSubtargetInfo();
+  if (!(*machine)->getTargetTriple().isX86())
+    return std::nullopt;
+  if (subtarget->checkFeatures("+avx512f"))
+    return std::make_pair(int64_t(6), int64_t(64));
+  if (subtarget->checkFeatures("+avx2,+fma"))
+    return std::make_pair(int64_t(6), int64_t(16));
+  return std::nullopt;
+}
+
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
                   const TargetOptions &options) {

@@ -52,6 +52,13 @@ llvm::Expected<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
                   const TargetOptions &options);
 
+/// The register tile ([mr, nr]) of the convolution microkernel for the
+/// target: 6 x 64 with AVX-512, 6 x 16 with AVX2 and FMA; nothing for other
+/// targets and for cross compilation (--mtriple), where convolutions stay
+/// loops.
+std::optional<std::pair<int64_t, int64_t>>
+microkernelTile(const TargetOptions &options);
+
 enum class OutputFile { Assembly, Object };
 /// Writes `module` as assembly or a relocatable, position-independent object.
 llvm::Error emitMachineCode(llvm::Module &module, const TargetOptions &options,

@@ -297,27 +297,42 @@ static llvm::Expected<std::string> findTool(std::initializer_list<const char *> 
                                  *names.begin() ? *names.begin() : "$CC");
 }
 
+/// Writes `text` to a new temporary file named like `prefix`.`suffix`.
+static llvm::Error writeTemporary(llvm::StringRef prefix, llvm::StringRef suffix,
+                                  llvm::StringRef text,
+                                  llvm::SmallVectorImpl<char> &path) {
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile(prefix, suffix, path))
+    return llvm::errorCodeToError(ec);
+  std::error_code ec;
+  llvm::raw_fd_ostream os(llvm::StringRef(path.data(), path.size()), ec);
+  if (ec)
+    return llvm::errorCodeToError(ec);
+  os << text;
+  return llvm::Error::success();
+}
+
+static const char kMicrokernelSource[] =
+#include "compiler/MicrokernelSource.inc"
+    ;
+
 llvm::Error linkLibrary(llvm::StringRef objectPath,
                         llvm::StringRef wrapperSource,
-                        llvm::StringRef outputPath, bool isStatic) {
-  llvm::SmallString<128> sourcePath, wrapperObject;
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-          "inception-wrapper", "c", sourcePath))
-    return llvm::errorCodeToError(ec);
+                        llvm::StringRef outputPath, bool isStatic,
+                        const std::optional<MicrokernelBuild> &microkernel) {
+  llvm::SmallString<128> sourcePath, wrapperObject, kernelSource, kernelObject;
+  llvm::scope_exit cleanup([&] {
+    for (llvm::StringRef path :
+         {sourcePath, wrapperObject, kernelSource, kernelObject})
+      if (!path.empty())
+        llvm::sys::fs::remove(path);
+  });
+  if (llvm::Error error =
+          writeTemporary("inception-wrapper", "c", wrapperSource, sourcePath))
+    return error;
   if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
           "inception-wrapper", "o", wrapperObject))
     return llvm::errorCodeToError(ec);
-  llvm::scope_exit cleanup([&] {
-    llvm::sys::fs::remove(sourcePath);
-    llvm::sys::fs::remove(wrapperObject);
-  });
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(sourcePath, ec);
-    if (ec)
-      return llvm::errorCodeToError(ec);
-    os << wrapperSource;
-  }
   auto compiler = findTool({std::getenv("CC"), "clang-22", "cc"});
   if (!compiler)
     return compiler.takeError();
@@ -325,15 +340,38 @@ llvm::Error linkLibrary(llvm::StringRef objectPath,
           run(*compiler, {*compiler, "-c", "-O2", "-fPIC", "-std=c11", "-o",
                           wrapperObject, sourcePath}))
     return error;
+  std::vector<std::string> objects = {objectPath.str(), wrapperObject.str().str()};
+  if (microkernel) {
+    if (llvm::Error error = writeTemporary("inception-microkernel", "c",
+                                           kMicrokernelSource, kernelSource))
+      return error;
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+            "inception-microkernel", "o", kernelObject))
+      return llvm::errorCodeToError(ec);
+    std::string march = "-march=" + microkernel->cpu;
+    std::string mr = "-DINCEPTION_UK_MR=" + std::to_string(microkernel->mr);
+    std::string nr = "-DINCEPTION_UK_NR=" + std::to_string(microkernel->nr);
+    if (llvm::Error error =
+            run(*compiler, {*compiler, "-c", "-O3", "-fPIC", "-std=c11",
+                            "-fopenmp", march, "-mprefer-vector-width=512", mr,
+                            nr, "-o", kernelObject, kernelSource}))
+      return error;
+    objects.push_back(kernelObject.str().str());
+  }
   llvm::sys::fs::remove(outputPath);
   if (isStatic) {
     auto archiver = findTool({"llvm-ar-22", "ar"});
     if (!archiver)
       return archiver.takeError();
-    return run(*archiver, {*archiver, "rcs", outputPath, objectPath, wrapperObject});
+    std::vector<llvm::StringRef> args = {*archiver, "rcs", outputPath};
+    args.insert(args.end(), objects.begin(), objects.end());
+    return run(*archiver, args);
   }
-  return run(*compiler, {*compiler, "-shared", "-o", outputPath, objectPath,
-                         wrapperObject, "-lomp", "-lm", "-ldl", "-lpthread"});
+  std::vector<llvm::StringRef> args = {*compiler, "-shared", "-o", outputPath};
+  args.insert(args.end(), objects.begin(), objects.end());
+  for (llvm::StringRef library : {"-lomp", "-lm", "-ldl", "-lpthread"})
+    args.push_back(library);
+  return run(*compiler, args);
 }
 
 } // namespace inception

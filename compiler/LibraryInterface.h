@@ -57,12 +57,22 @@ std::string generateWrapper(const ModelInterface &model);
 /// trailing bytes. The generated wrapper computes the same function.
 uint64_t weightsChecksum(llvm::ArrayRef<char> data);
 
-/// Compiles `wrapperSource` and links it with `objectPath` into a shared
-/// library (or, with `isStatic`, a static archive) at `outputPath`, using the
-/// system's C compiler ($CC, else clang-22, else cc) and archiver.
+/// The GEMM microkernel (runtime/ukernels/conv2d_gemm.c) compiled into a
+/// library whose convolutions call it: its register tile, and the CPU to
+/// compile it for (`-march=`).
+struct MicrokernelBuild {
+  int64_t mr, nr;
+  std::string cpu;
+};
+
+/// Compiles `wrapperSource` (and the microkernel, when given) and links it
+/// with `objectPath` into a shared library (or, with `isStatic`, a static
+/// archive) at `outputPath`, using the system's C compiler ($CC, else
+/// clang-22, else cc) and archiver.
 llvm::Error linkLibrary(llvm::StringRef objectPath,
                         llvm::StringRef wrapperSource,
-                        llvm::StringRef outputPath, bool isStatic);
+                        llvm::StringRef outputPath, bool isStatic,
+                        const std::optional<MicrokernelBuild> &microkernel);
 
 } // namespace inception
 

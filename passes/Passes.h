@@ -23,6 +23,24 @@ namespace mlir::inception {
 /// The workspace size in bytes PlanWorkspace records on the entry point.
 constexpr llvm::StringLiteral kWorkspaceSizeAttr = "inception.workspace_size";
 
+/// The geometry ({strides, dilations, padding}) the lowering records on a
+/// convolution's contraction (which reads the padded input), for
+/// microkernels.
+constexpr llvm::StringLiteral kConvAttr = "inception.conv2d";
+
+/// What the lowering records on a pooling reduction, which reads the padded
+/// input ({kind = "max" or "sum", strides, padding, input_size = the
+/// unpadded [H, W]}), for microkernels.
+constexpr llvm::StringLiteral kPoolAttr = "inception.pool2d";
+
+/// Marks a dense layer's contraction (out[n, m] += x[n, k] * w[m, k]), for
+/// microkernels.
+constexpr llvm::StringLiteral kDenseAttr = "inception.dense";
+
+/// The register tile [mr, nr] microkernels records on a module whose
+/// convolutions call the GEMM microkernel, which the driver compiles in.
+constexpr llvm::StringLiteral kMicrokernelAttr = "inception.microkernels";
+
 /// Patterns lowering each op family to linalg; used by
 /// ConvertInceptionToLinalg.
 void populateConvolutionLoweringPatterns(RewritePatternSet &patterns);

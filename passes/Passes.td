@@ -202,6 +202,57 @@ def ElideConcat : Pass<"elide-concat", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::memref::MemRefDialect"];
 }
 
+def Microkernels : Pass<"microkernels", "mlir::ModuleOp"> {
+  let summary = "Run convolutions and pooling through C microkernels";
+  let description = [{
+    Runs after bufferization, on what the lowering marked.
+
+    - A convolution contraction (`inception.conv2d`) with one group, a
+      constant filter and static layouts becomes a call to
+      `inception_uk_conv2d` (`runtime/ukernels/conv2d_gemm.c`), the GEMM
+      output[m][pixel] = filter[m][k] * im2col(input)[k][pixel]: the filter
+      is packed here, at compile time, into panels of `mr` output channels;
+      the kernel packs blocks of the input's im2col as it goes, applying the
+      zero padding itself, and keeps an `mr` x `nr` tile of the output in
+      vector registers. The accumulator's initialization (bias, residual)
+      and a ReLU after the contraction become the kernel's epilogue, which
+      then writes the ReLU's destination (a concat slice, say) directly.
+    - A max or sum pooling reduction (`inception.pool2d`) becomes a call to
+      `inception_uk_pool2d` (`runtime/ukernels/pool2d.c`), which clips each
+      window to the input instead of reading padding.
+    - A dense layer's contraction (`inception.dense`) becomes a call to
+      `inception_uk_dense` (`runtime/ukernels/dense.c`): a dot product of
+      contiguous rows per output, in vector registers.
+
+    A padded input buffer that only kernels read no longer needs its
+    border: its fill goes. Unpacked filters, now unused, leave the module.
+    The module records `inception.microkernels = [mr, nr]`, and the driver
+    compiles the kernels with the same tile for the target. Grouped and
+    depthwise convolutions stay loops.
+
+    ```mlir
+    linalg.generic {...} ins(%in, %filter : memref<1x1x96x30x30xf32>, memref<1x128x96x3x3xf32>)
+        outs(%out : memref<1x1x128x28x28xf32>) attrs = {inception.conv2d = {...}}
+    // becomes
+    func.call @inception_uk_conv2d(%in_address, ..., %packed_filter_address, %out_address, ...)
+    ```
+  }];
+  let options = [
+    Option<"mr", "mr", "int64_t", /*default=*/"6",
+           "Output channels per register tile (6 for AVX2 and AVX-512)">,
+    Option<"nr", "nr", "int64_t", /*default=*/"16",
+           "Output pixels per register tile (16 for AVX2, 64 for AVX-512)">,
+  ];
+  let statistics = [
+    Statistic<"numConverted", "convolutions", "Convolutions calling the microkernel">,
+    Statistic<"numKept", "kept-as-loops", "Convolutions left as loops">,
+    Statistic<"numPools", "pools", "Pooling reductions calling the microkernel">,
+    Statistic<"numDense", "dense", "Dense layers calling the microkernel">,
+  ];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def ConvertInceptionToLinalg : Pass<"convert-inception-to-linalg", "mlir::ModuleOp"> {
   let summary = "Lower the inception dialect to linalg, tensor and arith";
   let description = [{

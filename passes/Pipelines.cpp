@@ -11,11 +11,12 @@ namespace mlir::inception {
 // upstream passes' public, tested interface.
 
 /// Where each optimization pass runs: on the inception dialect, or on
-/// buffers right after bufferization.
+/// buffers right after bufferization; and on what op.
 struct OptimizationPass {
   llvm::StringLiteral name;
   unsigned level;
   bool onBuffers;
+  bool onModule = false;
 };
 // In the order -O3 runs them: weights are final (batch norm folded) before
 // they are factorized, and factorized before epilogues attach to the last
@@ -24,6 +25,7 @@ static constexpr OptimizationPass kOptimizationPasses[] = {
     {"strip-training-ops", 1, false}, {"fold-batch-norm", 1, false},
     {"factorize-conv", 3, false},     {"fuse-epilogue", 1, false},
     {"fuse-branches", 2, false},      {"elide-concat", 2, true},
+    {"microkernels", 3, true, /*onModule=*/true},
 };
 
 static const OptimizationPass *findOptimizationPass(StringRef element) {
@@ -79,22 +81,37 @@ parseOptimizationPasses(StringRef list, raw_ostream &errors) {
     }
     // Let the pass parse its options now, so that a typo is reported here
     // with the pass's own message rather than in the middle of compiling.
-    OpPassManager check("func.func");
+    OpPassManager check(findOptimizationPass(element)->onModule
+                            ? "builtin.module"
+                            : "func.func");
     if (failed(parsePassPipeline(element, check, errors)))
       return failure();
   }
   return elements;
 }
 
-/// The listed passes of one kind, as func.func-nested pipeline text.
+/// The listed passes of one kind as module-level pipeline text, runs of
+/// function passes nested in func.func().
 static std::string nestedPasses(ArrayRef<std::string> passes, bool onBuffers) {
-  std::string text;
+  std::string text, functionPasses;
+  auto flush = [&] {
+    if (!functionPasses.empty())
+      text += (text.empty() ? "" : ",") + ("func.func(" + functionPasses + ")");
+    functionPasses.clear();
+  };
   for (const std::string &element : passes) {
     const OptimizationPass *pass = findOptimizationPass(element);
-    if (pass && pass->onBuffers == onBuffers)
+    if (!pass || pass->onBuffers != onBuffers)
+      continue;
+    if (pass->onModule) {
+      flush();
       text += (text.empty() ? "" : ",") + element;
+    } else {
+      functionPasses += (functionPasses.empty() ? "" : ",") + element;
+    }
   }
-  return text.empty() ? "" : "func.func(" + text + ")";
+  flush();
+  return text;
 }
 
 LogicalResult buildGraphOptimizationPipeline(OpPassManager &pm,

@@ -33,6 +33,7 @@ config.substitutions.append(("%inceptionc", inceptionc))
 config.substitutions.append(
     ("%inception-opt", os.path.join(config.inception_tools_dir, "inception-opt")))
 config.substitutions.append(("%inception-run", os.path.join(config.inception_tools_dir, "inception-run")))
+config.substitutions.append(("%inception-bench", os.path.join(config.inception_tools_dir, "inception-bench")))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%cc", config.c_compiler))
 config.substitutions.append(("%examples", os.path.join(config.inception_src_root, "examples")))

@@ -3,15 +3,16 @@
 // Max pooling pads with -inf; ceil_mode makes the trailing padding large
 // enough for the last window (112 -> 56 with a 3x3, stride-2 window needs
 // 113 rows: one row of padding).
-// CHECK-DAG: #[[WIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>
-// CHECK-DAG: #[[KERNEL:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
+// CHECK-DAG: #[[WIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 * 2 + d2, d5 * 2 + d3)>
+// CHECK-DAG: #[[KERNEL:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d2, d3)>
 // CHECK-LABEL: func.func @max_pool_ceil
 // CHECK: %[[NEG:.*]] = arith.constant 0xFF800000 : f32
 // CHECK: %[[PAD:.*]] = tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 1, 1]
 // CHECK:   tensor.yield %[[NEG]]
 // CHECK: %[[INIT:.*]] = linalg.fill ins(%[[NEG]] : f32)
 // CHECK: %[[K:.*]] = tensor.empty() : tensor<3x3xf32>
-// CHECK: linalg.generic {indexing_maps = [#[[WIN]], #[[KERNEL]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%[[PAD]], %[[K]] : tensor<1x4x113x113xf32>, tensor<3x3xf32>) outs(%[[INIT]] : tensor<1x4x56x56xf32>)
+// CHECK: linalg.generic {indexing_maps = [#[[WIN]], #[[KERNEL]], {{.*}}], iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel", "parallel"]} ins(%[[PAD]], %[[K]] : tensor<1x4x113x113xf32>, tensor<3x3xf32>) outs(%[[INIT]] : tensor<1x4x56x56xf32>)
+// CHECK-SAME: inception.pool2d = {input_size = array<i64: 112, 112>, kind = "max", padding = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
 // CHECK:   arith.maximumf
 func.func @max_pool_ceil(%x: tensor<1x4x112x112xf32>) -> tensor<1x4x56x56xf32> {
   %0 = inception.max_pool2d %x kernel = [3, 3] strides = [2, 2] padding = [0, 0, 0, 0] ceil_mode : tensor<1x4x112x112xf32> -> tensor<1x4x56x56xf32>

@@ -206,8 +206,8 @@ def main():
 # The optimization passes, and those that work on buffers after
 # bufferization (the graph cannot show what they do).
 OPTIMIZATION_PASSES = ["strip-training-ops", "fold-batch-norm", "factorize-conv",
-                       "fuse-epilogue", "fuse-branches", "elide-concat"]
-BUFFER_PASSES = {"elide-concat"}
+                       "fuse-epilogue", "fuse-branches", "elide-concat", "microkernels"]
+BUFFER_PASSES = {"elide-concat", "microkernels"}
 
 
 def optimized_graph(args, source, weights, passes):

@@ -9,14 +9,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "inception/runtime.h"
-#include "tools/inception-run/Npy.h"
+#include "tools/inception-run/ModelInput.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <random>
 #include <string>
 
 using namespace inception;
@@ -89,60 +87,22 @@ int main(int argc, char **argv) {
     return 1;
   }
   const inception_model_info *info = inception_model_get_info(model);
-  const inception_tensor_info &in = info->inputs[0], &out = info->outputs[0];
+  const inception_tensor_info &out = info->outputs[0];
 
   NpyArray input;
-  if (!inputPath.empty()) {
-    std::string error = readNpy(inputPath, input);
-    if (!error.empty()) {
-      std::fprintf(stderr, "inception-run: error: %s\n", error.c_str());
-      return 1;
-    }
-    if (input.shape != std::vector<int64_t>(in.shape, in.shape + in.rank)) {
-      std::string expected, got;
-      for (int32_t d = 0; d < in.rank; ++d)
-        expected += (d ? ", " : "") + std::to_string(in.shape[d]);
-      for (size_t d = 0; d < input.shape.size(); ++d)
-        got += (d ? ", " : "") + std::to_string(input.shape[d]);
-      std::fprintf(stderr,
-                   "inception-run: error: %s: input '%s' of '%s' has shape "
-                   "[%s], the file holds [%s]\n",
-                   inputPath.c_str(), in.name, info->name, expected.c_str(),
-                   got.c_str());
-      return 1;
-    }
-  } else {
-    input.shape.assign(in.shape, in.shape + in.rank);
-    input.data.resize(inception_model_input_elements(model, 0));
-    std::mt19937 generator(static_cast<unsigned>(seed));
-    std::normal_distribution<float> normal;
-    for (float &v : input.data)
-      v = normal(generator);
-  }
-
-  NpyArray output;
-  output.shape.assign(out.shape, out.shape + out.rank);
-  output.data.resize(inception_model_output_elements(model, 0));
-  inception_context *context = nullptr;
-  if (inception_context_create(model, &context) != INCEPTION_OK ||
-      inception_context_set_num_threads(context, int(threads)) != INCEPTION_OK) {
-    std::fprintf(stderr, "inception-run: error: %s\n", inception_last_error());
+  std::string error = prepareInput(model, inputPath, seed, input);
+  if (!error.empty()) {
+    std::fprintf(stderr, "inception-run: error: %s\n", error.c_str());
     return 1;
   }
+  NpyArray output = outputArray(model);
   std::vector<double> milliseconds;
-  for (long r = 0; r < repeat; ++r) {
-    auto start = std::chrono::steady_clock::now();
-    int status = inception_run(context, input.data.data(), input.data.size(),
-                               output.data.data(), output.data.size());
-    auto stop = std::chrono::steady_clock::now();
-    if (status != INCEPTION_OK) {
-      std::fprintf(stderr, "inception-run: error: %s\n", inception_last_error());
-      return 1;
-    }
-    milliseconds.push_back(
-        std::chrono::duration<double, std::milli>(stop - start).count());
+  error = timeRuns(model, int(threads), input, output, /*warmup=*/0, repeat,
+                   milliseconds);
+  if (!error.empty()) {
+    std::fprintf(stderr, "inception-run: error: %s\n", error.c_str());
+    return 1;
   }
-  std::sort(milliseconds.begin(), milliseconds.end());
   std::printf("model: %s (workspace %.1f MB)\n", info->name,
               info->workspace_size / 1e6);
   std::printf("run time: %.2f ms (median of %ld), min %.2f ms\n",
@@ -172,7 +132,6 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
-  inception_context_free(context);
   inception_model_free(model);
   return 0;
 }

@@ -22,13 +22,17 @@
 #include "frontend/SafeTensors.h"
 #include "frontend/Weights.h"
 #include "passes/Analysis/Cost.h"
+#include "passes/Passes.h"
 #include "passes/Statistics.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "mlir/IR/MLIRContext.h"
@@ -175,6 +179,30 @@ static std::unique_ptr<ToolOutputFile> openOutput(StringRef fallback = "-") {
 /// The optimization passes, chosen in main.
 static SmallVector<std::string> optimizationPasses;
 
+static inception::TargetOptions targetOptions() {
+  inception::TargetOptions target;
+  target.triple = targetTriple;
+  target.cpu = targetCpu;
+  target.optLevel = std::min(optLevel.getValue(), 3u);
+  return target;
+}
+
+/// Gives microkernels the register tile of the target, or drops it
+/// where there is no microkernel for the target.
+static void configureMicrokernels(SmallVectorImpl<std::string> &passes) {
+  auto tile = inception::microkernelTile(targetOptions());
+  llvm::erase_if(passes, [&](std::string &pass) {
+    if (pass != "microkernels")
+      return false;
+    if (!tile)
+      return true;
+    pass = formatv("microkernels{{mr={0} nr={1}}", tile->first,
+                   tile->second)
+               .str();
+    return false;
+  });
+}
+
 /// Runs the optimization passes on the inception dialect, recording op and
 /// MAC counts before and after for --stats.
 static LogicalResult optimize(mlir::ModuleOp module) {
@@ -293,18 +321,6 @@ static int emitCompiledOutput(mlir::ModuleOp module) {
 
   if (failed(optimize(module)))
     return 1;
-  // The parameters' bytes (after the graph passes, which derive new ones),
-  // by resource key, for an external weights file; the blobs outlive the
-  // lowering.
-  llvm::StringMap<ArrayRef<char>> parameterData;
-  if (externalWeights) {
-    auto tensors = inception::collectWeights(module);
-    if (failed(tensors))
-      return 1;
-    for (const inception::TensorToWrite &tensor : *tensors)
-      parameterData[tensor.name] = tensor.bytes;
-  }
-
   if (failed(inception::lowerToLinalg(module)))
     return 1;
   if (emitKind != EmitKind::Linalg &&
@@ -331,7 +347,14 @@ static int emitCompiledOutput(mlir::ModuleOp module) {
       auto fields = cast<mlir::ArrayAttr>(entry);
       StringRef key = cast<mlir::StringAttr>(fields[0]).getValue();
       int64_t offset = cast<mlir::IntegerAttr>(fields[1]).getInt();
-      ArrayRef<char> bytes = parameterData.lookup(key);
+      // Every parameter, the passes' derived and packed ones included, is a
+      // resource blob of the context, which outlives the globals.
+      auto *blob = mlir::DenseResourceElementsHandle::getManagerInterface(
+                       module.getContext())
+                       .getBlobManager()
+                       .lookup(key);
+      ArrayRef<char> bytes =
+          blob && blob->getBlob() ? blob->getBlob()->getData() : ArrayRef<char>();
       if (int64_t(bytes.size()) != cast<mlir::IntegerAttr>(fields[2]).getInt())
         return fail("weight '" + key + "' has no data of the expected size");
       std::copy(bytes.begin(), bytes.end(), packedWeights.begin() + offset);
@@ -363,10 +386,7 @@ static int emitCompiledOutput(mlir::ModuleOp module) {
     return 0;
   }
 
-  inception::TargetOptions target;
-  target.triple = targetTriple;
-  target.cpu = targetCpu;
-  target.optLevel = std::min(optLevel.getValue(), 3u);
+  inception::TargetOptions target = targetOptions();
   llvm::LLVMContext llvmContext;
   auto llvmModule = inception::translateToLLVMIR(module, llvmContext, target);
   if (!llvmModule)
@@ -420,9 +440,15 @@ static int emitCompiledOutput(mlir::ModuleOp module) {
             **llvmModule, target, inception::OutputFile::Object, os))
       return fail(toString(std::move(error)));
   }
+  std::optional<inception::MicrokernelBuild> microkernel;
+  if (auto tile = module->getAttrOfType<mlir::DenseI64ArrayAttr>(
+          mlir::inception::kMicrokernelAttr)) {
+    std::string cpu = target.cpu.empty() ? "native" : target.cpu;
+    microkernel = inception::MicrokernelBuild{tile[0], tile[1], cpu};
+  }
   if (Error error = inception::linkLibrary(
           objectPath, inception::generateWrapper(*interface), libraryPath,
-          isStatic))
+          isStatic, microkernel))
     return fail(toString(std::move(error)));
   if (externalWeights) {
     SmallString<128> weightsPath(sys::path::parent_path(libraryPath));
@@ -472,6 +498,7 @@ int main(int argc, char **argv) {
     if (failed(passes))
       return fail("--passes: " + StringRef(errors).trim());
     optimizationPasses = std::move(*passes);
+    configureMicrokernels(optimizationPasses);
   }
 
   auto source = MemoryBuffer::getFileOrSTDIN(inputPath, /*IsText=*/true);

@@ -124,6 +124,12 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
             iterators,
             multiplyAccumulate)
             .getResult(0);
+    conv.getDefiningOp()->setAttr(
+        kConvAttr, rewriter.getDictionaryAttr(
+                       {rewriter.getNamedAttr("strides", op.getStridesAttr()),
+                        rewriter.getNamedAttr("dilations",
+                                              op.getDilationsAttr()),
+                        rewriter.getNamedAttr("padding", op.getPaddingAttr())}));
     Value result = tensor::CollapseShapeOp::create(
         rewriter, loc, resultType, conv,
         ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
@@ -164,13 +170,12 @@ struct DenseLowering : OpConversionPattern<DenseOp> {
     SmallVector<utils::IteratorType> iterators = {
         utils::IteratorType::parallel, utils::IteratorType::parallel,
         utils::IteratorType::reduction};
-    Value result =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{resultType},
-            ValueRange{adaptor.getInput(), adaptor.getWeight()},
-            ValueRange{init}, maps, iterators,
-            multiplyAccumulate)
-            .getResult(0);
+    auto contraction = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{resultType},
+        ValueRange{adaptor.getInput(), adaptor.getWeight()}, ValueRange{init},
+        maps, iterators, multiplyAccumulate);
+    contraction->setAttr(kDenseAttr, rewriter.getUnitAttr());
+    Value result = contraction.getResult(0);
     if (op.getFusedRelu())
       result = applyRelu(rewriter, loc, result);
     rewriter.replaceOp(op, result);

@@ -19,15 +19,19 @@ int64_t trailingPad(int64_t in, int64_t out, int64_t kernel, int64_t stride,
 }
 
 /// Reduces every kernel window of the padded NCHW `input` into `init` with
-/// `combine`: a generic over (n, c, oh, ow, kh, kw) whose window extents
-/// come from an unused [kh, kw] operand, as linalg's pooling ops do.
+/// `combine`: a generic over (n, c, kh, kw, oh, ow) whose window extents
+/// come from an unused [kh, kw] operand, as linalg's pooling ops do. The
+/// output row is innermost, so the loop LLVM vectorizes runs along rows of
+/// the input and output instead of across a window of a few elements.
 Value reduceWindows(OpBuilder &b, Location loc, Value input, Value init,
                     ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                    ArrayRef<int64_t> padding, ArrayRef<int64_t> inputSize,
+                    StringRef kind,
                     function_ref<Value(OpBuilder &, Location, Value, Value)>
                         combine) {
   MLIRContext *ctx = b.getContext();
-  AffineExpr n, c, oh, ow, kh, kw;
-  bindDims(ctx, n, c, oh, ow, kh, kw);
+  AffineExpr n, c, kh, kw, oh, ow;
+  bindDims(ctx, n, c, kh, kw, oh, ow);
   Type elementType = tensorTypeOf(input).getElementType();
   Value window = tensor::EmptyOp::create(b, loc, kernel, elementType);
   SmallVector<AffineMap> maps = {
@@ -37,16 +41,23 @@ Value reduceWindows(OpBuilder &b, Location loc, Value input, Value init,
       AffineMap::get(6, 0, {n, c, oh, ow}, ctx)};
   using utils::IteratorType;
   SmallVector<IteratorType> iterators = {
-      IteratorType::parallel, IteratorType::parallel, IteratorType::parallel,
-      IteratorType::parallel, IteratorType::reduction, IteratorType::reduction};
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{init.getType()}, ValueRange{input, window},
-             ValueRange{init}, maps, iterators,
-             [&](OpBuilder &nb, Location nloc, ValueRange args) {
-               linalg::YieldOp::create(
-                   nb, nloc, ValueRange{combine(nb, nloc, args[2], args[0])});
-             })
-      .getResult(0);
+      IteratorType::parallel,  IteratorType::parallel, IteratorType::reduction,
+      IteratorType::reduction, IteratorType::parallel, IteratorType::parallel};
+  auto reduction = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, ValueRange{input, window},
+      ValueRange{init}, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(
+            nb, nloc, ValueRange{combine(nb, nloc, args[2], args[0])});
+      });
+  // What a microkernel needs to pool the unpadded input itself.
+  reduction->setAttr(
+      kPoolAttr,
+      b.getDictionaryAttr({b.getNamedAttr("kind", b.getStringAttr(kind)),
+                           b.getNamedAttr("strides", b.getDenseI64ArrayAttr(strides)),
+                           b.getNamedAttr("padding", b.getDenseI64ArrayAttr(padding)),
+                           b.getNamedAttr("input_size", b.getDenseI64ArrayAttr(inputSize))}));
+  return reduction.getResult(0);
 }
 
 /// Pads `input` for a pooling op whose result is `resultType`.
@@ -80,7 +91,9 @@ struct MaxPool2DLowering : OpConversionPattern<MaxPool2DOp> {
     Value init = makeTensor(rewriter, loc, op.getType(), lowest);
     rewriter.replaceOp(
         op, reduceWindows(rewriter, loc, input, init, op.getKernelSize(),
-                          op.getStrides(),
+                          op.getStrides(), op.getPadding(),
+                          tensorTypeOf(adaptor.getInput()).getShape().drop_front(2),
+                          "max",
                           [](OpBuilder &b, Location l, Value acc, Value x) {
                             return arith::MaximumFOp::create(b, l, acc, x);
                           }));
@@ -126,7 +139,8 @@ struct AvgPool2DLowering : OpConversionPattern<AvgPool2DOp> {
     Value input = padForPooling(rewriter, loc, op, adaptor.getInput(), zero);
     Value sums = reduceWindows(
         rewriter, loc, input, makeTensor(rewriter, loc, resultType, zero),
-        op.getKernelSize(), op.getStrides(),
+        op.getKernelSize(), op.getStrides(), op.getPadding(), in.drop_front(2),
+        "sum",
         [](OpBuilder &b, Location l, Value acc, Value x) {
           return arith::AddFOp::create(b, l, acc, x);
         });

@@ -1,0 +1,197 @@
+"""Inception compiler vs ONNX Runtime vs PyTorch, on the same inputs:
+
+    bench/compare [--models googlenet,inception_v3] [--batches 1,8]
+                  [--threads 1,2] [--runs 10] [--rounds 3]
+
+Prepares everything itself: builds the project if needed (tools/build.sh),
+installs onnxruntime-node@1.30.0 into bench/.node (npm, no install
+scripts), builds torchvision's googlenet and inception_v3 with seeded
+weights (test/e2e/compare_with_pytorch.py's initialization), and writes
+them to safetensors for inceptionc (-O3) and to ONNX for ONNX Runtime.
+Then, per model, batch and thread count, it runs the three engines in
+turn for several rounds (interleaved, so that drift in the machine's
+speed hits all of them), checks that their outputs agree within
+1e-4 * max(1, max |torch|), and prints a markdown table: median latency
+over all runs, the ratio to ONNX Runtime's median, GFLOP/s (two per MAC,
+MACs from `inceptionc --emit=summary`) and the share of the FMA peak
+that the same number of threads reaches here (measured by
+inception-bench).
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+import numpy as np
+import torch
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "bench")
+sys.path.insert(0, os.path.join(ROOT, "test", "e2e"))
+sys.path.insert(0, os.path.join(ROOT, "test", "lib"))
+
+import compare_with_pytorch  # noqa: E402  (the seeded reference weights)
+import safetensors_io  # noqa: E402
+
+ORT_VERSION = "1.30.0"
+
+
+def run(command, **kwargs):
+    return subprocess.run(command, check=True, text=True, capture_output=True, **kwargs)
+
+
+def prepare_tools(build):
+    if not all(os.path.exists(os.path.join(build, "bin", tool))
+               for tool in ("inceptionc", "inception-bench")):
+        print("building the project (tools/build.sh) ...", flush=True)
+        subprocess.run([os.path.join(ROOT, "tools", "build.sh")], check=True)
+    node_modules = os.path.join(BENCH, ".node", "node_modules", "onnxruntime-node")
+    installed = os.path.join(node_modules, "package.json")
+    if (not os.path.exists(installed)
+            or json.load(open(installed))["version"] != ORT_VERSION):
+        print(f"installing onnxruntime-node@{ORT_VERSION} into bench/.node ...", flush=True)
+        subprocess.run(["npm", "install", "--ignore-scripts", "--no-audit", "--no-fund",
+                        "--prefix", os.path.join(BENCH, ".node"),
+                        f"onnxruntime-node@{ORT_VERSION}"], check=True)
+
+
+def prepare_model(name, batch, work, inceptionc):
+    """The PyTorch model, its ONNX file and our compiled library."""
+    model = compare_with_pytorch.reference(name, seed=0)
+    weights = os.path.join(work, f"{name}.safetensors")
+    if not os.path.exists(weights):
+        safetensors_io.save(model.state_dict(), weights)
+    onnx_path = os.path.join(work, f"{name}_b{batch}.onnx")
+    if not os.path.exists(onnx_path):
+        with torch.no_grad():
+            torch.onnx.export(model, torch.zeros(batch, 3, 299 if name == "inception_v3" else 224,
+                                                 299 if name == "inception_v3" else 224),
+                              onnx_path, opset_version=13, input_names=["image"],
+                              output_names=["logits"])
+    library = os.path.join(work, f"{name}_b{batch}", f"lib{name}.so")
+    os.makedirs(os.path.dirname(library), exist_ok=True)
+    source = os.path.join(ROOT, "models", f"{name}.inception")
+    run([inceptionc, source, "--weights", weights, "--batch", str(batch), "-O3",
+         "--emit=so", "-o", library])
+    summary = run([inceptionc, source, "--weights", weights, "--batch", str(batch),
+                   "--emit=summary"]).stdout
+    macs = int(re.search(r"^macs: (\d+)$", summary, re.M).group(1))
+    return model, onnx_path, library, macs
+
+
+def time_ours(bench, library, x_path, threads, runs, macs, out_path):
+    result = run([bench, library, "--input", x_path, "--runs", str(runs), "--warmup", "2",
+                  "--threads", str(threads), "--macs", str(macs), "--output", out_path])
+    numbers = json.loads(result.stdout.split("json: ", 1)[1])
+    return numbers
+
+
+def time_ort(onnx_path, bin_path, shape, threads, runs, out_path):
+    result = run(["node", os.path.join(BENCH, "ort_bench.js"), onnx_path, bin_path,
+                  ",".join(map(str, shape)), str(threads), str(runs), "2", out_path])
+    return json.loads(result.stdout)["times_ms"]
+
+
+def time_torch(model, x, threads, runs):
+    torch.set_num_threads(threads)
+    times = []
+    with torch.no_grad():
+        tensor = torch.from_numpy(x)
+        for r in range(runs + 2):
+            start = time.perf_counter()
+            y = model(tensor)
+            if r >= 2:
+                times.append((time.perf_counter() - start) * 1e3)
+    return times, y.numpy()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--models", default="googlenet,inception_v3")
+    parser.add_argument("--batches", default="1,8")
+    parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--runs", type=int, default=10, help="timed runs per round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--build", default=os.environ.get("INCEPTION_BUILD_DIR",
+                                                          os.path.join(ROOT, "build")))
+    args = parser.parse_args()
+    if args.runs < 1 or args.rounds < 1:
+        sys.exit("compare: --runs and --rounds must be positive")
+
+    prepare_tools(args.build)
+    inceptionc = os.path.join(args.build, "bin", "inceptionc")
+    bench = os.path.join(args.build, "bin", "inception-bench")
+    work = os.path.join(BENCH, ".work")
+    os.makedirs(work, exist_ok=True)
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                if line.startswith("model name")), "unknown CPU")
+
+    rows = []
+    ok = True
+    for name in args.models.split(","):
+        for batch in map(int, args.batches.split(",")):
+            model, onnx_path, library, macs = prepare_model(name, batch, work, inceptionc)
+            size = 299 if name == "inception_v3" else 224
+            x = np.random.default_rng(1).standard_normal((batch, 3, size, size)).astype(np.float32)
+            x_path = os.path.join(work, f"x_{name}_b{batch}.npy")
+            bin_path = os.path.join(work, f"x_{name}_b{batch}.bin")
+            np.save(x_path, x)
+            x.tofile(bin_path)
+            for threads in map(int, args.threads.split(",")):
+                ours, ort_times, torch_times, peak = [], [], [], 0.0
+                ours_min = float("inf")
+                ours_out = os.path.join(work, "ours.npy")
+                ort_out = os.path.join(work, "ort.bin")
+                for _ in range(args.rounds):
+                    numbers = time_ours(bench, library, x_path, threads, args.runs, macs,
+                                        ours_out)
+                    ours.append(numbers["median_ms"])
+                    ours_min = min(ours_min, numbers["min_ms"])
+                    peak = numbers["peak_gflops"]
+                    ort_times += time_ort(onnx_path, bin_path, x.shape, threads, args.runs,
+                                          ort_out)
+                    times, expected = time_torch(model, x, threads, args.runs)
+                    torch_times += times
+                y_ours = np.load(ours_out)
+                y_ort = np.fromfile(ort_out, np.float32).reshape(expected.shape)
+                tolerance = 1e-4 * max(1.0, float(np.abs(expected).max()))
+                diffs = {"ours": float(np.abs(y_ours - expected).max()),
+                         "ort": float(np.abs(y_ort - expected).max())}
+                agree = all(d <= tolerance for d in diffs.values())
+                ok &= agree
+                ort_median = float(np.median(ort_times))
+                for engine, median, best in (
+                        ("inception", float(np.median(ours)), ours_min),
+                        ("onnxruntime", ort_median, min(ort_times)),
+                        ("pytorch", float(np.median(torch_times)), min(torch_times))):
+                    gflops = 2.0 * macs / (median * 1e-3) / 1e9
+                    rows.append((name, batch, threads, engine, median, best,
+                                 median / ort_median, gflops, 100 * gflops / peak))
+                print(f"{name} batch {batch}, {threads} thread(s): outputs "
+                      + ("agree" if agree else "DISAGREE")
+                      + f" (max |ours - torch| {diffs['ours']:.2g}, "
+                      f"max |ort - torch| {diffs['ort']:.2g}, tolerance {tolerance:.2g})",
+                      flush=True)
+
+    print()
+    print(f"{datetime.date.today()}, {cpu}, {os.cpu_count()} cores; "
+          f"onnxruntime-node {ORT_VERSION}, PyTorch {torch.__version__}; "
+          f"{args.rounds} rounds of {args.runs} runs per engine, interleaved")
+    print()
+    print("| model | batch | threads | engine | median ms | min ms | vs ORT | GFLOP/s | % of peak |")
+    print("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    for name, batch, threads, engine, median, best, ratio, gflops, share in rows:
+        print(f"| {name} | {batch} | {threads} | {engine} | {median:.1f} | {best:.1f} | "
+              f"{ratio:.2f}x | {gflops:.1f} | {share:.0f}% |")
+    if not ok:
+        sys.exit("compare: the engines' outputs disagree")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,599 @@
+//===- Microkernels.cpp - Convolutions and pooling as kernel calls --------===//
+
+#include "passes/Passes.h"
+#include "passes/Statistics.h"
+
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+#include <cstring>
+
+namespace mlir::inception {
+#define GEN_PASS_DEF_MICROKERNELS
+#include "passes/Passes.h.inc"
+
+namespace {
+
+constexpr llvm::StringLiteral kKernelName = "inception_uk_conv2d";
+constexpr llvm::StringLiteral kPoolKernelName = "inception_uk_pool2d";
+constexpr llvm::StringLiteral kDenseKernelName = "inception_uk_dense";
+
+/// The constant global a buffer is a view of, through reshapes.
+memref::GlobalOp filterGlobal(Value filter, SymbolTable &symbols) {
+  while (auto expand = filter.getDefiningOp<memref::ExpandShapeOp>())
+    filter = expand.getSrc();
+  auto get = filter.getDefiningOp<memref::GetGlobalOp>();
+  if (!get)
+    return {};
+  auto global = symbols.lookup<memref::GlobalOp>(get.getName());
+  if (!global || !global.getConstant() || !global.getInitialValue())
+    return {};
+  return global;
+}
+
+/// The f32 data of a constant global, or nothing.
+std::optional<std::vector<float>> globalData(memref::GlobalOp global) {
+  auto type = global.getType();
+  if (!type.getElementType().isF32())
+    return std::nullopt;
+  Attribute value = *global.getInitialValue();
+  std::vector<float> data(type.getNumElements());
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob || blob->getData().size() != data.size() * sizeof(float))
+      return std::nullopt;
+    std::memcpy(data.data(), blob->getData().data(), blob->getData().size());
+    return data;
+  }
+  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+    llvm::copy(dense.getValues<float>(), data.begin());
+    return data;
+  }
+  return std::nullopt;
+}
+
+/// Static strides and offset of a buffer, or nothing.
+std::optional<std::pair<SmallVector<int64_t>, int64_t>> staticLayout(Value v) {
+  auto type = cast<MemRefType>(v.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (!type.hasStaticShape() || failed(type.getStridesAndOffset(strides, offset)) ||
+      ShapedType::isDynamic(offset) || llvm::any_of(strides, ShapedType::isDynamic))
+    return std::nullopt;
+  return std::make_pair(strides, offset);
+}
+
+/// Whether a linalg op's payload yields the sum of its inputs (ignoring its
+/// output): the accumulator initialization the lowering writes.
+bool yieldsSumOfInputs(linalg::GenericOp op) {
+  Block &body = op.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  SmallVector<Value> terms;
+  SmallVector<Value> worklist = {yield.getOperand(0)};
+  while (!worklist.empty()) {
+    Value v = worklist.pop_back_val();
+    if (auto add = v.getDefiningOp<arith::AddFOp>()) {
+      worklist.push_back(add.getLhs());
+      worklist.push_back(add.getRhs());
+      continue;
+    }
+    auto arg = dyn_cast<BlockArgument>(v);
+    if (!arg || arg.getOwner() != &body ||
+        arg.getArgNumber() >= unsigned(op.getNumDpsInputs()))
+      return false;
+    terms.push_back(v);
+  }
+  return terms.size() == size_t(op.getNumDpsInputs()) &&
+         body.getOperations().size() == terms.size();
+}
+
+/// Whether a generic computes max(x, 0) of its one input.
+bool isRelu(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
+      !llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return false;
+  Block &body = op.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto max = yield.getOperand(0).getDefiningOp<arith::MaximumFOp>();
+  if (!max || body.getOperations().size() != 2)
+    return false;
+  FloatAttr zero;
+  return max.getLhs() == body.getArgument(0) &&
+         matchPattern(max.getRhs(), m_Constant(&zero)) &&
+         zero.getValue().isZero();
+}
+
+/// The buffer a value is a view of.
+Value rootOf(Value value) {
+  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
+    value = view.getViewSource();
+  return value;
+}
+
+/// Whether an op between `from` and `to` (exclusive) may write a view of
+/// one of `roots`.
+bool writtenBetween(Operation *from, Operation *to, ArrayRef<Value> roots) {
+  for (Operation *op = from->getNextNode(); op && op != to; op = op->getNextNode()) {
+    bool writes = false;
+    op->walk([&](Operation *nested) {
+      if (auto dps = dyn_cast<DestinationStyleOpInterface>(nested)) {
+        for (Value init : dps.getDpsInits())
+          writes |= llvm::is_contained(roots, rootOf(init));
+      } else if (auto copy = dyn_cast<memref::CopyOp>(nested)) {
+        writes |= llvm::is_contained(roots, rootOf(copy.getTarget()));
+      } else if (isa<func::CallOp>(nested)) {
+        writes = true;
+      }
+    });
+    if (writes)
+      return true;
+  }
+  return false;
+}
+
+/// Builds the arguments of a kernel call: integers, and buffer addresses
+/// (the kernels take pointers as integers).
+struct KernelArguments {
+  OpBuilder &builder;
+  Location loc;
+
+  Value i64(int64_t value) {
+    return arith::ConstantIntOp::create(builder, loc, value, 64);
+  }
+  /// The address of element `offset` of `buffer`'s underlying allocation.
+  Value address(Value buffer, int64_t offset) {
+    Value base =
+        memref::ExtractAlignedPointerAsIndexOp::create(builder, loc, buffer);
+    Value bytes = arith::ConstantIndexOp::create(builder, loc, offset * 4);
+    return arith::AddIOp::create(builder, loc, base, bytes);
+  }
+};
+
+struct MicrokernelsPass
+    : impl::MicrokernelsBase<MicrokernelsPass> {
+  using MicrokernelsBase::MicrokernelsBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (mr <= 0 || nr <= 0) {
+      module.emitError() << "microkernels: mr and nr must be positive";
+      return signalPassFailure();
+    }
+    SymbolTable symbols(module);
+    llvm::StringMap<memref::GlobalOp> packed;
+    uint64_t converted = 0, kept = 0;
+    SmallVector<linalg::GenericOp> convolutions, pools, denses;
+    module.walk([&](linalg::GenericOp op) {
+      if (op->hasAttr(kConvAttr))
+        convolutions.push_back(op);
+      else if (op->hasAttr(kPoolAttr))
+        pools.push_back(op);
+      else if (op->hasAttr(kDenseAttr))
+        denses.push_back(op);
+    });
+    uint64_t pooled = 0, dense = 0;
+    for (linalg::GenericOp op : pools)
+      pooled += succeeded(convertPool(op, symbols));
+    for (linalg::GenericOp op : denses)
+      dense += succeeded(convertDense(op, symbols));
+    for (linalg::GenericOp op : convolutions) {
+      if (succeeded(convert(op, symbols, packed)))
+        ++converted;
+      else
+        ++kept;
+    }
+    // Filters now read only in packed form.
+    for (memref::GlobalOp global :
+         llvm::to_vector(module.getOps<memref::GlobalOp>()))
+      if (global.isPrivate() && SymbolTable::symbolKnownUseEmpty(global, module))
+        global.erase();
+    if (converted || pooled || dense)
+      module->setAttr(kMicrokernelAttr,
+                      Builder(module).getDenseI64ArrayAttr({mr, nr}));
+    recordStatistic(*this, numConverted, "convolutions", converted);
+    recordStatistic(*this, numKept, "kept-as-loops", kept);
+    recordStatistic(*this, numPools, "pools", pooled);
+    recordStatistic(*this, numDense, "dense", dense);
+  }
+
+  LogicalResult convert(linalg::GenericOp op, SymbolTable &symbols,
+                        llvm::StringMap<memref::GlobalOp> &packed) {
+    if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+        op.getNumDpsInits() != 1)
+      return failure();
+    auto geometry = op->getAttrOfType<DictionaryAttr>(kConvAttr);
+    auto strides = geometry.getAs<DenseI64ArrayAttr>("strides");
+    auto dilations = geometry.getAs<DenseI64ArrayAttr>("dilations");
+    auto padding = geometry.getAs<DenseI64ArrayAttr>("padding");
+    Value input = op.getDpsInputs()[0], filter = op.getDpsInputs()[1],
+          output = op.getDpsInits()[0];
+    auto inputType = cast<MemRefType>(input.getType());
+    auto filterType = cast<MemRefType>(filter.getType());
+    auto outputType = cast<MemRefType>(output.getType());
+    // [n, g, c, h, w], [g, f, c, kh, kw], [n, g, f, oh, ow]; one group.
+    if (!strides || !dilations || !padding || inputType.getRank() != 5 ||
+        filterType.getDimSize(0) != 1)
+      return failure();
+    auto inputLayout = staticLayout(input), outputLayout = staticLayout(output);
+    if (!inputLayout || !outputLayout)
+      return failure();
+    ArrayRef<int64_t> out = outputType.getShape();
+    ArrayRef<int64_t> inStrides = inputLayout->first,
+                      outStrides = outputLayout->first;
+    // The kernel reads input pixels with unit column stride and writes
+    // each channel's pixels contiguously, channels out_h * out_w apart.
+    if (inStrides[4] != 1 || outStrides[4] != 1 || outStrides[3] != out[4] ||
+        outStrides[2] != out[3] * out[4])
+      return failure();
+    memref::GlobalOp global = filterGlobal(filter, symbols);
+    if (!global)
+      return failure();
+
+    int64_t outChannels = filterType.getDimSize(1),
+            inChannels = filterType.getDimSize(2),
+            kernelH = filterType.getDimSize(3), kernelW = filterType.getDimSize(4);
+    int64_t depth = inChannels * kernelH * kernelW;
+    memref::GlobalOp &packedGlobal = packed[global.getSymName()];
+    if (!packedGlobal) {
+      auto data = globalData(global);
+      if (!data)
+        return failure();
+      // Panels of mr output channels, k-major: what the kernel streams.
+      int64_t panels = (outChannels + mr - 1) / mr;
+      std::vector<float> panelData(size_t(panels * depth * mr), 0.0f);
+      for (int64_t m = 0; m < outChannels; ++m)
+        for (int64_t k = 0; k < depth; ++k)
+          panelData[(m / mr) * depth * mr + k * mr + m % mr] =
+              (*data)[m * depth + k];
+      OpBuilder builder(global);
+      auto type = MemRefType::get({int64_t(panelData.size())},
+                                  builder.getF32Type());
+      std::string key = global.getSymName().str() + ".packed";
+      if (auto resource = dyn_cast<DenseResourceElementsAttr>(
+              *global.getInitialValue()))
+        key = resource.getRawHandle().getKey().str() + ".packed";
+      auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
+          ArrayRef<float>(panelData), /*dataIsMutable=*/false);
+      auto tensorType = RankedTensorType::get(type.getShape(), type.getElementType());
+      auto value = DenseResourceElementsAttr::get(tensorType, key, std::move(blob));
+      packedGlobal = memref::GlobalOp::create(
+          builder, global.getLoc(), (global.getSymName() + "_packed").str(),
+          builder.getStringAttr("private"), type, value, /*constant=*/true,
+          builder.getI64IntegerAttr(64));
+      symbols.insert(packedGlobal);
+    }
+
+    // The accumulator's initialization (bias, residual) and a ReLU after
+    // it become the kernel's, where the IR has their usual shapes.
+    auto initOp = linalg::GenericOp();
+    auto reluOp = linalg::GenericOp();
+    Operation *fill = nullptr;
+    memref::CollapseShapeOp collapse;
+    for (Operation *user : output.getUsers()) {
+      if (user == op)
+        continue;
+      if (auto generic = dyn_cast<linalg::GenericOp>(user);
+          generic && !initOp && !fill && generic.getNumDpsInits() == 1 &&
+          generic.getDpsInits()[0] == output &&
+          generic->isBeforeInBlock(op) && yieldsSumOfInputs(generic)) {
+        initOp = generic;
+      } else if (auto fillOp = dyn_cast<linalg::FillOp>(user);
+                 fillOp && !initOp && !fill &&
+                 fillOp.getDpsInits()[0] == output &&
+                 fillOp->isBeforeInBlock(op) &&
+                 matchPattern(fillOp.getInputs()[0], m_AnyZeroFloat())) {
+        fill = fillOp;
+      } else if (auto c = dyn_cast<memref::CollapseShapeOp>(user); c && !collapse) {
+        collapse = c;
+      } else {
+        initOp = {};
+        fill = nullptr;
+        break;
+      }
+    }
+    Value bias, residual;
+    if (initOp) {
+      for (auto [value, map] : llvm::zip(initOp.getDpsInputs(),
+                                         initOp.getIndexingMapsArray())) {
+        auto type = cast<MemRefType>(value.getType());
+        if (type.getRank() == 5 && map.isIdentity() && !residual)
+          residual = value;
+        else if (type.getRank() == 2 && !bias)
+          bias = value;
+        else
+          initOp = {};
+      }
+    }
+    bool initialized = initOp || fill;
+    std::optional<std::pair<SmallVector<int64_t>, int64_t>> biasLayout,
+        residualLayout;
+    if (bias && (!(biasLayout = staticLayout(bias)) || biasLayout->first[1] != 1))
+      initialized = false;
+    if (residual && (!(residualLayout = staticLayout(residual)) ||
+                     residualLayout->first[4] != 1))
+      initialized = false;
+    if (collapse && collapse->hasOneUse() && initialized) {
+      reluOp = dyn_cast<linalg::GenericOp>(*collapse->getUsers().begin());
+      SmallVector<Value> inputs = {rootOf(input)};
+      if (residual)
+        inputs.push_back(rootOf(residual));
+      if (reluOp && (!isRelu(reluOp) || !reluOp.hasPureBufferSemantics() ||
+                     writtenBetween(op, reluOp, inputs)))
+        reluOp = {};
+    }
+    Value result = output;
+    std::optional<std::pair<SmallVector<int64_t>, int64_t>> resultLayout =
+        outputLayout;
+    if (reluOp) {
+      result = reluOp.getDpsInits()[0];
+      resultLayout = staticLayout(result);
+      if (!resultLayout || resultLayout->first[3] != 1)
+        reluOp = {};
+    }
+    // Strides of the buffer written, as [batch, channel, row]: the 5-d
+    // accumulator view skips its group axis.
+    SmallVector<int64_t> resultStrides;
+    if (reluOp) {
+      result = reluOp.getDpsInits()[0];
+      resultStrides = {resultLayout->first[0], resultLayout->first[1],
+                       resultLayout->first[2]};
+    } else {
+      result = output;
+      resultLayout = outputLayout;
+      resultStrides = {outStrides[0], outStrides[2], outStrides[3]};
+    }
+
+    OpBuilder builder(reluOp ? reluOp.getOperation() : op.getOperation());
+    Location loc = op.getLoc();
+    func::FuncOp kernel = declareKernel(symbols);
+    KernelArguments args{builder, loc};
+    auto i64 = [&](int64_t v) { return args.i64(v); };
+    auto address = [&](Value buffer, int64_t offset) {
+      return args.address(buffer, offset);
+    };
+    Value null = arith::ConstantIndexOp::create(builder, loc, 0);
+    Value filterBuffer = memref::GetGlobalOp::create(
+        builder, loc, packedGlobal.getType(), packedGlobal.getSymName());
+    // The kernel pads by itself: it reads the padded buffer's interior.
+    int64_t inH = inputType.getDimSize(3) - padding[0] - padding[2];
+    int64_t inW = inputType.getDimSize(4) - padding[1] - padding[3];
+    int64_t interior =
+        inputLayout->second + padding[0] * inStrides[3] + padding[1];
+    SmallVector<Value> arguments = {
+        address(input, interior), i64(inStrides[0]),
+        i64(inStrides[2]), i64(inStrides[3]), address(filterBuffer, 0),
+        bias && initialized ? address(bias, biasLayout->second) : null,
+        residual && initialized ? address(residual, residualLayout->second)
+                                : null,
+        i64(residual && initialized ? residualLayout->first[0] : 0),
+        i64(residual && initialized ? residualLayout->first[2] : 0),
+        i64(residual && initialized ? residualLayout->first[3] : 0),
+        address(result, resultLayout->second), i64(resultStrides[0]),
+        i64(resultStrides[1]), i64(resultStrides[2]), i64(!initialized),
+        i64(bool(reluOp)), i64(out[0]), i64(outChannels), i64(inChannels),
+        i64(inH), i64(inW), i64(kernelH), i64(kernelW), i64(out[3]),
+        i64(out[4]), i64(strides[0]), i64(strides[1]), i64(dilations[0]),
+        i64(dilations[1]), i64(padding[0]), i64(padding[1])};
+    func::CallOp::create(builder, loc, kernel, arguments);
+    Value paddedInput = rootOf(input);
+
+    SmallVector<Operation *> dead = {op};
+    if (initialized)
+      dead.push_back(initOp ? initOp.getOperation() : fill);
+    if (reluOp)
+      dead.push_back(reluOp);
+    SmallVector<Value> maybeDead;
+    for (Operation *d : dead)
+      llvm::append_range(maybeDead, d->getOperands());
+    for (Operation *d : dead)
+      d->erase();
+    // Views (and the buffer) nothing reads any more.
+    while (!maybeDead.empty()) {
+      Value v = maybeDead.pop_back_val();
+      Operation *def = v.getDefiningOp();
+      if (!def || !v.use_empty() ||
+          !isa<ViewLikeOpInterface, memref::GetGlobalOp, memref::AllocOp,
+               memref::CollapseShapeOp, memref::ExpandShapeOp>(def))
+        continue;
+      if (!llvm::all_of(def->getResults(), [](Value r) { return r.use_empty(); }))
+        continue;
+      llvm::append_range(maybeDead, def->getOperands());
+      def->erase();
+    }
+    removePaddingFill(paddedInput);
+    return success();
+  }
+
+  /// The fill of a padded input buffer that only microkernels read, which
+  /// never read its border: the buffer's other users write its interior.
+  static void removePaddingFill(Value buffer) {
+    if (!buffer.getDefiningOp<memref::AllocOp>())
+      return;
+    Operation *fill = nullptr;
+    SmallVector<Value> worklist = {buffer};
+    while (!worklist.empty()) {
+      Value value = worklist.pop_back_val();
+      for (OpOperand &use : value.getUses()) {
+        Operation *user = use.getOwner();
+        if (isa<ViewLikeOpInterface>(user)) {
+          llvm::append_range(worklist, user->getResults());
+          continue;
+        }
+        if (isa<memref::ExtractAlignedPointerAsIndexOp>(user) &&
+            llvm::all_of(user->getResult(0).getUsers(), [](Operation *u) {
+              return isa<arith::AddIOp>(u) &&
+                     llvm::all_of(u->getResult(0).getUsers(), [](Operation *c) {
+                       auto call = dyn_cast<func::CallOp>(c);
+                       return call && (call.getCallee() == kKernelName ||
+                                       call.getCallee() == kPoolKernelName);
+                     });
+            }))
+          continue;
+        if (auto copy = dyn_cast<memref::CopyOp>(user);
+            copy && copy.getTarget() == value)
+          continue;
+        auto linalgOp = dyn_cast<linalg::LinalgOp>(user);
+        if (!linalgOp || !linalgOp.isDpsInit(&use) ||
+            linalgOp.payloadUsesValueFromOperand(&use))
+          return;
+        // A write of the whole buffer from constants is the padding fill.
+        if (value == buffer && linalgOp.getNumDpsInputs() == 0 && !fill) {
+          fill = user;
+          continue;
+        }
+        if (value == buffer && isa<linalg::FillOp>(user) && !fill) {
+          fill = user;
+          continue;
+        }
+        if (value == buffer)
+          return;
+      }
+    }
+    if (fill)
+      fill->erase();
+  }
+
+  /// A max or sum pooling reduction as a call to inception_uk_pool2d, which
+  /// also initializes the output (the fill before the reduction goes).
+  LogicalResult convertPool(linalg::GenericOp op, SymbolTable &symbols) {
+    if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+        op.getNumDpsInits() != 1)
+      return failure();
+    auto attrs = op->getAttrOfType<DictionaryAttr>(kPoolAttr);
+    auto kind = attrs.getAs<StringAttr>("kind");
+    auto strides = attrs.getAs<DenseI64ArrayAttr>("strides");
+    auto padding = attrs.getAs<DenseI64ArrayAttr>("padding");
+    auto inputSize = attrs.getAs<DenseI64ArrayAttr>("input_size");
+    if (!kind || !strides || !padding || !inputSize ||
+        (kind.getValue() != "max" && kind.getValue() != "sum"))
+      return failure();
+    Value input = op.getDpsInputs()[0], window = op.getDpsInputs()[1],
+          output = op.getDpsInits()[0];
+    auto inputType = cast<MemRefType>(input.getType());
+    auto windowType = cast<MemRefType>(window.getType());
+    auto outputType = cast<MemRefType>(output.getType());
+    auto inputLayout = staticLayout(input), outputLayout = staticLayout(output);
+    if (inputType.getRank() != 4 || !inputLayout || !outputLayout ||
+        inputLayout->first[3] != 1 || outputLayout->first[3] != 1)
+      return failure();
+    // The output's initialization: -inf or zero, all of it, just before.
+    Operation *init = nullptr;
+    for (Operation *user : output.getUsers())
+      if (user != op && isa<linalg::FillOp, linalg::MapOp>(user) &&
+          user->isBeforeInBlock(op) &&
+          cast<DestinationStyleOpInterface>(user).getDpsInits()[0] == output)
+        init = user;
+
+    OpBuilder builder(op);
+    Location loc = op.getLoc();
+    func::FuncOp kernel = declarePoolKernel(symbols);
+    KernelArguments args{builder, loc};
+    auto i64 = [&](int64_t v) { return args.i64(v); };
+    auto address = [&](Value buffer, int64_t offset) {
+      return args.address(buffer, offset);
+    };
+    ArrayRef<int64_t> in = inputType.getShape(), out = outputType.getShape();
+    ArrayRef<int64_t> inStrides = inputLayout->first,
+                      outStrides = outputLayout->first;
+    // The input proper starts after the leading padding of the padded
+    // buffer; everything past its extent (ceil_mode included) is padding.
+    (void)in;
+    SmallVector<Value> arguments = {
+        address(input, inputLayout->second + padding[0] * inStrides[2] + padding[1]),
+        i64(inStrides[0]), i64(inStrides[1]), i64(inStrides[2]),
+        i64(inputSize[0]), i64(inputSize[1]),
+        address(output, outputLayout->second), i64(outStrides[0]),
+        i64(outStrides[1]), i64(outStrides[2]), i64(out[0]), i64(out[1]),
+        i64(out[2]), i64(out[3]), i64(windowType.getDimSize(0)),
+        i64(windowType.getDimSize(1)), i64(strides[0]), i64(strides[1]),
+        i64(padding[0]), i64(padding[1]), i64(kind.getValue() == "max" ? 0 : 1)};
+    func::CallOp::create(builder, loc, kernel, arguments);
+    Value paddedInput = rootOf(input);
+    op.erase();
+    if (init)
+      init->erase();
+    if (window.use_empty())
+      if (Operation *def = window.getDefiningOp())
+        def->erase();
+    removePaddingFill(paddedInput);
+    return success();
+  }
+
+  /// A dense contraction as a call to inception_uk_dense, which adds to
+  /// the initialized output.
+  LogicalResult convertDense(linalg::GenericOp op, SymbolTable &symbols) {
+    if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+        op.getNumDpsInits() != 1)
+      return failure();
+    Value input = op.getDpsInputs()[0], weight = op.getDpsInputs()[1],
+          output = op.getDpsInits()[0];
+    auto inputLayout = staticLayout(input), weightLayout = staticLayout(weight),
+         outputLayout = staticLayout(output);
+    if (!inputLayout || !weightLayout || !outputLayout ||
+        inputLayout->first[1] != 1 || weightLayout->first[1] != 1 ||
+        outputLayout->first[1] != 1)
+      return failure();
+    auto weightType = cast<MemRefType>(weight.getType());
+    auto outputType = cast<MemRefType>(output.getType());
+    OpBuilder builder(op);
+    Location loc = op.getLoc();
+    func::FuncOp kernel = declareFunction(
+        symbols, kDenseKernelName,
+        {builder.getIndexType(), builder.getI64Type(), builder.getIndexType(),
+         builder.getI64Type(), builder.getIndexType(), builder.getI64Type(),
+         builder.getI64Type(), builder.getI64Type(), builder.getI64Type()});
+    KernelArguments args{builder, loc};
+    auto i64 = [&](int64_t v) { return args.i64(v); };
+    auto address = [&](Value buffer, int64_t offset) {
+      return args.address(buffer, offset);
+    };
+    func::CallOp::create(
+        builder, loc, kernel,
+        ValueRange{address(input, inputLayout->second), i64(inputLayout->first[0]),
+                   address(weight, weightLayout->second), i64(weightLayout->first[0]),
+                   address(output, outputLayout->second), i64(outputLayout->first[0]),
+                   i64(outputType.getDimSize(0)), i64(outputType.getDimSize(1)),
+                   i64(weightType.getDimSize(1))});
+    op.erase();
+    return success();
+  }
+
+  func::FuncOp declareFunction(SymbolTable &symbols, StringRef name,
+                               ArrayRef<Type> types) {
+    if (auto existing = symbols.lookup<func::FuncOp>(name))
+      return existing;
+    ModuleOp module = getOperation();
+    OpBuilder builder = OpBuilder::atBlockBegin(module.getBody());
+    auto function = func::FuncOp::create(builder, module.getLoc(), name,
+                                         builder.getFunctionType(types, {}));
+    function.setPrivate();
+    symbols.insert(function);
+    return function;
+  }
+
+  func::FuncOp declarePoolKernel(SymbolTable &symbols) {
+    Builder b(&getContext());
+    SmallVector<Type> types = {b.getIndexType(), b.getI64Type(), b.getI64Type(),
+                               b.getI64Type(),   b.getI64Type(), b.getI64Type(),
+                               b.getIndexType()};
+    types.append(14, b.getI64Type());
+    return declareFunction(symbols, kPoolKernelName, types);
+  }
+
+  /// inception_uk_conv2d's signature, pointers as index.
+  func::FuncOp declareKernel(SymbolTable &symbols) {
+    Builder b(&getContext());
+    Type index = b.getIndexType(), i64 = b.getI64Type();
+    SmallVector<Type> types = {index, i64, i64, i64, index, index, index,
+                               i64,   i64, i64, index};
+    types.append(20, i64);
+    return declareFunction(symbols, kKernelName, types);
+  }
+};
+
+} // namespace
+} // namespace mlir::inception

@@ -1,0 +1,256 @@
+/*===- conv2d_gemm.c - Convolution as a register-blocked GEMM -----*- C -*-===*
+ *
+ * The microkernel behind `microkernels`. inceptionc compiles
+ * this file into every model library that calls it (for the target CPU,
+ * with OpenMP), so a library needs nothing but libomp at run time.
+ *
+ * One image's convolution is the GEMM C[M][N] += A[M][K] B[K][N] with
+ * M = output channels, N = output pixels (contiguous in NCHW), and
+ * K = input channels x kernel rows x kernel columns:
+ *
+ * - A, the filter, was packed at compile time into panels of MR rows:
+ *   packed[(m / MR) * K * MR + k * MR + m % MR], zero rows past M.
+ * - B is the input's im2col, never built whole: each task packs a
+ *   KC x NC block of it at a time, in NR-wide panels, straight from the
+ *   input with the convolution's strides, dilations and zero padding.
+ * - The MR x NR microkernel keeps its tile of C in vector registers:
+ *   MR broadcasts of A and NR / VL vector loads of B per k, MR * NR / VL
+ *   fused multiply-adds.
+ *
+ * Tasks are (image, block of output channels, block of NC pixels),
+ * spread over the OpenMP threads of the caller's setting; results do not
+ * depend on the thread count (each C element is summed in one order).
+ *
+ *===----------------------------------------------------------------------===*/
+
+#include <stdint.h>
+#include <string.h>
+
+int omp_get_max_threads(void);
+
+#ifndef INCEPTION_UK_MR
+#define INCEPTION_UK_MR 6
+#endif
+#ifndef INCEPTION_UK_NR
+#define INCEPTION_UK_NR 16
+#endif
+
+enum {
+  MR = INCEPTION_UK_MR,
+  NR = INCEPTION_UK_NR,
+#if defined(__AVX512F__)
+  VL = 16,
+#elif defined(__AVX__)
+  VL = 8,
+#else
+  VL = 4,
+#endif
+  NV = NR / VL,
+  /* K per packed block: a KC x NR panel of B stays in L1 while the MR x
+     KC panels of A stream past it. */
+  KC = 256,
+  /* Pixels per task: the KC x NC block of B and the task's block of C
+     live in L2. */
+  NC = NR * 8,
+  /* At most this many panels of MR channels per task. */
+  MC_PANELS = 128 / MR,
+};
+
+_Static_assert(NR % VL == 0, "NR must be a multiple of the vector length");
+
+typedef float vf __attribute__((vector_size(VL * sizeof(float))));
+typedef float vf_unaligned
+    __attribute__((vector_size(VL * sizeof(float)), aligned(sizeof(float))));
+
+/* C[0:MR][0:NR] (row stride ldc) += A-panel (kc x MR) * B-panel (kc x NR). */
+static inline void microkernel(int64_t kc, const float *restrict a,
+                               const float *restrict b, float *restrict c,
+                               int64_t ldc) {
+  vf acc[MR][NV];
+  for (int i = 0; i < MR; ++i)
+    for (int v = 0; v < NV; ++v)
+      acc[i][v] = *(const vf_unaligned *)(c + i * ldc + v * VL);
+  for (int64_t k = 0; k < kc; ++k) {
+    vf bv[NV];
+    for (int v = 0; v < NV; ++v)
+      bv[v] = *(const vf *)(b + k * NR + v * VL);
+    for (int i = 0; i < MR; ++i) {
+      /* A splat; x - 0 is x exactly, so this is a plain broadcast. */
+      vf ai = a[k * MR + i] - (vf){0};
+      for (int v = 0; v < NV; ++v)
+        acc[i][v] += ai * bv[v];
+    }
+  }
+  for (int i = 0; i < MR; ++i)
+    for (int v = 0; v < NV; ++v)
+      *(vf_unaligned *)(c + i * ldc + v * VL) = acc[i][v];
+}
+
+struct conv_geometry {
+  int64_t channels, kernel_h, kernel_w;
+  int64_t out_h, out_w;
+  int64_t stride_h, stride_w, dilation_h, dilation_w;
+  int64_t pad_top, pad_left;  /* zeros before the input's first row, column */
+  int64_t in_h, in_w;         /* the input's extent, padding excluded */
+  int64_t channel_stride, row_stride;
+};
+
+/* Packs B[k0:k0+kc][n0:n0+nc] of one image into NR-wide panels
+   (panel p holds kc rows of NR pixels). Reads outside the input are the
+   convolution's zero padding, as are the columns past the last pixel. */
+static void pack_input(const struct conv_geometry *g, const float *input,
+                       int64_t k0, int64_t kc, int64_t n0, int64_t nc,
+                       float *restrict packed) {
+  int64_t window = g->kernel_h * g->kernel_w;
+  for (int64_t p = 0; p * NR < nc; ++p) {
+    int64_t rows[NR], cols[NR];
+    int64_t valid = nc - p * NR < NR ? nc - p * NR : NR;
+    for (int64_t col = 0; col < valid; ++col) {
+      int64_t n = n0 + p * NR + col;
+      rows[col] = (n / g->out_w) * g->stride_h - g->pad_top;
+      cols[col] = (n % g->out_w) * g->stride_w - g->pad_left;
+    }
+    /* A panel of pixels adjacent in one input row (a 1x1 stride-1
+       convolution, or a run within a row) is copied rather than gathered,
+       where the kernel tap keeps it inside the input. */
+    int same_row = valid == NR && g->stride_w == 1;
+    for (int64_t col = 1; same_row && col < NR; ++col)
+      same_row = rows[col] == rows[0] && cols[col] == cols[0] + col;
+    float *dst = packed + p * kc * NR;
+    for (int64_t kk = 0; kk < kc; ++kk) {
+      int64_t k = k0 + kk;
+      int64_t c = k / window, r = k % window;
+      int64_t dy = (r / g->kernel_w) * g->dilation_h;
+      int64_t dx = (r % g->kernel_w) * g->dilation_w;
+      const float *plane = input + c * g->channel_stride;
+      float *row = dst + kk * NR;
+      int64_t y0 = rows[0] + dy, x0 = cols[0] + dx;
+      if (same_row && y0 >= 0 && y0 < g->in_h && x0 >= 0 &&
+          x0 + NR <= g->in_w) {
+        memcpy(row, plane + y0 * g->row_stride + x0, NR * sizeof(float));
+        continue;
+      }
+      int64_t col = 0;
+      for (; col < valid; ++col) {
+        int64_t y = rows[col] + dy, x = cols[col] + dx;
+        row[col] = y >= 0 && y < g->in_h && x >= 0 && x < g->in_w
+                       ? plane[y * g->row_stride + x]
+                       : 0.0f;
+      }
+      for (; col < NR; ++col)
+        row[col] = 0.0f;
+    }
+  }
+}
+
+/* Where output pixel n of a channel lies: oh * row_stride + ow. */
+static int64_t pixel_offset(int64_t n, int64_t out_w, int64_t row_stride) {
+  return (n / out_w) * row_stride + n % out_w;
+}
+
+/* output[b][m][pixel] = relu?(init + sum_k filter[m][k] * im2col(input[b])[k][pixel])
+   where init is the output's own value (accumulate), else bias[m] (if
+   any) plus residual[b][m][pixel] (if any), and im2col reads the input
+   (in_h x in_w) zero-padded by pad_top rows and pad_left columns before it
+   (and as many after as the output needs). Pointers are passed as
+   integers (the compiled model's calling convention for this call), null
+   for absent operands; strides count elements; pixels have unit stride
+   along a row. */
+__attribute__((visibility("hidden"))) void inception_uk_conv2d(
+    intptr_t input_ptr, int64_t input_batch_stride,
+    int64_t input_channel_stride, int64_t input_row_stride,
+    intptr_t packed_filter_ptr, intptr_t bias_ptr, intptr_t residual_ptr,
+    int64_t residual_batch_stride, int64_t residual_channel_stride,
+    int64_t residual_row_stride, intptr_t output_ptr,
+    int64_t output_batch_stride, int64_t output_channel_stride,
+    int64_t output_row_stride, int64_t accumulate, int64_t relu,
+    int64_t batch, int64_t out_channels, int64_t in_channels, int64_t in_h,
+    int64_t in_w, int64_t kernel_h, int64_t kernel_w, int64_t out_h,
+    int64_t out_w, int64_t stride_h, int64_t stride_w, int64_t dilation_h,
+    int64_t dilation_w, int64_t pad_top, int64_t pad_left) {
+  const float *input = (const float *)input_ptr;
+  const float *filter = (const float *)packed_filter_ptr;
+  const float *bias = (const float *)bias_ptr;
+  const float *residual = (const float *)residual_ptr;
+  float *output = (float *)output_ptr;
+  struct conv_geometry g = {in_channels, kernel_h,   kernel_w,   out_h,
+                            out_w,       stride_h,   stride_w,   dilation_h,
+                            dilation_w,  pad_top,    pad_left,   in_h,
+                            in_w,        input_channel_stride, input_row_stride};
+  int64_t m_total = out_channels, n_total = out_h * out_w;
+  int64_t k_total = in_channels * kernel_h * kernel_w;
+  /* As many channels per task as the C block allows, fewer where that
+     leaves threads idle: every thread gets two tasks if it can. */
+  int64_t n_blocks = (n_total + NC - 1) / NC;
+  int64_t m_panels = (m_total + MR - 1) / MR;
+  int64_t wanted = (2 * omp_get_max_threads() + batch * n_blocks - 1) /
+                   (batch * n_blocks);
+  int64_t min_blocks = (m_panels + MC_PANELS - 1) / MC_PANELS;
+  int64_t m_blocks = wanted < min_blocks ? min_blocks : wanted;
+  if (m_blocks > m_panels)
+    m_blocks = m_panels;
+  int64_t mc_max = (m_panels + m_blocks - 1) / m_blocks * MR;
+  m_blocks = (m_total + mc_max - 1) / mc_max;
+  int64_t tasks = batch * m_blocks * n_blocks;
+
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int64_t task = 0; task < tasks; ++task) {
+    float packed[KC * NC] __attribute__((aligned(64)));
+    /* The task's block of C, row stride NC, in L2 while K is summed. */
+    float block[MC_PANELS * MR * NC] __attribute__((aligned(64)));
+    int64_t image = task / (m_blocks * n_blocks);
+    int64_t rest = task % (m_blocks * n_blocks);
+    int64_t m0 = (rest / n_blocks) * mc_max, n0 = (rest % n_blocks) * NC;
+    int64_t mc = m_total - m0 < mc_max ? m_total - m0 : mc_max;
+    int64_t nc = n_total - n0 < NC ? n_total - n0 : NC;
+    const float *in = input + image * input_batch_stride;
+    float *out = output + image * output_batch_stride;
+    const float *res = residual ? residual + image * residual_batch_stride : 0;
+
+    int64_t out_offsets[NC], res_offsets[NC];
+    for (int64_t j = 0; j < nc; ++j) {
+      out_offsets[j] = pixel_offset(n0 + j, out_w, output_row_stride);
+      res_offsets[j] = pixel_offset(n0 + j, out_w, residual_row_stride);
+    }
+    for (int64_t i = 0; i < mc; ++i) {
+      float *row = block + i * NC;
+      int64_t m = m0 + i;
+      if (accumulate) {
+        const float *src = out + m * output_channel_stride;
+        for (int64_t j = 0; j < nc; ++j)
+          row[j] = src[out_offsets[j]];
+        continue;
+      }
+      float b = bias ? bias[m] : 0.0f;
+      for (int64_t j = 0; j < nc; ++j)
+        row[j] = b;
+      if (res) {
+        const float *src = res + m * residual_channel_stride;
+        for (int64_t j = 0; j < nc; ++j)
+          row[j] += src[res_offsets[j]];
+      }
+    }
+    for (int64_t k0 = 0; k0 < k_total; k0 += KC) {
+      int64_t kc = k_total - k0 < KC ? k_total - k0 : KC;
+      pack_input(&g, in, k0, kc, n0, nc, packed);
+      /* One panel of B against every panel of A: the B panel stays in
+         cache while the task's A panels stream past it. Rows past mc hold
+         garbage that is never stored. */
+      for (int64_t p = 0; p * NR < nc; ++p)
+        for (int64_t i = 0; i < mc; i += MR) {
+          const float *a = filter + ((m0 + i) / MR) * k_total * MR + k0 * MR;
+          microkernel(kc, a, packed + p * kc * NR, block + i * NC + p * NR, NC);
+        }
+    }
+    for (int64_t i = 0; i < mc; ++i) {
+      const float *row = block + i * NC;
+      float *dst = out + (m0 + i) * output_channel_stride;
+      if (relu)
+        for (int64_t j = 0; j < nc; ++j)
+          dst[out_offsets[j]] = row[j] > 0.0f ? row[j] : 0.0f;
+      else
+        for (int64_t j = 0; j < nc; ++j)
+          dst[out_offsets[j]] = row[j];
+    }
+  }
+}

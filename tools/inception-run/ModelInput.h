@@ -1,0 +1,32 @@
+//===- ModelInput.h - The input a tool runs a model on ----------*- C++ -*-===//
+
+#ifndef INCEPTION_TOOLS_MODELINPUT_H
+#define INCEPTION_TOOLS_MODELINPUT_H
+
+#include "inception/runtime.h"
+#include "tools/inception-run/Npy.h"
+
+#include <string>
+
+namespace inception {
+
+/// The model's first input: read from the .npy file `path` (whose shape must
+/// be the input's), or, when `path` is empty, drawn from N(0, 1) with
+/// `seed`. Returns an empty string on success, else the error message.
+std::string prepareInput(inception_model *model, const std::string &path,
+                         long long seed, NpyArray &input);
+
+/// An array of the model's first output's shape.
+NpyArray outputArray(inception_model *model);
+
+/// Runs the model `warmup + runs` times on `threads` threads (0: the
+/// library's default) through one context, and returns the wall time of
+/// the last `runs`, sorted, in milliseconds, in `milliseconds`. Returns an
+/// empty string on success, else the runtime's error.
+std::string timeRuns(inception_model *model, int threads, const NpyArray &input,
+                     NpyArray &output, long long warmup, long long runs,
+                     std::vector<double> &milliseconds);
+
+} // namespace inception
+
+#endif // INCEPTION_TOOLS_MODELINPUT_H
