@@ -21,6 +21,9 @@
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
 
+#include <algorithm>
+#include <unistd.h>
+
 using namespace mlir;
 
 namespace inception {
@@ -133,8 +136,43 @@ createTargetMachine(const TargetOptions &options) {
   return std::move(machine);
 }
 
-std::optional<std::pair<int64_t, int64_t>>
-microkernelTile(const TargetOptions &options) {
+CacheSizes hostCacheSizes() {
+  CacheSizes caches;
+  caches.l1 = std::max<long>(sysconf(_SC_LEVEL1_DCACHE_SIZE), 0);
+  caches.l2 = std::max<long>(sysconf(_SC_LEVEL2_CACHE_SIZE), 0);
+  caches.l3 = std::max<long>(sysconf(_SC_LEVEL3_CACHE_SIZE), 0);
+  return caches;
+}
+
+llvm::Expected<CacheSizes> parseCacheSizes(StringRef text) {
+  SmallVector<StringRef> parts;
+  text.split(parts, ',');
+  auto bad = [&](const Twine &why) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "--cache-sizes='" + text + "': " + why);
+  };
+  if (parts.size() != 3)
+    return bad("give the L1, L2 and L3 data cache sizes, as in 48K,2M,32M");
+  int64_t sizes[3];
+  for (auto [index, part] : llvm::enumerate(parts)) {
+    StringRef digits = part.trim();
+    int64_t scale = 1;
+    if (digits.consume_back("K") || digits.consume_back("k"))
+      scale = 1 << 10;
+    else if (digits.consume_back("M") || digits.consume_back("m"))
+      scale = 1 << 20;
+    else if (digits.consume_back("G") || digits.consume_back("g"))
+      scale = 1 << 30;
+    uint64_t value;
+    if (digits.getAsInteger(10, value) || value == 0 || value > (1ull << 20))
+      return bad("'" + part + "' is not a size such as 48K or 2M");
+    sizes[index] = int64_t(value) * scale;
+  }
+  return CacheSizes{sizes[0], sizes[1], sizes[2]};
+}
+
+std::optional<MicrokernelTiling> microkernelTiling(const TargetOptions &options,
+                                                   const CacheSizes &caches) {
   if (!options.triple.empty())
     return std::nullopt;
   auto machine = createTargetMachine(options);
@@ -142,14 +180,24 @@ microkernelTile(const TargetOptions &options) {
     llvm::consumeError(machine.takeError());
     return std::nullopt;
   }
-  const llvm::MCSubtargetInfo *subtarget = (*machine)->getMCSubtargetInfo();
   if (!(*machine)->getTargetTriple().isX86())
     return std::nullopt;
+  const llvm::MCSubtargetInfo *subtarget = (*machine)->getMCSubtargetInfo();
+  MicrokernelTiling tiling;
   if (subtarget->checkFeatures("+avx512f"))
-    return std::make_pair(int64_t(6), int64_t(64));
-  if (subtarget->checkFeatures("+avx2,+fma"))
-    return std::make_pair(int64_t(6), int64_t(16));
-  return std::nullopt;
+    tiling = {6, 64, 0, 0};
+  else if (subtarget->checkFeatures("+avx2,+fma"))
+    tiling = {6, 16, 0, 0};
+  else
+    return std::nullopt;
+  // Unknown caches: those of a common core (48K L1, 2M L2).
+  int64_t l1 = caches.l1 ? caches.l1 : 48 << 10;
+  int64_t l2 = caches.l2 ? caches.l2 : 2 << 20;
+  int64_t floats = sizeof(float);
+  tiling.kc = std::clamp<int64_t>(l1 / 2 / (tiling.nr * floats) / 16 * 16, 64, 512);
+  tiling.nc = std::clamp<int64_t>(l2 / 4 / (tiling.kc * floats) / tiling.nr,
+                                  1, 8) * tiling.nr;
+  return tiling;
 }
 
 llvm::Expected<std::unique_ptr<llvm::Module>>

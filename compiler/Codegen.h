@@ -52,12 +52,33 @@ llvm::Expected<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
                   const TargetOptions &options);
 
-/// The register tile ([mr, nr]) of the convolution microkernel for the
-/// target: 6 x 64 with AVX-512, 6 x 16 with AVX2 and FMA; nothing for other
-/// targets and for cross compilation (--mtriple), where convolutions stay
-/// loops.
-std::optional<std::pair<int64_t, int64_t>>
-microkernelTile(const TargetOptions &options);
+/// Data cache sizes in bytes; 0 where unknown.
+struct CacheSizes {
+  int64_t l1 = 0, l2 = 0, l3 = 0;
+};
+
+/// The host's data cache sizes, as the C library reports them.
+CacheSizes hostCacheSizes();
+
+/// Parses `L1,L2,L3` sizes such as `48K,2M,32M` (a number with an optional
+/// K, M or G suffix each, all three given).
+llvm::Expected<CacheSizes> parseCacheSizes(llvm::StringRef text);
+
+/// How the convolution microkernel is blocked for a target.
+struct MicrokernelTiling {
+  int64_t mr, nr; // the register tile: output channels x pixels
+  int64_t kc;     // rows of the im2col per packed block
+  int64_t nc;     // pixels per task
+};
+
+/// The convolution microkernel's blocking for the target: the register tile
+/// from its vector registers (6 x 64 with AVX-512, 6 x 16 with AVX2 and
+/// FMA), kc so that a kc x nr panel of the packed im2col fills half of L1,
+/// and nc so that the kc x nc block fills a quarter of L2 (at most 8
+/// panels: a task's blocks live on its thread's stack). Nothing for other
+/// targets and for cross compilation (--mtriple): convolutions stay loops.
+std::optional<MicrokernelTiling> microkernelTiling(const TargetOptions &options,
+                                                   const CacheSizes &caches);
 
 enum class OutputFile { Assembly, Object };
 /// Writes `module` as assembly or a relocatable, position-independent object.

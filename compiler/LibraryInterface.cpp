@@ -351,10 +351,12 @@ llvm::Error linkLibrary(llvm::StringRef objectPath,
     std::string march = "-march=" + microkernel->cpu;
     std::string mr = "-DINCEPTION_UK_MR=" + std::to_string(microkernel->mr);
     std::string nr = "-DINCEPTION_UK_NR=" + std::to_string(microkernel->nr);
+    std::string kc = "-DINCEPTION_UK_KC=" + std::to_string(microkernel->kc);
+    std::string nc = "-DINCEPTION_UK_NC=" + std::to_string(microkernel->nc);
     if (llvm::Error error =
             run(*compiler, {*compiler, "-c", "-O3", "-fPIC", "-std=c11",
                             "-fopenmp", march, "-mprefer-vector-width=512", mr,
-                            nr, "-o", kernelObject, kernelSource}))
+                            nr, kc, nc, "-o", kernelObject, kernelSource}))
       return error;
     objects.push_back(kernelObject.str().str());
   }

@@ -57,11 +57,11 @@ std::string generateWrapper(const ModelInterface &model);
 /// trailing bytes. The generated wrapper computes the same function.
 uint64_t weightsChecksum(llvm::ArrayRef<char> data);
 
-/// The GEMM microkernel (runtime/ukernels/conv2d_gemm.c) compiled into a
-/// library whose convolutions call it: its register tile, and the CPU to
-/// compile it for (`-march=`).
+/// The microkernels (runtime/ukernels/) compiled into a library that calls
+/// them: the convolution's register tile and blocking, and the CPU to
+/// compile them for (`-march=`).
 struct MicrokernelBuild {
-  int64_t mr, nr;
+  int64_t mr, nr, kc, nc;
   std::string cpu;
 };
 

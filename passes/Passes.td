@@ -319,6 +319,8 @@ def PlanWorkspace : Pass<"inception-plan-workspace", "mlir::func::FuncOp"> {
   let statistics = [
     Statistic<"numBuffers", "buffers", "Buffers placed in the workspace">,
     Statistic<"totalBytes", "total-bytes", "Sum of the sizes of all buffers">,
+    Statistic<"largestLiveBytes", "largest-live-bytes",
+              "Largest sum of buffers alive at one op (no placement needs less)">,
     Statistic<"workspaceBytes", "workspace-bytes", "Size of the workspace">,
   ];
   let dependentDialects = ["mlir::memref::MemRefDialect",

@@ -243,7 +243,8 @@ struct ElideConcatPass : impl::ElideConcatBase<ElideConcatPass> {
     if (rootAlloc && alloc->isBeforeInBlock(rootAlloc))
       rootAlloc->moveBefore(alloc);
     for (Operation *init : initializations) {
-      for (Operation *constant : *constantsRead(init, root))
+      SmallVector<Operation *> constants = *constantsRead(init, root);
+      for (Operation *constant : constants)
         if (alloc->isBeforeInBlock(constant))
           constant->moveBefore(alloc);
       init->moveBefore(alloc);

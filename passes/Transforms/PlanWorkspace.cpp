@@ -1,6 +1,7 @@
 //===- PlanWorkspace.cpp - One workspace for every intermediate buffer ----===//
 
 #include "passes/Passes.h"
+#include "passes/Statistics.h"
 
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/DenseMap.h"
@@ -96,11 +97,26 @@ struct PlanWorkspacePass : impl::PlanWorkspaceBase<PlanWorkspacePass> {
       buffer.offset = offset;
       workspaceSize = std::max(workspaceSize, offset + buffer.size);
       placed.push_back(&buffer);
-      totalBytes += buffer.size;
     }
     workspaceSize = llvm::alignTo(workspaceSize, alignment);
-    numBuffers += buffers.size();
-    workspaceBytes += workspaceSize;
+
+    // The report: what first fit achieved against the sum of all buffers
+    // and against the bound no placement can beat, the largest set of
+    // buffers alive at one op.
+    int64_t sum = 0, largestLive = 0;
+    for (const Buffer &buffer : buffers)
+      sum += buffer.size;
+    for (const Buffer &at : buffers) {
+      int64_t live = 0;
+      for (const Buffer &other : buffers)
+        if (other.begin <= at.begin && at.begin <= other.end)
+          live += other.size;
+      largestLive = std::max(largestLive, live);
+    }
+    recordStatistic(*this, numBuffers, "buffers", buffers.size());
+    recordStatistic(*this, totalBytes, "total-bytes", sum);
+    recordStatistic(*this, largestLiveBytes, "largest-live-bytes", largestLive);
+    recordStatistic(*this, workspaceBytes, "workspace-bytes", workspaceSize);
 
     OpBuilder builder(func.getContext());
     auto workspaceType =

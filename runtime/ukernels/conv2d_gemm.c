@@ -34,6 +34,13 @@ int omp_get_max_threads(void);
 #ifndef INCEPTION_UK_NR
 #define INCEPTION_UK_NR 16
 #endif
+/* The blocking inceptionc derives from the target's caches. */
+#ifndef INCEPTION_UK_KC
+#define INCEPTION_UK_KC 256
+#endif
+#ifndef INCEPTION_UK_NC
+#define INCEPTION_UK_NC (INCEPTION_UK_NR * 8)
+#endif
 
 enum {
   MR = INCEPTION_UK_MR,
@@ -48,15 +55,16 @@ enum {
   NV = NR / VL,
   /* K per packed block: a KC x NR panel of B stays in L1 while the MR x
      KC panels of A stream past it. */
-  KC = 256,
+  KC = INCEPTION_UK_KC,
   /* Pixels per task: the KC x NC block of B and the task's block of C
      live in L2. */
-  NC = NR * 8,
+  NC = INCEPTION_UK_NC,
   /* At most this many panels of MR channels per task. */
   MC_PANELS = 128 / MR,
 };
 
 _Static_assert(NR % VL == 0, "NR must be a multiple of the vector length");
+_Static_assert(NC % NR == 0, "NC must be a multiple of NR");
 
 typedef float vf __attribute__((vector_size(VL * sizeof(float))));
 typedef float vf_unaligned
@@ -95,49 +103,69 @@ struct conv_geometry {
   int64_t channel_stride, row_stride;
 };
 
+/* A panel's pixels as runs along output rows: pixels [column, column +
+   length) of the panel are (out_y, out_x .. out_x + length - 1). */
+struct pixel_run {
+  int64_t column, length, out_y, out_x;
+};
+
 /* Packs B[k0:k0+kc][n0:n0+nc] of one image into NR-wide panels
    (panel p holds kc rows of NR pixels). Reads outside the input are the
-   convolution's zero padding, as are the columns past the last pixel. */
+   convolution's zero padding, as are the columns past the last pixel.
+   Pixels go run by run: a run of one output row reads one input row, with
+   unit stride (a copy) when the convolution's stride is 1. */
 static void pack_input(const struct conv_geometry *g, const float *input,
                        int64_t k0, int64_t kc, int64_t n0, int64_t nc,
                        float *restrict packed) {
   int64_t window = g->kernel_h * g->kernel_w;
   for (int64_t p = 0; p * NR < nc; ++p) {
-    int64_t rows[NR], cols[NR];
+    struct pixel_run runs[NR];
+    int64_t run_count = 0;
     int64_t valid = nc - p * NR < NR ? nc - p * NR : NR;
-    for (int64_t col = 0; col < valid; ++col) {
+    for (int64_t col = 0; col < valid;) {
       int64_t n = n0 + p * NR + col;
-      rows[col] = (n / g->out_w) * g->stride_h - g->pad_top;
-      cols[col] = (n % g->out_w) * g->stride_w - g->pad_left;
+      int64_t oy = n / g->out_w, ox = n % g->out_w;
+      int64_t length = g->out_w - ox < valid - col ? g->out_w - ox : valid - col;
+      runs[run_count++] = (struct pixel_run){col, length, oy, ox};
+      col += length;
     }
-    /* A panel of pixels adjacent in one input row (a 1x1 stride-1
-       convolution, or a run within a row) is copied rather than gathered,
-       where the kernel tap keeps it inside the input. */
-    int same_row = valid == NR && g->stride_w == 1;
-    for (int64_t col = 1; same_row && col < NR; ++col)
-      same_row = rows[col] == rows[0] && cols[col] == cols[0] + col;
     float *dst = packed + p * kc * NR;
     for (int64_t kk = 0; kk < kc; ++kk) {
       int64_t k = k0 + kk;
       int64_t c = k / window, r = k % window;
-      int64_t dy = (r / g->kernel_w) * g->dilation_h;
-      int64_t dx = (r % g->kernel_w) * g->dilation_w;
+      int64_t dy = (r / g->kernel_w) * g->dilation_h - g->pad_top;
+      int64_t dx = (r % g->kernel_w) * g->dilation_w - g->pad_left;
       const float *plane = input + c * g->channel_stride;
       float *row = dst + kk * NR;
-      int64_t y0 = rows[0] + dy, x0 = cols[0] + dx;
-      if (same_row && y0 >= 0 && y0 < g->in_h && x0 >= 0 &&
-          x0 + NR <= g->in_w) {
-        memcpy(row, plane + y0 * g->row_stride + x0, NR * sizeof(float));
-        continue;
+      for (int64_t q = 0; q < run_count; ++q) {
+        const struct pixel_run *run = &runs[q];
+        float *out = row + run->column;
+        int64_t y = run->out_y * g->stride_h + dy;
+        if (y < 0 || y >= g->in_h) {
+          memset(out, 0, run->length * sizeof(float));
+          continue;
+        }
+        const float *src = plane + y * g->row_stride;
+        /* Output pixels [lo, hi) of the run read inside the row. */
+        int64_t x0 = run->out_x * g->stride_w + dx;
+        int64_t lo = x0 >= 0 ? 0 : (-x0 + g->stride_w - 1) / g->stride_w;
+        int64_t last = g->in_w - 1 - x0;
+        int64_t hi = last < 0 ? 0 : last / g->stride_w + 1;
+        if (hi > run->length)
+          hi = run->length;
+        if (lo > hi)
+          lo = hi;
+        for (int64_t j = 0; j < lo; ++j)
+          out[j] = 0.0f;
+        if (g->stride_w == 1)
+          memcpy(out + lo, src + x0 + lo, (hi - lo) * sizeof(float));
+        else
+          for (int64_t j = lo; j < hi; ++j)
+            out[j] = src[x0 + j * g->stride_w];
+        for (int64_t j = hi; j < run->length; ++j)
+          out[j] = 0.0f;
       }
-      int64_t col = 0;
-      for (; col < valid; ++col) {
-        int64_t y = rows[col] + dy, x = cols[col] + dx;
-        row[col] = y >= 0 && y < g->in_h && x >= 0 && x < g->in_w
-                       ? plane[y * g->row_stride + x]
-                       : 0.0f;
-      }
-      for (; col < NR; ++col)
+      for (int64_t col = valid; col < NR; ++col)
         row[col] = 0.0f;
     }
   }

@@ -35,6 +35,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
+#include "llvm/TargetParser/Host.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/Support/FileUtilities.h"
@@ -49,7 +50,7 @@ using namespace llvm;
 
 namespace {
 enum class EmitKind {
-  Mlir, Optimized, Summary, Weights, Graph, GraphSvg, Linalg, Buffers,
+  Mlir, Optimized, Summary, Weights, Graph, GraphSvg, Linalg, Buffers, Target,
   LLVMDialect, LLVMIR, Assembly, Object,
   SharedLibrary, StaticLibrary, Header,
 };
@@ -72,6 +73,9 @@ cl::opt<EmitKind> emitKind(
                           "the graph rendered to SVG by Graphviz's dot"),
                clEnumValN(EmitKind::Linalg, "linalg",
                           "the module lowered to linalg on tensors"),
+               clEnumValN(EmitKind::Target, "target",
+                          "the target, its caches and the microkernels' "
+                          "blocking for them"),
                clEnumValN(EmitKind::Buffers, "buffers",
                           "the module bufferized, after the buffer passes "
                           "(elide-concat), before workspace planning"),
@@ -122,6 +126,11 @@ cl::opt<std::string> passList(
              "comma-separated, options in braces "
              "(\"fold-batch-norm,factorize-conv{rank=4}\"); empty for none"),
     cl::value_desc("list"));
+cl::opt<std::string> cacheSizes(
+    "cache-sizes",
+    cl::desc("L1, L2 and L3 data cache sizes the microkernels are blocked "
+             "for (default: the host's), e.g. 48K,2M,32M"),
+    cl::value_desc("L1,L2,L3"));
 cl::opt<bool> printStats(
     "pass-stats",
     cl::desc("Print what the optimization passes did, op and MAC counts "
@@ -187,20 +196,56 @@ static inception::TargetOptions targetOptions() {
   return target;
 }
 
+/// The microkernels' blocking for the target, chosen in main.
+static std::optional<inception::MicrokernelTiling> tiling;
+static inception::CacheSizes caches;
+
 /// Gives microkernels the register tile of the target, or drops it
 /// where there is no microkernel for the target.
 static void configureMicrokernels(SmallVectorImpl<std::string> &passes) {
-  auto tile = inception::microkernelTile(targetOptions());
   llvm::erase_if(passes, [&](std::string &pass) {
     if (pass != "microkernels")
       return false;
-    if (!tile)
+    if (!tiling)
       return true;
-    pass = formatv("microkernels{{mr={0} nr={1}}", tile->first,
-                   tile->second)
-               .str();
+    pass = formatv("microkernels{{mr={0} nr={1}}", tiling->mr, tiling->nr).str();
     return false;
   });
+}
+
+static std::string formatBytes(int64_t bytes) {
+  if (bytes == 0)
+    return "unknown";
+  if (bytes % (1 << 20) == 0)
+    return std::to_string(bytes >> 20) + "M";
+  if (bytes % (1 << 10) == 0)
+    return std::to_string(bytes >> 10) + "K";
+  return std::to_string(bytes);
+}
+
+/// --emit=target: what the microkernels are compiled for.
+static int emitTarget() {
+  auto output = openOutput();
+  if (!output)
+    return 1;
+  raw_ostream &os = output->os();
+  inception::TargetOptions target = targetOptions();
+  os << "triple: "
+     << (target.triple.empty() ? sys::getProcessTriple() : target.triple) << "\n";
+  os << "cpu: "
+     << (!target.cpu.empty()      ? target.cpu
+         : target.triple.empty() ? sys::getHostCPUName().str()
+                                 : std::string("generic"))
+     << "\n";
+  os << "caches: L1 " << formatBytes(caches.l1) << ", L2 "
+     << formatBytes(caches.l2) << ", L3 " << formatBytes(caches.l3) << "\n";
+  if (tiling)
+    os << "microkernel: register tile " << tiling->mr << " x " << tiling->nr
+       << ", kc " << tiling->kc << ", nc " << tiling->nc << "\n";
+  else
+    os << "microkernel: none (convolutions stay loops)\n";
+  output->keep();
+  return 0;
 }
 
 /// Runs the optimization passes on the inception dialect, recording op and
@@ -444,7 +489,9 @@ static int emitCompiledOutput(mlir::ModuleOp module) {
   if (auto tile = module->getAttrOfType<mlir::DenseI64ArrayAttr>(
           mlir::inception::kMicrokernelAttr)) {
     std::string cpu = target.cpu.empty() ? "native" : target.cpu;
-    microkernel = inception::MicrokernelBuild{tile[0], tile[1], cpu};
+    // The pass's tile, and the blocking for the target's caches.
+    int64_t kc = tiling ? tiling->kc : 256, nc = tiling ? tiling->nc : tile[1] * 8;
+    microkernel = inception::MicrokernelBuild{tile[0], tile[1], kc, nc, cpu};
   }
   if (Error error = inception::linkLibrary(
           objectPath, inception::generateWrapper(*interface), libraryPath,
@@ -498,6 +545,14 @@ int main(int argc, char **argv) {
     if (failed(passes))
       return fail("--passes: " + StringRef(errors).trim());
     optimizationPasses = std::move(*passes);
+    caches = inception::hostCacheSizes();
+    if (cacheSizes.getNumOccurrences()) {
+      auto parsed = inception::parseCacheSizes(cacheSizes);
+      if (!parsed)
+        return fail(toString(parsed.takeError()));
+      caches = *parsed;
+    }
+    tiling = inception::microkernelTiling(targetOptions(), caches);
     configureMicrokernels(optimizationPasses);
   }
 
@@ -536,6 +591,9 @@ int main(int argc, char **argv) {
 
   int status;
   switch (emitKind) {
+  case EmitKind::Target:
+    status = emitTarget();
+    break;
   case EmitKind::Optimized:
     status = succeeded(optimize(**module)) ? emitFrontendOutput(**module) : 1;
     break;
