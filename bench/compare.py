@@ -23,6 +23,7 @@ import datetime
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -46,6 +47,9 @@ def run(command, **kwargs):
 
 
 def prepare_tools(build):
+    if not shutil.which("node") or not shutil.which("npm"):
+        print("installing Node.js and npm (tools/setup.sh --bench) ...", flush=True)
+        subprocess.run([os.path.join(ROOT, "tools", "setup.sh"), "--bench"], check=True)
     if not all(os.path.exists(os.path.join(build, "bin", tool))
                for tool in ("inceptionc", "inception-bench")):
         print("building the project (tools/build.sh) ...", flush=True)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs, and only those missing, so
 # that a second run costs nothing. `--test` adds what the test suite needs
-# (PyTorch for numerical references and fixtures).
+# (PyTorch for numerical references and fixtures); `--bench` adds what
+# bench/compare needs besides (Node.js and npm for ONNX Runtime).
 set -euo pipefail
 
 packages=(
@@ -9,9 +10,10 @@ packages=(
   clang-22 llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools libomp-22-dev
   libgtest-dev pkg-config python3 python3-numpy
 )
-if [[ "${1:-}" == "--test" ]]; then
-  packages+=(python3-torch python3-torchvision graphviz)
-fi
+case "${1:-}" in
+  --test) packages+=(python3-torch python3-torchvision graphviz) ;;
+  --bench) packages+=(python3-torch python3-torchvision nodejs npm) ;;
+esac
 
 missing=()
 for package in "${packages[@]}"; do
