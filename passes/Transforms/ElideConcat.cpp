@@ -2,6 +2,7 @@
 
 #include "passes/Passes.h"
 #include "passes/Statistics.h"
+#include "passes/Transforms/BufferViews.h"
 
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/RegionUtils.h"
@@ -19,32 +20,20 @@ bool isRebuildableView(Operation *op) {
   return isa<memref::SubViewOp, memref::ExpandShapeOp, memref::CollapseShapeOp>(op);
 }
 
-/// The buffer a value is a view of, through views of any kind.
-Value rootBuffer(Value value) {
-  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
-    value = view.getViewSource();
-  return value;
-}
-
 /// The elements [begin, end) of its root buffer that a static strided view
 /// can touch, or nothing when the layout is not static. Views of one root
 /// with disjoint ranges never overlap.
 std::optional<std::pair<int64_t, int64_t>> elementRange(Value view) {
-  auto type = dyn_cast<MemRefType>(view.getType());
-  if (!type || !type.hasStaticShape())
+  std::optional<StaticLayout> layout = staticLayout(view);
+  if (!layout)
     return std::nullopt;
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)) ||
-      ShapedType::isDynamic(offset) ||
-      llvm::any_of(strides, ShapedType::isDynamic))
-    return std::nullopt;
+  auto type = cast<MemRefType>(view.getType());
   if (type.getNumElements() == 0)
-    return std::make_pair(offset, offset);
-  int64_t last = offset;
-  for (auto [size, stride] : llvm::zip(type.getShape(), strides))
+    return std::make_pair(layout->offset, layout->offset);
+  int64_t last = layout->offset;
+  for (auto [size, stride] : llvm::zip(type.getShape(), layout->strides))
     last += (size - 1) * stride;
-  return std::make_pair(offset, last + 1);
+  return std::make_pair(layout->offset, last + 1);
 }
 
 /// `value` and every view of it, and the non-view ops that use them.

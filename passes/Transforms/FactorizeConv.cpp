@@ -121,8 +121,9 @@ struct FactorizeConvPass : impl::FactorizeConvBase<FactorizeConvPass> {
 
     // The singular values first: most kernels are left alone, and that
     // needs no singular vectors.
+    std::vector<double> gram = matrix.gram();
     std::optional<SymmetricEigen> spectrum =
-        decomposeSymmetric(matrix.gram(), int(n), /*wantVectors=*/false);
+        decomposeSymmetric(gram, int(n), /*wantVectors=*/false);
     if (!spectrum) {
       conv.emitWarning("factorize-conv: the singular value iteration did not "
                        "converge; convolution left alone");
@@ -162,7 +163,7 @@ struct FactorizeConvPass : impl::FactorizeConvBase<FactorizeConvPass> {
     }
 
     std::optional<SymmetricEigen> basis =
-        decomposeSymmetric(matrix.gram(), int(n), /*wantVectors=*/true);
+        decomposeSymmetric(std::move(gram), int(n), /*wantVectors=*/true);
     if (!basis) {
       conv.emitWarning("factorize-conv: the singular vector iteration did not "
                        "converge; convolution left alone");

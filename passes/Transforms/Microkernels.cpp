@@ -2,14 +2,14 @@
 
 #include "passes/Passes.h"
 #include "passes/Statistics.h"
+#include "passes/Transforms/BufferViews.h"
+#include "passes/Transforms/WeightConstants.h"
 
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
-
-#include <cstring>
 
 namespace mlir::inception {
 #define GEN_PASS_DEF_MICROKERNELS
@@ -32,38 +32,6 @@ memref::GlobalOp filterGlobal(Value filter, SymbolTable &symbols) {
   if (!global || !global.getConstant() || !global.getInitialValue())
     return {};
   return global;
-}
-
-/// The f32 data of a constant global, or nothing.
-std::optional<std::vector<float>> globalData(memref::GlobalOp global) {
-  auto type = global.getType();
-  if (!type.getElementType().isF32())
-    return std::nullopt;
-  Attribute value = *global.getInitialValue();
-  std::vector<float> data(type.getNumElements());
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
-    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob || blob->getData().size() != data.size() * sizeof(float))
-      return std::nullopt;
-    std::memcpy(data.data(), blob->getData().data(), blob->getData().size());
-    return data;
-  }
-  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
-    llvm::copy(dense.getValues<float>(), data.begin());
-    return data;
-  }
-  return std::nullopt;
-}
-
-/// Static strides and offset of a buffer, or nothing.
-std::optional<std::pair<SmallVector<int64_t>, int64_t>> staticLayout(Value v) {
-  auto type = cast<MemRefType>(v.getType());
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (!type.hasStaticShape() || failed(type.getStridesAndOffset(strides, offset)) ||
-      ShapedType::isDynamic(offset) || llvm::any_of(strides, ShapedType::isDynamic))
-    return std::nullopt;
-  return std::make_pair(strides, offset);
 }
 
 /// Whether a linalg op's payload yields the sum of its inputs (ignoring its
@@ -107,13 +75,6 @@ bool isRelu(linalg::GenericOp op) {
          zero.getValue().isZero();
 }
 
-/// The buffer a value is a view of.
-Value rootOf(Value value) {
-  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
-    value = view.getViewSource();
-  return value;
-}
-
 /// Whether an op between `from` and `to` (exclusive) may write a view of
 /// one of `roots`.
 bool writtenBetween(Operation *from, Operation *to, ArrayRef<Value> roots) {
@@ -122,9 +83,9 @@ bool writtenBetween(Operation *from, Operation *to, ArrayRef<Value> roots) {
     op->walk([&](Operation *nested) {
       if (auto dps = dyn_cast<DestinationStyleOpInterface>(nested)) {
         for (Value init : dps.getDpsInits())
-          writes |= llvm::is_contained(roots, rootOf(init));
+          writes |= llvm::is_contained(roots, rootBuffer(init));
       } else if (auto copy = dyn_cast<memref::CopyOp>(nested)) {
-        writes |= llvm::is_contained(roots, rootOf(copy.getTarget()));
+        writes |= llvm::is_contained(roots, rootBuffer(copy.getTarget()));
       } else if (isa<func::CallOp>(nested)) {
         writes = true;
       }
@@ -222,8 +183,8 @@ struct MicrokernelsPass
     if (!inputLayout || !outputLayout)
       return failure();
     ArrayRef<int64_t> out = outputType.getShape();
-    ArrayRef<int64_t> inStrides = inputLayout->first,
-                      outStrides = outputLayout->first;
+    ArrayRef<int64_t> inStrides = inputLayout->strides,
+                      outStrides = outputLayout->strides;
     // The kernel reads input pixels with unit column stride and writes
     // each channel's pixels contiguously, channels out_h * out_w apart.
     if (inStrides[4] != 1 || outStrides[4] != 1 || outStrides[3] != out[4] ||
@@ -239,7 +200,7 @@ struct MicrokernelsPass
     int64_t depth = inChannels * kernelH * kernelW;
     memref::GlobalOp &packedGlobal = packed[global.getSymName()];
     if (!packedGlobal) {
-      auto data = globalData(global);
+      auto data = readF32Elements(*global.getInitialValue());
       if (!data)
         return failure();
       // Panels of mr output channels, k-major: what the kernel streams.
@@ -309,52 +270,42 @@ struct MicrokernelsPass
       }
     }
     bool initialized = initOp || fill;
-    std::optional<std::pair<SmallVector<int64_t>, int64_t>> biasLayout,
-        residualLayout;
-    if (bias && (!(biasLayout = staticLayout(bias)) || biasLayout->first[1] != 1))
+    std::optional<StaticLayout> biasLayout, residualLayout;
+    if (bias && (!(biasLayout = staticLayout(bias)) || biasLayout->strides[1] != 1))
       initialized = false;
     if (residual && (!(residualLayout = staticLayout(residual)) ||
-                     residualLayout->first[4] != 1))
+                     residualLayout->strides[4] != 1))
       initialized = false;
     if (collapse && collapse->hasOneUse() && initialized) {
       reluOp = dyn_cast<linalg::GenericOp>(*collapse->getUsers().begin());
-      SmallVector<Value> inputs = {rootOf(input)};
+      SmallVector<Value> inputs = {rootBuffer(input)};
       if (residual)
-        inputs.push_back(rootOf(residual));
+        inputs.push_back(rootBuffer(residual));
       if (reluOp && (!isRelu(reluOp) || !reluOp.hasPureBufferSemantics() ||
                      writtenBetween(op, reluOp, inputs)))
         reluOp = {};
     }
-    Value result = output;
-    std::optional<std::pair<SmallVector<int64_t>, int64_t>> resultLayout =
-        outputLayout;
-    if (reluOp) {
-      result = reluOp.getDpsInits()[0];
-      resultLayout = staticLayout(result);
-      if (!resultLayout || resultLayout->first[3] != 1)
-        reluOp = {};
-    }
-    // Strides of the buffer written, as [batch, channel, row]: the 5-d
-    // accumulator view skips its group axis.
-    SmallVector<int64_t> resultStrides;
-    if (reluOp) {
-      result = reluOp.getDpsInits()[0];
-      resultStrides = {resultLayout->first[0], resultLayout->first[1],
-                       resultLayout->first[2]};
-    } else {
-      result = output;
-      resultLayout = outputLayout;
-      resultStrides = {outStrides[0], outStrides[2], outStrides[3]};
-    }
+    // The kernel writes the ReLU's destination when it applies the ReLU,
+    // which needs a static layout with unit stride along rows.
+    std::optional<StaticLayout> reluLayout;
+    if (reluOp && (!(reluLayout = staticLayout(reluOp.getDpsInits()[0])) ||
+                   reluLayout->strides[3] != 1))
+      reluOp = {};
+    // The buffer written, and its strides as [batch, channel, row]: the
+    // 5-d accumulator view skips its group axis.
+    Value result = reluOp ? reluOp.getDpsInits()[0] : output;
+    StaticLayout resultLayout = reluOp ? *reluLayout : *outputLayout;
+    SmallVector<int64_t> resultStrides =
+        reluOp ? SmallVector<int64_t>{reluLayout->strides[0],
+                                      reluLayout->strides[1],
+                                      reluLayout->strides[2]}
+               : SmallVector<int64_t>{outStrides[0], outStrides[2],
+                                      outStrides[3]};
 
     OpBuilder builder(reluOp ? reluOp.getOperation() : op.getOperation());
     Location loc = op.getLoc();
     func::FuncOp kernel = declareKernel(symbols);
     KernelArguments args{builder, loc};
-    auto i64 = [&](int64_t v) { return args.i64(v); };
-    auto address = [&](Value buffer, int64_t offset) {
-      return args.address(buffer, offset);
-    };
     Value null = arith::ConstantIndexOp::create(builder, loc, 0);
     Value filterBuffer = memref::GetGlobalOp::create(
         builder, loc, packedGlobal.getType(), packedGlobal.getSymName());
@@ -362,24 +313,24 @@ struct MicrokernelsPass
     int64_t inH = inputType.getDimSize(3) - padding[0] - padding[2];
     int64_t inW = inputType.getDimSize(4) - padding[1] - padding[3];
     int64_t interior =
-        inputLayout->second + padding[0] * inStrides[3] + padding[1];
+        inputLayout->offset + padding[0] * inStrides[3] + padding[1];
     SmallVector<Value> arguments = {
-        address(input, interior), i64(inStrides[0]),
-        i64(inStrides[2]), i64(inStrides[3]), address(filterBuffer, 0),
-        bias && initialized ? address(bias, biasLayout->second) : null,
-        residual && initialized ? address(residual, residualLayout->second)
+        args.address(input, interior), args.i64(inStrides[0]),
+        args.i64(inStrides[2]), args.i64(inStrides[3]), args.address(filterBuffer, 0),
+        bias && initialized ? args.address(bias, biasLayout->offset) : null,
+        residual && initialized ? args.address(residual, residualLayout->offset)
                                 : null,
-        i64(residual && initialized ? residualLayout->first[0] : 0),
-        i64(residual && initialized ? residualLayout->first[2] : 0),
-        i64(residual && initialized ? residualLayout->first[3] : 0),
-        address(result, resultLayout->second), i64(resultStrides[0]),
-        i64(resultStrides[1]), i64(resultStrides[2]), i64(!initialized),
-        i64(bool(reluOp)), i64(out[0]), i64(outChannels), i64(inChannels),
-        i64(inH), i64(inW), i64(kernelH), i64(kernelW), i64(out[3]),
-        i64(out[4]), i64(strides[0]), i64(strides[1]), i64(dilations[0]),
-        i64(dilations[1]), i64(padding[0]), i64(padding[1])};
+        args.i64(residual && initialized ? residualLayout->strides[0] : 0),
+        args.i64(residual && initialized ? residualLayout->strides[2] : 0),
+        args.i64(residual && initialized ? residualLayout->strides[3] : 0),
+        args.address(result, resultLayout.offset), args.i64(resultStrides[0]),
+        args.i64(resultStrides[1]), args.i64(resultStrides[2]), args.i64(!initialized),
+        args.i64(bool(reluOp)), args.i64(out[0]), args.i64(outChannels), args.i64(inChannels),
+        args.i64(inH), args.i64(inW), args.i64(kernelH), args.i64(kernelW), args.i64(out[3]),
+        args.i64(out[4]), args.i64(strides[0]), args.i64(strides[1]), args.i64(dilations[0]),
+        args.i64(dilations[1]), args.i64(padding[0]), args.i64(padding[1])};
     func::CallOp::create(builder, loc, kernel, arguments);
-    Value paddedInput = rootOf(input);
+    Value paddedInput = rootBuffer(input);
 
     SmallVector<Operation *> dead = {op};
     if (initialized)
@@ -478,7 +429,7 @@ struct MicrokernelsPass
     auto outputType = cast<MemRefType>(output.getType());
     auto inputLayout = staticLayout(input), outputLayout = staticLayout(output);
     if (inputType.getRank() != 4 || !inputLayout || !outputLayout ||
-        inputLayout->first[3] != 1 || outputLayout->first[3] != 1)
+        inputLayout->strides[3] != 1 || outputLayout->strides[3] != 1)
       return failure();
     // The output's initialization: -inf or zero, all of it, just before.
     Operation *init = nullptr;
@@ -492,27 +443,23 @@ struct MicrokernelsPass
     Location loc = op.getLoc();
     func::FuncOp kernel = declarePoolKernel(symbols);
     KernelArguments args{builder, loc};
-    auto i64 = [&](int64_t v) { return args.i64(v); };
-    auto address = [&](Value buffer, int64_t offset) {
-      return args.address(buffer, offset);
-    };
     ArrayRef<int64_t> in = inputType.getShape(), out = outputType.getShape();
-    ArrayRef<int64_t> inStrides = inputLayout->first,
-                      outStrides = outputLayout->first;
+    ArrayRef<int64_t> inStrides = inputLayout->strides,
+                      outStrides = outputLayout->strides;
     // The input proper starts after the leading padding of the padded
     // buffer; everything past its extent (ceil_mode included) is padding.
     (void)in;
     SmallVector<Value> arguments = {
-        address(input, inputLayout->second + padding[0] * inStrides[2] + padding[1]),
-        i64(inStrides[0]), i64(inStrides[1]), i64(inStrides[2]),
-        i64(inputSize[0]), i64(inputSize[1]),
-        address(output, outputLayout->second), i64(outStrides[0]),
-        i64(outStrides[1]), i64(outStrides[2]), i64(out[0]), i64(out[1]),
-        i64(out[2]), i64(out[3]), i64(windowType.getDimSize(0)),
-        i64(windowType.getDimSize(1)), i64(strides[0]), i64(strides[1]),
-        i64(padding[0]), i64(padding[1]), i64(kind.getValue() == "max" ? 0 : 1)};
+        args.address(input, inputLayout->offset + padding[0] * inStrides[2] + padding[1]),
+        args.i64(inStrides[0]), args.i64(inStrides[1]), args.i64(inStrides[2]),
+        args.i64(inputSize[0]), args.i64(inputSize[1]),
+        args.address(output, outputLayout->offset), args.i64(outStrides[0]),
+        args.i64(outStrides[1]), args.i64(outStrides[2]), args.i64(out[0]), args.i64(out[1]),
+        args.i64(out[2]), args.i64(out[3]), args.i64(windowType.getDimSize(0)),
+        args.i64(windowType.getDimSize(1)), args.i64(strides[0]), args.i64(strides[1]),
+        args.i64(padding[0]), args.i64(padding[1]), args.i64(kind.getValue() == "max" ? 0 : 1)};
     func::CallOp::create(builder, loc, kernel, arguments);
-    Value paddedInput = rootOf(input);
+    Value paddedInput = rootBuffer(input);
     op.erase();
     if (init)
       init->erase();
@@ -534,8 +481,8 @@ struct MicrokernelsPass
     auto inputLayout = staticLayout(input), weightLayout = staticLayout(weight),
          outputLayout = staticLayout(output);
     if (!inputLayout || !weightLayout || !outputLayout ||
-        inputLayout->first[1] != 1 || weightLayout->first[1] != 1 ||
-        outputLayout->first[1] != 1)
+        inputLayout->strides[1] != 1 || weightLayout->strides[1] != 1 ||
+        outputLayout->strides[1] != 1)
       return failure();
     auto weightType = cast<MemRefType>(weight.getType());
     auto outputType = cast<MemRefType>(output.getType());
@@ -547,17 +494,13 @@ struct MicrokernelsPass
          builder.getI64Type(), builder.getIndexType(), builder.getI64Type(),
          builder.getI64Type(), builder.getI64Type(), builder.getI64Type()});
     KernelArguments args{builder, loc};
-    auto i64 = [&](int64_t v) { return args.i64(v); };
-    auto address = [&](Value buffer, int64_t offset) {
-      return args.address(buffer, offset);
-    };
     func::CallOp::create(
         builder, loc, kernel,
-        ValueRange{address(input, inputLayout->second), i64(inputLayout->first[0]),
-                   address(weight, weightLayout->second), i64(weightLayout->first[0]),
-                   address(output, outputLayout->second), i64(outputLayout->first[0]),
-                   i64(outputType.getDimSize(0)), i64(outputType.getDimSize(1)),
-                   i64(weightType.getDimSize(1))});
+        ValueRange{args.address(input, inputLayout->offset), args.i64(inputLayout->strides[0]),
+                   args.address(weight, weightLayout->offset), args.i64(weightLayout->strides[0]),
+                   args.address(output, outputLayout->offset), args.i64(outputLayout->strides[0]),
+                   args.i64(outputType.getDimSize(0)), args.i64(outputType.getDimSize(1)),
+                   args.i64(weightType.getDimSize(1))});
     op.erase();
     return success();
   }

@@ -10,11 +10,10 @@
 
 namespace mlir::inception {
 
-/// The constant's attribute when it holds f32 data that can be read.
-static ElementsAttr f32Attr(Value value) {
-  ElementsAttr attr;
-  if (!value || !matchPattern(value, m_Constant(&attr)) ||
-      !attr.getElementType().isF32())
+/// `value` when it is elements of f32 data that can be read.
+static ElementsAttr readableF32(Attribute value) {
+  auto attr = dyn_cast_or_null<ElementsAttr>(value);
+  if (!attr || !attr.getElementType().isF32())
     return {};
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
     return int64_t(resource.getData().size()) ==
@@ -24,10 +23,22 @@ static ElementsAttr f32Attr(Value value) {
   return isa<DenseElementsAttr>(attr) ? attr : ElementsAttr();
 }
 
+/// The constant's attribute when it holds f32 data that can be read.
+static ElementsAttr f32Attr(Value value) {
+  ElementsAttr attr;
+  if (!value || !matchPattern(value, m_Constant(&attr)))
+    return {};
+  return readableF32(attr);
+}
+
 bool hasF32Data(Value value) { return bool(f32Attr(value)); }
 
 std::optional<std::vector<float>> readF32Constant(Value value) {
-  ElementsAttr attr = f32Attr(value);
+  return readF32Elements(f32Attr(value));
+}
+
+std::optional<std::vector<float>> readF32Elements(Attribute value) {
+  ElementsAttr attr = readableF32(value);
   if (!attr)
     return std::nullopt;
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {

@@ -23,6 +23,11 @@ bool hasF32Data(Value value);
 /// The elements of an f32 constant, or nothing when hasF32Data is false.
 std::optional<std::vector<float>> readF32Constant(Value value);
 
+/// The elements of an f32 elements attribute (dense literal or resource
+/// blob, the initial value of a memref.global say), or nothing when it is
+/// not one or its data is not available.
+std::optional<std::vector<float>> readF32Elements(Attribute value);
+
 /// The resource key of a constant, to name what is derived from it;
 /// `fallback` for other values.
 std::string constantName(Value value, StringRef fallback);

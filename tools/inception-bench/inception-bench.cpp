@@ -14,12 +14,11 @@
 #include "inception/runtime.h"
 #include "tools/inception-bench/FmaPeak.h"
 #include "tools/inception-run/ModelInput.h"
+#include "tools/inception-run/ToolArguments.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 #include <thread>
 
@@ -35,28 +34,12 @@ static int usage(const std::string &message) {
   return 2;
 }
 
-static bool parseCount(const char *text, long long max, long long &value) {
-  char *end = nullptr;
-  errno = 0;
-  value = std::strtoll(text, &end, 10);
-  return !errno && end != text && !*end && value >= 0 && value <= max;
-}
-
 int main(int argc, char **argv) {
   std::string library, inputPath, outputPath;
   long long seed = -1, runs = 20, warmup = 3, threads = 0, macs = 0;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    auto value = [&](const char *flag) -> const char * {
-      size_t length = std::strlen(flag);
-      if (arg.compare(0, length, flag) != 0)
-        return nullptr;
-      if (arg.size() > length && arg[length] == '=')
-        return argv[i] + length + 1;
-      if (arg.size() == length && i + 1 < argc)
-        return argv[++i];
-      return nullptr;
-    };
+    auto value = [&](const char *flag) { return flagValue(argc, argv, i, flag); };
     auto count = [&](const char *flag, const char *v, long long max,
                      long long &out) -> bool {
       if (parseCount(v, max, out))

@@ -10,11 +10,11 @@
 
 #include "inception/runtime.h"
 #include "tools/inception-run/ModelInput.h"
+#include "tools/inception-run/ToolArguments.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 
 using namespace inception;
@@ -29,41 +29,24 @@ static int usage(const char *message) {
   return 2;
 }
 
-/// Parses a whole non-negative decimal number no larger than `max`.
-static bool parseCount(const char *text, long max, long &value) {
-  char *end = nullptr;
-  errno = 0;
-  value = std::strtol(text, &end, 10);
-  return !errno && end != text && !*end && value >= 0 && value <= max;
-}
-
 int main(int argc, char **argv) {
   std::string library, inputPath, outputPath;
-  long seed = -1, top = 0, repeat = 1, threads = 0;
+  long long seed = -1, top = 0, repeat = 1, threads = 0;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    auto value = [&](const char *flag) -> const char * {
-      size_t length = std::strlen(flag);
-      if (arg.compare(0, length, flag) != 0)
-        return nullptr;
-      if (arg.size() > length && arg[length] == '=')
-        return argv[i] + length + 1;
-      if (arg.size() == length && i + 1 < argc)
-        return argv[++i];
-      return nullptr;
-    };
+    auto value = [&](const char *flag) { return flagValue(argc, argv, i, flag); };
     if (const char *v = value("--input"))
       inputPath = v;
     else if (const char *v = value("--output"))
       outputPath = v;
     else if (const char *v = value("--random-input")) {
-      if (!parseCount(v, 1L << 31, seed))
+      if (!parseCount(v, 1LL << 31, seed))
         return usage(("--random-input needs a seed, got '" + std::string(v) + "'").c_str());
     } else if (const char *v = value("--top")) {
-      if (!parseCount(v, 1L << 20, top))
+      if (!parseCount(v, 1LL << 20, top))
         return usage(("--top needs a count, got '" + std::string(v) + "'").c_str());
     } else if (const char *v = value("--repeat")) {
-      if (!parseCount(v, 1L << 20, repeat) || repeat < 1)
+      if (!parseCount(v, 1LL << 20, repeat) || repeat < 1)
         return usage(("--repeat needs a positive count, got '" + std::string(v) + "'").c_str());
     } else if (const char *v = value("--threads")) {
       if (!parseCount(v, 4096, threads))
@@ -105,7 +88,7 @@ int main(int argc, char **argv) {
   }
   std::printf("model: %s (workspace %.1f MB)\n", info->name,
               info->workspace_size / 1e6);
-  std::printf("run time: %.2f ms (median of %ld), min %.2f ms\n",
+  std::printf("run time: %.2f ms (median of %lld), min %.2f ms\n",
               milliseconds[milliseconds.size() / 2], repeat, milliseconds[0]);
 
   if (top > 0) {
