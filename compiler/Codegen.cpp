@@ -185,9 +185,9 @@ std::optional<MicrokernelTiling> microkernelTiling(const TargetOptions &options,
   const llvm::MCSubtargetInfo *subtarget = (*machine)->getMCSubtargetInfo();
   MicrokernelTiling tiling;
   if (subtarget->checkFeatures("+avx512f"))
-    tiling = {6, 64, 0, 0};
+    tiling = {6, 64, 0, 0, 0};
   else if (subtarget->checkFeatures("+avx2,+fma"))
-    tiling = {6, 16, 0, 0};
+    tiling = {6, 16, 0, 0, 0};
   else
     return std::nullopt;
   // Unknown caches: those of a common core (48K L1, 2M L2).
@@ -197,6 +197,7 @@ std::optional<MicrokernelTiling> microkernelTiling(const TargetOptions &options,
   tiling.kc = std::clamp<int64_t>(l1 / 2 / (tiling.nr * floats) / 16 * 16, 64, 512);
   tiling.nc = std::clamp<int64_t>(l2 / 4 / (tiling.kc * floats) / tiling.nr,
                                   1, 8) * tiling.nr;
+  tiling.l2 = l2;
   return tiling;
 }
 

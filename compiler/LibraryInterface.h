@@ -61,7 +61,7 @@ uint64_t weightsChecksum(llvm::ArrayRef<char> data);
 /// them: the convolution's register tile and blocking, and the CPU to
 /// compile them for (`-march=`).
 struct MicrokernelBuild {
-  int64_t mr, nr, kc, nc;
+  int64_t mr, nr, kc, nc, l2;
   std::string cpu;
 };
 

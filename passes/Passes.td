@@ -217,6 +217,12 @@ def Microkernels : Pass<"microkernels", "mlir::ModuleOp"> {
       vector registers. The accumulator's initialization (bias, residual)
       and a ReLU after the contraction become the kernel's epilogue, which
       then writes the ReLU's destination (a concat slice, say) directly.
+    - A 3x3, stride-1, undilated one of those with a bias or residual
+      initialization calls `inception_uk_winograd3x3`
+      (`runtime/ukernels/winograd.c`) instead when `winograd` is set:
+      Winograd F(4x4, 3x3), a quarter of the multiplications. The filter's
+      transform G g G^T is computed here (in double) and packed into
+      panels of `nr` output channels for the same microkernel.
     - A max or sum pooling reduction (`inception.pool2d`) becomes a call to
       `inception_uk_pool2d` (`runtime/ukernels/pool2d.c`), which clips each
       window to the input instead of reading padding.
@@ -242,10 +248,13 @@ def Microkernels : Pass<"microkernels", "mlir::ModuleOp"> {
            "Output channels per register tile (6 for AVX2 and AVX-512)">,
     Option<"nr", "nr", "int64_t", /*default=*/"16",
            "Output pixels per register tile (16 for AVX2, 64 for AVX-512)">,
+    Option<"winograd", "winograd", "bool", /*default=*/"true",
+           "Run 3x3 stride-1 convolutions by Winograd F(4x4, 3x3)">,
   ];
   let statistics = [
     Statistic<"numConverted", "convolutions", "Convolutions calling the microkernel">,
     Statistic<"numKept", "kept-as-loops", "Convolutions left as loops">,
+    Statistic<"numWinograd", "winograd", "Convolutions calling the Winograd kernel">,
     Statistic<"numPools", "pools", "Pooling reductions calling the microkernel">,
     Statistic<"numDense", "dense", "Dense layers calling the microkernel">,
   ];

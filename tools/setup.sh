@@ -12,7 +12,13 @@ packages=(
 )
 case "${1:-}" in
   --test) packages+=(python3-torch python3-torchvision graphviz) ;;
-  --bench) packages+=(python3-torch python3-torchvision nodejs npm) ;;
+  --bench)
+    packages+=(python3-torch python3-torchvision)
+    # A Node.js from elsewhere (NodeSource, nvm) conflicts with Debian's npm;
+    # any node and npm on PATH will do.
+    command -v node >/dev/null && command -v npm >/dev/null ||
+      packages+=(nodejs npm)
+    ;;
 esac
 
 missing=()

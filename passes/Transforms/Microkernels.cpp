@@ -20,6 +20,42 @@ namespace {
 constexpr llvm::StringLiteral kKernelName = "inception_uk_conv2d";
 constexpr llvm::StringLiteral kPoolKernelName = "inception_uk_pool2d";
 constexpr llvm::StringLiteral kDenseKernelName = "inception_uk_dense";
+constexpr llvm::StringLiteral kWinogradKernelName = "inception_uk_winograd3x3";
+
+/// Winograd F(4x4, 3x3)'s filter transform G (Lavin and Gray; points 0,
+/// +-1, +-2): U = G g G^T is the 6x6 transform of the 3x3 filter g.
+constexpr double kWinogradG[6][3] = {
+    {1.0 / 4, 0, 0},           {-1.0 / 6, -1.0 / 6, -1.0 / 6},
+    {-1.0 / 6, 1.0 / 6, -1.0 / 6}, {1.0 / 24, 1.0 / 12, 1.0 / 6},
+    {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
+
+/// The filter [co][ci][3][3] transformed for inception_uk_winograd3x3:
+/// u[((xi * panels + co / nr) * ci_count + ci) * nr + co % nr] holds
+/// (G g G^T)[xi / 6][xi % 6], zero for channels past the last.
+std::vector<float> winogradFilter(ArrayRef<float> filter, int64_t outChannels,
+                                  int64_t inChannels, int64_t nr) {
+  int64_t panels = (outChannels + nr - 1) / nr;
+  std::vector<float> u(size_t(36 * panels * inChannels * nr), 0.0f);
+  for (int64_t co = 0; co < outChannels; ++co)
+    for (int64_t ci = 0; ci < inChannels; ++ci) {
+      const float *g = filter.data() + (co * inChannels + ci) * 9;
+      double gGt[3][6];
+      for (int r = 0; r < 3; ++r)
+        for (int c = 0; c < 6; ++c)
+          gGt[r][c] = g[r * 3] * kWinogradG[c][0] +
+                      g[r * 3 + 1] * kWinogradG[c][1] +
+                      g[r * 3 + 2] * kWinogradG[c][2];
+      for (int r = 0; r < 6; ++r)
+        for (int c = 0; c < 6; ++c) {
+          double value = kWinogradG[r][0] * gGt[0][c] +
+                         kWinogradG[r][1] * gGt[1][c] +
+                         kWinogradG[r][2] * gGt[2][c];
+          u[((size_t(r * 6 + c) * panels + co / nr) * inChannels + ci) * nr +
+            co % nr] = float(value);
+        }
+    }
+  return u;
+}
 
 /// The constant global a buffer is a view of, through reshapes.
 memref::GlobalOp filterGlobal(Value filter, SymbolTable &symbols) {
@@ -117,6 +153,7 @@ struct KernelArguments {
 struct MicrokernelsPass
     : impl::MicrokernelsBase<MicrokernelsPass> {
   using MicrokernelsBase::MicrokernelsBase;
+  uint64_t winogradCount = 0;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -127,6 +164,7 @@ struct MicrokernelsPass
     SymbolTable symbols(module);
     llvm::StringMap<memref::GlobalOp> packed;
     uint64_t converted = 0, kept = 0;
+    winogradCount = 0;
     SmallVector<linalg::GenericOp> convolutions, pools, denses;
     module.walk([&](linalg::GenericOp op) {
       if (op->hasAttr(kConvAttr))
@@ -157,6 +195,7 @@ struct MicrokernelsPass
                       Builder(module).getDenseI64ArrayAttr({mr, nr}));
     recordStatistic(*this, numConverted, "convolutions", converted);
     recordStatistic(*this, numKept, "kept-as-loops", kept);
+    recordStatistic(*this, numWinograd, "winograd", winogradCount);
     recordStatistic(*this, numPools, "pools", pooled);
     recordStatistic(*this, numDense, "dense", dense);
   }
@@ -198,35 +237,11 @@ struct MicrokernelsPass
             inChannels = filterType.getDimSize(2),
             kernelH = filterType.getDimSize(3), kernelW = filterType.getDimSize(4);
     int64_t depth = inChannels * kernelH * kernelW;
-    memref::GlobalOp &packedGlobal = packed[global.getSymName()];
-    if (!packedGlobal) {
-      auto data = readF32Elements(*global.getInitialValue());
-      if (!data)
-        return failure();
-      // Panels of mr output channels, k-major: what the kernel streams.
-      int64_t panels = (outChannels + mr - 1) / mr;
-      std::vector<float> panelData(size_t(panels * depth * mr), 0.0f);
-      for (int64_t m = 0; m < outChannels; ++m)
-        for (int64_t k = 0; k < depth; ++k)
-          panelData[(m / mr) * depth * mr + k * mr + m % mr] =
-              (*data)[m * depth + k];
-      OpBuilder builder(global);
-      auto type = MemRefType::get({int64_t(panelData.size())},
-                                  builder.getF32Type());
-      std::string key = global.getSymName().str() + ".packed";
-      if (auto resource = dyn_cast<DenseResourceElementsAttr>(
-              *global.getInitialValue()))
-        key = resource.getRawHandle().getKey().str() + ".packed";
-      auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
-          ArrayRef<float>(panelData), /*dataIsMutable=*/false);
-      auto tensorType = RankedTensorType::get(type.getShape(), type.getElementType());
-      auto value = DenseResourceElementsAttr::get(tensorType, key, std::move(blob));
-      packedGlobal = memref::GlobalOp::create(
-          builder, global.getLoc(), (global.getSymName() + "_packed").str(),
-          builder.getStringAttr("private"), type, value, /*constant=*/true,
-          builder.getI64IntegerAttr(64));
-      symbols.insert(packedGlobal);
-    }
+    // Winograd needs the initialization fused (it has no accumulate mode),
+    // which is decided below; the filter form follows that choice.
+    bool winogradShape = winograd && kernelH == 3 && kernelW == 3 &&
+                         strides[0] == 1 && strides[1] == 1 &&
+                         dilations[0] == 1 && dilations[1] == 1;
 
     // The accumulator's initialization (bias, residual) and a ReLU after
     // it become the kernel's, where the IR has their usual shapes.
@@ -302,9 +317,15 @@ struct MicrokernelsPass
                : SmallVector<int64_t>{outStrides[0], outStrides[2],
                                       outStrides[3]};
 
+    bool useWinograd = winogradShape && initialized;
+    memref::GlobalOp packedGlobal =
+        filterForm(global, useWinograd, outChannels, inChannels, depth,
+                   symbols, packed);
+    if (!packedGlobal)
+      return failure();
+
     OpBuilder builder(reluOp ? reluOp.getOperation() : op.getOperation());
     Location loc = op.getLoc();
-    func::FuncOp kernel = declareKernel(symbols);
     KernelArguments args{builder, loc};
     Value null = arith::ConstantIndexOp::create(builder, loc, 0);
     Value filterBuffer = memref::GetGlobalOp::create(
@@ -324,12 +345,21 @@ struct MicrokernelsPass
         args.i64(residual && initialized ? residualLayout->strides[2] : 0),
         args.i64(residual && initialized ? residualLayout->strides[3] : 0),
         args.address(result, resultLayout.offset), args.i64(resultStrides[0]),
-        args.i64(resultStrides[1]), args.i64(resultStrides[2]), args.i64(!initialized),
-        args.i64(bool(reluOp)), args.i64(out[0]), args.i64(outChannels), args.i64(inChannels),
-        args.i64(inH), args.i64(inW), args.i64(kernelH), args.i64(kernelW), args.i64(out[3]),
-        args.i64(out[4]), args.i64(strides[0]), args.i64(strides[1]), args.i64(dilations[0]),
-        args.i64(dilations[1]), args.i64(padding[0]), args.i64(padding[1])};
-    func::CallOp::create(builder, loc, kernel, arguments);
+        args.i64(resultStrides[1]), args.i64(resultStrides[2])};
+    if (useWinograd) {
+      for (int64_t value : {int64_t(bool(reluOp)), out[0], outChannels, inChannels,
+                            inH, inW, out[3], out[4], padding[0], padding[1]})
+        arguments.push_back(args.i64(value));
+      func::CallOp::create(builder, loc, declareWinogradKernel(symbols), arguments);
+      ++winogradCount;
+    } else {
+      for (int64_t value :
+           {int64_t(!initialized), int64_t(bool(reluOp)), out[0], outChannels,
+            inChannels, inH, inW, kernelH, kernelW, out[3], out[4], strides[0],
+            strides[1], dilations[0], dilations[1], padding[0], padding[1]})
+        arguments.push_back(args.i64(value));
+      func::CallOp::create(builder, loc, declareKernel(symbols), arguments);
+    }
     Value paddedInput = rootBuffer(input);
 
     SmallVector<Operation *> dead = {op};
@@ -359,6 +389,54 @@ struct MicrokernelsPass
     return success();
   }
 
+  /// The constant the kernel reads for `global`'s filter, made once per
+  /// filter and form: panels of mr output channels, k-major (the GEMM
+  /// kernel), or the Winograd transform in panels of nr.
+  memref::GlobalOp filterForm(memref::GlobalOp global, bool winogradForm,
+                              int64_t outChannels, int64_t inChannels,
+                              int64_t depth, SymbolTable &symbols,
+                              llvm::StringMap<memref::GlobalOp> &forms) {
+    StringRef suffix = winogradForm ? "winograd" : "packed";
+    memref::GlobalOp &form =
+        forms[(global.getSymName() + "." + suffix).str()];
+    if (form)
+      return form;
+    auto data = readF32Elements(*global.getInitialValue());
+    if (!data)
+      return {};
+    std::vector<float> formData;
+    if (winogradForm) {
+      formData = winogradFilter(*data, outChannels, inChannels, nr);
+    } else {
+      int64_t panels = (outChannels + mr - 1) / mr;
+      formData.assign(size_t(panels * depth * mr), 0.0f);
+      for (int64_t m = 0; m < outChannels; ++m)
+        for (int64_t k = 0; k < depth; ++k)
+          formData[(m / mr) * depth * mr + k * mr + m % mr] =
+              (*data)[m * depth + k];
+    }
+    OpBuilder builder(global);
+    auto type =
+        MemRefType::get({int64_t(formData.size())}, builder.getF32Type());
+    std::string key = global.getSymName().str();
+    if (auto resource =
+            dyn_cast<DenseResourceElementsAttr>(*global.getInitialValue()))
+      key = resource.getRawHandle().getKey().str();
+    key += "." + suffix.str();
+    auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
+        ArrayRef<float>(formData), /*dataIsMutable=*/false);
+    auto tensorType =
+        RankedTensorType::get(type.getShape(), type.getElementType());
+    auto value =
+        DenseResourceElementsAttr::get(tensorType, key, std::move(blob));
+    form = memref::GlobalOp::create(
+        builder, global.getLoc(), (global.getSymName() + "_" + suffix).str(),
+        builder.getStringAttr("private"), type, value, /*constant=*/true,
+        builder.getI64IntegerAttr(64));
+    symbols.insert(form);
+    return form;
+  }
+
   /// The fill of a padded input buffer that only microkernels read, which
   /// never read its border: the buffer's other users write its interior.
   static void removePaddingFill(Value buffer) {
@@ -380,6 +458,7 @@ struct MicrokernelsPass
                      llvm::all_of(u->getResult(0).getUsers(), [](Operation *c) {
                        auto call = dyn_cast<func::CallOp>(c);
                        return call && (call.getCallee() == kKernelName ||
+                                       call.getCallee() == kWinogradKernelName ||
                                        call.getCallee() == kPoolKernelName);
                      });
             }))
@@ -528,6 +607,15 @@ struct MicrokernelsPass
   }
 
   /// inception_uk_conv2d's signature, pointers as index.
+  func::FuncOp declareWinogradKernel(SymbolTable &symbols) {
+    Builder b(&getContext());
+    Type index = b.getIndexType(), i64 = b.getI64Type();
+    SmallVector<Type> types = {index, i64, i64, i64, index, index, index,
+                               i64,   i64, i64, index, i64, i64, i64};
+    types.append(10, i64);
+    return declareFunction(symbols, kWinogradKernelName, types);
+  }
+
   func::FuncOp declareKernel(SymbolTable &symbols) {
     Builder b(&getContext());
     Type index = b.getIndexType(), i64 = b.getI64Type();

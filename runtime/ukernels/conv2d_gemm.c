@@ -70,14 +70,21 @@ typedef float vf __attribute__((vector_size(VL * sizeof(float))));
 typedef float vf_unaligned
     __attribute__((vector_size(VL * sizeof(float)), aligned(sizeof(float))));
 
-/* C[0:MR][0:NR] (row stride ldc) += A-panel (kc x MR) * B-panel (kc x NR). */
+/* C[0:MR][0:NR] (row stride ldc) += A-panel (kc x MR) * B-panel (kc x NR),
+   or = when not `accumulate` (C is then only written). With a destination, the tile goes there instead of back to C, ReLU
+   applied if asked, its first `rows` rows only (rows past M are padding):
+   the last K block writes the result straight to the output, so that C
+   is not stored and read back once more. */
 static inline void microkernel(int64_t kc, const float *restrict a,
                                const float *restrict b, float *restrict c,
-                               int64_t ldc) {
+                               int64_t ldc, int64_t accumulate,
+                               float *restrict dst, int64_t ldd, int64_t rows,
+                               int64_t relu) {
   vf acc[MR][NV];
   for (int i = 0; i < MR; ++i)
     for (int v = 0; v < NV; ++v)
-      acc[i][v] = *(const vf_unaligned *)(c + i * ldc + v * VL);
+      acc[i][v] = accumulate ? *(const vf_unaligned *)(c + i * ldc + v * VL)
+                             : (vf){0};
   for (int64_t k = 0; k < kc; ++k) {
     vf bv[NV];
     for (int v = 0; v < NV; ++v)
@@ -89,9 +96,33 @@ static inline void microkernel(int64_t kc, const float *restrict a,
         acc[i][v] += ai * bv[v];
     }
   }
-  for (int i = 0; i < MR; ++i)
-    for (int v = 0; v < NV; ++v)
-      *(vf_unaligned *)(c + i * ldc + v * VL) = acc[i][v];
+  if (!dst) {
+    for (int i = 0; i < MR; ++i)
+      for (int v = 0; v < NV; ++v)
+        *(vf_unaligned *)(c + i * ldc + v * VL) = acc[i][v];
+    return;
+  }
+  for (int i = 0; i < MR; ++i) {
+    if (i >= rows)
+      break;
+    for (int v = 0; v < NV; ++v) {
+      vf x = acc[i][v];
+      if (relu)
+        x = __builtin_elementwise_max(x, (vf){0});
+      *(vf_unaligned *)(dst + i * ldd + v * VL) = x;
+    }
+  }
+}
+
+/* dst[0:n] = src[0:n], inline: the runs are short (an output row), where
+   a call to memcpy costs more than the copy. */
+__attribute__((no_builtin("memcpy"))) static inline void
+copy_floats(float *restrict dst, const float *restrict src, int64_t n) {
+  int64_t j = 0;
+  for (; j + VL <= n; j += VL)
+    *(vf_unaligned *)(dst + j) = *(const vf_unaligned *)(src + j);
+  for (; j < n; ++j)
+    dst[j] = src[j];
 }
 
 struct conv_geometry {
@@ -118,7 +149,23 @@ static void pack_input(const struct conv_geometry *g, const float *input,
                        int64_t k0, int64_t kc, int64_t n0, int64_t nc,
                        float *restrict packed) {
   int64_t window = g->kernel_h * g->kernel_w;
-  for (int64_t p = 0; p * NR < nc; ++p) {
+  /* A 1x1, stride-1, unpadded convolution of a dense input reads B's rows
+     as they lie: one run per panel row, whatever the output's width. */
+  int flat = window == 1 && g->stride_h == 1 && g->stride_w == 1 &&
+             g->pad_top == 0 && g->pad_left == 0 && g->in_w == g->out_w &&
+             g->row_stride == g->in_w;
+  for (int64_t p = 0; flat && p * NR < nc; ++p) {
+    int64_t valid = nc - p * NR < NR ? nc - p * NR : NR;
+    float *dst = packed + p * kc * NR;
+    for (int64_t kk = 0; kk < kc; ++kk) {
+      float *row = dst + kk * NR;
+      copy_floats(row, input + (k0 + kk) * g->channel_stride + n0 + p * NR,
+                  valid);
+      for (int64_t col = valid; col < NR; ++col)
+        row[col] = 0.0f;
+    }
+  }
+  for (int64_t p = 0; !flat && p * NR < nc; ++p) {
     struct pixel_run runs[NR];
     int64_t run_count = 0;
     int64_t valid = nc - p * NR < NR ? nc - p * NR : NR;
@@ -158,7 +205,7 @@ static void pack_input(const struct conv_geometry *g, const float *input,
         for (int64_t j = 0; j < lo; ++j)
           out[j] = 0.0f;
         if (g->stride_w == 1)
-          memcpy(out + lo, src + x0 + lo, (hi - lo) * sizeof(float));
+          copy_floats(out + lo, src + x0 + lo, hi - lo);
         else
           for (int64_t j = lo; j < hi; ++j)
             out[j] = src[x0 + j * g->stride_w];
@@ -235,6 +282,10 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d(
     float *out = output + image * output_batch_stride;
     const float *res = residual ? residual + image * residual_batch_stride : 0;
 
+    /* Outputs and residuals whose rows are dense (no padding columns)
+       hold a block's pixels contiguously: no per-pixel offsets. */
+    int out_dense = output_row_stride == out_w;
+    int res_dense = residual_row_stride == out_w;
     int64_t out_offsets[NC], res_offsets[NC];
     for (int64_t j = 0; j < nc; ++j) {
       out_offsets[j] = pixel_offset(n0 + j, out_w, output_row_stride);
@@ -245,8 +296,11 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d(
       int64_t m = m0 + i;
       if (accumulate) {
         const float *src = out + m * output_channel_stride;
-        for (int64_t j = 0; j < nc; ++j)
-          row[j] = src[out_offsets[j]];
+        if (out_dense)
+          copy_floats(row, src + n0, nc);
+        else
+          for (int64_t j = 0; j < nc; ++j)
+            row[j] = src[out_offsets[j]];
         continue;
       }
       float b = bias ? bias[m] : 0.0f;
@@ -254,12 +308,20 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d(
         row[j] = b;
       if (res) {
         const float *src = res + m * residual_channel_stride;
-        for (int64_t j = 0; j < nc; ++j)
-          row[j] += src[res_offsets[j]];
+        if (res_dense)
+          for (int64_t j = 0; j < nc; ++j)
+            row[j] += src[n0 + j];
+        else
+          for (int64_t j = 0; j < nc; ++j)
+            row[j] += src[res_offsets[j]];
       }
     }
+    /* With a dense output, the last K block stores full panels straight
+       into it; the block keeps only what is left: a partial last panel. */
+    int64_t direct_columns = out_dense ? nc / NR * NR : 0;
     for (int64_t k0 = 0; k0 < k_total; k0 += KC) {
       int64_t kc = k_total - k0 < KC ? k_total - k0 : KC;
+      int last = k0 + kc == k_total;
       pack_input(&g, in, k0, kc, n0, nc, packed);
       /* One panel of B against every panel of A: the B panel stays in
          cache while the task's A panels stream past it. Rows past mc hold
@@ -267,17 +329,22 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d(
       for (int64_t p = 0; p * NR < nc; ++p)
         for (int64_t i = 0; i < mc; i += MR) {
           const float *a = filter + ((m0 + i) / MR) * k_total * MR + k0 * MR;
-          microkernel(kc, a, packed + p * kc * NR, block + i * NC + p * NR, NC);
+          float *dst = last && p * NR < direct_columns
+                           ? out + (m0 + i) * output_channel_stride + n0 +
+                                 p * NR
+                           : 0;
+          microkernel(kc, a, packed + p * kc * NR, block + i * NC + p * NR, NC,
+                      1, dst, output_channel_stride, mc - i, relu);
         }
     }
     for (int64_t i = 0; i < mc; ++i) {
       const float *row = block + i * NC;
       float *dst = out + (m0 + i) * output_channel_stride;
       if (relu)
-        for (int64_t j = 0; j < nc; ++j)
+        for (int64_t j = direct_columns; j < nc; ++j)
           dst[out_offsets[j]] = row[j] > 0.0f ? row[j] : 0.0f;
       else
-        for (int64_t j = 0; j < nc; ++j)
+        for (int64_t j = direct_columns; j < nc; ++j)
           dst[out_offsets[j]] = row[j];
     }
   }

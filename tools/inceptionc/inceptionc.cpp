@@ -241,7 +241,8 @@ static int emitTarget() {
      << formatBytes(caches.l2) << ", L3 " << formatBytes(caches.l3) << "\n";
   if (tiling)
     os << "microkernel: register tile " << tiling->mr << " x " << tiling->nr
-       << ", kc " << tiling->kc << ", nc " << tiling->nc << "\n";
+       << ", kc " << tiling->kc << ", nc " << tiling->nc
+       << ", Winograd task budget " << tiling->l2 / 2 / 1024 << "K\n";
   else
     os << "microkernel: none (convolutions stay loops)\n";
   output->keep();
@@ -491,7 +492,8 @@ static int emitCompiledOutput(mlir::ModuleOp module) {
     std::string cpu = target.cpu.empty() ? "native" : target.cpu;
     // The pass's tile, and the blocking for the target's caches.
     int64_t kc = tiling ? tiling->kc : 256, nc = tiling ? tiling->nc : tile[1] * 8;
-    microkernel = inception::MicrokernelBuild{tile[0], tile[1], kc, nc, cpu};
+    int64_t l2 = tiling ? tiling->l2 : 1 << 20;
+    microkernel = inception::MicrokernelBuild{tile[0], tile[1], kc, nc, l2, cpu};
   }
   if (Error error = inception::linkLibrary(
           objectPath, inception::generateWrapper(*interface), libraryPath,

@@ -1,0 +1,233 @@
+/*===- winograd.c - 3x3 stride-1 convolutions by Winograd F(4x4, 3x3) --*- C -*-===*
+ *
+ * Compiled after conv2d_gemm.c (inceptionc concatenates the kernels into
+ * one file) and shares its register-blocked microkernel.
+ *
+ * Each 4x4 block of output pixels (a tile) of one output channel is
+ * A^T [sum_ci (G g G^T) .* (B^T d B)] A, where d is the tile's 6x6 input
+ * window of channel ci and g the 3x3 filter from ci (Lavin and Gray's
+ * F(4x4, 3x3), points 0, +-1, +-2, infinity). The 36 elementwise products
+ * summed over ci are 36 independent GEMMs, one per position xi of the 6x6
+ * transform: M[xi][tile][co] = sum_ci V[xi][tile][ci] U[xi][ci][co], 36 x 16
+ * multiplications per 16 output pixels where the direct convolution needs
+ * 9 x 16, a quarter of the work.
+ *
+ * - U = G g G^T was computed at compile time and packed into panels of NR
+ *   output channels: u[((xi * co_panels + j) * C + ci) * NR + co % NR].
+ * - A task takes a chunk of tiles of one image and a group of output
+ *   channel panels: it transforms the chunk's input into V (panels of MR
+ *   tiles, the microkernel's A operand), runs the 36 GEMMs into M, and
+ *   transforms M back into the output with bias, residual and ReLU.
+ *
+ * Rounding: the transforms scale by at most 8 and add up to 36 terms, so
+ * the result differs from direct summation by a few ulps of the largest
+ * partial sums (docs/codegen.md gives the measured error).
+ *
+ *===----------------------------------------------------------------------===*/
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#ifndef INCEPTION_UK_L2
+#define INCEPTION_UK_L2 (1 << 20)
+#endif
+
+enum { WINO_TILE = 4, WINO_WINDOW = 6, WINO_POSITIONS = 36 };
+
+/* V[xi] for the 6x6 window d (row-major) = B^T d B. */
+static inline void winograd_input_transform(const float d[36], float v[36]) {
+  float t[36];
+  for (int c = 0; c < 6; ++c) {
+    float d0 = d[c], d1 = d[6 + c], d2 = d[12 + c], d3 = d[18 + c],
+          d4 = d[24 + c], d5 = d[30 + c];
+    t[c] = 4 * d0 - 5 * d2 + d4;
+    t[6 + c] = -4 * (d1 + d2) + d3 + d4;
+    t[12 + c] = 4 * (d1 - d2) - d3 + d4;
+    t[18 + c] = 2 * (d3 - d1) - d2 + d4;
+    t[24 + c] = 2 * (d1 - d3) - d2 + d4;
+    t[30 + c] = 4 * d1 - 5 * d3 + d5;
+  }
+  for (int r = 0; r < 6; ++r) {
+    const float *x = t + 6 * r;
+    float *y = v + 6 * r;
+    y[0] = 4 * x[0] - 5 * x[2] + x[4];
+    y[1] = -4 * (x[1] + x[2]) + x[3] + x[4];
+    y[2] = 4 * (x[1] - x[2]) - x[3] + x[4];
+    y[3] = 2 * (x[3] - x[1]) - x[2] + x[4];
+    y[4] = 2 * (x[1] - x[3]) - x[2] + x[4];
+    y[5] = 4 * x[1] - 5 * x[3] + x[5];
+  }
+}
+
+/* Gathers tile (ty, tx)'s 6x6 input window of one channel plane, zeros
+   outside the input. */
+static inline void winograd_window(const float *plane, int64_t row_stride,
+                                   int64_t in_h, int64_t in_w, int64_t y0,
+                                   int64_t x0, float d[36]) {
+  if (y0 >= 0 && x0 >= 0 && y0 + 6 <= in_h && x0 + 6 <= in_w) {
+    for (int r = 0; r < 6; ++r)
+      for (int c = 0; c < 6; ++c)
+        d[6 * r + c] = plane[(y0 + r) * row_stride + x0 + c];
+    return;
+  }
+  for (int r = 0; r < 6; ++r)
+    for (int c = 0; c < 6; ++c) {
+      int64_t y = y0 + r, x = x0 + c;
+      d[6 * r + c] = y >= 0 && y < in_h && x >= 0 && x < in_w
+                         ? plane[y * row_stride + x]
+                         : 0.0f;
+    }
+}
+
+/* output[b][co][y][x] = relu?(bias[co] + residual[b][co][y][x] +
+   conv3x3(input[b], filter)[co][y][x]) for a 3x3, stride-1, undilated
+   convolution of the in_h x in_w input zero-padded by pad_top rows and
+   pad_left columns before it; `transformed_filter` is U, packed as above.
+   Conventions as for inception_uk_conv2d. */
+__attribute__((visibility("hidden"))) void inception_uk_winograd3x3(
+    intptr_t input_ptr, int64_t input_batch_stride,
+    int64_t input_channel_stride, int64_t input_row_stride,
+    intptr_t transformed_filter_ptr, intptr_t bias_ptr, intptr_t residual_ptr,
+    int64_t residual_batch_stride, int64_t residual_channel_stride,
+    int64_t residual_row_stride, intptr_t output_ptr,
+    int64_t output_batch_stride, int64_t output_channel_stride,
+    int64_t output_row_stride, int64_t relu, int64_t batch,
+    int64_t out_channels, int64_t in_channels, int64_t in_h, int64_t in_w,
+    int64_t out_h, int64_t out_w, int64_t pad_top, int64_t pad_left) {
+  const float *input = (const float *)input_ptr;
+  const float *u = (const float *)transformed_filter_ptr;
+  const float *bias = (const float *)bias_ptr;
+  const float *residual = (const float *)residual_ptr;
+  float *output = (float *)output_ptr;
+  int64_t tiles_h = (out_h + WINO_TILE - 1) / WINO_TILE;
+  int64_t tiles_w = (out_w + WINO_TILE - 1) / WINO_TILE;
+  int64_t tiles = tiles_h * tiles_w;
+  int64_t co_panels = (out_channels + NR - 1) / NR;
+  int64_t threads = omp_get_max_threads();
+
+  /* Tiles per task: panels of MR, as many as keep V and M within half of
+     L2 (each U panel is then read once per chunk: more tiles, fewer
+     reads), at most four, and fewer where threads would idle. */
+  int64_t per_panel =
+      (int64_t)WINO_POSITIONS * MR * (in_channels + co_panels * NR) * 4;
+  int64_t chunk_panels = INCEPTION_UK_L2 / 2 / per_panel;
+  if (chunk_panels > 4)
+    chunk_panels = 4;
+  int64_t tile_panels = (tiles + MR - 1) / MR;
+  while (chunk_panels > 1 &&
+         batch * ((tile_panels + chunk_panels - 1) / chunk_panels) <
+             2 * threads)
+    --chunk_panels;
+  if (chunk_panels < 1)
+    chunk_panels = 1;
+  int64_t chunk = chunk_panels * MR;
+  int64_t chunks = (tiles + chunk - 1) / chunk;
+  /* Split the output channels too when there are too few chunks: each
+     group transforms the same input again, a small cost next to idling. */
+  int64_t groups = (2 * threads + batch * chunks - 1) / (batch * chunks);
+  if (groups > co_panels)
+    groups = co_panels;
+  if (groups < 1)
+    groups = 1;
+  int64_t group_panels = (co_panels + groups - 1) / groups;
+  groups = (co_panels + group_panels - 1) / group_panels;
+  int64_t tasks = batch * chunks * groups;
+
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int64_t task = 0; task < tasks; ++task) {
+    int64_t image = task / (chunks * groups);
+    int64_t rest = task % (chunks * groups);
+    int64_t t0 = (rest / groups) * chunk;
+    int64_t j0 = (rest % groups) * group_panels;
+    int64_t j1 = j0 + group_panels < co_panels ? j0 + group_panels : co_panels;
+    int64_t count = tiles - t0 < chunk ? tiles - t0 : chunk;
+    int64_t panels = (count + MR - 1) / MR;
+    int64_t width = (j1 - j0) * NR; /* M's row: the group's channels */
+    /* V: [xi][panel][ci][MR]; M: [xi][panel * MR + tile][width]. */
+    float *v = aligned_alloc(
+        64, (size_t)WINO_POSITIONS * panels * MR * (in_channels + width) * 4);
+    if (!v)
+      abort(); /* out of memory: nothing sensible to return */
+    float *m = v + WINO_POSITIONS * panels * MR * in_channels;
+    const float *in = input + image * input_batch_stride;
+
+    for (int64_t p = 0; p < panels; ++p)
+      for (int64_t ci = 0; ci < in_channels; ++ci) {
+        const float *plane = in + ci * input_channel_stride;
+        for (int64_t r = 0; r < MR; ++r) {
+          float d[36] = {0}, t[36];
+          int64_t tile = t0 + p * MR + r;
+          if (p * MR + r < count)
+            winograd_window(plane, input_row_stride, in_h, in_w,
+                            (tile / tiles_w) * WINO_TILE - pad_top,
+                            (tile % tiles_w) * WINO_TILE - pad_left, d);
+          winograd_input_transform(d, t);
+          for (int xi = 0; xi < WINO_POSITIONS; ++xi)
+            v[((xi * panels + p) * in_channels + ci) * MR + r] = t[xi];
+        }
+      }
+
+    for (int xi = 0; xi < WINO_POSITIONS; ++xi)
+      for (int64_t j = j0; j < j1; ++j) {
+        const float *b = u + (xi * co_panels + j) * in_channels * NR;
+        for (int64_t p = 0; p < panels; ++p)
+          microkernel(in_channels, v + (xi * panels + p) * in_channels * MR,
+                      b, m + (xi * panels * MR + p * MR) * width + (j - j0) * NR,
+                      width, 0, 0, 0, 0, 0);
+      }
+
+    float *out = output + image * output_batch_stride;
+    const float *res = residual ? residual + image * residual_batch_stride : 0;
+    int64_t co_end = j1 * NR < out_channels ? j1 * NR : out_channels;
+    for (int64_t k = 0; k < count; ++k) {
+      int64_t tile = t0 + k;
+      int64_t oy = (tile / tiles_w) * WINO_TILE, ox = (tile % tiles_w) * WINO_TILE;
+      int64_t rows = out_h - oy < WINO_TILE ? out_h - oy : WINO_TILE;
+      int64_t cols = out_w - ox < WINO_TILE ? out_w - ox : WINO_TILE;
+      for (int64_t c0 = j0 * NR; c0 < co_end; c0 += VL) {
+        /* A^T M A for VL channels at once. */
+        const float *src = m + k * width + (c0 - j0 * NR);
+        int64_t xi_stride = panels * MR * width;
+        vf t[4][6];
+        for (int col = 0; col < 6; ++col) {
+          vf m0 = *(const vf_unaligned *)(src + (0 * 6 + col) * xi_stride);
+          vf m1 = *(const vf_unaligned *)(src + (1 * 6 + col) * xi_stride);
+          vf m2 = *(const vf_unaligned *)(src + (2 * 6 + col) * xi_stride);
+          vf m3 = *(const vf_unaligned *)(src + (3 * 6 + col) * xi_stride);
+          vf m4 = *(const vf_unaligned *)(src + (4 * 6 + col) * xi_stride);
+          vf m5 = *(const vf_unaligned *)(src + (5 * 6 + col) * xi_stride);
+          t[0][col] = m0 + m1 + m2 + m3 + m4;
+          t[1][col] = m1 - m2 + 2 * (m3 - m4);
+          t[2][col] = m1 + m2 + 4 * (m3 + m4);
+          t[3][col] = m1 - m2 + 8 * (m3 - m4) + m5;
+        }
+        float y[4][4][VL];
+        for (int r = 0; r < 4; ++r) {
+          vf *x = t[r];
+          *(vf_unaligned *)y[r][0] = x[0] + x[1] + x[2] + x[3] + x[4];
+          *(vf_unaligned *)y[r][1] = x[1] - x[2] + 2 * (x[3] - x[4]);
+          *(vf_unaligned *)y[r][2] = x[1] + x[2] + 4 * (x[3] + x[4]);
+          *(vf_unaligned *)y[r][3] = x[1] - x[2] + 8 * (x[3] - x[4]) + x[5];
+        }
+        int64_t lanes = co_end - c0 < VL ? co_end - c0 : VL;
+        for (int64_t lane = 0; lane < lanes; ++lane) {
+          int64_t co = c0 + lane;
+          float b = bias ? bias[co] : 0.0f;
+          float *dst = out + co * output_channel_stride + oy * output_row_stride + ox;
+          const float *rsrc =
+              res ? res + co * residual_channel_stride +
+                        oy * residual_row_stride + ox
+                  : 0;
+          for (int64_t r = 0; r < rows; ++r)
+            for (int64_t c = 0; c < cols; ++c) {
+              float x = y[r][c][lane] + b;
+              if (rsrc)
+                x += rsrc[r * residual_row_stride + c];
+              dst[r * output_row_stride + c] = relu && !(x > 0.0f) ? 0.0f : x;
+            }
+        }
+      }
+    }
+    free(v);
+  }
+}
