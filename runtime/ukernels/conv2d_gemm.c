@@ -24,7 +24,9 @@
  *===----------------------------------------------------------------------===*/
 
 #include <stdint.h>
-#include <string.h>
+#if defined(__AVX2__) || defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 int omp_get_max_threads(void);
 
@@ -70,42 +72,44 @@ typedef float vf __attribute__((vector_size(VL * sizeof(float))));
 typedef float vf_unaligned
     __attribute__((vector_size(VL * sizeof(float)), aligned(sizeof(float))));
 
-/* C[0:MR][0:NR] (row stride ldc) += A-panel (kc x MR) * B-panel (kc x NR),
-   or = when not `accumulate` (C is then only written). With a destination, the tile goes there instead of back to C, ReLU
-   applied if asked, its first `rows` rows only (rows past M are padding):
-   the last K block writes the result straight to the output, so that C
-   is not stored and read back once more. */
-static inline void microkernel(int64_t kc, const float *restrict a,
-                               const float *restrict b, float *restrict c,
-                               int64_t ldc, int64_t accumulate,
-                               float *restrict dst, int64_t ldd, int64_t rows,
-                               int64_t relu) {
+/* C[0:MR][0:nv VL] (row stride ldc) += A-panel (kc x MR) * B-panel
+   (kc x NR, row stride ldb), or = when not `accumulate` (C is then only
+   written). With a destination, the tile goes there instead of back to C,
+   ReLU applied if asked, its first `rows` rows only (rows past M are
+   padding): the last K block writes the result straight to the output, so
+   that C is not stored and read back once more. nv, the vectors of B
+   used, is a constant after inlining. */
+__attribute__((always_inline)) static inline void
+microkernel_nv(int64_t kc, const float *restrict a, const float *restrict b,
+               int64_t ldb, float *restrict c, int64_t ldc, int64_t accumulate,
+               float *restrict dst, int64_t ldd, int64_t rows, int64_t relu,
+               const int nv) {
   vf acc[MR][NV];
   for (int i = 0; i < MR; ++i)
-    for (int v = 0; v < NV; ++v)
+    for (int v = 0; v < nv; ++v)
       acc[i][v] = accumulate ? *(const vf_unaligned *)(c + i * ldc + v * VL)
                              : (vf){0};
   for (int64_t k = 0; k < kc; ++k) {
     vf bv[NV];
-    for (int v = 0; v < NV; ++v)
-      bv[v] = *(const vf *)(b + k * NR + v * VL);
+    for (int v = 0; v < nv; ++v)
+      bv[v] = *(const vf_unaligned *)(b + k * ldb + v * VL);
     for (int i = 0; i < MR; ++i) {
       /* A splat; x - 0 is x exactly, so this is a plain broadcast. */
       vf ai = a[k * MR + i] - (vf){0};
-      for (int v = 0; v < NV; ++v)
+      for (int v = 0; v < nv; ++v)
         acc[i][v] += ai * bv[v];
     }
   }
   if (!dst) {
     for (int i = 0; i < MR; ++i)
-      for (int v = 0; v < NV; ++v)
+      for (int v = 0; v < nv; ++v)
         *(vf_unaligned *)(c + i * ldc + v * VL) = acc[i][v];
     return;
   }
   for (int i = 0; i < MR; ++i) {
     if (i >= rows)
       break;
-    for (int v = 0; v < NV; ++v) {
+    for (int v = 0; v < nv; ++v) {
       vf x = acc[i][v];
       if (relu)
         x = __builtin_elementwise_max(x, (vf){0});
@@ -114,15 +118,74 @@ static inline void microkernel(int64_t kc, const float *restrict a,
   }
 }
 
-/* dst[0:n] = src[0:n], inline: the runs are short (an output row), where
-   a call to memcpy costs more than the copy. */
-__attribute__((no_builtin("memcpy"))) static inline void
-copy_floats(float *restrict dst, const float *restrict src, int64_t n) {
+/* The microkernel for the first `columns` columns of the panel: a partial
+   last panel of pixels (289 = 4 x 64 + 33) uses fewer vectors. */
+static inline void microkernel(int64_t kc, const float *restrict a,
+                               const float *restrict b, int64_t ldb,
+                               float *restrict c, int64_t ldc,
+                               int64_t accumulate, float *restrict dst,
+                               int64_t ldd, int64_t rows, int64_t relu,
+                               int64_t columns) {
+  int64_t nv = (columns + VL - 1) / VL;
+  if (nv >= NV)
+    microkernel_nv(kc, a, b, ldb, c, ldc, accumulate, dst, ldd, rows, relu, NV);
+  else if (nv == 1)
+    microkernel_nv(kc, a, b, ldb, c, ldc, accumulate, dst, ldd, rows, relu, 1);
+  else if (nv == 2)
+    microkernel_nv(kc, a, b, ldb, c, ldc, accumulate, dst, ldd, rows, relu,
+                   2 < NV ? 2 : NV);
+  else
+    microkernel_nv(kc, a, b, ldb, c, ldc, accumulate, dst, ldd, rows, relu,
+                   3 < NV ? 3 : NV);
+}
+
+/* dst[0:n] = src[0:n] for short n (a run of an output row): whole vectors,
+   then one masked vector, inline, where a call to memcpy would cost more
+   than the copy. */
+static inline void copy_floats(float *restrict dst, const float *restrict src,
+                               int64_t n) {
   int64_t j = 0;
   for (; j + VL <= n; j += VL)
     *(vf_unaligned *)(dst + j) = *(const vf_unaligned *)(src + j);
+  if (j == n)
+    return;
+#if defined(__AVX512F__)
+  __mmask16 mask = (__mmask16)((1u << (n - j)) - 1);
+  _mm512_mask_storeu_ps(dst + j, mask, _mm512_maskz_loadu_ps(mask, src + j));
+#elif defined(__AVX2__)
+  __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n - j)),
+                                    _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  _mm256_maskstore_ps(dst + j, mask, _mm256_maskload_ps(src + j, mask));
+#else
   for (; j < n; ++j)
     dst[j] = src[j];
+#endif
+}
+
+/* dst[j] = src[2 j] for j < n: the stride-2 convolutions' runs. With
+   AVX-512, VL outputs at a time from two masked loads and one permute. */
+static inline void copy_floats_stride2(float *restrict dst,
+                                       const float *restrict src, int64_t n) {
+  int64_t j = 0;
+#if defined(__AVX512F__)
+  const __m512i evens = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18,
+                                          20, 22, 24, 26, 28, 30);
+  for (; j < n; j += VL) {
+    int64_t count = n - j < VL ? n - j : VL;
+    /* Reads src[2j .. 2j + 2 count - 2], no further. */
+    int64_t reads = 2 * count - 1;
+    __mmask16 low = (__mmask16)(reads >= 16 ? 0xffff : (1u << reads) - 1);
+    __mmask16 high =
+        (__mmask16)(reads <= 16 ? 0 : (1u << (reads - 16)) - 1);
+    __m512 a = _mm512_maskz_loadu_ps(low, src + 2 * j);
+    __m512 b = _mm512_maskz_loadu_ps(high, src + 2 * j + 16);
+    __mmask16 out = (__mmask16)(count == 16 ? 0xffff : (1u << count) - 1);
+    _mm512_mask_storeu_ps(dst + j, out, _mm512_permutex2var_ps(a, evens, b));
+  }
+#else
+  for (; j < n; ++j)
+    dst[j] = src[2 * j];
+#endif
 }
 
 struct conv_geometry {
@@ -140,6 +203,15 @@ struct pixel_run {
   int64_t column, length, out_y, out_x;
 };
 
+/* Whether B's rows lie in the input as they are: a 1x1, stride-1,
+   unpadded convolution of a dense input, whose row k is channel k's
+   plane. Full panels are then read in place, with no packing. */
+static int reads_in_place(const struct conv_geometry *g) {
+  return g->kernel_h == 1 && g->kernel_w == 1 && g->stride_h == 1 &&
+         g->stride_w == 1 && g->pad_top == 0 && g->pad_left == 0 &&
+         g->in_w == g->out_w && g->row_stride == g->in_w;
+}
+
 /* Packs B[k0:k0+kc][n0:n0+nc] of one image into NR-wide panels
    (panel p holds kc rows of NR pixels). Reads outside the input are the
    convolution's zero padding, as are the columns past the last pixel.
@@ -147,14 +219,12 @@ struct pixel_run {
    unit stride (a copy) when the convolution's stride is 1. */
 static void pack_input(const struct conv_geometry *g, const float *input,
                        int64_t k0, int64_t kc, int64_t n0, int64_t nc,
-                       float *restrict packed) {
+                       int64_t first_panel, float *restrict packed) {
   int64_t window = g->kernel_h * g->kernel_w;
-  /* A 1x1, stride-1, unpadded convolution of a dense input reads B's rows
-     as they lie: one run per panel row, whatever the output's width. */
-  int flat = window == 1 && g->stride_h == 1 && g->stride_w == 1 &&
-             g->pad_top == 0 && g->pad_left == 0 && g->in_w == g->out_w &&
-             g->row_stride == g->in_w;
-  for (int64_t p = 0; flat && p * NR < nc; ++p) {
+  /* Rows that lie in the input as they are: one copy per panel row,
+     whatever the output's width. */
+  int flat = reads_in_place(g);
+  for (int64_t p = first_panel; flat && p * NR < nc; ++p) {
     int64_t valid = nc - p * NR < NR ? nc - p * NR : NR;
     float *dst = packed + p * kc * NR;
     for (int64_t kk = 0; kk < kc; ++kk) {
@@ -165,7 +235,7 @@ static void pack_input(const struct conv_geometry *g, const float *input,
         row[col] = 0.0f;
     }
   }
-  for (int64_t p = 0; !flat && p * NR < nc; ++p) {
+  for (int64_t p = first_panel; !flat && p * NR < nc; ++p) {
     struct pixel_run runs[NR];
     int64_t run_count = 0;
     int64_t valid = nc - p * NR < NR ? nc - p * NR : NR;
@@ -184,36 +254,37 @@ static void pack_input(const struct conv_geometry *g, const float *input,
       int64_t dx = (r % g->kernel_w) * g->dilation_w - g->pad_left;
       const float *plane = input + c * g->channel_stride;
       float *row = dst + kk * NR;
+      /* Zeros first (padding, columns past the last pixel), then each
+         run's part inside the input over them. */
+      for (int v = 0; v < NV; ++v)
+        *(vf *)(row + v * VL) = (vf){0};
       for (int64_t q = 0; q < run_count; ++q) {
         const struct pixel_run *run = &runs[q];
-        float *out = row + run->column;
         int64_t y = run->out_y * g->stride_h + dy;
-        if (y < 0 || y >= g->in_h) {
-          memset(out, 0, run->length * sizeof(float));
+        if (y < 0 || y >= g->in_h)
           continue;
-        }
         const float *src = plane + y * g->row_stride;
+        float *out = row + run->column;
         /* Output pixels [lo, hi) of the run read inside the row. */
         int64_t x0 = run->out_x * g->stride_w + dx;
+        if (g->stride_w == 1) {
+          int64_t lo = x0 >= 0 ? 0 : -x0;
+          int64_t hi = g->in_w - x0 < run->length ? g->in_w - x0 : run->length;
+          if (lo < hi)
+            copy_floats(out + lo, src + x0 + lo, hi - lo);
+          continue;
+        }
         int64_t lo = x0 >= 0 ? 0 : (-x0 + g->stride_w - 1) / g->stride_w;
         int64_t last = g->in_w - 1 - x0;
         int64_t hi = last < 0 ? 0 : last / g->stride_w + 1;
         if (hi > run->length)
           hi = run->length;
-        if (lo > hi)
-          lo = hi;
-        for (int64_t j = 0; j < lo; ++j)
-          out[j] = 0.0f;
-        if (g->stride_w == 1)
-          copy_floats(out + lo, src + x0 + lo, hi - lo);
+        if (g->stride_w == 2 && lo < hi)
+          copy_floats_stride2(out + lo, src + x0 + 2 * lo, hi - lo);
         else
           for (int64_t j = lo; j < hi; ++j)
             out[j] = src[x0 + j * g->stride_w];
-        for (int64_t j = hi; j < run->length; ++j)
-          out[j] = 0.0f;
       }
-      for (int64_t col = valid; col < NR; ++col)
-        row[col] = 0.0f;
     }
   }
 }
@@ -254,12 +325,22 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d(
                             in_w,        input_channel_stride, input_row_stride};
   int64_t m_total = out_channels, n_total = out_h * out_w;
   int64_t k_total = in_channels * kernel_h * kernel_w;
-  /* As many channels per task as the C block allows, fewer where that
-     leaves threads idle: every thread gets two tasks if it can. */
-  int64_t n_blocks = (n_total + NC - 1) / NC;
+  /* Tasks: blocks of pixels by blocks of output channels. One thread
+     takes the largest blocks the buffers allow. More threads want two
+     tasks each at least, made first by narrowing the pixel blocks (down
+     to one panel): a task packs its pixels' im2col once for all its
+     channels, so splitting the channels instead would pack the same
+     pixels once per channel block. */
+  int64_t threads = omp_get_max_threads();
+  int64_t wanted_tasks = threads > 1 ? 2 * threads : 1;
+  int64_t n_panels = (n_total + NR - 1) / NR;
+  int64_t nc_task = (batch * n_panels + wanted_tasks - 1) / wanted_tasks;
+  nc_task = nc_task < 1 ? NR : nc_task * NR;
+  if (nc_task > NC)
+    nc_task = NC;
+  int64_t n_blocks = (n_total + nc_task - 1) / nc_task;
   int64_t m_panels = (m_total + MR - 1) / MR;
-  int64_t wanted = (2 * omp_get_max_threads() + batch * n_blocks - 1) /
-                   (batch * n_blocks);
+  int64_t wanted = (wanted_tasks + batch * n_blocks - 1) / (batch * n_blocks);
   int64_t min_blocks = (m_panels + MC_PANELS - 1) / MC_PANELS;
   int64_t m_blocks = wanted < min_blocks ? min_blocks : wanted;
   if (m_blocks > m_panels)
@@ -275,9 +356,9 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d(
     float block[MC_PANELS * MR * NC] __attribute__((aligned(64)));
     int64_t image = task / (m_blocks * n_blocks);
     int64_t rest = task % (m_blocks * n_blocks);
-    int64_t m0 = (rest / n_blocks) * mc_max, n0 = (rest % n_blocks) * NC;
+    int64_t m0 = (rest / n_blocks) * mc_max, n0 = (rest % n_blocks) * nc_task;
     int64_t mc = m_total - m0 < mc_max ? m_total - m0 : mc_max;
-    int64_t nc = n_total - n0 < NC ? n_total - n0 : NC;
+    int64_t nc = n_total - n0 < nc_task ? n_total - n0 : nc_task;
     const float *in = input + image * input_batch_stride;
     float *out = output + image * output_batch_stride;
     const float *res = residual ? residual + image * residual_batch_stride : 0;
@@ -319,23 +400,29 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d(
     /* With a dense output, the last K block stores full panels straight
        into it; the block keeps only what is left: a partial last panel. */
     int64_t direct_columns = out_dense ? nc / NR * NR : 0;
+    int64_t in_place_panels = reads_in_place(&g) ? nc / NR : 0;
     for (int64_t k0 = 0; k0 < k_total; k0 += KC) {
       int64_t kc = k_total - k0 < KC ? k_total - k0 : KC;
       int last = k0 + kc == k_total;
-      pack_input(&g, in, k0, kc, n0, nc, packed);
+      pack_input(&g, in, k0, kc, n0, nc, in_place_panels, packed);
       /* One panel of B against every panel of A: the B panel stays in
          cache while the task's A panels stream past it. Rows past mc hold
          garbage that is never stored. */
-      for (int64_t p = 0; p * NR < nc; ++p)
+      for (int64_t p = 0; p * NR < nc; ++p) {
+        int in_place = p < in_place_panels;
+        const float *b = in_place ? in + k0 * input_channel_stride + n0 + p * NR
+                                  : packed + p * kc * NR;
+        int64_t ldb = in_place ? input_channel_stride : NR;
         for (int64_t i = 0; i < mc; i += MR) {
           const float *a = filter + ((m0 + i) / MR) * k_total * MR + k0 * MR;
           float *dst = last && p * NR < direct_columns
                            ? out + (m0 + i) * output_channel_stride + n0 +
                                  p * NR
                            : 0;
-          microkernel(kc, a, packed + p * kc * NR, block + i * NC + p * NR, NC,
-                      1, dst, output_channel_stride, mc - i, relu);
+          microkernel(kc, a, b, ldb, block + i * NC + p * NR, NC, 1, dst,
+                      output_channel_stride, mc - i, relu, nc - p * NR);
         }
+      }
     }
     for (int64_t i = 0; i < mc; ++i) {
       const float *row = block + i * NC;

@@ -172,8 +172,8 @@ __attribute__((visibility("hidden"))) void inception_uk_winograd3x3(
         const float *b = u + (xi * co_panels + j) * in_channels * NR;
         for (int64_t p = 0; p < panels; ++p)
           microkernel(in_channels, v + (xi * panels + p) * in_channels * MR,
-                      b, m + (xi * panels * MR + p * MR) * width + (j - j0) * NR,
-                      width, 0, 0, 0, 0, 0);
+                      b, NR, m + (xi * panels * MR + p * MR) * width + (j - j0) * NR,
+                      width, 0, 0, 0, 0, 0, NR);
       }
 
     float *out = output + image * output_batch_stride;
