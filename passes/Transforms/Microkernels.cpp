@@ -94,6 +94,27 @@ bool yieldsSumOfInputs(linalg::GenericOp op) {
          body.getOperations().size() == terms.size();
 }
 
+/// Whether a generic divides `dividend` elementwise by a map indexed by its
+/// last two dimensions: an average pooling's division by window sizes.
+bool isDivisionByMap(linalg::GenericOp op, Value dividend) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      op.getDpsInputs()[0] != dividend || op.getNumLoops() != 4)
+    return false;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  MLIRContext *context = op.getContext();
+  AffineMap last2 = AffineMap::get(
+      4, 0, {getAffineDimExpr(2, context), getAffineDimExpr(3, context)},
+      context);
+  if (!maps[0].isIdentity() || maps[1] != last2 || !maps[2].isIdentity())
+    return false;
+  Block &body = op.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto div = yield.getOperand(0).getDefiningOp<arith::DivFOp>();
+  return div && body.getOperations().size() == 2 &&
+         div.getLhs() == body.getArgument(0) &&
+         div.getRhs() == body.getArgument(1);
+}
+
 /// Whether a generic computes max(x, 0) of its one input.
 bool isRelu(linalg::GenericOp op) {
   if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
@@ -518,7 +539,33 @@ struct MicrokernelsPass
           cast<DestinationStyleOpInterface>(user).getDpsInits()[0] == output)
         init = user;
 
-    OpBuilder builder(op);
+    // An average pooling's division by a constant map of window sizes,
+    // right after: the kernel divides, writing the quotient's buffer.
+    linalg::GenericOp division;
+    std::optional<StaticLayout> divisionLayout, mapLayout;
+    for (Operation *user : output.getUsers()) {
+      if (user == op || user == init)
+        continue;
+      auto generic = dyn_cast<linalg::GenericOp>(user);
+      if (division || !generic || !isDivisionByMap(generic, output) ||
+          !generic.hasPureBufferSemantics() || !op->isBeforeInBlock(generic) ||
+          writtenBetween(op, generic, {rootBuffer(output)})) {
+        division = {};
+        break;
+      }
+      division = generic;
+    }
+    if (division) {
+      divisionLayout = staticLayout(division.getDpsInits()[0]);
+      mapLayout = staticLayout(division.getDpsInputs()[1]);
+      ArrayRef<int64_t> outShape = outputType.getShape();
+      if (!divisionLayout || divisionLayout->strides[3] != 1 || !mapLayout ||
+          mapLayout->strides[0] != outShape[3] || mapLayout->strides[1] != 1 ||
+          !filterGlobal(division.getDpsInputs()[1], symbols))
+        division = {};
+    }
+
+    OpBuilder builder(division ? division.getOperation() : op.getOperation());
     Location loc = op.getLoc();
     func::FuncOp kernel = declarePoolKernel(symbols);
     KernelArguments args{builder, loc};
@@ -528,20 +575,31 @@ struct MicrokernelsPass
     // The input proper starts after the leading padding of the padded
     // buffer; everything past its extent (ceil_mode included) is padding.
     (void)in;
+    Value result = division ? division.getDpsInits()[0] : output;
+    StaticLayout resultLayout = division ? *divisionLayout : *outputLayout;
+    ArrayRef<int64_t> resultStrides = resultLayout.strides;
+    Value null = arith::ConstantIndexOp::create(builder, loc, 0);
     SmallVector<Value> arguments = {
         args.address(input, inputLayout->offset + padding[0] * inStrides[2] + padding[1]),
         args.i64(inStrides[0]), args.i64(inStrides[1]), args.i64(inStrides[2]),
         args.i64(inputSize[0]), args.i64(inputSize[1]),
-        args.address(output, outputLayout->offset), args.i64(outStrides[0]),
-        args.i64(outStrides[1]), args.i64(outStrides[2]), args.i64(out[0]), args.i64(out[1]),
+        args.address(result, resultLayout.offset), args.i64(resultStrides[0]),
+        args.i64(resultStrides[1]), args.i64(resultStrides[2]), args.i64(out[0]), args.i64(out[1]),
         args.i64(out[2]), args.i64(out[3]), args.i64(windowType.getDimSize(0)),
         args.i64(windowType.getDimSize(1)), args.i64(strides[0]), args.i64(strides[1]),
-        args.i64(padding[0]), args.i64(padding[1]), args.i64(kind.getValue() == "max" ? 0 : 1)};
+        args.i64(padding[0]), args.i64(padding[1]), args.i64(kind.getValue() == "max" ? 0 : 1),
+        division ? args.address(division.getDpsInputs()[1], mapLayout->offset) : null};
     func::CallOp::create(builder, loc, kernel, arguments);
     Value paddedInput = rootBuffer(input);
+    if (division)
+      division.erase();
     op.erase();
     if (init)
       init->erase();
+    // The sums' buffer, when the kernel wrote the quotients instead.
+    if (auto alloc = output.getDefiningOp<memref::AllocOp>();
+        alloc && alloc->use_empty())
+      alloc.erase();
     if (window.use_empty())
       if (Operation *def = window.getDefiningOp())
         def->erase();
@@ -603,6 +661,7 @@ struct MicrokernelsPass
                                b.getI64Type(),   b.getI64Type(), b.getI64Type(),
                                b.getIndexType()};
     types.append(14, b.getI64Type());
+    types.push_back(b.getIndexType());
     return declareFunction(symbols, kPoolKernelName, types);
   }
 

@@ -21,7 +21,9 @@ static inline float combine(int is_max, float a, float b) {
    elements, unit stride along rows. Windows are rectangles, so the
    reduction is separable: per output row, the window's input rows are
    reduced into one row (contiguous, vectorized), whose columns are then
-   reduced per output. */
+   reduced per output. With a divisor (an out_h x out_w map, row-major),
+   each output is then divided by its entry: an average pooling's
+   division, done while the row is in cache. */
 __attribute__((visibility("hidden"))) void inception_uk_pool2d(
     intptr_t input_ptr, int64_t input_batch_stride,
     int64_t input_channel_stride, int64_t input_row_stride, int64_t in_h,
@@ -29,8 +31,9 @@ __attribute__((visibility("hidden"))) void inception_uk_pool2d(
     int64_t output_channel_stride, int64_t output_row_stride, int64_t batch,
     int64_t channels, int64_t out_h, int64_t out_w, int64_t kernel_h,
     int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t pad_top,
-    int64_t pad_left, int64_t kind) {
+    int64_t pad_left, int64_t kind, intptr_t divisor_ptr) {
   const float *input = (const float *)input_ptr;
+  const float *divisor = (const float *)divisor_ptr;
   float *output = (float *)output_ptr;
   int is_max = kind == 0;
   /* The outputs whose window lies inside the row: [inner_lo, inner_hi). */
@@ -111,6 +114,9 @@ __attribute__((visibility("hidden"))) void inception_uk_pool2d(
           dst[ow] = value;
         }
       }
+      if (divisor)
+        for (int64_t ow = 0; ow < out_w; ++ow)
+          dst[ow] /= divisor[oh * out_w + ow];
     }
   }
 }
