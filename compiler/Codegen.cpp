@@ -82,9 +82,11 @@ LogicalResult bufferize(ModuleOp module, ArrayRef<std::string> passes) {
   });
 }
 
-LogicalResult lowerToLLVMDialect(ModuleOp module, bool externalWeights) {
+LogicalResult lowerToLLVMDialect(ModuleOp module, bool externalWeights,
+                                 bool profileLayers) {
   return runPipeline(module, [&](OpPassManager &pm) {
-    return mlir::inception::buildBuffersToLLVMPipeline(pm, externalWeights);
+    return mlir::inception::buildBuffersToLLVMPipeline(pm, externalWeights,
+                                                       profileLayers);
   });
 }
 

@@ -35,9 +35,11 @@ mlir::LogicalResult bufferize(mlir::ModuleOp module,
 /// *workspace)`; its `inception.workspace_size` attribute gives the
 /// workspace's size. With `externalWeights`, the parameters leave the
 /// module: the kernel takes a fourth argument, the packed weights, whose
-/// layout the module records (see inception-externalize-weights).
+/// layout the module records (see inception-externalize-weights). With
+/// `profileLayers`, it marks each layer's start (inception-profile-layers).
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
-                                       bool externalWeights);
+                                       bool externalWeights,
+                                       bool profileLayers = false);
 
 struct TargetOptions {
   std::string triple; // empty: the host

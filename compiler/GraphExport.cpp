@@ -4,6 +4,7 @@
 #include "dialect/InceptionOps.h"
 #include "dialect/ShapeInference.h"
 #include "passes/Analysis/Cost.h"
+#include "passes/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
@@ -14,16 +15,9 @@ using namespace mlir;
 
 namespace inception {
 
-/// The op's name path: the first NameLoc the frontend attached (a fused op
-/// carries the locations of all the ops it replaced, its producer first).
+/// The op's name path: the layer name the frontend attached.
 static std::string namePath(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location part : fused.getLocations())
-      if (std::string path = namePath(part); !path.empty())
-        return path;
-  return "";
+  return mlir::inception::layerName(loc);
 }
 
 static std::string describe(Operation *op) {

@@ -8,6 +8,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -195,6 +196,85 @@ static void writeWeightsLoader(llvm::raw_ostream &os,
      << "  weights = map;\n}\n\n";
 }
 
+/// `text` as the inside of a C string literal.
+static std::string escapeC(llvm::StringRef text) {
+  std::string escaped;
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\')
+      escaped += {'\\', char(c)};
+    else if (c >= 0x20 && c < 0x7f)
+      escaped += char(c);
+    else {
+      char octal[5];
+      std::snprintf(octal, sizeof octal, "\\%03o", unsigned(c));
+      escaped += octal;
+    }
+  }
+  return escaped;
+}
+
+/// The per-layer profiler: the hook the kernel calls at each layer's start
+/// (inception-profile-layers), which records into the event buffer of the
+/// calling thread's profiled run, if any (thread-local: runs on other
+/// threads stay independent), and run_profiled, which sets that buffer up.
+static void writeProfiler(llvm::raw_ostream &os, const ModelInterface &model) {
+  if (!model.layerNames.empty()) {
+    os << "static const char *const layer_names[] = {\n";
+    for (const std::string &name : model.layerNames)
+      os << "    \"" << escapeC(name) << "\",\n";
+    os << "};\n\n";
+  }
+  os << R"(typedef struct {
+  inception_layer_event *events;
+  size_t capacity, count;
+  int32_t current;
+  double origin, start;
+} profile_state;
+
+static _Thread_local profile_state *profile;
+
+static double now_us(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1e6 + t.tv_nsec * 1e-3;
+}
+
+__attribute__((visibility("hidden"))) void inception_profile_layer(int64_t layer) {
+  profile_state *state = profile;
+  if (!state)
+    return;
+  double now = now_us();
+  if (state->current >= 0) {
+    if (state->count < state->capacity)
+      state->events[state->count] = (inception_layer_event){
+          state->current, state->start - state->origin, now - state->start};
+    ++state->count;
+  }
+  state->current = (int32_t)layer;
+  state->start = now;
+}
+
+static int run_profiled(const float *input, float *output, void *workspace,
+                        int num_threads, inception_layer_event *events,
+                        size_t capacity, size_t *count) {
+)";
+  os << "  if (!count || (!events && capacity))\n"
+     << "    return INCEPTION_ERROR_NULL_ARGUMENT;\n"
+     << "  *count = 0;\n";
+  if (model.layerNames.empty()) {
+    os << "  (void)input, (void)output, (void)workspace, (void)num_threads;\n"
+       << "  return INCEPTION_ERROR_INVALID_ARGUMENT; /* no --profile */\n}\n\n";
+    return;
+  }
+  os << "  profile_state state = {events, capacity, 0, -1, now_us(), 0.0};\n"
+     << "  profile = &state;\n"
+     << "  int status = " << model.name
+     << "_run_threads(input, output, workspace, num_threads);\n"
+     << "  profile = NULL;\n"
+     << "  *count = state.count;\n"
+     << "  return status;\n}\n\n";
+}
+
 std::string generateWrapper(const ModelInterface &model) {
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -202,9 +282,10 @@ std::string generateWrapper(const ModelInterface &model) {
       llvm::alignTo(model.workspaceSize, kWorkspaceAlignment),
       kWorkspaceAlignment);
   bool external = model.externalWeights.has_value();
-  if (external)
-    os << "#define _GNU_SOURCE\n";
-  os << kModelAbiHeader << "\n#include <stdlib.h>\n";
+  // POSIX for clock_gettime (the profiler) under -std=c11; GNU for the
+  // weights loader's dladdr.
+  os << (external ? "#define _GNU_SOURCE\n" : "#define _POSIX_C_SOURCE 200809L\n");
+  os << kModelAbiHeader << "\n#include <stdlib.h>\n#include <time.h>\n";
   if (external)
     os << "#include <dlfcn.h>\n#include <errno.h>\n#include <fcntl.h>\n"
        << "#include <pthread.h>\n#include <stdio.h>\n#include <string.h>\n"
@@ -258,13 +339,15 @@ std::string generateWrapper(const ModelInterface &model) {
      << "  free(owned);\n  return INCEPTION_OK;\n}\n\n"
      << "int " << model.name
      << "_run(const float *input, float *output, void *workspace) {\n"
-     << "  return " << model.name << "_run_threads(input, output, workspace, 0);\n}\n\n"
-     << "static const inception_model_info info = {\n"
+     << "  return " << model.name << "_run_threads(input, output, workspace, 0);\n}\n\n";
+  writeProfiler(os, model);
+  os << "static const inception_model_info info = {\n"
      << "    INCEPTION_ABI_VERSION, \"" << INCEPTION_VERSION << "\", \""
      << model.name << "\",\n"
      << "    1, inputs, 1, outputs,\n    " << model.workspaceSize << "u, "
      << kWorkspaceAlignment << "u, " << model.name << "_run, last_error, "
-     << model.name << "_run_threads};\n\n"
+     << model.name << "_run_threads,\n    " << model.layerNames.size() << ", "
+     << (model.layerNames.empty() ? "NULL" : "layer_names") << ", run_profiled};\n\n"
      << "/* Weak: an application may link several model libraries. */\n"
      << "__attribute__((weak, visibility(\"default\"))) const "
         "inception_model_info *\ninception_model_info_v1(void) { return &info; }\n";

@@ -28,6 +28,8 @@ struct ModelInterface {
   /// With --external-weights: the size and FNV-1a checksum of the weights
   /// file the library maps when it first runs.
   std::optional<std::pair<int64_t, uint64_t>> externalWeights;
+  /// With --profile: the layers the kernel marks, by index.
+  std::vector<std::string> layerNames;
 
   /// The weights file's name, found beside the library.
   std::string weightsFileName() const { return name + ".weights"; }

@@ -41,6 +41,15 @@ constexpr llvm::StringLiteral kDenseAttr = "inception.dense";
 /// convolutions call the GEMM microkernel, which the driver compiles in.
 constexpr llvm::StringLiteral kMicrokernelAttr = "inception.microkernels";
 
+/// The layer names inception-profile-layers records on a module, indexed
+/// by the argument of its inception_profile_layer calls.
+constexpr llvm::StringLiteral kProfileLayersAttr = "inception.profile_layers";
+
+/// The DSL name of the layer an op comes from: its first NameLoc (a fused
+/// op carries the locations of all the ops it replaced, its producer
+/// first), or "" where it has none.
+std::string layerName(Location loc);
+
 /// Patterns lowering each op family to linalg; used by
 /// ConvertInceptionToLinalg.
 void populateConvolutionLoweringPatterns(RewritePatternSet &patterns);

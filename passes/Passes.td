@@ -223,6 +223,10 @@ def Microkernels : Pass<"microkernels", "mlir::ModuleOp"> {
       Winograd F(4x4, 3x3), a quarter of the multiplications. The filter's
       transform G g G^T is computed here (in double) and packed into
       panels of `nr` output channels for the same microkernel.
+    - A depthwise convolution (one input and one output channel per group)
+      with a bias or residual initialization calls
+      `inception_uk_depthwise2d` (`runtime/ukernels/depthwise.c`), which
+      reads the filter as it is and sums shifted rows per channel plane.
     - A max or sum pooling reduction (`inception.pool2d`) becomes a call to
       `inception_uk_pool2d` (`runtime/ukernels/pool2d.c`), which clips each
       window to the input instead of reading padding.
@@ -233,8 +237,8 @@ def Microkernels : Pass<"microkernels", "mlir::ModuleOp"> {
     A padded input buffer that only kernels read no longer needs its
     border: its fill goes. Unpacked filters, now unused, leave the module.
     The module records `inception.microkernels = [mr, nr]`, and the driver
-    compiles the kernels with the same tile for the target. Grouped and
-    depthwise convolutions stay loops.
+    compiles the kernels with the same tile for the target. Grouped
+    convolutions with several channels per group stay loops.
 
     ```mlir
     linalg.generic {...} ins(%in, %filter : memref<1x1x96x30x30xf32>, memref<1x128x96x3x3xf32>)
@@ -255,6 +259,7 @@ def Microkernels : Pass<"microkernels", "mlir::ModuleOp"> {
     Statistic<"numConverted", "convolutions", "Convolutions calling the microkernel">,
     Statistic<"numKept", "kept-as-loops", "Convolutions left as loops">,
     Statistic<"numWinograd", "winograd", "Convolutions calling the Winograd kernel">,
+    Statistic<"numDepthwise", "depthwise", "Depthwise convolutions calling their kernel">,
     Statistic<"numPools", "pools", "Pooling reductions calling the microkernel">,
     Statistic<"numDense", "dense", "Dense layers calling the microkernel">,
   ];
@@ -429,6 +434,34 @@ def OutlineKernels : Pass<"inception-outline-kernels", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::func::FuncDialect"];
   let statistics = [
     Statistic<"numKernels", "kernels", "Kernels the model function calls">,
+  ];
+}
+
+def ProfileLayers : Pass<"inception-profile-layers", "mlir::ModuleOp"> {
+  let summary = "Mark where each layer's work starts, for a per-layer profile";
+  let description = [{
+    Runs after `inception-outline-kernels` when inceptionc is given
+    `--profile`. In every public function, before each op that does work
+    (a call to a kernel or microkernel, a copy, a remaining linalg op or
+    loop) whose layer differs from the previous one's, inserts
+    `call @inception_profile_layer(%layer)`, and `-1` before the return.
+    The layer is the op's DSL name (its first NameLoc; fused ops carry their
+    producers' names first); the names, indexed by %layer, go to the module
+    attribute `inception.profile_layers`. The library's wrapper defines the
+    hook: it timestamps the marks of a run started through `run_profiled`
+    and does nothing otherwise.
+
+    ```mlir
+    call @m_kernel_op3(%in, %ws) : ... loc("conv1")
+    // becomes
+    call @inception_profile_layer(%c0_i64) : (i64) -> ()
+    call @m_kernel_op3(%in, %ws) : ... loc("conv1")
+    ```
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::arith::ArithDialect"];
+  let statistics = [
+    Statistic<"numLayers", "layers", "Layers with a name in the profile">,
+    Statistic<"numMarks", "marks", "Profile marks inserted">,
   ];
 }
 

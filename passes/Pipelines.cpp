@@ -135,8 +135,9 @@ static constexpr llvm::StringLiteral kPlanMemory =
     "inception-flatten-globals,";
 static constexpr llvm::StringLiteral kExternalizeWeights =
     "inception-externalize-weights,";
+static constexpr llvm::StringLiteral kOutline = "inception-outline-kernels,";
+static constexpr llvm::StringLiteral kProfileLayers = "inception-profile-layers,";
 static constexpr llvm::StringLiteral kToLLVM =
-    "inception-outline-kernels,"
     "convert-linalg-to-parallel-loops,"
     "func.func(inception-sequentialize-inner-loops),convert-scf-to-openmp,"
     "func.func(inception-inline-alloca-scopes),"
@@ -155,10 +156,14 @@ LogicalResult buildBufferizePipeline(OpPassManager &pm,
 }
 
 LogicalResult buildBuffersToLLVMPipeline(OpPassManager &pm,
-                                         bool externalWeights) {
+                                         bool externalWeights,
+                                         bool profileLayers) {
   std::string pipeline = kPlanMemory.str();
   if (externalWeights)
     pipeline += kExternalizeWeights;
+  pipeline += kOutline;
+  if (profileLayers)
+    pipeline += kProfileLayers;
   pipeline += kToLLVM;
   return parsePassPipeline(pipeline, pm);
 }
@@ -172,6 +177,9 @@ struct LinalgToLLVMOptions : PassPipelineOptions<LinalgToLLVMOptions> {
   Option<unsigned> level{*this, "level",
                          llvm::cl::desc("The -O level whose buffer passes run"),
                          llvm::cl::init(3)};
+  Option<bool> profile{*this, "profile",
+                       llvm::cl::desc("Mark each layer's start for profiling"),
+                       llvm::cl::init(false)};
 };
 
 struct OptimizationLevelOptions
@@ -205,7 +213,8 @@ void registerPassesAndPipelines() {
       "lower linalg to the LLVM dialect",
       [](OpPassManager &pm, const LinalgToLLVMOptions &options) {
         (void)buildBufferizePipeline(pm, passesForLevel(options.level));
-        (void)buildBuffersToLLVMPipeline(pm, options.externalWeights);
+        (void)buildBuffersToLLVMPipeline(pm, options.externalWeights,
+                                         options.profile);
       });
 }
 

@@ -44,9 +44,11 @@ LogicalResult buildBufferizePipeline(OpPassManager &pm,
 /// conversion to LLVM with bare-pointer function signatures (the kernel is
 /// `void f(in*, out*, workspace*)`). With `externalWeights`, the parameters
 /// come from a fourth argument, a packed weights buffer (see
-/// inception-externalize-weights).
+/// inception-externalize-weights). With `profileLayers`, the kernel marks
+/// where each layer starts (inception-profile-layers).
 LogicalResult buildBuffersToLLVMPipeline(OpPassManager &pm,
-                                         bool externalWeights = false);
+                                         bool externalWeights = false,
+                                         bool profileLayers = false);
 
 /// Registers them, as `inception-optimize-graph{level}`,
 /// `inception-lower-to-linalg` and

@@ -165,11 +165,13 @@ int inception_context_set_num_threads(inception_context *context,
   return INCEPTION_OK;
 }
 
-int inception_run(inception_context *context, const float *input,
-                  size_t input_elements, float *output, size_t output_elements) {
+/* The checks both entry points make before running. */
+static int check_run(const char *entry, inception_context *context,
+                     const float *input, size_t input_elements, float *output,
+                     size_t output_elements) {
   if (!context || !input || !output)
     return fail(INCEPTION_ERROR_NULL_ARGUMENT,
-                "inception_run: context, input and output must not be null");
+                "%s: context, input and output must not be null", entry);
   const inception_model *model = context->model;
   size_t expected_in = inception_model_input_elements(model, 0);
   size_t expected_out = inception_model_output_elements(model, 0);
@@ -183,12 +185,45 @@ int inception_run(inception_context *context, const float *input,
                 "output '%s' of '%s' has %zu elements, got %zu",
                 model->info->outputs[0].name, model->info->name, expected_out,
                 output_elements);
-  int status = model->info->run_threads(input, output, context->workspace,
-                                       context->num_threads);
-  if (status != INCEPTION_OK) {
-    const char *detail = model->info->last_error ? model->info->last_error() : "";
-    return fail(status, "running '%s' failed: %s%s%s", model->info->name,
-                inception_status_string(status), *detail ? ": " : "", detail);
-  }
   return INCEPTION_OK;
+}
+
+static int run_failed(const inception_model *model, int status) {
+  const char *detail = model->info->last_error ? model->info->last_error() : "";
+  return fail(status, "running '%s' failed: %s%s%s", model->info->name,
+              inception_status_string(status), *detail ? ": " : "", detail);
+}
+
+int inception_run(inception_context *context, const float *input,
+                  size_t input_elements, float *output, size_t output_elements) {
+  int status = check_run("inception_run", context, input, input_elements,
+                         output, output_elements);
+  if (status != INCEPTION_OK)
+    return status;
+  status = context->model->info->run_threads(input, output, context->workspace,
+                                             context->num_threads);
+  return status == INCEPTION_OK ? status : run_failed(context->model, status);
+}
+
+int inception_run_profiled(inception_context *context, const float *input,
+                           size_t input_elements, float *output,
+                           size_t output_elements,
+                           inception_layer_event *events, size_t capacity,
+                           size_t *count) {
+  int status = check_run("inception_run_profiled", context, input,
+                         input_elements, output, output_elements);
+  if (status != INCEPTION_OK)
+    return status;
+  if (!count || (!events && capacity))
+    return fail(INCEPTION_ERROR_NULL_ARGUMENT,
+                "inception_run_profiled: events (with a capacity) and count "
+                "must not be null");
+  const inception_model_info *info = context->model->info;
+  if (info->num_layers == 0)
+    return fail(INCEPTION_ERROR_INVALID_ARGUMENT,
+                "'%s' has no layer profile: compile it with inceptionc --profile",
+                info->name);
+  status = info->run_profiled(input, output, context->workspace,
+                              context->num_threads, events, capacity, count);
+  return status == INCEPTION_OK ? status : run_failed(context->model, status);
 }

@@ -5,6 +5,7 @@
 #include "passes/Transforms/BufferViews.h"
 #include "passes/Transforms/WeightConstants.h"
 
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
@@ -21,6 +22,7 @@ constexpr llvm::StringLiteral kKernelName = "inception_uk_conv2d";
 constexpr llvm::StringLiteral kPoolKernelName = "inception_uk_pool2d";
 constexpr llvm::StringLiteral kDenseKernelName = "inception_uk_dense";
 constexpr llvm::StringLiteral kWinogradKernelName = "inception_uk_winograd3x3";
+constexpr llvm::StringLiteral kDepthwiseKernelName = "inception_uk_depthwise2d";
 
 /// Winograd F(4x4, 3x3)'s filter transform G (Lavin and Gray; points 0,
 /// +-1, +-2): U = G g G^T is the 6x6 transform of the 3x3 filter g.
@@ -174,7 +176,7 @@ struct KernelArguments {
 struct MicrokernelsPass
     : impl::MicrokernelsBase<MicrokernelsPass> {
   using MicrokernelsBase::MicrokernelsBase;
-  uint64_t winogradCount = 0;
+  uint64_t winogradCount = 0, depthwiseCount = 0;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -186,6 +188,7 @@ struct MicrokernelsPass
     llvm::StringMap<memref::GlobalOp> packed;
     uint64_t converted = 0, kept = 0;
     winogradCount = 0;
+    depthwiseCount = 0;
     SmallVector<linalg::GenericOp> convolutions, pools, denses;
     module.walk([&](linalg::GenericOp op) {
       if (op->hasAttr(kConvAttr))
@@ -217,6 +220,7 @@ struct MicrokernelsPass
     recordStatistic(*this, numConverted, "convolutions", converted);
     recordStatistic(*this, numKept, "kept-as-loops", kept);
     recordStatistic(*this, numWinograd, "winograd", winogradCount);
+    recordStatistic(*this, numDepthwise, "depthwise", depthwiseCount);
     recordStatistic(*this, numPools, "pools", pooled);
     recordStatistic(*this, numDense, "dense", dense);
   }
@@ -235,9 +239,13 @@ struct MicrokernelsPass
     auto inputType = cast<MemRefType>(input.getType());
     auto filterType = cast<MemRefType>(filter.getType());
     auto outputType = cast<MemRefType>(output.getType());
-    // [n, g, c, h, w], [g, f, c, kh, kw], [n, g, f, oh, ow]; one group.
+    // [n, g, c, h, w], [g, f, c, kh, kw], [n, g, f, oh, ow]: one group (the
+    // GEMM and Winograd kernels), or one channel per group (depthwise).
+    int64_t groups = filterType.getDimSize(0);
+    bool depthwise = groups > 1 && filterType.getDimSize(1) == 1 &&
+                     filterType.getDimSize(2) == 1;
     if (!strides || !dilations || !padding || inputType.getRank() != 5 ||
-        filterType.getDimSize(0) != 1)
+        (groups != 1 && !depthwise))
       return failure();
     auto inputLayout = staticLayout(input), outputLayout = staticLayout(output);
     if (!inputLayout || !outputLayout)
@@ -247,8 +255,9 @@ struct MicrokernelsPass
                       outStrides = outputLayout->strides;
     // The kernel reads input pixels with unit column stride and writes
     // each channel's pixels contiguously, channels out_h * out_w apart.
-    if (inStrides[4] != 1 || outStrides[4] != 1 || outStrides[3] != out[4] ||
-        outStrides[2] != out[3] * out[4])
+    if (inStrides[4] != 1 || outStrides[4] != 1 ||
+        (!depthwise &&
+         (outStrides[3] != out[4] || outStrides[2] != out[3] * out[4])))
       return failure();
     memref::GlobalOp global = filterGlobal(filter, symbols);
     if (!global)
@@ -260,7 +269,7 @@ struct MicrokernelsPass
     int64_t depth = inChannels * kernelH * kernelW;
     // Winograd needs the initialization fused (it has no accumulate mode),
     // which is decided below; the filter form follows that choice.
-    bool winogradShape = winograd && kernelH == 3 && kernelW == 3 &&
+    bool winogradShape = winograd && !depthwise && kernelH == 3 && kernelW == 3 &&
                          strides[0] == 1 && strides[1] == 1 &&
                          dilations[0] == 1 && dilations[1] == 1;
 
@@ -307,7 +316,10 @@ struct MicrokernelsPass
     }
     bool initialized = initOp || fill;
     std::optional<StaticLayout> biasLayout, residualLayout;
-    if (bias && (!(biasLayout = staticLayout(bias)) || biasLayout->strides[1] != 1))
+    // Bias [g, f]: contiguous along the output channels, which are f (one
+    // group) or g (depthwise).
+    if (bias && (!(biasLayout = staticLayout(bias)) ||
+                 biasLayout->strides[depthwise ? 0 : 1] != 1))
       initialized = false;
     if (residual && (!(residualLayout = staticLayout(residual)) ||
                      residualLayout->strides[4] != 1))
@@ -328,29 +340,40 @@ struct MicrokernelsPass
                    reluLayout->strides[3] != 1))
       reluOp = {};
     // The buffer written, and its strides as [batch, channel, row]: the
-    // 5-d accumulator view skips its group axis.
+    // 5-d accumulator view's channel axis is f with one group (its group
+    // axis has size 1), g for a depthwise convolution.
+    int64_t channelAxis = depthwise ? 1 : 2;
     Value result = reluOp ? reluOp.getDpsInits()[0] : output;
     StaticLayout resultLayout = reluOp ? *reluLayout : *outputLayout;
     SmallVector<int64_t> resultStrides =
         reluOp ? SmallVector<int64_t>{reluLayout->strides[0],
                                       reluLayout->strides[1],
                                       reluLayout->strides[2]}
-               : SmallVector<int64_t>{outStrides[0], outStrides[2],
+               : SmallVector<int64_t>{outStrides[0], outStrides[channelAxis],
                                       outStrides[3]};
 
+    // The depthwise kernel reads the filter as it is, [g][kh][kw].
     bool useWinograd = winogradShape && initialized;
-    memref::GlobalOp packedGlobal =
-        filterForm(global, useWinograd, outChannels, inChannels, depth,
-                   symbols, packed);
-    if (!packedGlobal)
+    std::optional<StaticLayout> filterLayout = staticLayout(filter);
+    if (depthwise && (!filterLayout ||
+                      !memref::isStaticShapeAndContiguousRowMajor(filterType)))
+      return failure();
+    memref::GlobalOp packedGlobal;
+    if (!depthwise &&
+        !(packedGlobal = filterForm(global, useWinograd, outChannels,
+                                    inChannels, depth, symbols, packed)))
       return failure();
 
     OpBuilder builder(reluOp ? reluOp.getOperation() : op.getOperation());
     Location loc = op.getLoc();
     KernelArguments args{builder, loc};
     Value null = arith::ConstantIndexOp::create(builder, loc, 0);
-    Value filterBuffer = memref::GetGlobalOp::create(
-        builder, loc, packedGlobal.getType(), packedGlobal.getSymName());
+    Value filterAddress =
+        depthwise ? args.address(filter, filterLayout->offset)
+                  : args.address(memref::GetGlobalOp::create(
+                                     builder, loc, packedGlobal.getType(),
+                                     packedGlobal.getSymName()),
+                                 0);
     // The kernel pads by itself: it reads the padded buffer's interior.
     int64_t inH = inputType.getDimSize(3) - padding[0] - padding[2];
     int64_t inW = inputType.getDimSize(4) - padding[1] - padding[3];
@@ -358,20 +381,33 @@ struct MicrokernelsPass
         inputLayout->offset + padding[0] * inStrides[3] + padding[1];
     SmallVector<Value> arguments = {
         args.address(input, interior), args.i64(inStrides[0]),
-        args.i64(inStrides[2]), args.i64(inStrides[3]), args.address(filterBuffer, 0),
+        args.i64(inStrides[depthwise ? 1 : 2]), args.i64(inStrides[3]), filterAddress,
         bias && initialized ? args.address(bias, biasLayout->offset) : null,
         residual && initialized ? args.address(residual, residualLayout->offset)
                                 : null,
         args.i64(residual && initialized ? residualLayout->strides[0] : 0),
-        args.i64(residual && initialized ? residualLayout->strides[2] : 0),
+        args.i64(residual && initialized ? residualLayout->strides[channelAxis] : 0),
         args.i64(residual && initialized ? residualLayout->strides[3] : 0),
         args.address(result, resultLayout.offset), args.i64(resultStrides[0]),
         args.i64(resultStrides[1]), args.i64(resultStrides[2])};
-    if (useWinograd) {
+    if (depthwise) {
+      for (int64_t value :
+           {int64_t(!initialized), int64_t(bool(reluOp)), out[0], groups, inH,
+            inW, kernelH, kernelW,
+            out[3], out[4], strides[0], strides[1], dilations[0], dilations[1],
+            padding[0], padding[1]})
+        arguments.push_back(args.i64(value));
+      func::CallOp::create(
+          builder, loc, declareConvolutionKernel(symbols, kDepthwiseKernelName, 16),
+          arguments);
+      ++depthwiseCount;
+    } else if (useWinograd) {
       for (int64_t value : {int64_t(bool(reluOp)), out[0], outChannels, inChannels,
                             inH, inW, out[3], out[4], padding[0], padding[1]})
         arguments.push_back(args.i64(value));
-      func::CallOp::create(builder, loc, declareWinogradKernel(symbols), arguments);
+      func::CallOp::create(
+          builder, loc, declareConvolutionKernel(symbols, kWinogradKernelName, 10),
+          arguments);
       ++winogradCount;
     } else {
       for (int64_t value :
@@ -379,7 +415,9 @@ struct MicrokernelsPass
             inChannels, inH, inW, kernelH, kernelW, out[3], out[4], strides[0],
             strides[1], dilations[0], dilations[1], padding[0], padding[1]})
         arguments.push_back(args.i64(value));
-      func::CallOp::create(builder, loc, declareKernel(symbols), arguments);
+      func::CallOp::create(
+          builder, loc, declareConvolutionKernel(symbols, kKernelName, 17),
+          arguments);
     }
     Value paddedInput = rootBuffer(input);
 
@@ -480,6 +518,7 @@ struct MicrokernelsPass
                        auto call = dyn_cast<func::CallOp>(c);
                        return call && (call.getCallee() == kKernelName ||
                                        call.getCallee() == kWinogradKernelName ||
+                                       call.getCallee() == kDepthwiseKernelName ||
                                        call.getCallee() == kPoolKernelName);
                      });
             }))
@@ -666,22 +705,18 @@ struct MicrokernelsPass
   }
 
   /// inception_uk_conv2d's signature, pointers as index.
-  func::FuncOp declareWinogradKernel(SymbolTable &symbols) {
+  /// The convolution kernels' signature: the input's address and batch,
+  /// channel and row strides; the filter's, bias's and residual's
+  /// addresses; the residual's strides; the output's address and strides;
+  /// then `scalars` integers of the kernel's own.
+  func::FuncOp declareConvolutionKernel(SymbolTable &symbols, StringRef name,
+                                        unsigned scalars) {
     Builder b(&getContext());
     Type index = b.getIndexType(), i64 = b.getI64Type();
     SmallVector<Type> types = {index, i64, i64, i64, index, index, index,
                                i64,   i64, i64, index, i64, i64, i64};
-    types.append(10, i64);
-    return declareFunction(symbols, kWinogradKernelName, types);
-  }
-
-  func::FuncOp declareKernel(SymbolTable &symbols) {
-    Builder b(&getContext());
-    Type index = b.getIndexType(), i64 = b.getI64Type();
-    SmallVector<Type> types = {index, i64, i64, i64, index, index, index,
-                               i64,   i64, i64, index};
-    types.append(20, i64);
-    return declareFunction(symbols, kKernelName, types);
+    types.append(scalars, i64);
+    return declareFunction(symbols, name, types);
   }
 };
 

@@ -188,6 +188,20 @@ static inline void copy_floats_stride2(float *restrict dst,
 #endif
 }
 
+/* dst[0:n] = relu?(src[0:n]): whole vectors, then the rest. */
+static inline void store_row(float *restrict dst, const float *restrict src,
+                             int64_t n, int64_t relu) {
+  int64_t j = 0;
+  for (; j + VL <= n; j += VL) {
+    vf x = *(const vf_unaligned *)(src + j);
+    if (relu)
+      x = __builtin_elementwise_max(x, (vf){0});
+    *(vf_unaligned *)(dst + j) = x;
+  }
+  for (; j < n; ++j)
+    dst[j] = relu && !(src[j] > 0.0f) ? 0.0f : src[j];
+}
+
 struct conv_geometry {
   int64_t channels, kernel_h, kernel_w;
   int64_t out_h, out_w;
@@ -424,15 +438,15 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d(
         }
       }
     }
-    for (int64_t i = 0; i < mc; ++i) {
-      const float *row = block + i * NC;
-      float *dst = out + (m0 + i) * output_channel_stride;
-      if (relu)
-        for (int64_t j = direct_columns; j < nc; ++j)
-          dst[out_offsets[j]] = row[j] > 0.0f ? row[j] : 0.0f;
-      else
-        for (int64_t j = direct_columns; j < nc; ++j)
-          dst[out_offsets[j]] = row[j];
+    /* The rest of the block goes out run by run: pixels of one output row
+       are contiguous there. */
+    for (int64_t j = direct_columns; j < nc;) {
+      int64_t x = (n0 + j) % out_w;
+      int64_t length = out_w - x < nc - j ? out_w - x : nc - j;
+      for (int64_t i = 0; i < mc; ++i)
+        store_row(out + (m0 + i) * output_channel_stride + out_offsets[j],
+                  block + i * NC + j, length, relu);
+      j += length;
     }
   }
 }

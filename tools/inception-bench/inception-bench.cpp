@@ -2,12 +2,18 @@
 //
 // inception-bench LIB.so [--input IN.npy | --random-input=SEED] [--runs N]
 //                 [--warmup N] [--threads N] [--macs N] [--output OUT.npy]
+//                 [--trace TRACE.json]
 //
 // Runs the model through the runtime N times after a warmup and prints the
 // minimum and median latency; with --macs (the count `inceptionc
 // --emit=summary` prints), the GFLOP/s that is, and its share of the FMA
 // peak that the same number of threads reaches on this machine, which the
 // tool measures. The last line repeats the numbers as JSON for scripts.
+//
+// With --trace (a library compiled with `inceptionc --profile`), N more
+// runs are timed per layer: the layers are printed by their median time
+// per run, and the last run is written as Chrome trace JSON (chrome://tracing,
+// Perfetto), one complete event per layer part.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,23 +25,123 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <map>
 #include <string>
 #include <thread>
+#include <vector>
 
 using namespace inception;
+
+/// `text` as a JSON string literal.
+static std::string jsonString(const std::string &text) {
+  std::string quoted = "\"";
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\') {
+      quoted += '\\';
+      quoted += char(c);
+    } else if (c < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", unsigned(c));
+      quoted += escaped;
+    } else {
+      quoted += char(c);
+    }
+  }
+  return quoted + "\"";
+}
+
+/// `runs` profiled runs: each run's events, in order.
+static std::string profileRuns(inception_model *model, int threads,
+                               const NpyArray &input, NpyArray &output,
+                               long long runs,
+                               std::vector<std::vector<inception_layer_event>> &all) {
+  const inception_model_info *info = inception_model_get_info(model);
+  return withContext(model, threads, [&](inception_context *context) {
+    std::vector<inception_layer_event> events(4 * size_t(info->num_layers) + 16);
+    for (long long r = 0; r < runs; ++r) {
+      size_t count = 0;
+      int status = inception_run_profiled(
+          context, input.data.data(), input.data.size(), output.data.data(),
+          output.data.size(), events.data(), events.size(), &count);
+      if (status != INCEPTION_OK)
+        return std::string(inception_last_error());
+      if (count > events.size()) {
+        events.resize(count); // the run had more parts than room: again
+        --r;
+        continue;
+      }
+      all.emplace_back(events.begin(), events.begin() + count);
+    }
+    return std::string();
+  });
+}
+
+/// Prints the layers by median time per run, and writes the last run as
+/// Chrome trace JSON to `path`.
+static std::string reportProfile(
+    const inception_model_info *info, int threads,
+    const std::vector<std::vector<inception_layer_event>> &all,
+    const std::string &path) {
+  std::vector<std::vector<double>> perLayer(info->num_layers);
+  for (const auto &run : all) {
+    std::vector<double> total(info->num_layers, 0.0);
+    for (const inception_layer_event &event : run)
+      total[event.layer] += event.duration_us;
+    for (int32_t layer = 0; layer < info->num_layers; ++layer)
+      perLayer[layer].push_back(total[layer]);
+  }
+  std::vector<std::pair<double, int32_t>> medians;
+  double sum = 0;
+  for (int32_t layer = 0; layer < info->num_layers; ++layer) {
+    std::vector<double> &times = perLayer[layer];
+    std::sort(times.begin(), times.end());
+    medians.push_back({times[times.size() / 2], layer});
+    sum += medians.back().first;
+  }
+  std::sort(medians.rbegin(), medians.rend());
+  std::printf("layers: %d, median per run (ms, share of their sum %.2f ms):\n",
+              info->num_layers, sum / 1e3);
+  for (size_t i = 0; i < medians.size() && i < 15; ++i)
+    std::printf("  %-40s %8.3f  %5.1f%%\n", info->layer_names[medians[i].second],
+                medians[i].first / 1e3, 100.0 * medians[i].first / sum);
+
+  std::ofstream out(path);
+  if (!out)
+    return "cannot write the trace '" + path + "'";
+  out << "{\"displayTimeUnit\": \"ms\", \"otherData\": {\"model\": "
+      << jsonString(info->name) << ", \"threads\": " << threads
+      << "}, \"traceEvents\": [\n";
+  const std::vector<inception_layer_event> &last = all.back();
+  for (size_t i = 0; i < last.size(); ++i) {
+    const inception_layer_event &event = last[i];
+    char timing[96];
+    std::snprintf(timing, sizeof timing, "\"ts\": %.3f, \"dur\": %.3f",
+                  event.start_us, event.duration_us);
+    out << "  {\"name\": " << jsonString(info->layer_names[event.layer])
+        << ", \"cat\": \"layer\", \"ph\": \"X\", " << timing
+        << ", \"pid\": 1, \"tid\": 1}" << (i + 1 < last.size() ? ",\n" : "\n");
+  }
+  out << "]}\n";
+  out.close();
+  if (!out)
+    return "cannot write the trace '" + path + "'";
+  std::printf("trace: %s (%zu events)\n", path.c_str(), last.size());
+  return "";
+}
 
 static int usage(const std::string &message) {
   std::fprintf(stderr,
                "inception-bench: error: %s\n"
                "usage: inception-bench LIB.so [--input IN.npy | "
                "--random-input=SEED] [--runs N] [--warmup N] [--threads N] "
-               "[--macs N] [--output OUT.npy]\n",
+               "[--macs N] [--output OUT.npy] [--trace TRACE.json]\n",
                message.c_str());
   return 2;
 }
 
 int main(int argc, char **argv) {
-  std::string library, inputPath, outputPath;
+  std::string library, inputPath, outputPath, tracePath;
   long long seed = -1, runs = 20, warmup = 3, threads = 0, macs = 0;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -52,6 +158,8 @@ int main(int argc, char **argv) {
       inputPath = v;
     else if (const char *v = value("--output"))
       outputPath = v;
+    else if (const char *v = value("--trace"))
+      tracePath = v;
     else if (const char *v = value("--random-input")) {
       if (!count("--random-input", v, 1LL << 31, seed))
         return 2;
@@ -88,6 +196,14 @@ int main(int argc, char **argv) {
     return 1;
   }
   const inception_model_info *info = inception_model_get_info(model);
+  if (!tracePath.empty() && info->num_layers == 0) {
+    std::fprintf(stderr,
+                 "inception-bench: error: --trace needs a library compiled "
+                 "with inceptionc --profile; '%s' has no layer profile\n",
+                 library.c_str());
+    inception_model_free(model);
+    return 1;
+  }
   NpyArray input;
   std::string error = prepareInput(model, inputPath, seed, input);
   if (!error.empty()) {
@@ -123,6 +239,17 @@ int main(int argc, char **argv) {
                 "GFLOP/s %s FMA peak of %d thread%s\n",
                 gflops, macs, 100.0 * gflops / peak, peak, fmaPeakIsa(),
                 peakThreads, peakThreads == 1 ? "" : "s");
+  }
+  if (!tracePath.empty()) {
+    std::vector<std::vector<inception_layer_event>> events;
+    error = profileRuns(model, int(threads), input, output, runs, events);
+    if (error.empty())
+      error = reportProfile(info, int(threads), events, tracePath);
+    if (!error.empty()) {
+      std::fprintf(stderr, "inception-bench: error: %s\n", error.c_str());
+      inception_model_free(model);
+      return 1;
+    }
   }
   std::printf("json: {\"median_ms\": %.4f, \"min_ms\": %.4f, \"gflops\": %.2f, "
               "\"peak_gflops\": %.2f}\n",

@@ -44,28 +44,38 @@ NpyArray outputArray(inception_model *model) {
   return output;
 }
 
-std::string timeRuns(inception_model *model, int threads, const NpyArray &input,
-                     NpyArray &output, long long warmup, long long runs,
-                     std::vector<double> &milliseconds) {
+std::string withContext(inception_model *model, int threads,
+                        const std::function<std::string(inception_context *)> &body) {
   inception_context *context = nullptr;
   if (inception_context_create(model, &context) != INCEPTION_OK)
     return inception_last_error();
   std::string error;
   if (inception_context_set_num_threads(context, threads) != INCEPTION_OK)
     error = inception_last_error();
-  milliseconds.clear();
-  for (long long r = 0; error.empty() && r < warmup + runs; ++r) {
-    auto start = std::chrono::steady_clock::now();
-    int status = inception_run(context, input.data.data(), input.data.size(),
-                               output.data.data(), output.data.size());
-    auto stop = std::chrono::steady_clock::now();
-    if (status != INCEPTION_OK)
-      error = inception_last_error();
-    else if (r >= warmup)
-      milliseconds.push_back(
-          std::chrono::duration<double, std::milli>(stop - start).count());
-  }
+  else
+    error = body(context);
   inception_context_free(context);
+  return error;
+}
+
+std::string timeRuns(inception_model *model, int threads, const NpyArray &input,
+                     NpyArray &output, long long warmup, long long runs,
+                     std::vector<double> &milliseconds) {
+  milliseconds.clear();
+  std::string error = withContext(model, threads, [&](inception_context *context) {
+    for (long long r = 0; r < warmup + runs; ++r) {
+      auto start = std::chrono::steady_clock::now();
+      int status = inception_run(context, input.data.data(), input.data.size(),
+                                 output.data.data(), output.data.size());
+      auto stop = std::chrono::steady_clock::now();
+      if (status != INCEPTION_OK)
+        return std::string(inception_last_error());
+      if (r >= warmup)
+        milliseconds.push_back(
+            std::chrono::duration<double, std::milli>(stop - start).count());
+    }
+    return std::string();
+  });
   std::sort(milliseconds.begin(), milliseconds.end());
   return error;
 }

@@ -6,6 +6,7 @@
 #include "inception/runtime.h"
 #include "tools/inception-run/Npy.h"
 
+#include <functional>
 #include <string>
 
 namespace inception {
@@ -18,6 +19,12 @@ std::string prepareInput(inception_model *model, const std::string &path,
 
 /// An array of the model's first output's shape.
 NpyArray outputArray(inception_model *model);
+
+/// Calls `body` with a new context of the model that runs on `threads`
+/// threads (0: the library's default), then frees it. Returns the runtime's
+/// error or `body`'s, empty on success.
+std::string withContext(inception_model *model, int threads,
+                        const std::function<std::string(inception_context *)> &body);
 
 /// Runs the model `warmup + runs` times on `threads` threads (0: the
 /// library's default) through one context, and returns the wall time of

@@ -120,6 +120,12 @@ cl::opt<bool> externalWeights(
     cl::desc("Keep the weights out of the library: write <model>.weights "
              "beside it, which the library maps and checks when it first runs"),
     cl::init(false));
+cl::opt<bool> profileLayers(
+    "profile",
+    cl::desc("Time each layer of a run made through the library's "
+             "run_profiled (inception-bench --trace); other runs are not "
+             "slowed"),
+    cl::init(false));
 cl::opt<std::string> passList(
     "passes",
     cl::desc("Optimization passes to run instead of those of -O, in order, "
@@ -380,8 +386,14 @@ static int emitCompiledOutput(mlir::ModuleOp module) {
     output->keep();
     return 0;
   }
-  if (failed(inception::lowerToLLVMDialect(module, externalWeights)))
+  if (failed(inception::lowerToLLVMDialect(module, externalWeights,
+                                          profileLayers)))
     return 1;
+  if (auto layers = module->getAttrOfType<mlir::ArrayAttr>(
+          mlir::inception::kProfileLayersAttr))
+    for (mlir::Attribute layer : layers)
+      interface->layerNames.push_back(
+          cast<mlir::StringAttr>(layer).getValue().str());
   std::vector<char> packedWeights;
   if (externalWeights) {
     auto layout = module->getAttrOfType<mlir::ArrayAttr>("inception.weights");

@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever the structures below change. */
-#define INCEPTION_ABI_VERSION 1
+#define INCEPTION_ABI_VERSION 2
 
 /* The status codes every entry point returns; 0 is success. */
 typedef enum {
@@ -41,6 +41,13 @@ typedef struct {
   const int64_t *shape; /* NCHW at the interface */
 } inception_tensor_info;
 
+/* One layer's part of a profiled run: microseconds from the run's start. */
+typedef struct inception_layer_event {
+  int32_t layer; /* index into inception_model_info.layer_names */
+  double start_us;
+  double duration_us;
+} inception_layer_event;
+
 typedef struct {
   uint32_t abi_version;           /* INCEPTION_ABI_VERSION of the compiler */
   const char *compiler_version;
@@ -62,6 +69,18 @@ typedef struct {
      calling thread's OpenMP setting is restored afterwards. */
   int (*run_threads)(const float *input, float *output, void *workspace,
                      int num_threads);
+  /* The layers of a library compiled with `inceptionc --profile` (their
+     DSL names); 0 and null otherwise. */
+  int32_t num_layers;
+  const char *const *layer_names;
+  /* `run_threads`, recording the time of each layer as it runs: the first
+     `capacity` events, in order, into `events`, and how many the run had
+     into *count (more than `capacity`: the rest were not recorded; a
+     layer whose work is split appears once per part). Returns
+     INCEPTION_ERROR_INVALID_ARGUMENT for a library without a profile. */
+  int (*run_profiled)(const float *input, float *output, void *workspace,
+                      int num_threads, struct inception_layer_event *events,
+                      size_t capacity, size_t *count);
 } inception_model_info;
 
 typedef const inception_model_info *(*inception_model_info_fn)(void);

@@ -57,6 +57,18 @@ int inception_context_set_num_threads(inception_context *context,
 int inception_run(inception_context *context, const float *input,
                   size_t input_elements, float *output, size_t output_elements);
 
+/* inception_run, timing each layer: the first `capacity` events into
+   `events` (inception_layer_event: the layer's index into the model info's
+   layer_names, start and duration in microseconds) and how many the run
+   had into *count (if more than `capacity`, run again with more room).
+   INCEPTION_ERROR_INVALID_ARGUMENT for a library compiled without
+   `inceptionc --profile`. */
+int inception_run_profiled(inception_context *context, const float *input,
+                           size_t input_elements, float *output,
+                           size_t output_elements,
+                           inception_layer_event *events, size_t capacity,
+                           size_t *count);
+
 /* A fixed description of a status code. */
 const char *inception_status_string(int status);
 /* The message of the last failure in this thread, with its details
