@@ -61,8 +61,8 @@ enum {
   /* Pixels per task: the KC x NC block of B and the task's block of C
      live in L2. */
   NC = INCEPTION_UK_NC,
-  /* At most this many panels of MR channels per task. */
-  MC_PANELS = 128 / MR,
+  /* The task's block of C: 126 x NC floats with the 6-row tile. */
+  BLOCK_FLOATS = 128 / MR * MR * NC,
 };
 
 _Static_assert(NR % VL == 0, "NR must be a multiple of the vector length");
@@ -339,23 +339,29 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d(
                             in_w,        input_channel_stride, input_row_stride};
   int64_t m_total = out_channels, n_total = out_h * out_w;
   int64_t k_total = in_channels * kernel_h * kernel_w;
-  /* Tasks: blocks of pixels by blocks of output channels. One thread
-     takes the largest blocks the buffers allow. More threads want two
-     tasks each at least, made first by narrowing the pixel blocks (down
-     to one panel): a task packs its pixels' im2col once for all its
-     channels, so splitting the channels instead would pack the same
-     pixels once per channel block. */
+  /* Tasks: blocks of pixels by blocks of output channels. A task packs
+     its pixels' im2col once for all its channels, so splitting the
+     channels would pack the same pixels once per channel block: the pixel
+     block is first narrowed (down to one panel) until the C block holds
+     every output channel; more threads want two tasks each at least, made
+     again by narrowing the pixel blocks first. */
   int64_t threads = omp_get_max_threads();
   int64_t wanted_tasks = threads > 1 ? 2 * threads : 1;
   int64_t n_panels = (n_total + NR - 1) / NR;
-  int64_t nc_task = (batch * n_panels + wanted_tasks - 1) / wanted_tasks;
-  nc_task = nc_task < 1 ? NR : nc_task * NR;
+  int64_t m_panels = (m_total + MR - 1) / MR;
+  int64_t nc_task = BLOCK_FLOATS / (m_panels * MR) / NR * NR;
+  int64_t nc_threads =
+      (batch * n_panels + wanted_tasks - 1) / wanted_tasks * NR;
+  if (nc_task > nc_threads)
+    nc_task = nc_threads;
   if (nc_task > NC)
     nc_task = NC;
+  if (nc_task < NR)
+    nc_task = NR;
   int64_t n_blocks = (n_total + nc_task - 1) / nc_task;
-  int64_t m_panels = (m_total + MR - 1) / MR;
+  int64_t mc_capacity = BLOCK_FLOATS / nc_task / MR; /* in panels */
   int64_t wanted = (wanted_tasks + batch * n_blocks - 1) / (batch * n_blocks);
-  int64_t min_blocks = (m_panels + MC_PANELS - 1) / MC_PANELS;
+  int64_t min_blocks = (m_panels + mc_capacity - 1) / mc_capacity;
   int64_t m_blocks = wanted < min_blocks ? min_blocks : wanted;
   if (m_blocks > m_panels)
     m_blocks = m_panels;
@@ -366,8 +372,8 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d(
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t task = 0; task < tasks; ++task) {
     float packed[KC * NC] __attribute__((aligned(64)));
-    /* The task's block of C, row stride NC, in L2 while K is summed. */
-    float block[MC_PANELS * MR * NC] __attribute__((aligned(64)));
+    /* The task's block of C, row stride nc_task, in L2 while K is summed. */
+    float block[BLOCK_FLOATS] __attribute__((aligned(64)));
     int64_t image = task / (m_blocks * n_blocks);
     int64_t rest = task % (m_blocks * n_blocks);
     int64_t m0 = (rest / n_blocks) * mc_max, n0 = (rest % n_blocks) * nc_task;
@@ -387,7 +393,7 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d(
       res_offsets[j] = pixel_offset(n0 + j, out_w, residual_row_stride);
     }
     for (int64_t i = 0; i < mc; ++i) {
-      float *row = block + i * NC;
+      float *row = block + i * nc_task;
       int64_t m = m0 + i;
       if (accumulate) {
         const float *src = out + m * output_channel_stride;
@@ -433,7 +439,7 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d(
                            ? out + (m0 + i) * output_channel_stride + n0 +
                                  p * NR
                            : 0;
-          microkernel(kc, a, b, ldb, block + i * NC + p * NR, NC, 1, dst,
+          microkernel(kc, a, b, ldb, block + i * nc_task + p * NR, nc_task, 1, dst,
                       output_channel_stride, mc - i, relu, nc - p * NR);
         }
       }
@@ -445,7 +451,7 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d(
       int64_t length = out_w - x < nc - j ? out_w - x : nc - j;
       for (int64_t i = 0; i < mc; ++i)
         store_row(out + (m0 + i) * output_channel_stride + out_offsets[j],
-                  block + i * NC + j, length, relu);
+                  block + i * nc_task + j, length, relu);
       j += length;
     }
   }

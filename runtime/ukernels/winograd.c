@@ -79,6 +79,75 @@ static inline void winograd_window(const float *plane, int64_t row_stride,
     }
 }
 
+#if defined(__AVX512F__)
+/* The input transform of `lanes` tiles of one tile row at once, one per
+   vector lane: lane r (first_lane <= r < first_lane + lanes, r < 6) is the
+   panel's tile r, whose window starts at column x0 + 4 (r - first_lane) of
+   rows y0 .. y0 + 5. Each window row is two masked loads (zeros outside
+   the input) and six permutes, the transform is vector arithmetic, and
+   each of the 36 results is a masked store of those lanes into `v`
+   (position xi at v + xi * xi_stride, tile r at v[r]). */
+static void winograd_input_lanes(const float *plane, int64_t row_stride,
+                                 int64_t in_h, int64_t in_w, int64_t y0,
+                                 int64_t x0, int first_lane, int lanes,
+                                 float *v, int64_t xi_stride) {
+  typedef float v16 __attribute__((vector_size(64)));
+  int64_t base = x0 - 4 * first_lane; /* lane r reads base + 4 r + c */
+  /* Columns of the two loads inside the row. */
+  int64_t lo_start = base >= 0 ? 0 : -base, lo_end = in_w - base;
+  int64_t hi_start = lo_start - 16, hi_end = lo_end - 16;
+  #define WINO_SPAN(start, end)                                                \
+    ((end) <= 0 || (start) >= 16                                               \
+         ? (__mmask16)0                                                        \
+         : (__mmask16)(((end) >= 16 ? 0xffffu : (1u << (end)) - 1) &          \
+                       ~((start) <= 0 ? 0u : (1u << (start)) - 1)))
+  __mmask16 lo_mask = WINO_SPAN(lo_start, lo_end);
+  __mmask16 hi_mask = WINO_SPAN(hi_start, hi_end);
+  #undef WINO_SPAN
+  v16 d[6][6];
+  for (int r = 0; r < 6; ++r) {
+    int64_t y = y0 + r;
+    if (y < 0 || y >= in_h) {
+      for (int c = 0; c < 6; ++c)
+        d[r][c] = (v16){0};
+      continue;
+    }
+    const float *src = plane + y * row_stride + base;
+    __m512 lo = _mm512_maskz_loadu_ps(lo_mask, src);
+    __m512 hi = _mm512_maskz_loadu_ps(hi_mask, src + 16);
+    for (int c = 0; c < 6; ++c) {
+      __m512i index = _mm512_add_epi32(
+          _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0, 0, 0, 0, 0),
+          _mm512_set1_epi32(c));
+      d[r][c] = (v16)_mm512_permutex2var_ps(lo, index, hi);
+    }
+  }
+  v16 t[6][6];
+  for (int c = 0; c < 6; ++c) {
+    v16 d0 = d[0][c], d1 = d[1][c], d2 = d[2][c], d3 = d[3][c], d4 = d[4][c],
+        d5 = d[5][c];
+    t[0][c] = 4 * d0 - 5 * d2 + d4;
+    t[1][c] = -4 * (d1 + d2) + d3 + d4;
+    t[2][c] = 4 * (d1 - d2) - d3 + d4;
+    t[3][c] = 2 * (d3 - d1) - d2 + d4;
+    t[4][c] = 2 * (d1 - d3) - d2 + d4;
+    t[5][c] = 4 * d1 - 5 * d3 + d5;
+  }
+  __mmask16 store = (__mmask16)(((1u << lanes) - 1) << first_lane);
+  for (int r = 0; r < 6; ++r) {
+    v16 *x = t[r];
+    v16 y[6] = {4 * x[0] - 5 * x[2] + x[4],
+                -4 * (x[1] + x[2]) + x[3] + x[4],
+                4 * (x[1] - x[2]) - x[3] + x[4],
+                2 * (x[3] - x[1]) - x[2] + x[4],
+                2 * (x[1] - x[3]) - x[2] + x[4],
+                4 * x[1] - 5 * x[3] + x[5]};
+    for (int c = 0; c < 6; ++c)
+      _mm512_mask_storeu_ps(v + (r * 6 + c) * xi_stride, store, (__m512)y[c]);
+  }
+}
+#endif
+
 /* output[b][co][y][x] = relu?(bias[co] + residual[b][co][y][x] +
    conv3x3(input[b], filter)[co][y][x]) for a 3x3, stride-1, undilated
    convolution of the in_h x in_w input zero-padded by pad_top rows and
@@ -151,10 +220,31 @@ __attribute__((visibility("hidden"))) void inception_uk_winograd3x3(
     float *m = v + WINO_POSITIONS * panels * MR * in_channels;
     const float *in = input + image * input_batch_stride;
 
+    int64_t xi_stride = panels * in_channels * MR; /* between positions in V */
     for (int64_t p = 0; p < panels; ++p)
       for (int64_t ci = 0; ci < in_channels; ++ci) {
         const float *plane = in + ci * input_channel_stride;
-        for (int64_t r = 0; r < MR; ++r) {
+        int64_t r = 0;
+#if defined(__AVX512F__)
+        /* Runs of the panel's tiles along one tile row, vectorized: six
+           tiles' windows fit in the two 16-float loads, so panels of up to
+           six tiles (MR is 6 for AVX-512). */
+        while (MR <= 6 && r < MR && p * MR + r < count) {
+          int64_t tile = t0 + p * MR + r;
+          int64_t tx = tile % tiles_w;
+          int lanes = (int)(tiles_w - tx);
+          if (lanes > MR - r)
+            lanes = (int)(MR - r);
+          if (lanes > count - p * MR - r)
+            lanes = (int)(count - p * MR - r);
+          winograd_input_lanes(plane, input_row_stride, in_h, in_w,
+                               (tile / tiles_w) * WINO_TILE - pad_top,
+                               tx * WINO_TILE - pad_left, (int)r, lanes,
+                               v + (p * in_channels + ci) * MR, xi_stride);
+          r += lanes;
+        }
+#endif
+        for (; r < MR; ++r) {
           float d[36] = {0}, t[36];
           int64_t tile = t0 + p * MR + r;
           if (p * MR + r < count)
@@ -173,7 +263,7 @@ __attribute__((visibility("hidden"))) void inception_uk_winograd3x3(
         for (int64_t p = 0; p < panels; ++p)
           microkernel(in_channels, v + (xi * panels + p) * in_channels * MR,
                       b, NR, m + (xi * panels * MR + p * MR) * width + (j - j0) * NR,
-                      width, 0, 0, 0, 0, 0, NR);
+                      width, 0, 0, 0, 0, 0, out_channels - j * NR);
       }
 
     float *out = output + image * output_batch_stride;
