@@ -127,6 +127,35 @@ TEST(Runtime, LoadErrorsNameTheFile) {
             std::string::npos);
 }
 
+TEST(Runtime, ProfiledRunsNeedAProfileAndTheirPointers) {
+  Loaded loaded;
+  inception_context *context = nullptr;
+  ASSERT_EQ(inception_context_create(loaded.model, &context), INCEPTION_OK);
+  float input[4] = {}, output[4];
+  inception_layer_event events[4];
+  size_t count = 7;
+  // The fake library was not compiled with a profile.
+  EXPECT_EQ(inception_run_profiled(context, input, 4, output, 4, events, 4,
+                                   &count),
+            INCEPTION_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(inception_last_error(),
+               "'doubler' has no layer profile: compile it with inceptionc "
+               "--profile");
+  EXPECT_EQ(inception_run_profiled(context, input, 4, output, 4, events, 4,
+                                   nullptr),
+            INCEPTION_ERROR_NULL_ARGUMENT);
+  EXPECT_EQ(inception_run_profiled(context, input, 4, output, 4, nullptr, 4,
+                                   &count),
+            INCEPTION_ERROR_NULL_ARGUMENT);
+  EXPECT_EQ(inception_run_profiled(context, input, 3, output, 4, events, 4,
+                                   &count),
+            INCEPTION_ERROR_SHAPE);
+  EXPECT_EQ(inception_run_profiled(nullptr, input, 4, output, 4, events, 4,
+                                   &count),
+            INCEPTION_ERROR_NULL_ARGUMENT);
+  inception_context_free(context);
+}
+
 TEST(Runtime, StatusStrings) {
   EXPECT_STREQ(inception_status_string(INCEPTION_OK), "success");
   EXPECT_STREQ(inception_status_string(INCEPTION_ERROR_SHAPE),

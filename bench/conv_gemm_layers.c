@@ -1,0 +1,58 @@
+/* The GEMM convolution kernel on the non-Winograd layer shapes of
+   Inception-v3 and GoogLeNet (batch 1): best of 30 runs per layer and its
+   GFLOP/s. From the repository root, with the AVX-512 tile inceptionc uses
+   here:
+
+     clang-22 -O3 -fopenmp -march=native -mprefer-vector-width=512 \
+       -DINCEPTION_UK_MR=6 -DINCEPTION_UK_NR=64 -DINCEPTION_UK_KC=64 \
+       -DINCEPTION_UK_NC=512 bench/conv_gemm_layers.c -o /tmp/conv_gemm
+     OMP_NUM_THREADS=1 /tmp/conv_gemm        # or one layer: /tmp/conv_gemm 4
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <omp.h>
+#include "../runtime/ukernels/conv2d_gemm.c"
+static double now(void){struct timespec t;clock_gettime(CLOCK_MONOTONIC,&t);return t.tv_sec+t.tv_nsec*1e-9;}
+typedef struct {const char*name;int ci,co,h,w,kh,kw,s,ph,pw;} L;
+static L layers[]={
+ {"v3 1a 3x3s2",3,32,299,299,3,3,2,0,0},
+ {"v3 3b 1x1",64,80,73,73,1,1,1,0,0},
+ {"v3 5b 1x1",192,64,35,35,1,1,1,0,0},
+ {"v3 5b 5x5",48,64,35,35,5,5,1,2,2},
+ {"v3 6a 3x3s2",288,384,35,35,3,3,2,0,0},
+ {"v3 6b 1x1",768,192,17,17,1,1,1,0,0},
+ {"v3 6b 1x7",128,128,17,17,1,7,1,0,3},
+ {"v3 6e 7x1",192,192,17,17,7,1,1,3,0},
+ {"v3 7b 1x1",1280,320,8,8,1,1,1,0,0},
+ {"v3 7b 1x3",384,384,8,8,1,3,1,0,1},
+ {"g conv1 7x7",3,64,224,224,7,7,2,3,3},
+ {"g 4a 1x1",480,192,14,14,1,1,1,0,0},
+ {"g 5b 1x1",832,384,7,7,1,1,1,0,0},
+};
+int main(int argc,char**argv){
+  double tot=0, totf=0;
+  for(unsigned li=0;li<sizeof layers/sizeof*layers;li++){
+    if(argc>1 && atoi(argv[1])!=(int)li) continue;
+    L l=layers[li];
+    int oh=(l.h+2*l.ph-l.kh)/l.s+1, ow=(l.w+2*l.pw-l.kw)/l.s+1;
+    long K=(long)l.ci*l.kh*l.kw, M=l.co; long mp=(M+MR-1)/MR;
+    float*in=aligned_alloc(64,((size_t)l.ci*l.h*l.w*4+63)/64*64);
+    float*f=aligned_alloc(64,(mp*MR*K*4+63)/64*64);
+    float*out=aligned_alloc(64,((size_t)M*oh*ow*4+63)/64*64);
+    float*bias=malloc(M*4);
+    for(long i=0;i<(long)l.ci*l.h*l.w;i++)in[i]=(i%7)*0.1f;
+    for(long i=0;i<mp*MR*K;i++)f[i]=(i%5)*0.01f;
+    for(long i=0;i<M;i++)bias[i]=0.1f;
+    double best=1e9;
+    for(int r=0;r<30;r++){
+      double t0=now();
+      inception_uk_conv2d((intptr_t)in,0,l.h*l.w,l.w,(intptr_t)f,(intptr_t)bias,0,0,0,0,(intptr_t)out,0,oh*ow,ow,0,1,1,M,l.ci,l.h,l.w,l.kh,l.kw,oh,ow,l.s,l.s,1,1,l.ph,l.pw);
+      double t=now()-t0; if(t<best)best=t;
+    }
+    double fl=2.0*M*K*oh*ow;
+    printf("%-13s M=%4ld K=%5ld N=%5d  %7.3f ms %6.1f GFLOP/s\n",l.name,M,K,oh*ow,best*1e3,fl/best*1e-9);
+    tot+=best; totf+=fl;
+  }
+  printf("total %.3f ms %.1f GFLOP/s\n",tot*1e3,totf/tot*1e-9);
+}
