@@ -235,7 +235,10 @@ def Microkernels : Pass<"microkernels", "mlir::ModuleOp"> {
       contiguous rows per output, in vector registers.
 
     A padded input buffer that only kernels read no longer needs its
-    border: its fill goes. Unpacked filters, now unused, leave the module.
+    border: its fill goes. When the buffer's interior was filled by one
+    copy (a fused branch head's slice, say) and only the convolution reads
+    it, the kernel reads the copy's source instead, and the copy and the
+    buffer go. Unpacked filters, now unused, leave the module.
     The module records `inception.microkernels = [mr, nr]`, and the driver
     compiles the kernels with the same tile for the target. Grouped
     convolutions with several channels per group stay loops.
@@ -260,6 +263,8 @@ def Microkernels : Pass<"microkernels", "mlir::ModuleOp"> {
     Statistic<"numKept", "kept-as-loops", "Convolutions left as loops">,
     Statistic<"numWinograd", "winograd", "Convolutions calling the Winograd kernel">,
     Statistic<"numDepthwise", "depthwise", "Depthwise convolutions calling their kernel">,
+    Statistic<"numForwarded", "copies-read-through",
+              "Copies into a padded input replaced by reading their source">,
     Statistic<"numPools", "pools", "Pooling reductions calling the microkernel">,
     Statistic<"numDense", "dense", "Dense layers calling the microkernel">,
   ];

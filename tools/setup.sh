@@ -11,7 +11,8 @@ packages=(
   libgtest-dev pkg-config python3 python3-numpy
 )
 case "${1:-}" in
-  --test) packages+=(python3-torch python3-torchvision graphviz) ;;
+  # The test suite also builds the driver with AddressSanitizer.
+  --test) packages+=(python3-torch python3-torchvision graphviz libclang-rt-22-dev) ;;
   --bench)
     packages+=(python3-torch python3-torchvision)
     # A Node.js from elsewhere (NodeSource, nvm) conflicts with Debian's npm;

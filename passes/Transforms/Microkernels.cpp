@@ -134,6 +134,28 @@ bool isRelu(linalg::GenericOp op) {
          zero.getValue().isZero();
 }
 
+/// The buffer a call to one of the microkernels writes (its output
+/// address's buffer), or null for any other call.
+Value kernelOutput(func::CallOp call) {
+  unsigned index;
+  StringRef callee = call.getCallee();
+  if (callee == kKernelName || callee == kWinogradKernelName ||
+      callee == kDepthwiseKernelName)
+    index = 10;
+  else if (callee == kPoolKernelName)
+    index = 6;
+  else if (callee == kDenseKernelName)
+    index = 4;
+  else
+    return {};
+  // KernelArguments::address: base + offset bytes.
+  auto add = call.getOperand(index).getDefiningOp<arith::AddIOp>();
+  auto base = add ? add.getLhs().getDefiningOp<
+                        memref::ExtractAlignedPointerAsIndexOp>()
+                  : nullptr;
+  return base ? rootBuffer(base.getSource()) : Value();
+}
+
 /// Whether an op between `from` and `to` (exclusive) may write a view of
 /// one of `roots`.
 bool writtenBetween(Operation *from, Operation *to, ArrayRef<Value> roots) {
@@ -145,8 +167,9 @@ bool writtenBetween(Operation *from, Operation *to, ArrayRef<Value> roots) {
           writes |= llvm::is_contained(roots, rootBuffer(init));
       } else if (auto copy = dyn_cast<memref::CopyOp>(nested)) {
         writes |= llvm::is_contained(roots, rootBuffer(copy.getTarget()));
-      } else if (isa<func::CallOp>(nested)) {
-        writes = true;
+      } else if (auto call = dyn_cast<func::CallOp>(nested)) {
+        Value written = kernelOutput(call);
+        writes |= !written || llvm::is_contained(roots, written);
       }
     });
     if (writes)
@@ -176,7 +199,7 @@ struct KernelArguments {
 struct MicrokernelsPass
     : impl::MicrokernelsBase<MicrokernelsPass> {
   using MicrokernelsBase::MicrokernelsBase;
-  uint64_t winogradCount = 0, depthwiseCount = 0;
+  uint64_t winogradCount = 0, depthwiseCount = 0, forwardedCount = 0;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -189,6 +212,7 @@ struct MicrokernelsPass
     uint64_t converted = 0, kept = 0;
     winogradCount = 0;
     depthwiseCount = 0;
+    forwardedCount = 0;
     SmallVector<linalg::GenericOp> convolutions, pools, denses;
     module.walk([&](linalg::GenericOp op) {
       if (op->hasAttr(kConvAttr))
@@ -221,6 +245,7 @@ struct MicrokernelsPass
     recordStatistic(*this, numKept, "kept-as-loops", kept);
     recordStatistic(*this, numWinograd, "winograd", winogradCount);
     recordStatistic(*this, numDepthwise, "depthwise", depthwiseCount);
+    recordStatistic(*this, numForwarded, "copies-read-through", forwardedCount);
     recordStatistic(*this, numPools, "pools", pooled);
     recordStatistic(*this, numDense, "dense", dense);
   }
@@ -379,9 +404,25 @@ struct MicrokernelsPass
     int64_t inW = inputType.getDimSize(4) - padding[1] - padding[3];
     int64_t interior =
         inputLayout->offset + padding[0] * inStrides[3] + padding[1];
+    // Or the source of the copy that filled it: the copy goes.
+    Value source = input;
+    int64_t sourceOffset = interior;
+    SmallVector<int64_t> sourceStrides = {
+        inStrides[0], inStrides[depthwise ? 1 : 2], inStrides[3]};
+    memref::CopyOp filledBy = interiorCopy(
+        input, op, reluOp ? reluOp.getOperation() : op.getOperation(),
+        interior, sourceStrides,
+        {out[0], depthwise ? groups : inChannels, inH, inW});
+    if (filledBy) {
+      StaticLayout layout = *staticLayout(filledBy.getSource());
+      source = filledBy.getSource();
+      sourceOffset = layout.offset;
+      sourceStrides = {layout.strides[0], layout.strides[1], layout.strides[2]};
+      ++forwardedCount;
+    }
     SmallVector<Value> arguments = {
-        args.address(input, interior), args.i64(inStrides[0]),
-        args.i64(inStrides[depthwise ? 1 : 2]), args.i64(inStrides[3]), filterAddress,
+        args.address(source, sourceOffset), args.i64(sourceStrides[0]),
+        args.i64(sourceStrides[1]), args.i64(sourceStrides[2]), filterAddress,
         bias && initialized ? args.address(bias, biasLayout->offset) : null,
         residual && initialized ? args.address(residual, residualLayout->offset)
                                 : null,
@@ -422,6 +463,8 @@ struct MicrokernelsPass
     Value paddedInput = rootBuffer(input);
 
     SmallVector<Operation *> dead = {op};
+    if (filledBy)
+      dead.push_back(filledBy);
     if (initialized)
       dead.push_back(initOp ? initOp.getOperation() : fill);
     if (reluOp)
@@ -445,6 +488,7 @@ struct MicrokernelsPass
       def->erase();
     }
     removePaddingFill(paddedInput);
+    eraseIfUnused(paddedInput);
     return success();
   }
 
@@ -494,6 +538,83 @@ struct MicrokernelsPass
         builder.getI64IntegerAttr(64));
     symbols.insert(form);
     return form;
+  }
+
+  /// The copy that fills the interior of `input`'s padded buffer (offset
+  /// and [batch, channel, row] strides, extents [n, c, h, w]), when nothing
+  /// else reads or writes that buffer besides `kernel` and the padding
+  /// fill, and nothing writes the copy's source until `until`: the kernel,
+  /// which pads by itself, can read the source instead.
+  static memref::CopyOp interiorCopy(Value input, Operation *kernel,
+                                     Operation *until, int64_t offset,
+                                     ArrayRef<int64_t> strides,
+                                     ArrayRef<int64_t> shape) {
+    Value root = rootBuffer(input);
+    if (!root.getDefiningOp<memref::AllocOp>())
+      return {};
+    memref::CopyOp copy;
+    SmallVector<Value> worklist = {root};
+    while (!worklist.empty()) {
+      Value value = worklist.pop_back_val();
+      for (Operation *user : value.getUsers()) {
+        if (user == kernel)
+          continue;
+        if (isa<ViewLikeOpInterface, memref::ExpandShapeOp,
+                memref::CollapseShapeOp>(user)) {
+          llvm::append_range(worklist, user->getResults());
+          continue;
+        }
+        auto c = dyn_cast<memref::CopyOp>(user);
+        if (c && c.getTarget() == value && !copy) {
+          copy = c;
+          continue;
+        }
+        // The padding fill of the whole buffer, which goes too.
+        auto init = dyn_cast<DestinationStyleOpInterface>(user);
+        if (value == root && isa<linalg::FillOp, linalg::MapOp>(user) &&
+            init.getNumDpsInits() == 1 && init.getDpsInits()[0] == root &&
+            (isa<linalg::FillOp>(user) || init.getNumDpsInputs() == 0))
+          continue;
+        return {};
+      }
+    }
+    if (!copy || copy->getBlock() != kernel->getBlock() ||
+        !copy->isBeforeInBlock(kernel))
+      return {};
+    auto target = staticLayout(copy.getTarget());
+    auto source = staticLayout(copy.getSource());
+    auto targetType = cast<MemRefType>(copy.getTarget().getType());
+    if (!target || !source || targetType.getRank() != 4 ||
+        targetType.getShape() != shape || target->offset != offset ||
+        (shape[0] > 1 && target->strides[0] != strides[0]) ||
+        target->strides[1] != strides[1] || target->strides[2] != strides[2] ||
+        target->strides[3] != 1 || source->strides[3] != 1)
+      return {};
+    if (writtenBetween(copy, until, {rootBuffer(copy.getSource())}))
+      return {};
+    return copy;
+  }
+
+  /// Erases `buffer` and its views once nothing else uses them.
+  static void eraseIfUnused(Value buffer) {
+    auto alloc = buffer.getDefiningOp<memref::AllocOp>();
+    if (!alloc)
+      return;
+    SmallVector<Operation *> views;
+    SmallVector<Value> worklist = {buffer};
+    while (!worklist.empty()) {
+      Value value = worklist.pop_back_val();
+      for (Operation *user : value.getUsers()) {
+        if (!isa<ViewLikeOpInterface, memref::ExpandShapeOp,
+                 memref::CollapseShapeOp>(user))
+          return;
+        views.push_back(user);
+        llvm::append_range(worklist, user->getResults());
+      }
+    }
+    for (Operation *view : llvm::reverse(views))
+      view->erase();
+    alloc.erase();
   }
 
   /// The fill of a padded input buffer that only microkernels read, which
