@@ -236,8 +236,8 @@ def Microkernels : Pass<"microkernels", "mlir::ModuleOp"> {
 
     A padded input buffer that only kernels read no longer needs its
     border: its fill goes. When the buffer's interior was filled by one
-    copy (a fused branch head's slice, say) and only the convolution reads
-    it, the kernel reads the copy's source instead, and the copy and the
+    copy (a fused branch head's slice, say) and only the convolution or
+    pooling reads it, the kernel reads the copy's source instead, and the copy and the
     buffer go. Unpacked filters, now unused, leave the module.
     The module records `inception.microkernels = [mr, nr]`, and the driver
     compiles the kernels with the same tile for the target. Grouped

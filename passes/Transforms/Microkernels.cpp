@@ -739,9 +739,25 @@ struct MicrokernelsPass
     StaticLayout resultLayout = division ? *divisionLayout : *outputLayout;
     ArrayRef<int64_t> resultStrides = resultLayout.strides;
     Value null = arith::ConstantIndexOp::create(builder, loc, 0);
+    // Or the source of the copy that filled the interior: the copy goes.
+    Value source = input;
+    int64_t sourceOffset =
+        inputLayout->offset + padding[0] * inStrides[2] + padding[1];
+    SmallVector<int64_t> sourceStrides = {inStrides[0], inStrides[1],
+                                          inStrides[2]};
+    memref::CopyOp filledBy = interiorCopy(
+        input, op, division ? division.getOperation() : op.getOperation(),
+        sourceOffset, sourceStrides, {out[0], out[1], inputSize[0], inputSize[1]});
+    if (filledBy) {
+      StaticLayout layout = *staticLayout(filledBy.getSource());
+      source = filledBy.getSource();
+      sourceOffset = layout.offset;
+      sourceStrides = {layout.strides[0], layout.strides[1], layout.strides[2]};
+      ++forwardedCount;
+    }
     SmallVector<Value> arguments = {
-        args.address(input, inputLayout->offset + padding[0] * inStrides[2] + padding[1]),
-        args.i64(inStrides[0]), args.i64(inStrides[1]), args.i64(inStrides[2]),
+        args.address(source, sourceOffset), args.i64(sourceStrides[0]),
+        args.i64(sourceStrides[1]), args.i64(sourceStrides[2]),
         args.i64(inputSize[0]), args.i64(inputSize[1]),
         args.address(result, resultLayout.offset), args.i64(resultStrides[0]),
         args.i64(resultStrides[1]), args.i64(resultStrides[2]), args.i64(out[0]), args.i64(out[1]),
@@ -754,6 +770,8 @@ struct MicrokernelsPass
     if (division)
       division.erase();
     op.erase();
+    if (filledBy)
+      filledBy.erase();
     if (init)
       init->erase();
     // The sums' buffer, when the kernel wrote the quotients instead.
@@ -764,6 +782,7 @@ struct MicrokernelsPass
       if (Operation *def = window.getDefiningOp())
         def->erase();
     removePaddingFill(paddedInput);
+    eraseIfUnused(paddedInput);
     return success();
   }
 
