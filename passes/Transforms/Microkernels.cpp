@@ -405,24 +405,14 @@ struct MicrokernelsPass
     int64_t interior =
         inputLayout->offset + padding[0] * inStrides[3] + padding[1];
     // Or the source of the copy that filled it: the copy goes.
-    Value source = input;
-    int64_t sourceOffset = interior;
-    SmallVector<int64_t> sourceStrides = {
-        inStrides[0], inStrides[depthwise ? 1 : 2], inStrides[3]};
-    memref::CopyOp filledBy = interiorCopy(
+    KernelInput source = readInput(
         input, op, reluOp ? reluOp.getOperation() : op.getOperation(),
-        interior, sourceStrides,
+        interior, {inStrides[0], inStrides[depthwise ? 1 : 2], inStrides[3]},
         {out[0], depthwise ? groups : inChannels, inH, inW});
-    if (filledBy) {
-      StaticLayout layout = *staticLayout(filledBy.getSource());
-      source = filledBy.getSource();
-      sourceOffset = layout.offset;
-      sourceStrides = {layout.strides[0], layout.strides[1], layout.strides[2]};
-      ++forwardedCount;
-    }
+    memref::CopyOp filledBy = source.filledBy;
     SmallVector<Value> arguments = {
-        args.address(source, sourceOffset), args.i64(sourceStrides[0]),
-        args.i64(sourceStrides[1]), args.i64(sourceStrides[2]), filterAddress,
+        args.address(source.buffer, source.offset), args.i64(source.strides[0]),
+        args.i64(source.strides[1]), args.i64(source.strides[2]), filterAddress,
         bias && initialized ? args.address(bias, biasLayout->offset) : null,
         residual && initialized ? args.address(residual, residualLayout->offset)
                                 : null,
@@ -595,6 +585,33 @@ struct MicrokernelsPass
     return copy;
   }
 
+  /// Where a kernel reads its input: a buffer, the offset of element 0 and
+  /// [batch, channel, row] strides, and the copy it replaces, if any.
+  struct KernelInput {
+    Value buffer;
+    int64_t offset;
+    SmallVector<int64_t> strides;
+    memref::CopyOp filledBy;
+  };
+
+  /// The interior of `input`'s padded buffer (`offset`, `strides`), or the
+  /// source of the copy that filled it (interiorCopy), which the caller
+  /// erases once the kernel call reads the source.
+  KernelInput readInput(Value input, Operation *kernel, Operation *until,
+                        int64_t offset, SmallVector<int64_t> strides,
+                        ArrayRef<int64_t> shape) {
+    memref::CopyOp copy =
+        interiorCopy(input, kernel, until, offset, strides, shape);
+    if (!copy)
+      return {input, offset, strides, {}};
+    StaticLayout layout = *staticLayout(copy.getSource());
+    ++forwardedCount;
+    return {copy.getSource(),
+            layout.offset,
+            {layout.strides[0], layout.strides[1], layout.strides[2]},
+            copy};
+  }
+
   /// Erases `buffer` and its views once nothing else uses them.
   static void eraseIfUnused(Value buffer) {
     auto alloc = buffer.getDefiningOp<memref::AllocOp>();
@@ -740,24 +757,15 @@ struct MicrokernelsPass
     ArrayRef<int64_t> resultStrides = resultLayout.strides;
     Value null = arith::ConstantIndexOp::create(builder, loc, 0);
     // Or the source of the copy that filled the interior: the copy goes.
-    Value source = input;
-    int64_t sourceOffset =
-        inputLayout->offset + padding[0] * inStrides[2] + padding[1];
-    SmallVector<int64_t> sourceStrides = {inStrides[0], inStrides[1],
-                                          inStrides[2]};
-    memref::CopyOp filledBy = interiorCopy(
+    KernelInput source = readInput(
         input, op, division ? division.getOperation() : op.getOperation(),
-        sourceOffset, sourceStrides, {out[0], out[1], inputSize[0], inputSize[1]});
-    if (filledBy) {
-      StaticLayout layout = *staticLayout(filledBy.getSource());
-      source = filledBy.getSource();
-      sourceOffset = layout.offset;
-      sourceStrides = {layout.strides[0], layout.strides[1], layout.strides[2]};
-      ++forwardedCount;
-    }
+        inputLayout->offset + padding[0] * inStrides[2] + padding[1],
+        {inStrides[0], inStrides[1], inStrides[2]},
+        {out[0], out[1], inputSize[0], inputSize[1]});
+    memref::CopyOp filledBy = source.filledBy;
     SmallVector<Value> arguments = {
-        args.address(source, sourceOffset), args.i64(sourceStrides[0]),
-        args.i64(sourceStrides[1]), args.i64(sourceStrides[2]),
+        args.address(source.buffer, source.offset), args.i64(source.strides[0]),
+        args.i64(source.strides[1]), args.i64(source.strides[2]),
         args.i64(inputSize[0]), args.i64(inputSize[1]),
         args.address(result, resultLayout.offset), args.i64(resultStrides[0]),
         args.i64(resultStrides[1]), args.i64(resultStrides[2]), args.i64(out[0]), args.i64(out[1]),
