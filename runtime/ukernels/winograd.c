@@ -34,28 +34,39 @@
 
 enum { WINO_TILE = 4, WINO_WINDOW = 6, WINO_POSITIONS = 36 };
 
+/* (y0 .. y5) = B^T (x0 .. x5), the one-dimensional input transform, for
+   scalars and vectors alike (the arguments are plain values or lvalues;
+   the y must not be any of the x). */
+#define WINOGRAD_BT(y0, y1, y2, y3, y4, y5, x0, x1, x2, x3, x4, x5)            \
+  do {                                                                         \
+    (y0) = 4 * (x0) - 5 * (x2) + (x4);                                         \
+    (y1) = -4 * ((x1) + (x2)) + (x3) + (x4);                                   \
+    (y2) = 4 * ((x1) - (x2)) - (x3) + (x4);                                    \
+    (y3) = 2 * ((x3) - (x1)) - (x2) + (x4);                                    \
+    (y4) = 2 * ((x1) - (x3)) - (x2) + (x4);                                    \
+    (y5) = 4 * (x1) - 5 * (x3) + (x5);                                         \
+  } while (0)
+
+/* (y0 .. y3) = A^T (x0 .. x5), the one-dimensional output transform. */
+#define WINOGRAD_AT(y0, y1, y2, y3, x0, x1, x2, x3, x4, x5)                    \
+  do {                                                                         \
+    (y0) = (x0) + (x1) + (x2) + (x3) + (x4);                                   \
+    (y1) = (x1) - (x2) + 2 * ((x3) - (x4));                                    \
+    (y2) = (x1) + (x2) + 4 * ((x3) + (x4));                                    \
+    (y3) = (x1) - (x2) + 8 * ((x3) - (x4)) + (x5);                             \
+  } while (0)
+
 /* V[xi] for the 6x6 window d (row-major) = B^T d B. */
 static inline void winograd_input_transform(const float d[36], float v[36]) {
   float t[36];
-  for (int c = 0; c < 6; ++c) {
-    float d0 = d[c], d1 = d[6 + c], d2 = d[12 + c], d3 = d[18 + c],
-          d4 = d[24 + c], d5 = d[30 + c];
-    t[c] = 4 * d0 - 5 * d2 + d4;
-    t[6 + c] = -4 * (d1 + d2) + d3 + d4;
-    t[12 + c] = 4 * (d1 - d2) - d3 + d4;
-    t[18 + c] = 2 * (d3 - d1) - d2 + d4;
-    t[24 + c] = 2 * (d1 - d3) - d2 + d4;
-    t[30 + c] = 4 * d1 - 5 * d3 + d5;
-  }
+  for (int c = 0; c < 6; ++c)
+    WINOGRAD_BT(t[c], t[6 + c], t[12 + c], t[18 + c], t[24 + c], t[30 + c],
+                d[c], d[6 + c], d[12 + c], d[18 + c], d[24 + c], d[30 + c]);
   for (int r = 0; r < 6; ++r) {
     const float *x = t + 6 * r;
     float *y = v + 6 * r;
-    y[0] = 4 * x[0] - 5 * x[2] + x[4];
-    y[1] = -4 * (x[1] + x[2]) + x[3] + x[4];
-    y[2] = 4 * (x[1] - x[2]) - x[3] + x[4];
-    y[3] = 2 * (x[3] - x[1]) - x[2] + x[4];
-    y[4] = 2 * (x[1] - x[3]) - x[2] + x[4];
-    y[5] = 4 * x[1] - 5 * x[3] + x[5];
+    WINOGRAD_BT(y[0], y[1], y[2], y[3], y[4], y[5], x[0], x[1], x[2], x[3],
+                x[4], x[5]);
   }
 }
 
@@ -123,25 +134,14 @@ static void winograd_input_lanes(const float *plane, int64_t row_stride,
     }
   }
   v16 t[6][6];
-  for (int c = 0; c < 6; ++c) {
-    v16 d0 = d[0][c], d1 = d[1][c], d2 = d[2][c], d3 = d[3][c], d4 = d[4][c],
-        d5 = d[5][c];
-    t[0][c] = 4 * d0 - 5 * d2 + d4;
-    t[1][c] = -4 * (d1 + d2) + d3 + d4;
-    t[2][c] = 4 * (d1 - d2) - d3 + d4;
-    t[3][c] = 2 * (d3 - d1) - d2 + d4;
-    t[4][c] = 2 * (d1 - d3) - d2 + d4;
-    t[5][c] = 4 * d1 - 5 * d3 + d5;
-  }
+  for (int c = 0; c < 6; ++c)
+    WINOGRAD_BT(t[0][c], t[1][c], t[2][c], t[3][c], t[4][c], t[5][c], d[0][c],
+                d[1][c], d[2][c], d[3][c], d[4][c], d[5][c]);
   __mmask16 store = (__mmask16)(((1u << lanes) - 1) << first_lane);
   for (int r = 0; r < 6; ++r) {
-    v16 *x = t[r];
-    v16 y[6] = {4 * x[0] - 5 * x[2] + x[4],
-                -4 * (x[1] + x[2]) + x[3] + x[4],
-                4 * (x[1] - x[2]) - x[3] + x[4],
-                2 * (x[3] - x[1]) - x[2] + x[4],
-                2 * (x[1] - x[3]) - x[2] + x[4],
-                4 * x[1] - 5 * x[3] + x[5]};
+    v16 *x = t[r], y[6];
+    WINOGRAD_BT(y[0], y[1], y[2], y[3], y[4], y[5], x[0], x[1], x[2], x[3],
+                x[4], x[5]);
     for (int c = 0; c < 6; ++c)
       _mm512_mask_storeu_ps(v + (r * 6 + c) * xi_stride, store, (__m512)y[c]);
   }
@@ -253,7 +253,7 @@ __attribute__((visibility("hidden"))) void inception_uk_winograd3x3(
                             (tile % tiles_w) * WINO_TILE - pad_left, d);
           winograd_input_transform(d, t);
           for (int xi = 0; xi < WINO_POSITIONS; ++xi)
-            v[((xi * panels + p) * in_channels + ci) * MR + r] = t[xi];
+            v[xi * xi_stride + (p * in_channels + ci) * MR + r] = t[xi];
         }
       }
 
@@ -277,27 +277,24 @@ __attribute__((visibility("hidden"))) void inception_uk_winograd3x3(
       for (int64_t c0 = j0 * NR; c0 < co_end; c0 += VL) {
         /* A^T M A for VL channels at once. */
         const float *src = m + k * width + (c0 - j0 * NR);
-        int64_t xi_stride = panels * MR * width;
+        int64_t m_xi_stride = panels * MR * width; /* between positions in M */
         vf t[4][6];
         for (int col = 0; col < 6; ++col) {
-          vf m0 = *(const vf_unaligned *)(src + (0 * 6 + col) * xi_stride);
-          vf m1 = *(const vf_unaligned *)(src + (1 * 6 + col) * xi_stride);
-          vf m2 = *(const vf_unaligned *)(src + (2 * 6 + col) * xi_stride);
-          vf m3 = *(const vf_unaligned *)(src + (3 * 6 + col) * xi_stride);
-          vf m4 = *(const vf_unaligned *)(src + (4 * 6 + col) * xi_stride);
-          vf m5 = *(const vf_unaligned *)(src + (5 * 6 + col) * xi_stride);
-          t[0][col] = m0 + m1 + m2 + m3 + m4;
-          t[1][col] = m1 - m2 + 2 * (m3 - m4);
-          t[2][col] = m1 + m2 + 4 * (m3 + m4);
-          t[3][col] = m1 - m2 + 8 * (m3 - m4) + m5;
+          vf m0 = *(const vf_unaligned *)(src + (0 * 6 + col) * m_xi_stride);
+          vf m1 = *(const vf_unaligned *)(src + (1 * 6 + col) * m_xi_stride);
+          vf m2 = *(const vf_unaligned *)(src + (2 * 6 + col) * m_xi_stride);
+          vf m3 = *(const vf_unaligned *)(src + (3 * 6 + col) * m_xi_stride);
+          vf m4 = *(const vf_unaligned *)(src + (4 * 6 + col) * m_xi_stride);
+          vf m5 = *(const vf_unaligned *)(src + (5 * 6 + col) * m_xi_stride);
+          WINOGRAD_AT(t[0][col], t[1][col], t[2][col], t[3][col], m0, m1, m2,
+                      m3, m4, m5);
         }
         float y[4][4][VL];
         for (int r = 0; r < 4; ++r) {
           vf *x = t[r];
-          *(vf_unaligned *)y[r][0] = x[0] + x[1] + x[2] + x[3] + x[4];
-          *(vf_unaligned *)y[r][1] = x[1] - x[2] + 2 * (x[3] - x[4]);
-          *(vf_unaligned *)y[r][2] = x[1] + x[2] + 4 * (x[3] + x[4]);
-          *(vf_unaligned *)y[r][3] = x[1] - x[2] + 8 * (x[3] - x[4]) + x[5];
+          WINOGRAD_AT(*(vf_unaligned *)y[r][0], *(vf_unaligned *)y[r][1],
+                      *(vf_unaligned *)y[r][2], *(vf_unaligned *)y[r][3], x[0],
+                      x[1], x[2], x[3], x[4], x[5]);
         }
         int64_t lanes = co_end - c0 < VL ? co_end - c0 : VL;
         for (int64_t lane = 0; lane < lanes; ++lane) {
