@@ -15,11 +15,6 @@ using namespace mlir;
 
 namespace inception {
 
-/// The op's name path: the layer name the frontend attached.
-static std::string namePath(Location loc) {
-  return mlir::inception::layerName(loc);
-}
-
 static std::string describe(Operation *op) {
   std::string text = op->getName().stripDialect().str();
   if (auto conv = dyn_cast<mlir::inception::Conv2DOp>(op)) {
@@ -103,7 +98,7 @@ LogicalResult writeGraph(ModuleOp module, llvm::raw_ostream &os) {
       return;
     }
     std::string id = newNode();
-    std::string path = namePath(op->getLoc());
+    std::string path = mlir::inception::layerName(op->getLoc());
     mlir::inception::OpCost cost = mlir::inception::computeCost(op);
     totalMacs += cost.macs;
     auto type = cast<RankedTensorType>(op->getResult(0).getType());

@@ -407,7 +407,7 @@ struct MicrokernelsPass
     // Or the source of the copy that filled it: the copy goes.
     KernelInput source = readInput(
         input, op, reluOp ? reluOp.getOperation() : op.getOperation(),
-        interior, {inStrides[0], inStrides[depthwise ? 1 : 2], inStrides[3]},
+        interior, {inStrides[0], inStrides[channelAxis], inStrides[3]},
         {out[0], depthwise ? groups : inChannels, inH, inW});
     memref::CopyOp filledBy = source.filledBy;
     SmallVector<Value> arguments = {
@@ -516,12 +516,9 @@ struct MicrokernelsPass
             dyn_cast<DenseResourceElementsAttr>(*global.getInitialValue()))
       key = resource.getRawHandle().getKey().str();
     key += "." + suffix.str();
-    auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
-        ArrayRef<float>(formData), /*dataIsMutable=*/false);
-    auto tensorType =
-        RankedTensorType::get(type.getShape(), type.getElementType());
-    auto value =
-        DenseResourceElementsAttr::get(tensorType, key, std::move(blob));
+    DenseResourceElementsAttr value =
+        f32ResourceElements(type.getShape(), key, ArrayRef<float>(formData),
+                            builder.getContext());
     form = memref::GlobalOp::create(
         builder, global.getLoc(), (global.getSymName() + "_" + suffix).str(),
         builder.getStringAttr("private"), type, value, /*constant=*/true,

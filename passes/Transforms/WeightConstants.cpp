@@ -60,15 +60,24 @@ std::string constantName(Value value, StringRef fallback) {
   return fallback.str();
 }
 
-Value createF32Constant(OpBuilder &builder, Location loc,
-                        ArrayRef<int64_t> shape, StringRef name,
-                        ArrayRef<float> values) {
-  auto type = RankedTensorType::get(shape, builder.getF32Type());
-  auto attr = DenseF32ResourceElementsAttr::get(
+DenseResourceElementsAttr f32ResourceElements(ArrayRef<int64_t> shape,
+                                              StringRef name,
+                                              ArrayRef<float> values,
+                                              MLIRContext *context) {
+  auto type = RankedTensorType::get(shape, Float32Type::get(context));
+  return DenseF32ResourceElementsAttr::get(
       type, name,
       HeapAsmResourceBlob::allocateAndCopyInferAlign(values,
                                                      /*dataIsMutable=*/false));
-  return arith::ConstantOp::create(builder, loc, cast<TypedAttr>(attr));
+}
+
+Value createF32Constant(OpBuilder &builder, Location loc,
+                        ArrayRef<int64_t> shape, StringRef name,
+                        ArrayRef<float> values) {
+  return arith::ConstantOp::create(
+      builder, loc,
+      cast<TypedAttr>(f32ResourceElements(shape, name, values,
+                                          builder.getContext())));
 }
 
 } // namespace mlir::inception

@@ -1,8 +1,8 @@
 //===- WeightConstants.h - Reading and making f32 weight constants -*- C++ -*-===//
 //
-// The graph passes that rewrite weights (fold-batch-norm, fuse-branches) read
-// constants, dense literals or resource blobs alike, and make new resource
-// blobs at compile time.
+// The passes that rewrite weights (fold-batch-norm, fuse-branches,
+// microkernels) read constants, dense literals or resource blobs alike, and
+// make new resource blobs at compile time.
 //
 //===----------------------------------------------------------------------===//
 
@@ -32,8 +32,15 @@ std::optional<std::vector<float>> readF32Elements(Attribute value);
 /// `fallback` for other values.
 std::string constantName(Value value, StringRef fallback);
 
-/// An arith.constant of `values` shaped `shape`, held in a new resource blob
-/// named after `name` (the blob manager makes the name unique).
+/// `values` shaped `shape`, held in a new resource blob named after `name`
+/// (the blob manager makes the name unique): the initial value of a
+/// constant or a global.
+DenseResourceElementsAttr f32ResourceElements(ArrayRef<int64_t> shape,
+                                              StringRef name,
+                                              ArrayRef<float> values,
+                                              MLIRContext *context);
+
+/// An arith.constant of f32ResourceElements.
 Value createF32Constant(OpBuilder &builder, Location loc,
                         ArrayRef<int64_t> shape, StringRef name,
                         ArrayRef<float> values);
