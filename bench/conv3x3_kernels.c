@@ -4,9 +4,11 @@
    (random inputs in [-0.5, 0.5], weights in [-0.1, 0.1]). From the
    repository root, with the AVX-512 tile inceptionc uses here:
 
+     bench/vector_kernels.sh /tmp/vector_kernels.o 6 64 16
      clang-22 -O3 -fopenmp -march=native -mprefer-vector-width=512 \
-       -DINCEPTION_UK_MR=6 -DINCEPTION_UK_NR=64 -DINCEPTION_UK_KC=64 \
-       -DINCEPTION_UK_NC=512 bench/conv3x3_kernels.c -o /tmp/conv3x3 -lm
+       -DINCEPTION_UK_MR=6 -DINCEPTION_UK_NR=64 -DINCEPTION_UK_VL=16 \
+       -DINCEPTION_UK_KC=64 -DINCEPTION_UK_NC=512 bench/conv3x3_kernels.c \
+       /tmp/vector_kernels.o -o /tmp/conv3x3 -lm
      OMP_NUM_THREADS=1 /tmp/conv3x3
 */
 #include <stdio.h>

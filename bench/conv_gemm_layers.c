@@ -3,9 +3,11 @@
    GFLOP/s. From the repository root, with the AVX-512 tile inceptionc uses
    here:
 
+     bench/vector_kernels.sh /tmp/vector_kernels.o 6 64 16
      clang-22 -O3 -fopenmp -march=native -mprefer-vector-width=512 \
-       -DINCEPTION_UK_MR=6 -DINCEPTION_UK_NR=64 -DINCEPTION_UK_KC=64 \
-       -DINCEPTION_UK_NC=512 bench/conv_gemm_layers.c -o /tmp/conv_gemm
+       -DINCEPTION_UK_MR=6 -DINCEPTION_UK_NR=64 -DINCEPTION_UK_VL=16 \
+       -DINCEPTION_UK_KC=64 -DINCEPTION_UK_NC=512 bench/conv_gemm_layers.c \
+       /tmp/vector_kernels.o -o /tmp/conv_gemm
      OMP_NUM_THREADS=1 /tmp/conv_gemm        # or one layer: /tmp/conv_gemm 4
 */
 #include <stdio.h>

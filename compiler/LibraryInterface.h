@@ -60,10 +60,11 @@ std::string generateWrapper(const ModelInterface &model);
 uint64_t weightsChecksum(llvm::ArrayRef<char> data);
 
 /// The microkernels (runtime/ukernels/) compiled into a library that calls
-/// them: the convolution's register tile and blocking, and the CPU to
+/// them: the convolution's register tile (mr x nr in vectors of vl floats,
+/// the tile functions the module defines) and blocking, and the CPU to
 /// compile them for (`-march=`).
 struct MicrokernelBuild {
-  int64_t mr, nr, kc, nc, l2;
+  int64_t mr, nr, vl, kc, nc, l2;
   std::string cpu;
 };
 

@@ -37,8 +37,8 @@ constexpr llvm::StringLiteral kPoolAttr = "inception.pool2d";
 /// microkernels.
 constexpr llvm::StringLiteral kDenseAttr = "inception.dense";
 
-/// The register tile [mr, nr] microkernels records on a module whose
-/// convolutions call the GEMM microkernel, which the driver compiles in.
+/// The register tile [mr, nr, vl] microkernels records on a module that
+/// calls its C kernels, which the driver compiles in with the same tile.
 constexpr llvm::StringLiteral kMicrokernelAttr = "inception.microkernels";
 
 /// The layer names inception-profile-layers records on a module, indexed

@@ -255,6 +255,8 @@ def Microkernels : Pass<"microkernels", "mlir::ModuleOp"> {
            "Output channels per register tile (6 for AVX2 and AVX-512)">,
     Option<"nr", "nr", "int64_t", /*default=*/"16",
            "Output pixels per register tile (16 for AVX2, 64 for AVX-512)">,
+    Option<"vl", "vl", "int64_t", /*default=*/"8",
+           "Floats per vector register (8 for AVX2, 16 for AVX-512)">,
     Option<"winograd", "winograd", "bool", /*default=*/"true",
            "Run 3x3 stride-1 convolutions by Winograd F(4x4, 3x3)">,
   ];
@@ -269,7 +271,44 @@ def Microkernels : Pass<"microkernels", "mlir::ModuleOp"> {
     Statistic<"numDense", "dense", "Dense layers calling the microkernel">,
   ];
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::memref::MemRefDialect",
-                           "mlir::arith::ArithDialect"];
+                           "mlir::arith::ArithDialect", "mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect", "mlir::LLVM::LLVMDialect"];
+}
+
+def VectorKernels : Pass<"inception-vector-kernels", "mlir::ModuleOp"> {
+  let summary = "Define the C microkernels' vector code in the vector dialect";
+  let description = [{
+    Adds the functions the C microkernels (`runtime/ukernels/`) call for
+    their innermost loops, written in the vector dialect so that LLVM
+    compiles them for the target with the model:
+
+    - `inception_uk_gemm_<mr>x<n>v<vl>`, n = 1 to nr / vl: the GEMM
+      drivers' register tile (`conv2d_gemm.c`, `winograd.c`). An `mr` x
+      `n vl` tile of C lives in `mr * n` vector registers across the K
+      loop; each step loads one row of the packed B panel (`n` vector
+      loads), broadcasts `mr` elements of the packed A panel and issues
+      `mr * n` `vector.fma`s. The epilogue stores the tile back, or on a
+      convolution's last K block, with ReLU, straight into the output.
+    - `inception_uk_dot_v<vl>`: a dot product (`dense.c`), four vector
+      accumulators, a masked tail and one `vector.reduction`.
+    - `inception_uk_axpy_v<vl>`: y += a * x on a row (`depthwise.c`'s
+      taps), whole vectors and one masked vector.
+
+    `microkernels` adds the same functions to a module that calls the C
+    kernels; this pass is that step alone, for tests and for the
+    stand-alone kernel benchmarks. The functions take float pointers
+    (`memref<f32>` under the bare-pointer calling convention) and are
+    `weak_odr`, so that an application may link several model libraries.
+  }];
+  let options = [
+    Option<"mr", "mr", "int64_t", /*default=*/"6", "Rows of C per GEMM tile">,
+    Option<"nr", "nr", "int64_t", /*default=*/"16",
+           "Columns of C per full GEMM tile (a multiple of vl, at most 4 vl)">,
+    Option<"vl", "vl", "int64_t", /*default=*/"8", "Floats per vector register">,
+  ];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect", "mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect", "mlir::LLVM::LLVMDialect"];
 }
 
 def ConvertInceptionToLinalg : Pass<"convert-inception-to-linalg", "mlir::ModuleOp"> {

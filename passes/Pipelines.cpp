@@ -141,7 +141,7 @@ static constexpr llvm::StringLiteral kToLLVM =
     "convert-linalg-to-parallel-loops,"
     "func.func(inception-sequentialize-inner-loops),convert-scf-to-openmp,"
     "func.func(inception-inline-alloca-scopes),"
-    "lower-affine,convert-scf-to-cf,"
+    "lower-affine,convert-vector-to-llvm,convert-scf-to-cf,"
     "expand-strided-metadata,finalize-memref-to-llvm,convert-math-to-llvm,"
     "convert-arith-to-llvm,convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
     "convert-cf-to-llvm,convert-openmp-to-llvm,reconcile-unrealized-casts";

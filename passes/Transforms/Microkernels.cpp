@@ -3,9 +3,12 @@
 #include "passes/Passes.h"
 #include "passes/Statistics.h"
 #include "passes/Transforms/BufferViews.h"
+#include "passes/Transforms/VectorKernels.h"
 #include "passes/Transforms/WeightConstants.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
@@ -203,8 +206,9 @@ struct MicrokernelsPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (mr <= 0 || nr <= 0) {
-      module.emitError() << "microkernels: mr and nr must be positive";
+    VectorKernelShape kernelShape{mr, nr, vl};
+    if (std::string why = kernelShape.invalidReason(); !why.empty()) {
+      module.emitError() << "microkernels: " << why;
       return signalPassFailure();
     }
     SymbolTable symbols(module);
@@ -238,9 +242,12 @@ struct MicrokernelsPass
          llvm::to_vector(module.getOps<memref::GlobalOp>()))
       if (global.isPrivate() && SymbolTable::symbolKnownUseEmpty(global, module))
         global.erase();
-    if (converted || pooled || dense)
+    // The driver compiles the C kernels in whole, and they call these.
+    if (converted || pooled || dense) {
+      defineVectorKernels(module, kernelShape);
       module->setAttr(kMicrokernelAttr,
-                      Builder(module).getDenseI64ArrayAttr({mr, nr}));
+                      Builder(module).getDenseI64ArrayAttr({mr, nr, vl}));
+    }
     recordStatistic(*this, numConverted, "convolutions", converted);
     recordStatistic(*this, numKept, "kept-as-loops", kept);
     recordStatistic(*this, numWinograd, "winograd", winogradCount);

@@ -2,6 +2,7 @@
 
 #include "passes/Passes.h"
 #include "passes/Statistics.h"
+#include "passes/Transforms/VectorKernels.h"
 
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
@@ -53,7 +54,7 @@ struct OutlineKernelsPass : impl::OutlineKernelsBase<OutlineKernelsPass> {
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
     for (func::FuncOp kernel : llvm::to_vector(module.getOps<func::FuncOp>())) {
-      if (kernel.isPrivate() || kernel.isExternal())
+      if (kernel.isPrivate() || kernel.isExternal() || isVectorKernel(kernel))
         continue;
       Block &body = kernel.getBody().front();
       unsigned counter = 0;

@@ -2,6 +2,7 @@
 
 #include "passes/Passes.h"
 #include "passes/Statistics.h"
+#include "passes/Transforms/VectorKernels.h"
 
 #include "mlir/IR/SymbolTable.h"
 
@@ -43,7 +44,7 @@ struct ProfileLayersPass : impl::ProfileLayersBase<ProfileLayersPass> {
     uint64_t marks = 0;
     for (func::FuncOp function :
          llvm::to_vector(module.getOps<func::FuncOp>())) {
-      if (function.isPrivate() || function.isExternal())
+      if (function.isPrivate() || function.isExternal() || isVectorKernel(function))
         continue;
       int64_t current = -1;
       for (Operation &op : llvm::make_early_inc_range(function.front())) {

@@ -44,16 +44,23 @@ int omp_get_max_threads(void);
 #define INCEPTION_UK_NC (INCEPTION_UK_NR * 8)
 #endif
 
+/* Floats per vector register, as inceptionc generated the vector kernels
+   for (passes/Transforms/VectorKernels.cpp), which all of runtime/ukernels/
+   calls: <name>_v<VL>. */
+#ifndef INCEPTION_UK_VL
+#error "compile with -DINCEPTION_UK_VL=<floats per vector register> (inceptionc does)"
+#endif
+#if defined(__AVX512F__) && INCEPTION_UK_VL != 16
+#error "AVX-512 code expects INCEPTION_UK_VL=16"
+#endif
+#define UK_WITH_VL_EXPANDED(name, vl) name##_v##vl
+#define UK_WITH_VL(name, vl) UK_WITH_VL_EXPANDED(name, vl)
+#define UK_VECTOR_KERNEL(name) UK_WITH_VL(name, INCEPTION_UK_VL)
+
 enum {
   MR = INCEPTION_UK_MR,
   NR = INCEPTION_UK_NR,
-#if defined(__AVX512F__)
-  VL = 16,
-#elif defined(__AVX__)
-  VL = 8,
-#else
-  VL = 4,
-#endif
+  VL = INCEPTION_UK_VL,
   NV = NR / VL,
   /* K per packed block: a KC x NR panel of B stays in L1 while the MR x
      KC panels of A stream past it. */
@@ -65,78 +72,63 @@ enum {
   BLOCK_FLOATS = 128 / MR * MR * NC,
 };
 
-_Static_assert(NR % VL == 0, "NR must be a multiple of the vector length");
+_Static_assert(NR % VL == 0 && NR / VL <= 4,
+               "NR must be 1 to 4 vectors of VL floats");
 _Static_assert(NC % NR == 0, "NC must be a multiple of NR");
 
 typedef float vf __attribute__((vector_size(VL * sizeof(float))));
 typedef float vf_unaligned
     __attribute__((vector_size(VL * sizeof(float)), aligned(sizeof(float))));
 
-/* C[0:MR][0:nv VL] (row stride ldc) += A-panel (kc x MR) * B-panel
-   (kc x NR, row stride ldb), or = when not `accumulate` (C is then only
+/* The register tiles, MR x nv VL for nv = 1 .. NV, are not written here:
+   inceptionc generates them in the vector dialect (`microkernels` defines
+   them, passes/Transforms/VectorKernels.cpp) and compiles them with the
+   model. Each computes
+     C[0:MR][0:nv VL] (row stride ldc) += A-panel (kc x MR) * B-panel
+   (kc x nv VL, row stride ldb), or = when not `accumulate` (C is then only
    written). With a destination, the tile goes there instead of back to C,
    ReLU applied if asked, its first `rows` rows only (rows past M are
    padding): the last K block writes the result straight to the output, so
-   that C is not stored and read back once more. nv, the vectors of B
-   used, is a constant after inlining. */
-__attribute__((always_inline)) static inline void
-microkernel_nv(int64_t kc, const float *restrict a, const float *restrict b,
-               int64_t ldb, float *restrict c, int64_t ldc, int64_t accumulate,
-               float *restrict dst, int64_t ldd, int64_t rows, int64_t relu,
-               const int nv) {
-  vf acc[MR][NV];
-  for (int i = 0; i < MR; ++i)
-    for (int v = 0; v < nv; ++v)
-      acc[i][v] = accumulate ? *(const vf_unaligned *)(c + i * ldc + v * VL)
-                             : (vf){0};
-  for (int64_t k = 0; k < kc; ++k) {
-    vf bv[NV];
-    for (int v = 0; v < nv; ++v)
-      bv[v] = *(const vf_unaligned *)(b + k * ldb + v * VL);
-    for (int i = 0; i < MR; ++i) {
-      /* A splat; x - 0 is x exactly, so this is a plain broadcast. */
-      vf ai = a[k * MR + i] - (vf){0};
-      for (int v = 0; v < nv; ++v)
-        acc[i][v] += ai * bv[v];
-    }
-  }
-  if (!dst) {
-    for (int i = 0; i < MR; ++i)
-      for (int v = 0; v < nv; ++v)
-        *(vf_unaligned *)(c + i * ldc + v * VL) = acc[i][v];
-    return;
-  }
-  for (int i = 0; i < MR; ++i) {
-    if (i >= rows)
-      break;
-    for (int v = 0; v < nv; ++v) {
-      vf x = acc[i][v];
-      if (relu)
-        x = __builtin_elementwise_max(x, (vf){0});
-      *(vf_unaligned *)(dst + i * ldd + v * VL) = x;
-    }
-  }
-}
+   that C is not stored and read back once more. Hidden here, hidden in the
+   library: the symbol stays inside it. */
+typedef void gemm_tile(int64_t kc, const float *a, const float *b, int64_t ldb,
+                       float *c, int64_t ldc, int64_t accumulate, float *dst,
+                       int64_t ldd, int64_t rows, int64_t relu);
+#define GEMM_TILE_NAME(mr, nv, vl) inception_uk_gemm_##mr##x##nv##v##vl
+#define GEMM_TILE_EXPANDED(mr, nv, vl) GEMM_TILE_NAME(mr, nv, vl)
+#define GEMM_TILE(nv) GEMM_TILE_EXPANDED(INCEPTION_UK_MR, nv, INCEPTION_UK_VL)
+__attribute__((visibility("hidden"))) gemm_tile GEMM_TILE(1);
+#if INCEPTION_UK_NR / INCEPTION_UK_VL >= 2
+__attribute__((visibility("hidden"))) gemm_tile GEMM_TILE(2);
+#endif
+#if INCEPTION_UK_NR / INCEPTION_UK_VL >= 3
+__attribute__((visibility("hidden"))) gemm_tile GEMM_TILE(3);
+#endif
+#if INCEPTION_UK_NR / INCEPTION_UK_VL >= 4
+__attribute__((visibility("hidden"))) gemm_tile GEMM_TILE(4);
+#endif
 
-/* The microkernel for the first `columns` columns of the panel: a partial
-   last panel of pixels (289 = 4 x 64 + 33) uses fewer vectors. */
-static inline void microkernel(int64_t kc, const float *restrict a,
-                               const float *restrict b, int64_t ldb,
-                               float *restrict c, int64_t ldc,
-                               int64_t accumulate, float *restrict dst,
-                               int64_t ldd, int64_t rows, int64_t relu,
-                               int64_t columns) {
+/* The tile for the first `columns` columns of the panel: a partial last
+   panel of pixels (289 = 4 x 64 + 33) uses fewer vectors. */
+static inline void microkernel(int64_t kc, const float *a, const float *b,
+                               int64_t ldb, float *c, int64_t ldc,
+                               int64_t accumulate, float *dst, int64_t ldd,
+                               int64_t rows, int64_t relu, int64_t columns) {
+  static gemm_tile *const tiles[4] = {
+      GEMM_TILE(1),
+#if INCEPTION_UK_NR / INCEPTION_UK_VL >= 2
+      GEMM_TILE(2),
+#endif
+#if INCEPTION_UK_NR / INCEPTION_UK_VL >= 3
+      GEMM_TILE(3),
+#endif
+#if INCEPTION_UK_NR / INCEPTION_UK_VL >= 4
+      GEMM_TILE(4),
+#endif
+  };
   int64_t nv = (columns + VL - 1) / VL;
-  if (nv >= NV)
-    microkernel_nv(kc, a, b, ldb, c, ldc, accumulate, dst, ldd, rows, relu, NV);
-  else if (nv == 1)
-    microkernel_nv(kc, a, b, ldb, c, ldc, accumulate, dst, ldd, rows, relu, 1);
-  else if (nv == 2)
-    microkernel_nv(kc, a, b, ldb, c, ldc, accumulate, dst, ldd, rows, relu,
-                   2 < NV ? 2 : NV);
-  else
-    microkernel_nv(kc, a, b, ldb, c, ldc, accumulate, dst, ldd, rows, relu,
-                   3 < NV ? 3 : NV);
+  tiles[(nv < NV ? nv : NV) - 1](kc, a, b, ldb, c, ldc, accumulate, dst, ldd,
+                                 rows, relu);
 }
 
 /* dst[0:n] = src[0:n] for short n (a run of an output row): whole vectors,

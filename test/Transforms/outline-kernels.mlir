@@ -44,3 +44,13 @@ func.func private @helper(%a: memref<4xf32>, %b: memref<4xf32>) {
   linalg.copy ins(%a : memref<4xf32>) outs(%b : memref<4xf32>)
   return
 }
+
+// The vector kernels (vector-kernels.mlir) are kernels already: their ops
+// stay where they are.
+// CHECK-LABEL: func.func @inception_uk_gemm_1x1v4
+// CHECK-NEXT: linalg.copy
+// CHECK-NEXT: return
+func.func @inception_uk_gemm_1x1v4(%in: memref<8xf32>, %out: memref<8xf32>) attributes {inception.vector_kernel} {
+  linalg.copy ins(%in : memref<8xf32>) outs(%out : memref<8xf32>)
+  return
+}

@@ -52,5 +52,15 @@ func.func @kernel(%in: memref<8xf32>, %out: memref<8xf32>) {
   return
 }
 
+// The vector kernels (vector-kernels.mlir) are the C kernels' inner loops,
+// not layers of the model: no marks.
+// CHECK-LABEL: func.func @inception_uk_gemm_1x1v4
+// CHECK-NOT: inception_profile_layer
+// CHECK: return
+func.func @inception_uk_gemm_1x1v4(%in: memref<8xf32>, %out: memref<8xf32>) attributes {inception.vector_kernel} {
+  memref.copy %in, %out : memref<8xf32> to memref<8xf32>
+  return
+}
+
 // STATS: inception-profile-layers.layers{{ +}}3
 // STATS: inception-profile-layers.marks{{ +}}5

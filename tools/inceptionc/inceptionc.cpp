@@ -214,7 +214,9 @@ static void configureMicrokernels(SmallVectorImpl<std::string> &passes) {
       return false;
     if (!tiling)
       return true;
-    pass = formatv("microkernels{{mr={0} nr={1}}", tiling->mr, tiling->nr).str();
+    pass = formatv("microkernels{{mr={0} nr={1} vl={2}}", tiling->mr, tiling->nr,
+                   tiling->vl)
+               .str();
     return false;
   });
 }
@@ -247,7 +249,7 @@ static int emitTarget() {
      << formatBytes(caches.l2) << ", L3 " << formatBytes(caches.l3) << "\n";
   if (tiling)
     os << "microkernel: register tile " << tiling->mr << " x " << tiling->nr
-       << ", kc " << tiling->kc << ", nc " << tiling->nc
+       << " (vectors of " << tiling->vl << " floats), kc " << tiling->kc << ", nc " << tiling->nc
        << ", Winograd task budget " << tiling->l2 / 2 / 1024 << "K\n";
   else
     os << "microkernel: none (convolutions stay loops)\n";
@@ -505,7 +507,8 @@ static int emitCompiledOutput(mlir::ModuleOp module) {
     // The pass's tile, and the blocking for the target's caches.
     int64_t kc = tiling ? tiling->kc : 256, nc = tiling ? tiling->nc : tile[1] * 8;
     int64_t l2 = tiling ? tiling->l2 : 1 << 20;
-    microkernel = inception::MicrokernelBuild{tile[0], tile[1], kc, nc, l2, cpu};
+    microkernel =
+        inception::MicrokernelBuild{tile[0], tile[1], tile[2], kc, nc, l2, cpu};
   }
   if (Error error = inception::linkLibrary(
           objectPath, inception::generateWrapper(*interface), libraryPath,

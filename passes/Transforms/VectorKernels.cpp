@@ -1,0 +1,419 @@
+//===- VectorKernels.cpp - The microkernels' vector code, in MLIR ---------===//
+
+#include "passes/Transforms/VectorKernels.h"
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace mlir::inception {
+#define GEN_PASS_DEF_VECTORKERNELS
+#include "passes/Passes.h.inc"
+
+static constexpr llvm::StringLiteral kVectorKernelAttr =
+    "inception.vector_kernel";
+
+std::string VectorKernelShape::invalidReason() const {
+  if (mr < 1 || mr > 16)
+    return "mr must be between 1 and 16 rows";
+  if (vl != 4 && vl != 8 && vl != 16)
+    return "vl must be 4, 8 or 16 floats (a vector register)";
+  if (nr < vl || nr % vl != 0 || nr / vl > 4)
+    return "nr must be 1 to 4 vectors of vl floats";
+  return "";
+}
+
+std::string gemmTileSymbol(const VectorKernelShape &shape, int64_t vectors) {
+  return ("inception_uk_gemm_" + Twine(shape.mr) + "x" + Twine(vectors) + "v" +
+          Twine(shape.vl))
+      .str();
+}
+
+static std::string dotSymbol(int64_t vl) {
+  return ("inception_uk_dot_v" + Twine(vl)).str();
+}
+
+static std::string axpySymbol(int64_t vl) {
+  return ("inception_uk_axpy_v" + Twine(vl)).str();
+}
+
+bool isVectorKernel(Operation *function) {
+  return function->hasAttr(kVectorKernelAttr);
+}
+
+namespace {
+/// What every kernel function's builder shares. The kernels are called from
+/// C with plain pointers: each memref<f32> argument is a float pointer under
+/// the bare-pointer calling convention, reinterpreted here as the view it
+/// points to.
+struct KernelBuilder {
+  KernelBuilder(OpBuilder &b, Location loc) : b(b), loc(loc) {}
+
+  OpBuilder &b;
+  Location loc;
+  Block *entry = nullptr;
+  llvm::DenseMap<int64_t, Value> constants;
+  llvm::DenseMap<Type, Value> zeroVectors;
+
+  Block::BlockArgListType start(func::FuncOp function) {
+    entry = function.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    return entry->getArguments();
+  }
+
+  /// The index constant `value`, made once at the function's entry.
+  Value index(int64_t value) {
+    Value &constant = constants[value];
+    if (!constant) {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(entry);
+      constant = arith::ConstantIndexOp::create(b, loc, value);
+    }
+    return constant;
+  }
+
+  /// The zero vector of `type`, made once at the function's entry.
+  Value zeros(VectorType type) {
+    Value &constant = zeroVectors[type];
+    if (!constant) {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(entry);
+      constant = arith::ConstantOp::create(b, loc,
+                                           DenseElementsAttr::get(type, 0.0f));
+    }
+    return constant;
+  }
+
+  /// `base` as a rows x cols view with row stride `stride`.
+  Value view(Value base, OpFoldResult rows, int64_t cols, OpFoldResult stride) {
+    SmallVector<int64_t> staticStrides = {ShapedType::kDynamic, 1};
+    if (auto constant = getConstantIntValue(stride))
+      staticStrides[0] = *constant;
+    std::optional<int64_t> staticRows = getConstantIntValue(rows);
+    auto type = MemRefType::get(
+        {staticRows ? *staticRows : ShapedType::kDynamic, cols},
+        b.getF32Type(), StridedLayoutAttr::get(b.getContext(), 0, staticStrides));
+    return memref::ReinterpretCastOp::create(
+        b, loc, type, base, b.getIndexAttr(0), {rows, b.getIndexAttr(cols)},
+        {stride, b.getIndexAttr(1)});
+  }
+
+  /// `base` as a contiguous vector of `size` floats.
+  Value view(Value base, Value size) {
+    auto type = MemRefType::get({ShapedType::kDynamic}, b.getF32Type());
+    return memref::ReinterpretCastOp::create(b, loc, type, base,
+                                             b.getIndexAttr(0), {size},
+                                             {b.getIndexAttr(1)});
+  }
+
+  /// The mask of the first n - i lanes of a vector at element i (the tail
+  /// of a row, n - i < vl).
+  Value tailMask(VectorType type, Value n, Value i) {
+    Value left = arith::SubIOp::create(b, loc, n, i);
+    auto maskType = VectorType::get(type.getShape(), b.getI1Type());
+    return vector::CreateMaskOp::create(b, loc, maskType, ValueRange{left});
+  }
+
+  /// The lanes of `view` at `at` that `mask` selects, zero elsewhere.
+  Value maskedLoad(VectorType type, Value view, Value at, Value mask) {
+    return vector::MaskedLoadOp::create(b, loc, type, view, at, mask,
+                                        zeros(type));
+  }
+
+  /// The multiple of `step` at or below `n`.
+  Value roundDown(Value n, int64_t step) {
+    Value rest = arith::RemUIOp::create(b, loc, n, index(step));
+    return arith::SubIOp::create(b, loc, n, rest);
+  }
+};
+
+/// Builds one GEMM tile function: C[0:mr][0:nv vl] (row stride ldc) += A-panel
+/// (kc x mr, packed) * B-panel (kc x nv vl, row stride ldb); C starts from
+/// zero instead when `accumulate` is 0. With a non-null `dst`, the tile goes
+/// to dst (row stride ldd) instead of back to C, its first `rows` rows only
+/// and with ReLU when `relu` is not 0: the last K block of a convolution
+/// writes its output directly. Called from C with plain pointers: each
+/// memref<f32> argument is a float pointer under the bare-pointer calling
+/// convention, reinterpreted here as the 2-D view it points to.
+struct TileBuilder : KernelBuilder {
+  TileBuilder(const VectorKernelShape &shape, int64_t vectors, OpBuilder &b,
+              Location loc)
+      : KernelBuilder(b, loc), shape(shape), vectors(vectors) {}
+
+  const VectorKernelShape &shape;
+  int64_t vectors;
+
+  void build(func::FuncOp function) {
+    auto args = start(function);
+    Value kc = args[0], a = args[1], bPanel = args[2], ldb = args[3], c = args[4],
+          ldc = args[5], accumulate = args[6], dst = args[7], ldd = args[8],
+          rows = args[9], relu = args[10];
+    int64_t mr = shape.mr, vl = shape.vl, cols = vectors * vl;
+    auto vectorType = VectorType::get({vl}, b.getF32Type());
+    Value zero = index(0), one = index(1);
+
+    Value aView = view(a, kc, mr, b.getIndexAttr(mr));
+    Value bView = view(bPanel, kc, cols, ldb);
+    Value cView = view(c, b.getIndexAttr(mr), cols, ldc);
+    auto tileElement = [&](int64_t row, int64_t vector) {
+      return SmallVector<Value>{index(row), index(vector * vl)};
+    };
+
+    SmallVector<Type> accumulatorTypes(mr * vectors, vectorType);
+    Value fromC = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                        accumulate, zero);
+    auto initial = scf::IfOp::create(b, loc, accumulatorTypes, fromC,
+                                     /*withElseRegion=*/true);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(initial.thenBlock());
+      SmallVector<Value> loaded;
+      for (int64_t i = 0; i < mr; ++i)
+        for (int64_t v = 0; v < vectors; ++v)
+          loaded.push_back(vector::LoadOp::create(b, loc, vectorType, cView,
+                                                  tileElement(i, v)));
+      scf::YieldOp::create(b, loc, loaded);
+      b.setInsertionPointToStart(initial.elseBlock());
+      scf::YieldOp::create(b, loc,
+                           SmallVector<Value>(mr * vectors, zeros(vectorType)));
+    }
+
+    // The K loop: per k, the row of B in `vectors` registers, and each of
+    // the mr elements of A broadcast against it.
+    auto loop = scf::ForOp::create(
+        b, loc, zero, kc, one, initial.getResults(),
+        [&](OpBuilder &, Location, Value k, ValueRange accumulators) {
+          SmallVector<Value> row;
+          for (int64_t v = 0; v < vectors; ++v)
+            row.push_back(vector::LoadOp::create(
+                b, loc, vectorType, bView, ValueRange{k, index(v * vl)}));
+          SmallVector<Value> updated;
+          for (int64_t i = 0; i < mr; ++i) {
+            Value element =
+                memref::LoadOp::create(b, loc, aView, ValueRange{k, index(i)});
+            Value splat = vector::BroadcastOp::create(b, loc, vectorType, element);
+            for (int64_t v = 0; v < vectors; ++v)
+              updated.push_back(vector::FMAOp::create(
+                  b, loc, splat, row[v], accumulators[i * vectors + v]));
+          }
+          scf::YieldOp::create(b, loc, updated);
+        });
+    ValueRange tile = loop.getResults();
+
+    Value dstAddress =
+        memref::ExtractAlignedPointerAsIndexOp::create(b, loc, dst);
+    Value toC = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                      dstAddress, zero);
+    scf::IfOp::create(
+        b, loc, toC,
+        [&](OpBuilder &, Location) {
+          for (int64_t i = 0; i < mr; ++i)
+            for (int64_t v = 0; v < vectors; ++v)
+              vector::StoreOp::create(b, loc, tile[i * vectors + v], cView,
+                                      tileElement(i, v));
+          scf::YieldOp::create(b, loc);
+        },
+        [&](OpBuilder &, Location) {
+          Value dView = view(dst, b.getIndexAttr(mr), cols, ldd);
+          Value withRelu =
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, relu, zero);
+          scf::IfOp::create(
+              b, loc, withRelu,
+              [&](OpBuilder &, Location) {
+                storeRows(tile, dView, rows, /*relu=*/true);
+                scf::YieldOp::create(b, loc);
+              },
+              [&](OpBuilder &, Location) {
+                storeRows(tile, dView, rows, /*relu=*/false);
+                scf::YieldOp::create(b, loc);
+              });
+          scf::YieldOp::create(b, loc);
+        });
+    func::ReturnOp::create(b, loc);
+  }
+
+  /// Stores the tile's first `rows` rows (rows past M are panel padding).
+  void storeRows(ValueRange tile, Value dView, Value rows, bool relu) {
+    auto vectorType = cast<VectorType>(tile.front().getType());
+    for (int64_t i = 0; i < shape.mr; ++i) {
+      auto storeRow = [&] {
+        for (int64_t v = 0; v < vectors; ++v) {
+          Value x = tile[i * vectors + v];
+          // ReLU as x > 0 ? x : 0, so that NaN becomes 0 like the scalar
+          // epilogues' !(x > 0) test.
+          if (relu)
+            x = arith::SelectOp::create(
+                b, loc,
+                arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x,
+                                      zeros(vectorType)),
+                x, zeros(vectorType));
+          vector::StoreOp::create(b, loc, x, dView,
+                                  ValueRange{index(i), index(v * shape.vl)});
+        }
+      };
+      if (i == 0) { // rows >= 1
+        storeRow();
+        continue;
+      }
+      Value present = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                            index(i), rows);
+      scf::IfOp::create(b, loc, present, [&](OpBuilder &, Location) {
+        storeRow();
+        scf::YieldOp::create(b, loc);
+      });
+    }
+  }
+};
+
+
+/// Builds inception_uk_dot_v<vl>(n, x, w) -> sum_i x[i] w[i]: four
+/// independent vector accumulators over whole groups of 4 vl (to hide the
+/// FMA latency), the rest vector by vector with the last one masked, then
+/// one reduction.
+struct DotBuilder : KernelBuilder {
+  using KernelBuilder::KernelBuilder;
+
+  void build(func::FuncOp function, int64_t vl) {
+    auto args = start(function);
+    Value n = args[0];
+    auto vectorType = VectorType::get({vl}, b.getF32Type());
+    Value x = view(args[1], n), w = view(args[2], n);
+    constexpr int64_t kAccumulators = 4;
+    Value grouped = roundDown(n, kAccumulators * vl);
+    auto groups = scf::ForOp::create(
+        b, loc, index(0), grouped, index(kAccumulators * vl),
+        SmallVector<Value>(kAccumulators, zeros(vectorType)),
+        [&](OpBuilder &, Location, Value i, ValueRange sums) {
+          SmallVector<Value> updated;
+          for (int64_t a = 0; a < kAccumulators; ++a) {
+            Value at =
+                a == 0 ? i : arith::AddIOp::create(b, loc, i, index(a * vl));
+            Value xv = vector::LoadOp::create(b, loc, vectorType, x, at);
+            Value wv = vector::LoadOp::create(b, loc, vectorType, w, at);
+            updated.push_back(vector::FMAOp::create(b, loc, xv, wv, sums[a]));
+          }
+          scf::YieldOp::create(b, loc, updated);
+        });
+    Value sum = groups.getResult(0);
+    for (int64_t a = 1; a < kAccumulators; ++a)
+      sum = arith::AddFOp::create(b, loc, sum, groups.getResult(a));
+    auto rest = scf::ForOp::create(
+        b, loc, grouped, n, index(vl), ValueRange{sum},
+        [&](OpBuilder &, Location, Value i, ValueRange partial) {
+          Value mask = tailMask(vectorType, n, i);
+          Value xv = maskedLoad(vectorType, x, i, mask);
+          Value wv = maskedLoad(vectorType, w, i, mask);
+          scf::YieldOp::create(
+              b, loc, ValueRange{vector::FMAOp::create(b, loc, xv, wv,
+                                                       partial[0])});
+        });
+    Value total = vector::ReductionOp::create(
+        b, loc, vector::CombiningKind::ADD, rest.getResult(0), Value(),
+        arith::FastMathFlags::reassoc);
+    func::ReturnOp::create(b, loc, total);
+  }
+};
+
+/// Builds inception_uk_axpy_v<vl>(n, a, x, y): y[0:n] += a * x[0:n], whole
+/// vectors, then one masked vector (a depthwise convolution's tap on an
+/// output row of 17 or 19 pixels).
+struct AxpyBuilder : KernelBuilder {
+  using KernelBuilder::KernelBuilder;
+
+  void build(func::FuncOp function, int64_t vl) {
+    auto args = start(function);
+    Value n = args[0], a = args[1];
+    auto vectorType = VectorType::get({vl}, b.getF32Type());
+    Value x = view(args[2], n), y = view(args[3], n);
+    Value splat = vector::BroadcastOp::create(b, loc, vectorType, a);
+    Value whole = roundDown(n, vl);
+    scf::ForOp::create(
+        b, loc, index(0), whole, index(vl), ValueRange{},
+        [&](OpBuilder &, Location, Value i, ValueRange) {
+          Value xv = vector::LoadOp::create(b, loc, vectorType, x, i);
+          Value yv = vector::LoadOp::create(b, loc, vectorType, y, i);
+          vector::StoreOp::create(
+              b, loc, vector::FMAOp::create(b, loc, splat, xv, yv), y, i);
+          scf::YieldOp::create(b, loc);
+        });
+    Value partial =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, whole, n);
+    scf::IfOp::create(b, loc, partial, [&](OpBuilder &, Location) {
+      Value mask = tailMask(vectorType, n, whole);
+      Value xv = maskedLoad(vectorType, x, whole, mask);
+      Value yv = maskedLoad(vectorType, y, whole, mask);
+      vector::MaskedStoreOp::create(
+          b, loc, y, whole, mask, vector::FMAOp::create(b, loc, splat, xv, yv));
+      scf::YieldOp::create(b, loc);
+    });
+    func::ReturnOp::create(b, loc);
+  }
+};
+} // namespace
+
+void defineVectorKernels(ModuleOp module, const VectorKernelShape &shape) {
+  assert(shape.invalidReason().empty() && "not a vector kernel shape");
+  MLIRContext *context = module.getContext();
+  context->loadDialect<vector::VectorDialect, LLVM::LLVMDialect,
+                       scf::SCFDialect, memref::MemRefDialect>();
+  SymbolTable symbols(module);
+  OpBuilder builder(context);
+  Type index = builder.getIndexType(), f32 = builder.getF32Type();
+  Type pointer = MemRefType::get({}, f32);
+  // Adds the function `name` of `type` unless the module has it, and has
+  // `build` fill it in.
+  auto define = [&](StringRef name, FunctionType type,
+                    function_ref<void(func::FuncOp, OpBuilder &, Location)> build) {
+    if (symbols.lookup(name))
+      return;
+    Location loc = NameLoc::get(StringAttr::get(context, name));
+    builder.setInsertionPointToEnd(module.getBody());
+    auto function = func::FuncOp::create(builder, loc, name, type);
+    function->setAttr(kVectorKernelAttr, builder.getUnitAttr());
+    // Every model library defines the kernels its C code calls; an
+    // application linking several keeps one copy of each.
+    function->setAttr("llvm.linkage",
+                      LLVM::LinkageAttr::get(context, LLVM::Linkage::WeakODR));
+    OpBuilder body(context);
+    build(function, body, loc);
+  };
+
+  // (kc, a, b, ldb, c, ldc, accumulate, dst, ldd, rows, relu)
+  auto tileType = builder.getFunctionType({index, pointer, pointer, index,
+                                           pointer, index, index, pointer,
+                                           index, index, index},
+                                          {});
+  for (int64_t vectors = 1; vectors <= shape.maxVectors(); ++vectors)
+    define(gemmTileSymbol(shape, vectors), tileType,
+           [&](func::FuncOp function, OpBuilder &body, Location loc) {
+             TileBuilder(shape, vectors, body, loc).build(function);
+           });
+  define(dotSymbol(shape.vl),
+         builder.getFunctionType({index, pointer, pointer}, {f32}),
+         [&](func::FuncOp function, OpBuilder &body, Location loc) {
+           DotBuilder(body, loc).build(function, shape.vl);
+         });
+  define(axpySymbol(shape.vl),
+         builder.getFunctionType({index, f32, pointer, pointer}, {}),
+         [&](func::FuncOp function, OpBuilder &body, Location loc) {
+           AxpyBuilder(body, loc).build(function, shape.vl);
+         });
+}
+
+namespace {
+struct VectorKernelsPass : impl::VectorKernelsBase<VectorKernelsPass> {
+  using VectorKernelsBase::VectorKernelsBase;
+
+  void runOnOperation() override {
+    VectorKernelShape shape{mr, nr, vl};
+    if (std::string why = shape.invalidReason(); !why.empty()) {
+      getOperation().emitError() << "inception-vector-kernels: " << why;
+      return signalPassFailure();
+    }
+    defineVectorKernels(getOperation(), shape);
+  }
+};
+} // namespace
+
+} // namespace mlir::inception
