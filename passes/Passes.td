@@ -291,8 +291,6 @@ def VectorKernels : Pass<"inception-vector-kernels", "mlir::ModuleOp"> {
       convolution's last K block, with ReLU, straight into the output.
     - `inception_uk_dot_v<vl>`: a dot product (`dense.c`), four vector
       accumulators, a masked tail and one `vector.reduction`.
-    - `inception_uk_axpy_v<vl>`: y += a * x on a row (`depthwise.c`'s
-      taps), whole vectors and one masked vector.
 
     `microkernels` adds the same functions to a module that calls the C
     kernels; this pass is that step alone, for tests and for the

@@ -34,10 +34,6 @@ static std::string dotSymbol(int64_t vl) {
   return ("inception_uk_dot_v" + Twine(vl)).str();
 }
 
-static std::string axpySymbol(int64_t vl) {
-  return ("inception_uk_axpy_v" + Twine(vl)).str();
-}
-
 bool isVectorKernel(Operation *function) {
   return function->hasAttr(kVectorKernelAttr);
 }
@@ -87,13 +83,13 @@ struct KernelBuilder {
 
   /// `base` as a rows x cols view with row stride `stride`.
   Value view(Value base, OpFoldResult rows, int64_t cols, OpFoldResult stride) {
-    SmallVector<int64_t> staticStrides = {ShapedType::kDynamic, 1};
-    if (auto constant = getConstantIntValue(stride))
-      staticStrides[0] = *constant;
-    std::optional<int64_t> staticRows = getConstantIntValue(rows);
+    auto staticOrDynamic = [](OpFoldResult value) {
+      return getConstantIntValue(value).value_or(ShapedType::kDynamic);
+    };
     auto type = MemRefType::get(
-        {staticRows ? *staticRows : ShapedType::kDynamic, cols},
-        b.getF32Type(), StridedLayoutAttr::get(b.getContext(), 0, staticStrides));
+        {staticOrDynamic(rows), cols}, b.getF32Type(),
+        StridedLayoutAttr::get(b.getContext(), 0,
+                               {staticOrDynamic(stride), 1}));
     return memref::ReinterpretCastOp::create(
         b, loc, type, base, b.getIndexAttr(0), {rows, b.getIndexAttr(cols)},
         {stride, b.getIndexAttr(1)});
@@ -116,7 +112,7 @@ struct KernelBuilder {
   }
 
   /// The lanes of `view` at `at` that `mask` selects, zero elsewhere.
-  Value maskedLoad(VectorType type, Value view, Value at, Value mask) {
+  Value maskedLoad(VectorType type, Value view, ValueRange at, Value mask) {
     return vector::MaskedLoadOp::create(b, loc, type, view, at, mask,
                                         zeros(type));
   }
@@ -315,41 +311,6 @@ struct DotBuilder : KernelBuilder {
   }
 };
 
-/// Builds inception_uk_axpy_v<vl>(n, a, x, y): y[0:n] += a * x[0:n], whole
-/// vectors, then one masked vector (a depthwise convolution's tap on an
-/// output row of 17 or 19 pixels).
-struct AxpyBuilder : KernelBuilder {
-  using KernelBuilder::KernelBuilder;
-
-  void build(func::FuncOp function, int64_t vl) {
-    auto args = start(function);
-    Value n = args[0], a = args[1];
-    auto vectorType = VectorType::get({vl}, b.getF32Type());
-    Value x = view(args[2], n), y = view(args[3], n);
-    Value splat = vector::BroadcastOp::create(b, loc, vectorType, a);
-    Value whole = roundDown(n, vl);
-    scf::ForOp::create(
-        b, loc, index(0), whole, index(vl), ValueRange{},
-        [&](OpBuilder &, Location, Value i, ValueRange) {
-          Value xv = vector::LoadOp::create(b, loc, vectorType, x, i);
-          Value yv = vector::LoadOp::create(b, loc, vectorType, y, i);
-          vector::StoreOp::create(
-              b, loc, vector::FMAOp::create(b, loc, splat, xv, yv), y, i);
-          scf::YieldOp::create(b, loc);
-        });
-    Value partial =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, whole, n);
-    scf::IfOp::create(b, loc, partial, [&](OpBuilder &, Location) {
-      Value mask = tailMask(vectorType, n, whole);
-      Value xv = maskedLoad(vectorType, x, whole, mask);
-      Value yv = maskedLoad(vectorType, y, whole, mask);
-      vector::MaskedStoreOp::create(
-          b, loc, y, whole, mask, vector::FMAOp::create(b, loc, splat, xv, yv));
-      scf::YieldOp::create(b, loc);
-    });
-    func::ReturnOp::create(b, loc);
-  }
-};
 } // namespace
 
 void defineVectorKernels(ModuleOp module, const VectorKernelShape &shape) {
@@ -393,11 +354,6 @@ void defineVectorKernels(ModuleOp module, const VectorKernelShape &shape) {
          builder.getFunctionType({index, pointer, pointer}, {f32}),
          [&](func::FuncOp function, OpBuilder &body, Location loc) {
            DotBuilder(body, loc).build(function, shape.vl);
-         });
-  define(axpySymbol(shape.vl),
-         builder.getFunctionType({index, f32, pointer, pointer}, {}),
-         [&](func::FuncOp function, OpBuilder &body, Location loc) {
-           AxpyBuilder(body, loc).build(function, shape.vl);
          });
 }
 

@@ -82,20 +82,6 @@ func.func @model(%x: memref<4xf32>) {
 // CHECK: %[[TOTAL:.*]] = vector.reduction <add>, %[[REST]] fastmath<reassoc> : vector<16xf32> into f32
 // CHECK: return %[[TOTAL]] : f32
 
-// The depthwise convolutions' tap on a row: y += a x, whole vectors, then
-// one masked vector.
-// CHECK-LABEL: func.func @inception_uk_axpy_v16(
-// CHECK-SAME: %[[N:[^:]*]]: index, %[[A:[^:]*]]: f32, %[[X:[^:]*]]: memref<f32>, %[[Y:[^:]*]]: memref<f32>)
-// CHECK: %[[SPLAT:.*]] = vector.broadcast %[[A]] : f32 to vector<16xf32>
-// CHECK: %[[WHOLE:.*]] = arith.subi %[[N]]
-// CHECK: scf.for %[[I:.*]] = %{{.*}} to %[[WHOLE]] step %c16 {
-// CHECK: %[[FMA:.*]] = vector.fma %[[SPLAT]]
-// CHECK: vector.store %[[FMA]]
-// CHECK: %[[PARTIAL:.*]] = arith.cmpi ult, %[[WHOLE]], %[[N]]
-// CHECK: scf.if %[[PARTIAL]] {
-// CHECK: vector.create_mask
-// CHECK: vector.maskedstore
-// CHECK: return
 // CHECK-NOT: func.func
 
 // ONCE-COUNT-1: func.func @inception_uk_gemm_6x1v16(
@@ -110,7 +96,6 @@ func.func @model(%x: memref<4xf32>) {
 // AVX2: scf.for
 // AVX2-COUNT-12: vector.fma {{.*}} : vector<8xf32>
 // AVX2: func.func @inception_uk_dot_v8(
-// AVX2: func.func @inception_uk_axpy_v8(
 // AVX2-NOT: func.func
 
 // LLVM-LABEL: llvm.func weak_odr @inception_uk_gemm_6x4v16(
@@ -123,8 +108,6 @@ func.func @model(%x: memref<4xf32>) {
 // LLVM-LABEL: llvm.func weak_odr @inception_uk_dot_v16(
 // LLVM: llvm.intr.masked.load
 // LLVM: "llvm.intr.vector.reduce.fadd"({{.*}}) <{fastmathFlags = #llvm.fastmath<reassoc>}>
-// LLVM-LABEL: llvm.func weak_odr @inception_uk_axpy_v16(
-// LLVM: llvm.intr.masked.store
 
 // BADMR: error: inception-vector-kernels: mr must be between 1 and 16 rows
 // BADVL: error: inception-vector-kernels: vl must be 4, 8 or 16 floats (a vector register)
