@@ -3,6 +3,7 @@
 #ifndef INCEPTION_COMPILER_CODEGEN_H
 #define INCEPTION_COMPILER_CODEGEN_H
 
+#include "compiler/MicrokernelTiling.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -65,15 +66,6 @@ CacheSizes hostCacheSizes();
 /// Parses `L1,L2,L3` sizes such as `48K,2M,32M` (a number with an optional
 /// K, M or G suffix each, all three given).
 llvm::Expected<CacheSizes> parseCacheSizes(llvm::StringRef text);
-
-/// How the convolution microkernel is blocked for a target.
-struct MicrokernelTiling {
-  int64_t mr, nr; // the register tile: output channels x pixels
-  int64_t vl;     // floats per vector register
-  int64_t kc;     // rows of the im2col per packed block
-  int64_t nc;     // pixels per task
-  int64_t l2;     // L2 bytes: the Winograd kernel's budget per task
-};
 
 /// The convolution microkernel's blocking for the target: the register tile
 /// from its vector registers (6 x 64 with AVX-512, 6 x 16 with AVX2 and

@@ -432,12 +432,13 @@ llvm::Error linkLibrary(llvm::StringRef objectPath,
             "inception-microkernel", "o", kernelObject))
       return llvm::errorCodeToError(ec);
     std::string march = "-march=" + microkernel->cpu;
-    std::string mr = "-DINCEPTION_UK_MR=" + std::to_string(microkernel->mr);
-    std::string nr = "-DINCEPTION_UK_NR=" + std::to_string(microkernel->nr);
-    std::string vl = "-DINCEPTION_UK_VL=" + std::to_string(microkernel->vl);
-    std::string kc = "-DINCEPTION_UK_KC=" + std::to_string(microkernel->kc);
-    std::string nc = "-DINCEPTION_UK_NC=" + std::to_string(microkernel->nc);
-    std::string l2 = "-DINCEPTION_UK_L2=" + std::to_string(microkernel->l2);
+    const MicrokernelTiling &tiling = microkernel->tiling;
+    std::string mr = "-DINCEPTION_UK_MR=" + std::to_string(tiling.mr);
+    std::string nr = "-DINCEPTION_UK_NR=" + std::to_string(tiling.nr);
+    std::string vl = "-DINCEPTION_UK_VL=" + std::to_string(tiling.vl);
+    std::string kc = "-DINCEPTION_UK_KC=" + std::to_string(tiling.kc);
+    std::string nc = "-DINCEPTION_UK_NC=" + std::to_string(tiling.nc);
+    std::string l2 = "-DINCEPTION_UK_L2=" + std::to_string(tiling.l2);
     if (llvm::Error error =
             run(*compiler, {*compiler, "-c", "-O3", "-fPIC", "-std=c11",
                             "-fopenmp", march, "-mprefer-vector-width=512", mr,

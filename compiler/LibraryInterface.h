@@ -3,6 +3,7 @@
 #ifndef INCEPTION_COMPILER_LIBRARYINTERFACE_H
 #define INCEPTION_COMPILER_LIBRARYINTERFACE_H
 
+#include "compiler/MicrokernelTiling.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
 #include <optional>
@@ -60,11 +61,10 @@ std::string generateWrapper(const ModelInterface &model);
 uint64_t weightsChecksum(llvm::ArrayRef<char> data);
 
 /// The microkernels (runtime/ukernels/) compiled into a library that calls
-/// them: the convolution's register tile (mr x nr in vectors of vl floats,
-/// the tile functions the module defines) and blocking, and the CPU to
-/// compile them for (`-march=`).
+/// them: their blocking (the register tile the module's vector kernels were
+/// made for included), and the CPU to compile them for (`-march=`).
 struct MicrokernelBuild {
-  int64_t mr, nr, vl, kc, nc, l2;
+  MicrokernelTiling tiling;
   std::string cpu;
 };
 

@@ -291,6 +291,10 @@ def VectorKernels : Pass<"inception-vector-kernels", "mlir::ModuleOp"> {
       convolution's last K block, with ReLU, straight into the output.
     - `inception_uk_dot_v<vl>`: a dot product (`dense.c`), four vector
       accumulators, a masked tail and one `vector.reduction`.
+    - `inception_uk_depthwise_row_<n>v<vl>`, n = 1 to 4: up to n vl output
+      pixels of a stride-1 depthwise convolution's row (`depthwise.c`), in
+      registers from their initial value (bias and residual, or the
+      output's own) through every tap, stored once with the ReLU.
 
     `microkernels` adds the same functions to a module that calls the C
     kernels; this pass is that step alone, for tests and for the

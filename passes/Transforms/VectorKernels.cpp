@@ -34,6 +34,15 @@ static std::string dotSymbol(int64_t vl) {
   return ("inception_uk_dot_v" + Twine(vl)).str();
 }
 
+/// Vectors of output pixels per depthwise row call: the C kernel splits
+/// wider rows.
+static constexpr int64_t kDepthwiseVectors = 4;
+
+static std::string depthwiseRowSymbol(int64_t vectors, int64_t vl) {
+  return ("inception_uk_depthwise_row_" + Twine(vectors) + "v" + Twine(vl))
+      .str();
+}
+
 bool isVectorKernel(Operation *function) {
   return function->hasAttr(kVectorKernelAttr);
 }
@@ -311,6 +320,128 @@ struct DotBuilder : KernelBuilder {
   }
 };
 
+/// Builds inception_uk_depthwise_row_<nv>v<vl>(n, rows, kw, taps, src, ld,
+/// dilation, bias, residual, accumulate, dst, relu): n (at most nv * vl)
+/// output pixels of one row of a stride-1 depthwise convolution, all inside
+/// the input. The pixels live in nv vector registers from their initial
+/// value (dst's own with `accumulate`, else bias plus the residual row, if
+/// not null) through every tap: `rows` kernel rows of `kw` weights (taps,
+/// row-major), kernel row r reading the input at src + r * ld + k *
+/// dilation. One store per row, with ReLU when `relu` is not 0; the last
+/// vector is masked to the n pixels.
+struct DepthwiseRowBuilder : KernelBuilder {
+  DepthwiseRowBuilder(int64_t vectors, OpBuilder &b, Location loc)
+      : KernelBuilder(b, loc), vectors(vectors) {}
+
+  int64_t vectors;
+
+  void build(func::FuncOp function, int64_t vl) {
+    auto args = start(function);
+    Value n = args[0], rows = args[1], kw = args[2], ld = args[5],
+          dilation = args[6], bias = args[7], residual = args[8],
+          accumulate = args[9], relu = args[11];
+    auto vectorType = VectorType::get({vl}, b.getF32Type());
+    Value zero = index(0), one = index(1);
+    auto mul = [&](Value x, Value y) {
+      return arith::MulIOp::create(b, loc, x, y).getResult();
+    };
+    auto add = [&](Value x, Value y) {
+      return arith::AddIOp::create(b, loc, x, y).getResult();
+    };
+    auto sub = [&](Value x, Value y) {
+      return arith::SubIOp::create(b, loc, x, y).getResult();
+    };
+    // The extents each pointer is read or written over (src's from above:
+    // a row may have no kernel rows inside the input).
+    Value taps = view(args[3], mul(rows, kw));
+    Value lastColumn = mul(sub(kw, one), dilation);
+    Value src = view(args[4], add(add(mul(rows, ld), lastColumn), n));
+    Value dst = view(args[10], n);
+    int64_t lastVector = vectors - 1;
+    Value lastStart = index(lastVector * vl);
+    Value lastMask = tailMask(vectorType, n, lastStart);
+    // Vector v of a row of pixels starting at `at` in `memory`.
+    auto load = [&](Value memory, Value at, int64_t v) -> Value {
+      Value position = v == 0 ? at : add(at, index(v * vl));
+      if (v < lastVector)
+        return vector::LoadOp::create(b, loc, vectorType, memory, position);
+      return maskedLoad(vectorType, memory, position, lastMask);
+    };
+
+    SmallVector<Type> types(vectors, vectorType);
+    Value fromDst =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, accumulate, zero);
+    auto initial = scf::IfOp::create(b, loc, types, fromDst,
+                                     /*withElseRegion=*/true);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(initial.thenBlock());
+      SmallVector<Value> loaded;
+      for (int64_t v = 0; v < vectors; ++v)
+        loaded.push_back(load(dst, zero, v));
+      scf::YieldOp::create(b, loc, loaded);
+
+      b.setInsertionPointToStart(initial.elseBlock());
+      Value splat = vector::BroadcastOp::create(b, loc, vectorType, bias);
+      Value residualAddress =
+          memref::ExtractAlignedPointerAsIndexOp::create(b, loc, residual);
+      Value hasResidual = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::ne, residualAddress, zero);
+      auto withResidual = scf::IfOp::create(b, loc, types, hasResidual,
+                                            /*withElseRegion=*/true);
+      b.setInsertionPointToStart(withResidual.thenBlock());
+      Value residualRow = view(residual, n);
+      SmallVector<Value> sums;
+      for (int64_t v = 0; v < vectors; ++v)
+        sums.push_back(
+            arith::AddFOp::create(b, loc, splat, load(residualRow, zero, v)));
+      scf::YieldOp::create(b, loc, sums);
+      b.setInsertionPointToStart(withResidual.elseBlock());
+      scf::YieldOp::create(b, loc, SmallVector<Value>(vectors, splat));
+      b.setInsertionPointAfter(withResidual);
+      scf::YieldOp::create(b, loc, withResidual.getResults());
+    }
+
+    auto kernelRows = scf::ForOp::create(
+        b, loc, zero, rows, one, initial.getResults(),
+        [&](OpBuilder &, Location, Value r, ValueRange rowSums) {
+          Value rowStart = mul(r, ld), rowTaps = mul(r, kw);
+          auto columns = scf::ForOp::create(
+              b, loc, zero, kw, one, rowSums,
+              [&](OpBuilder &, Location, Value k, ValueRange sums) {
+                Value weight =
+                    memref::LoadOp::create(b, loc, taps, add(rowTaps, k));
+                Value splat =
+                    vector::BroadcastOp::create(b, loc, vectorType, weight);
+                Value at = add(rowStart, mul(k, dilation));
+                SmallVector<Value> updated;
+                for (int64_t v = 0; v < vectors; ++v)
+                  updated.push_back(vector::FMAOp::create(
+                      b, loc, splat, load(src, at, v), sums[v]));
+                scf::YieldOp::create(b, loc, updated);
+              });
+          scf::YieldOp::create(b, loc, columns.getResults());
+        });
+
+    Value withRelu =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, relu, zero);
+    for (int64_t v = 0; v < vectors; ++v) {
+      Value x = kernelRows.getResult(v);
+      // ReLU as x > 0 ? x : 0 when asked, as the other epilogues.
+      Value positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                             x, zeros(vectorType));
+      Value rectified =
+          arith::SelectOp::create(b, loc, positive, x, zeros(vectorType));
+      x = arith::SelectOp::create(b, loc, withRelu, rectified, x);
+      Value position = index(v * vl);
+      if (v < lastVector)
+        vector::StoreOp::create(b, loc, x, dst, position);
+      else
+        vector::MaskedStoreOp::create(b, loc, dst, position, lastMask, x);
+    }
+    func::ReturnOp::create(b, loc);
+  }
+};
 } // namespace
 
 void defineVectorKernels(ModuleOp module, const VectorKernelShape &shape) {
@@ -355,6 +486,17 @@ void defineVectorKernels(ModuleOp module, const VectorKernelShape &shape) {
          [&](func::FuncOp function, OpBuilder &body, Location loc) {
            DotBuilder(body, loc).build(function, shape.vl);
          });
+  // (n, rows, kw, taps, src, ld, dilation, bias, residual, accumulate, dst,
+  // relu)
+  auto rowType = builder.getFunctionType({index, index, index, pointer,
+                                          pointer, index, index, f32, pointer,
+                                          index, pointer, index},
+                                         {});
+  for (int64_t vectors = 1; vectors <= kDepthwiseVectors; ++vectors)
+    define(depthwiseRowSymbol(vectors, shape.vl), rowType,
+           [&](func::FuncOp function, OpBuilder &body, Location loc) {
+             DepthwiseRowBuilder(vectors, body, loc).build(function, shape.vl);
+           });
 }
 
 namespace {

@@ -1,16 +1,17 @@
 //===- VectorKernels.h - The microkernels' vector code, in MLIR -*- C++ -*-===//
 //
 // The C kernels in runtime/ukernels/ decide what to compute where: blocking,
-// packing, padding, threads. The innermost loops of the GEMM and dense
-// kernels, where the FMAs are, are generated here as vector-dialect
-// functions in the model's module, so that LLVM compiles them for the
-// target with the rest of the model:
+// packing, padding, threads. Their innermost loops, where the FMAs are, are
+// generated here as vector-dialect functions in the model's module, so that
+// LLVM compiles them for the target with the rest of the model:
 //
 // - the GEMM register tile (convolutions through im2col, Winograd's
 //   transform-domain products): an mr x (n * vl) block of C held in vector
 //   registers while K is summed;
 // - a dot product (dense layers): four vector accumulators, then a masked
-//   tail and one reduction.
+//   tail and one reduction;
+// - a row of a stride-1 depthwise convolution: up to 4 vectors of output
+//   pixels held in registers through every tap, stored once.
 //
 //===----------------------------------------------------------------------===//
 

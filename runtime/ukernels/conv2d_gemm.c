@@ -295,6 +295,13 @@ static void pack_input(const struct conv_geometry *g, const float *input,
   }
 }
 
+/* A task's packed im2col block and block of C (about 450 KB with kc 96,
+   nc 512): one of each per thread, made on the thread's first GEMM and kept
+   (not on its stack, which an application's threads may keep small; not
+   allocated per call, which would fault their pages in again). */
+static _Thread_local float task_packed[KC * NC] __attribute__((aligned(64)));
+static _Thread_local float task_block[BLOCK_FLOATS] __attribute__((aligned(64)));
+
 /* Where output pixel n of a channel lies: oh * row_stride + ow. */
 static int64_t pixel_offset(int64_t n, int64_t out_w, int64_t row_stride) {
   return (n / out_w) * row_stride + n % out_w;
@@ -363,9 +370,9 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d(
 
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t task = 0; task < tasks; ++task) {
-    float packed[KC * NC] __attribute__((aligned(64)));
+    float *packed = task_packed;
     /* The task's block of C, row stride nc_task, in L2 while K is summed. */
-    float block[BLOCK_FLOATS] __attribute__((aligned(64)));
+    float *block = task_block;
     int64_t image = task / (m_blocks * n_blocks);
     int64_t rest = task % (m_blocks * n_blocks);
     int64_t m0 = (rest / n_blocks) * mc_max, n0 = (rest % n_blocks) * nc_task;
@@ -380,10 +387,10 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d(
     int out_dense = output_row_stride == out_w;
     int res_dense = residual_row_stride == out_w;
     int64_t out_offsets[NC], res_offsets[NC];
-    for (int64_t j = 0; j < nc; ++j) {
+    for (int64_t j = 0; accumulate && !out_dense && j < nc; ++j)
       out_offsets[j] = pixel_offset(n0 + j, out_w, output_row_stride);
+    for (int64_t j = 0; res && !res_dense && j < nc; ++j)
       res_offsets[j] = pixel_offset(n0 + j, out_w, residual_row_stride);
-    }
     for (int64_t i = 0; i < mc; ++i) {
       float *row = block + i * nc_task;
       int64_t m = m0 + i;
@@ -441,8 +448,9 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d(
     for (int64_t j = direct_columns; j < nc;) {
       int64_t x = (n0 + j) % out_w;
       int64_t length = out_w - x < nc - j ? out_w - x : nc - j;
+      int64_t offset = pixel_offset(n0 + j, out_w, output_row_stride);
       for (int64_t i = 0; i < mc; ++i)
-        store_row(out + (m0 + i) * output_channel_stride + out_offsets[j],
+        store_row(out + (m0 + i) * output_channel_stride + offset,
                   block + i * nc_task + j, length, relu);
       j += length;
     }

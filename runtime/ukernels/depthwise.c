@@ -3,15 +3,38 @@
  * A depthwise convolution (as many groups as channels, one filter each:
  * Xception's separable convolutions, MobileNet-style blocks) has no
  * reduction over channels, so there is no GEMM to block for: each output
- * plane is a sum of kernel_h x kernel_w shifted, scaled input rows. Output
- * rows are computed in a row buffer, one tap at a time across the row (a
- * vector FMA per VL pixels for stride 1), clipped to the input so that
- * padding is never read, then written with the bias, residual and ReLU.
- * Tasks are (image, channel) planes.
+ * plane is a sum of kernel_h x kernel_w shifted, scaled input rows. The
+ * output pixels of a row that read only inside the input (all of them but
+ * the padding's width at each end) go through the generated row kernel
+ * (inception_uk_depthwise_row_<n>v<VL>, passes/Transforms/VectorKernels.cpp),
+ * which keeps up to 4 vectors of them in registers through every tap and
+ * stores them once with the bias, residual and ReLU; the few pixels at the
+ * ends, and rows of strided convolutions, are summed here one at a time,
+ * clipped to the input so that padding is never read. Tasks are (image,
+ * channel) planes.
  *
  *===----------------------------------------------------------------------===*/
 
 #include <stdint.h>
+
+/* n <= 4 VL output pixels of a stride-1 row, in vector registers: from
+   dst's own values (accumulate) or bias plus the residual row (if not
+   null), plus, for each of `rows` kernel rows r and kw columns k,
+   taps[r * kw + k] * src[r * ld + k * dilation + pixel]; then ReLU if asked,
+   stored once. UK_VECTOR_KERNEL and the naming macros are conv2d_gemm.c's,
+   which precedes this file in the kernels' translation unit. */
+typedef void depthwise_row(int64_t n, int64_t rows, int64_t kw,
+                           const float *taps, const float *src, int64_t ld,
+                           int64_t dilation, float bias, const float *residual,
+                           int64_t accumulate, float *dst, int64_t relu);
+#define DEPTHWISE_ROW_NAME(nv, vl) inception_uk_depthwise_row_##nv##v##vl
+#define DEPTHWISE_ROW_EXPANDED(nv, vl) DEPTHWISE_ROW_NAME(nv, vl)
+#define DEPTHWISE_ROW(nv) DEPTHWISE_ROW_EXPANDED(nv, INCEPTION_UK_VL)
+__attribute__((visibility("hidden"))) depthwise_row DEPTHWISE_ROW(1);
+__attribute__((visibility("hidden"))) depthwise_row DEPTHWISE_ROW(2);
+__attribute__((visibility("hidden"))) depthwise_row DEPTHWISE_ROW(3);
+__attribute__((visibility("hidden"))) depthwise_row DEPTHWISE_ROW(4);
+enum { DEPTHWISE_PIXELS = 4 * INCEPTION_UK_VL };
 
 /* output[b][c] = relu?(init + 
    sum_{ky,kx} filter[c][ky][kx] * input[b][c][oy * stride_h + ky * dilation_h
@@ -37,9 +60,18 @@ __attribute__((visibility("hidden"))) void inception_uk_depthwise2d(
   const float *bias = (const float *)bias_ptr;
   const float *residual = (const float *)residual_ptr;
   float *output = (float *)output_ptr;
+  /* Output columns [inner_lo, inner_hi) read inside the input for every
+     kernel column (stride 1): x = ox + kx * dilation_w - pad_left. */
+  int64_t inner_lo = pad_left;
+  int64_t inner_hi = in_w - (kernel_w - 1) * dilation_w + pad_left;
+  if (stride_w != 1 || inner_hi > out_w)
+    inner_hi = stride_w != 1 ? 0 : out_w;
+  if (inner_lo > inner_hi)
+    inner_lo = inner_hi;
+  static depthwise_row *const rows_of[4] = {DEPTHWISE_ROW(1), DEPTHWISE_ROW(2),
+                                            DEPTHWISE_ROW(3), DEPTHWISE_ROW(4)};
 #pragma omp parallel for schedule(static)
   for (int64_t plane = 0; plane < batch * channels; ++plane) {
-    float row[out_w];
     int64_t b = plane / channels, c = plane % channels;
     const float *in = input + b * input_batch_stride + c * input_channel_stride;
     const float *taps = filter + c * kernel_h * kernel_w;
@@ -49,36 +81,43 @@ __attribute__((visibility("hidden"))) void inception_uk_depthwise2d(
                                 : 0;
     float init = bias ? bias[c] : 0.0f;
     for (int64_t oy = 0; oy < out_h; ++oy) {
-      for (int64_t ox = 0; ox < out_w; ++ox)
-        row[ox] = 0.0f;
-      for (int64_t ky = 0; ky < kernel_h; ++ky) {
-        int64_t y = oy * stride_h + ky * dilation_h - pad_top;
-        if (y < 0 || y >= in_h)
-          continue;
-        const float *src = in + y * input_row_stride;
-        for (int64_t kx = 0; kx < kernel_w; ++kx) {
-          float weight = taps[ky * kernel_w + kx];
-          int64_t dx = kx * dilation_w - pad_left;
-          /* Outputs [lo, hi) read inside the row: x = ox * stride_w + dx. */
-          int64_t lo = dx >= 0 ? 0 : (-dx + stride_w - 1) / stride_w;
-          int64_t hi = in_w - 1 - dx < 0 ? 0 : (in_w - 1 - dx) / stride_w + 1;
-          if (hi > out_w)
-            hi = out_w;
-          if (stride_w == 1) {
-            const float *shifted = src + dx;
-            for (int64_t ox = lo; ox < hi; ++ox)
-              row[ox] += weight * shifted[ox];
-          } else {
-            for (int64_t ox = lo; ox < hi; ++ox)
-              row[ox] += weight * src[ox * stride_w + dx];
-          }
-        }
-      }
+      /* Kernel rows [ky0, ky1) read inside the input:
+         y = oy * stride_h + ky * dilation_h - pad_top. */
+      int64_t y0 = oy * stride_h - pad_top;
+      int64_t ky0 = y0 >= 0 ? 0 : (-y0 + dilation_h - 1) / dilation_h;
+      int64_t ky1 = in_h - 1 - y0 < 0 ? 0 : (in_h - 1 - y0) / dilation_h + 1;
+      if (ky1 > kernel_h)
+        ky1 = kernel_h;
+      if (ky0 > ky1)
+        ky0 = ky1;
       float *dst = out + oy * output_row_stride;
       const float *r = res ? res + oy * residual_row_stride : 0;
+      const float *first_row =
+          ky0 < ky1 ? in + (y0 + ky0 * dilation_h) * input_row_stride : in;
+      for (int64_t ox = inner_lo; ox < inner_hi; ox += DEPTHWISE_PIXELS) {
+        int64_t n = inner_hi - ox < DEPTHWISE_PIXELS ? inner_hi - ox
+                                                     : DEPTHWISE_PIXELS;
+        rows_of[(n - 1) / VL](n, ky1 - ky0, kernel_w, taps + ky0 * kernel_w,
+                              first_row + ox - pad_left,
+                              dilation_h * input_row_stride, dilation_w, init,
+                              r ? r + ox : 0, accumulate, dst + ox, relu);
+      }
+      /* The rest of the row, pixel by pixel. */
       for (int64_t ox = 0; ox < out_w; ++ox) {
-        float start = accumulate ? dst[ox] : init + (r ? r[ox] : 0.0f);
-        float value = start + row[ox];
+        if (ox == inner_lo)
+          ox = inner_hi;
+        if (ox >= out_w)
+          break;
+        float value = accumulate ? dst[ox] : init + (r ? r[ox] : 0.0f);
+        for (int64_t ky = ky0; ky < ky1; ++ky) {
+          const float *src =
+              first_row + (ky - ky0) * dilation_h * input_row_stride;
+          for (int64_t kx = 0; kx < kernel_w; ++kx) {
+            int64_t x = ox * stride_w + kx * dilation_w - pad_left;
+            if (x >= 0 && x < in_w)
+              value += taps[ky * kernel_w + kx] * src[x];
+          }
+        }
         dst[ox] = relu && !(value > 0.0f) ? 0.0f : value;
       }
     }

@@ -82,6 +82,38 @@ func.func @model(%x: memref<4xf32>) {
 // CHECK: %[[TOTAL:.*]] = vector.reduction <add>, %[[REST]] fastmath<reassoc> : vector<16xf32> into f32
 // CHECK: return %[[TOTAL]] : f32
 
+// The depthwise convolutions' rows: n pixels (the last vector masked) in
+// registers from their initial value through every tap, one store.
+// CHECK: func.func @inception_uk_depthwise_row_1v16(
+// CHECK: func.func @inception_uk_depthwise_row_2v16(
+// CHECK-SAME: %[[N:[^:]*]]: index, %[[ROWS:[^:]*]]: index, %[[KW:[^:]*]]: index, %[[TAPS:[^:]*]]: memref<f32>, %[[SRC:[^:]*]]: memref<f32>, %[[LD:[^:]*]]: index, %[[DIL:[^:]*]]: index, %[[BIAS:[^:]*]]: f32, %[[RES:[^:]*]]: memref<f32>, %[[ACC:[^:]*]]: index, %[[DST:[^:]*]]: memref<f32>, %[[RELU:[^:]*]]: index)
+// CHECK: %[[TV:.*]] = memref.reinterpret_cast %[[TAPS]]
+// CHECK: %[[SV:.*]] = memref.reinterpret_cast %[[SRC]]
+// CHECK: %[[DV:.*]] = memref.reinterpret_cast %[[DST]] to offset: [0], sizes: [%[[N]]], strides: [1]
+// CHECK: %[[LEFT:.*]] = arith.subi %[[N]], %c16
+// CHECK: %[[MASK:.*]] = vector.create_mask %[[LEFT]] : vector<16xi1>
+// The initial value: dst's own, or the bias plus the residual, if any.
+// CHECK: %[[INIT:.*]]:2 = scf.if
+// CHECK: vector.load %[[DV]]
+// CHECK: vector.maskedload %[[DV]][%{{.*}}], %[[MASK]]
+// CHECK: } else {
+// CHECK: vector.broadcast %[[BIAS]]
+// CHECK: memref.extract_aligned_pointer_as_index %[[RES]]
+// The taps: kernel rows, then columns, two FMAs each.
+// CHECK: %[[SUMS:.*]]:2 = scf.for %[[R:.*]] = %{{.*}} to %[[ROWS]] step %{{.*}} iter_args(%{{.*}} = %[[INIT]]#0, %{{.*}} = %[[INIT]]#1)
+// CHECK: scf.for %[[K:.*]] = %{{.*}} to %[[KW]] step
+// CHECK: memref.load %[[TV]]
+// CHECK: vector.load %[[SV]]
+// CHECK: vector.fma
+// CHECK: vector.maskedload %[[SV]][%{{.*}}], %[[MASK]]
+// CHECK: vector.fma
+// CHECK: vector.store {{.*}}, %[[DV]][%c0]
+// CHECK: vector.maskedstore %[[DV]][%c16], %[[MASK]]
+// CHECK: func.func @inception_uk_depthwise_row_3v16(
+// CHECK: func.func @inception_uk_depthwise_row_4v16(
+// CHECK-COUNT-3: vector.load %{{.*}} : memref<?xf32>, vector<16xf32>
+// CHECK: vector.maskedload
+
 // CHECK-NOT: func.func
 
 // ONCE-COUNT-1: func.func @inception_uk_gemm_6x1v16(
@@ -96,6 +128,8 @@ func.func @model(%x: memref<4xf32>) {
 // AVX2: scf.for
 // AVX2-COUNT-12: vector.fma {{.*}} : vector<8xf32>
 // AVX2: func.func @inception_uk_dot_v8(
+// AVX2: func.func @inception_uk_depthwise_row_4v8(
+// AVX2: vector.fma {{.*}} : vector<8xf32>
 // AVX2-NOT: func.func
 
 // LLVM-LABEL: llvm.func weak_odr @inception_uk_gemm_6x4v16(

@@ -507,8 +507,8 @@ static int emitCompiledOutput(mlir::ModuleOp module) {
     // The pass's tile, and the blocking for the target's caches.
     int64_t kc = tiling ? tiling->kc : 256, nc = tiling ? tiling->nc : tile[1] * 8;
     int64_t l2 = tiling ? tiling->l2 : 1 << 20;
-    microkernel =
-        inception::MicrokernelBuild{tile[0], tile[1], tile[2], kc, nc, l2, cpu};
+    microkernel = inception::MicrokernelBuild{
+        {tile[0], tile[1], tile[2], kc, nc, l2}, cpu};
   }
   if (Error error = inception::linkLibrary(
           objectPath, inception::generateWrapper(*interface), libraryPath,

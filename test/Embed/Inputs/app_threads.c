@@ -1,4 +1,5 @@
-/* An application that runs a model from threads of its own, each with its
+/* An application that runs a model from threads of its own (with 256 KB
+ * stacks), each with its
  * own context limited to one thread: the library must add no threads of its
  * own (no OpenMP workers on top of the application's), and every thread
  * must get the single-threaded result. Then one run on two threads from the
@@ -12,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { APP_THREADS = 4, RUNS = 3 };
+enum { APP_THREADS = 4, RUNS = 3, APP_STACK_BYTES = 256 << 10 };
 
 static inception_model *model;
 static float *input, *reference;
@@ -72,9 +73,18 @@ int main(int argc, char **argv) {
     return 1;
   }
   printf("threads before: %d\n", thread_count());
+  /* Small stacks, as some thread pools give: less than a GEMM task's
+     buffers, which therefore must not live there. */
+  pthread_attr_t attributes;
+  pthread_attr_init(&attributes);
+  pthread_attr_setstacksize(&attributes, APP_STACK_BYTES);
   pthread_t threads[APP_THREADS];
   for (int t = 0; t < APP_THREADS; ++t)
-    pthread_create(&threads[t], NULL, app_thread, NULL);
+    if (pthread_create(&threads[t], &attributes, app_thread, NULL) != 0) {
+      fprintf(stderr, "cannot create a thread\n");
+      return 1;
+    }
+  pthread_attr_destroy(&attributes);
   for (int t = 0; t < APP_THREADS; ++t)
     pthread_join(threads[t], NULL);
   printf("app threads: %d, runs: %d, results differ: %d\n", APP_THREADS,
