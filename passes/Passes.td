@@ -295,6 +295,9 @@ def VectorKernels : Pass<"inception-vector-kernels", "mlir::ModuleOp"> {
       pixels of a stride-1 depthwise convolution's row (`depthwise.c`), in
       registers from their initial value (bias and residual, or the
       output's own) through every tap, stored once with the ReLU.
+    - `inception_uk_{max,sum}_pool_row_<n>v<vl>`, n = 1 to 4: the same for a
+      stride-1 pooling layer's row (`pool2d.c`): the window's max or sum,
+      divided by an average pooling's divisor row.
 
     `microkernels` adds the same functions to a module that calls the C
     kernels; this pass is that step alone, for tests and for the

@@ -7,6 +7,8 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/SymbolTable.h"
 
+#include <limits>
+
 namespace mlir::inception {
 #define GEN_PASS_DEF_VECTORKERNELS
 #include "passes/Passes.h.inc"
@@ -34,13 +36,13 @@ static std::string dotSymbol(int64_t vl) {
   return ("inception_uk_dot_v" + Twine(vl)).str();
 }
 
-/// Vectors of output pixels per depthwise row call: the C kernel splits
-/// wider rows.
-static constexpr int64_t kDepthwiseVectors = 4;
+/// Vectors of output pixels per call of a row kernel (depthwise
+/// convolution, pooling): the C kernels split wider rows.
+static constexpr int64_t kRowVectors = 4;
 
-static std::string depthwiseRowSymbol(int64_t vectors, int64_t vl) {
-  return ("inception_uk_depthwise_row_" + Twine(vectors) + "v" + Twine(vl))
-      .str();
+/// inception_uk_<kind>_<vectors>v<vl>.
+static std::string rowSymbol(StringRef kind, int64_t vectors, int64_t vl) {
+  return ("inception_uk_" + kind + "_" + Twine(vectors) + "v" + Twine(vl)).str();
 }
 
 bool isVectorKernel(Operation *function) {
@@ -320,6 +322,63 @@ struct DotBuilder : KernelBuilder {
   }
 };
 
+/// What the row kernels share: up to `vectors` vectors of n output pixels
+/// of a row, the last one masked to the n pixels, folded over a window of
+/// kernel rows and columns.
+struct RowBuilder : KernelBuilder {
+  RowBuilder(int64_t vectors, int64_t vl, OpBuilder &b, Location loc)
+      : KernelBuilder(b, loc), vectors(vectors), vl(vl),
+        vectorType(VectorType::get({vl}, b.getF32Type())) {}
+
+  int64_t vectors, vl;
+  VectorType vectorType;
+  Value lastMask;
+
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
+
+  /// Sets the row's pixel count (at most vectors * vl, more than
+  /// (vectors - 1) * vl).
+  void setPixels(Value n) {
+    lastMask = tailMask(vectorType, n, index((vectors - 1) * vl));
+  }
+
+  /// Vector v of the row of pixels starting at `at` in `memory`.
+  Value rowLoad(Value memory, Value at, int64_t v) {
+    Value position = v == 0 ? at : add(at, index(v * vl));
+    if (v < vectors - 1)
+      return vector::LoadOp::create(b, loc, vectorType, memory, position);
+    return maskedLoad(vectorType, memory, position, lastMask);
+  }
+
+  void rowStore(Value x, Value memory, int64_t v) {
+    Value position = index(v * vl);
+    if (v < vectors - 1)
+      vector::StoreOp::create(b, loc, x, memory, position);
+    else
+      vector::MaskedStoreOp::create(b, loc, memory, position, lastMask, x);
+  }
+
+  /// Folds `step` over kernel rows r < rows and columns k < kw (row-major),
+  /// the row's vectors carried from `initial`.
+  ValueRange foldWindow(
+      Value rows, Value kw, ValueRange initial,
+      function_ref<SmallVector<Value>(Value r, Value k, ValueRange)> step) {
+    auto kernelRows = scf::ForOp::create(
+        b, loc, index(0), rows, index(1), initial,
+        [&](OpBuilder &, Location, Value r, ValueRange rowSums) {
+          auto columns = scf::ForOp::create(
+              b, loc, index(0), kw, index(1), rowSums,
+              [&](OpBuilder &, Location, Value k, ValueRange sums) {
+                scf::YieldOp::create(b, loc, step(r, k, sums));
+              });
+          scf::YieldOp::create(b, loc, columns.getResults());
+        });
+    return kernelRows.getResults();
+  }
+};
+
 /// Builds inception_uk_depthwise_row_<nv>v<vl>(n, rows, kw, taps, src, ld,
 /// dilation, bias, residual, accumulate, dst, relu): n (at most nv * vl)
 /// output pixels of one row of a stride-1 depthwise convolution, all inside
@@ -327,46 +386,23 @@ struct DotBuilder : KernelBuilder {
 /// value (dst's own with `accumulate`, else bias plus the residual row, if
 /// not null) through every tap: `rows` kernel rows of `kw` weights (taps,
 /// row-major), kernel row r reading the input at src + r * ld + k *
-/// dilation. One store per row, with ReLU when `relu` is not 0; the last
-/// vector is masked to the n pixels.
-struct DepthwiseRowBuilder : KernelBuilder {
-  DepthwiseRowBuilder(int64_t vectors, OpBuilder &b, Location loc)
-      : KernelBuilder(b, loc), vectors(vectors) {}
+/// dilation. One store per row, with ReLU when `relu` is not 0.
+struct DepthwiseRowBuilder : RowBuilder {
+  using RowBuilder::RowBuilder;
 
-  int64_t vectors;
-
-  void build(func::FuncOp function, int64_t vl) {
+  void build(func::FuncOp function) {
     auto args = start(function);
     Value n = args[0], rows = args[1], kw = args[2], ld = args[5],
           dilation = args[6], bias = args[7], residual = args[8],
           accumulate = args[9], relu = args[11];
-    auto vectorType = VectorType::get({vl}, b.getF32Type());
     Value zero = index(0), one = index(1);
-    auto mul = [&](Value x, Value y) {
-      return arith::MulIOp::create(b, loc, x, y).getResult();
-    };
-    auto add = [&](Value x, Value y) {
-      return arith::AddIOp::create(b, loc, x, y).getResult();
-    };
-    auto sub = [&](Value x, Value y) {
-      return arith::SubIOp::create(b, loc, x, y).getResult();
-    };
     // The extents each pointer is read or written over (src's from above:
     // a row may have no kernel rows inside the input).
     Value taps = view(args[3], mul(rows, kw));
     Value lastColumn = mul(sub(kw, one), dilation);
     Value src = view(args[4], add(add(mul(rows, ld), lastColumn), n));
     Value dst = view(args[10], n);
-    int64_t lastVector = vectors - 1;
-    Value lastStart = index(lastVector * vl);
-    Value lastMask = tailMask(vectorType, n, lastStart);
-    // Vector v of a row of pixels starting at `at` in `memory`.
-    auto load = [&](Value memory, Value at, int64_t v) -> Value {
-      Value position = v == 0 ? at : add(at, index(v * vl));
-      if (v < lastVector)
-        return vector::LoadOp::create(b, loc, vectorType, memory, position);
-      return maskedLoad(vectorType, memory, position, lastMask);
-    };
+    setPixels(n);
 
     SmallVector<Type> types(vectors, vectorType);
     Value fromDst =
@@ -378,7 +414,7 @@ struct DepthwiseRowBuilder : KernelBuilder {
       b.setInsertionPointToStart(initial.thenBlock());
       SmallVector<Value> loaded;
       for (int64_t v = 0; v < vectors; ++v)
-        loaded.push_back(load(dst, zero, v));
+        loaded.push_back(rowLoad(dst, zero, v));
       scf::YieldOp::create(b, loc, loaded);
 
       b.setInsertionPointToStart(initial.elseBlock());
@@ -394,7 +430,7 @@ struct DepthwiseRowBuilder : KernelBuilder {
       SmallVector<Value> sums;
       for (int64_t v = 0; v < vectors; ++v)
         sums.push_back(
-            arith::AddFOp::create(b, loc, splat, load(residualRow, zero, v)));
+            arith::AddFOp::create(b, loc, splat, rowLoad(residualRow, zero, v)));
       scf::YieldOp::create(b, loc, sums);
       b.setInsertionPointToStart(withResidual.elseBlock());
       scf::YieldOp::create(b, loc, SmallVector<Value>(vectors, splat));
@@ -402,43 +438,108 @@ struct DepthwiseRowBuilder : KernelBuilder {
       scf::YieldOp::create(b, loc, withResidual.getResults());
     }
 
-    auto kernelRows = scf::ForOp::create(
-        b, loc, zero, rows, one, initial.getResults(),
-        [&](OpBuilder &, Location, Value r, ValueRange rowSums) {
-          Value rowStart = mul(r, ld), rowTaps = mul(r, kw);
-          auto columns = scf::ForOp::create(
-              b, loc, zero, kw, one, rowSums,
-              [&](OpBuilder &, Location, Value k, ValueRange sums) {
-                Value weight =
-                    memref::LoadOp::create(b, loc, taps, add(rowTaps, k));
-                Value splat =
-                    vector::BroadcastOp::create(b, loc, vectorType, weight);
-                Value at = add(rowStart, mul(k, dilation));
-                SmallVector<Value> updated;
-                for (int64_t v = 0; v < vectors; ++v)
-                  updated.push_back(vector::FMAOp::create(
-                      b, loc, splat, load(src, at, v), sums[v]));
-                scf::YieldOp::create(b, loc, updated);
-              });
-          scf::YieldOp::create(b, loc, columns.getResults());
+    ValueRange row = foldWindow(
+        rows, kw, initial.getResults(),
+        [&](Value r, Value k, ValueRange sums) {
+          Value weight =
+              memref::LoadOp::create(b, loc, taps, add(mul(r, kw), k));
+          Value splat = vector::BroadcastOp::create(b, loc, vectorType, weight);
+          Value at = add(mul(r, ld), mul(k, dilation));
+          SmallVector<Value> updated;
+          for (int64_t v = 0; v < vectors; ++v)
+            updated.push_back(vector::FMAOp::create(
+                b, loc, splat, rowLoad(src, at, v), sums[v]));
+          return updated;
         });
 
     Value withRelu =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, relu, zero);
     for (int64_t v = 0; v < vectors; ++v) {
-      Value x = kernelRows.getResult(v);
+      Value x = row[v];
       // ReLU as x > 0 ? x : 0 when asked, as the other epilogues.
       Value positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
                                              x, zeros(vectorType));
       Value rectified =
           arith::SelectOp::create(b, loc, positive, x, zeros(vectorType));
-      x = arith::SelectOp::create(b, loc, withRelu, rectified, x);
-      Value position = index(v * vl);
-      if (v < lastVector)
-        vector::StoreOp::create(b, loc, x, dst, position);
-      else
-        vector::MaskedStoreOp::create(b, loc, dst, position, lastMask, x);
+      rowStore(arith::SelectOp::create(b, loc, withRelu, rectified, x), dst, v);
     }
+    func::ReturnOp::create(b, loc);
+  }
+};
+
+/// Builds inception_uk_{max,sum}_pool_row_<nv>v<vl>(n, rows, kw, src, ld,
+/// divisor, dst): n (at most nv * vl) outputs of one row of a stride-1
+/// pooling layer whose windows lie inside the input's row (the C kernel
+/// clips the rows): the max or sum over `rows` input rows (row stride ld)
+/// and kw columns, in registers, divided by the divisor row (an average
+/// pooling's) when it is not null, stored once.
+struct PoolRowBuilder : RowBuilder {
+  PoolRowBuilder(bool isMax, int64_t vectors, int64_t vl, OpBuilder &b,
+                 Location loc)
+      : RowBuilder(vectors, vl, b, loc), isMax(isMax) {}
+
+  bool isMax;
+
+  void build(func::FuncOp function) {
+    auto args = start(function);
+    Value n = args[0], rows = args[1], kw = args[2], ld = args[4],
+          divisor = args[5];
+    Value zero = index(0), one = index(1);
+    Value src = view(args[3], add(add(mul(rows, ld), sub(kw, one)), n));
+    Value dst = view(args[6], n);
+    setPixels(n);
+
+    // From the identity of the reduction: -inf, or zero.
+    auto identity = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(
+            vectorType, isMax ? -std::numeric_limits<float>::infinity() : 0.0f));
+    ValueRange row = foldWindow(
+        rows, kw, SmallVector<Value>(vectors, identity),
+        [&](Value r, Value k, ValueRange partial) {
+          Value at = add(mul(r, ld), k);
+          SmallVector<Value> updated;
+          for (int64_t v = 0; v < vectors; ++v) {
+            Value x = rowLoad(src, at, v);
+            if (isMax) {
+              // a > x ? a : x, as the C kernel's edges combine.
+              Value greater = arith::CmpFOp::create(
+                  b, loc, arith::CmpFPredicate::OGT, partial[v], x);
+              updated.push_back(
+                  arith::SelectOp::create(b, loc, greater, partial[v], x));
+            } else {
+              updated.push_back(arith::AddFOp::create(b, loc, partial[v], x));
+            }
+          }
+          return updated;
+        });
+
+    SmallVector<Value> results(row.begin(), row.end());
+    if (!isMax) {
+      Value divisorAddress =
+          memref::ExtractAlignedPointerAsIndexOp::create(b, loc, divisor);
+      Value divides = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                            divisorAddress, zero);
+      SmallVector<Type> types(vectors, vectorType);
+      auto divided = scf::IfOp::create(b, loc, types, divides,
+                                       /*withElseRegion=*/true);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(divided.thenBlock());
+      Value divisorRow = view(divisor, n);
+      SmallVector<Value> quotients;
+      for (int64_t v = 0; v < vectors; ++v) {
+        // Masked-off lanes of the divisor read 0: x / 0 there is never
+        // stored.
+        quotients.push_back(arith::DivFOp::create(
+            b, loc, results[v], rowLoad(divisorRow, zero, v)));
+      }
+      scf::YieldOp::create(b, loc, quotients);
+      b.setInsertionPointToStart(divided.elseBlock());
+      scf::YieldOp::create(b, loc, results);
+      results.assign(divided.getResults().begin(), divided.getResults().end());
+    }
+    for (int64_t v = 0; v < vectors; ++v)
+      rowStore(results[v], dst, v);
     func::ReturnOp::create(b, loc);
   }
 };
@@ -492,11 +593,22 @@ void defineVectorKernels(ModuleOp module, const VectorKernelShape &shape) {
                                           pointer, index, index, f32, pointer,
                                           index, pointer, index},
                                          {});
-  for (int64_t vectors = 1; vectors <= kDepthwiseVectors; ++vectors)
-    define(depthwiseRowSymbol(vectors, shape.vl), rowType,
+  for (int64_t vectors = 1; vectors <= kRowVectors; ++vectors)
+    define(rowSymbol("depthwise_row", vectors, shape.vl), rowType,
            [&](func::FuncOp function, OpBuilder &body, Location loc) {
-             DepthwiseRowBuilder(vectors, body, loc).build(function, shape.vl);
+             DepthwiseRowBuilder(vectors, shape.vl, body, loc).build(function);
            });
+  // (n, rows, kw, src, ld, divisor, dst)
+  auto poolType = builder.getFunctionType(
+      {index, index, index, pointer, index, pointer, pointer}, {});
+  for (bool isMax : {true, false})
+    for (int64_t vectors = 1; vectors <= kRowVectors; ++vectors)
+      define(rowSymbol(isMax ? "max_pool_row" : "sum_pool_row", vectors,
+                       shape.vl),
+             poolType, [&](func::FuncOp function, OpBuilder &body, Location loc) {
+               PoolRowBuilder(isMax, vectors, shape.vl, body, loc)
+                   .build(function);
+             });
 }
 
 namespace {

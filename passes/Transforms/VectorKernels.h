@@ -10,8 +10,9 @@
 //   registers while K is summed;
 // - a dot product (dense layers): four vector accumulators, then a masked
 //   tail and one reduction;
-// - a row of a stride-1 depthwise convolution: up to 4 vectors of output
-//   pixels held in registers through every tap, stored once.
+// - a row of a stride-1 depthwise convolution or pooling layer: up to 4
+//   vectors of outputs held in registers through every tap of the window,
+//   stored once.
 //
 //===----------------------------------------------------------------------===//
 

@@ -114,6 +114,31 @@ func.func @model(%x: memref<4xf32>) {
 // CHECK-COUNT-3: vector.load %{{.*}} : memref<?xf32>, vector<16xf32>
 // CHECK: vector.maskedload
 
+// Pooling rows: the window's max (a > x ? a : x) or sum in registers from
+// -inf or 0, an average pooling's divisor row applied before the one store.
+// CHECK: func.func @inception_uk_max_pool_row_1v16(
+// CHECK-SAME: %[[N:[^:]*]]: index, %[[ROWS:[^:]*]]: index, %[[KW:[^:]*]]: index, %[[SRC:[^:]*]]: memref<f32>, %[[LD:[^:]*]]: index, %[[DIV:[^:]*]]: memref<f32>, %[[DST:[^:]*]]: memref<f32>)
+// CHECK: %[[NEGINF:.*]] = arith.constant dense<0xFF800000> : vector<16xf32>
+// CHECK: %[[MAX:.*]] = scf.for %{{.*}} = %{{.*}} to %[[ROWS]] step %{{.*}} iter_args(%{{.*}} = %[[NEGINF]])
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[KW]] step
+// CHECK: %[[X:.*]] = vector.maskedload
+// CHECK: %[[GT:.*]] = arith.cmpf ogt, %[[A:.*]], %[[X]]
+// CHECK: arith.select %[[GT]], %[[A]], %[[X]]
+// CHECK: vector.maskedstore %{{.*}}[%c0], %{{.*}}, %[[MAX]]
+// CHECK-NOT: arith.divf
+// CHECK: func.func @inception_uk_max_pool_row_2v16(
+// CHECK: func.func @inception_uk_max_pool_row_3v16(
+// CHECK: func.func @inception_uk_max_pool_row_4v16(
+// CHECK: func.func @inception_uk_sum_pool_row_1v16(
+// CHECK: scf.for
+// CHECK: arith.addf
+// CHECK: memref.extract_aligned_pointer_as_index
+// CHECK: scf.if
+// CHECK: arith.divf
+// CHECK: func.func @inception_uk_sum_pool_row_4v16(
+// CHECK-COUNT-3: vector.load %{{.*}} : memref<?xf32>, vector<16xf32>
+// CHECK: vector.maskedload
+
 // CHECK-NOT: func.func
 
 // ONCE-COUNT-1: func.func @inception_uk_gemm_6x1v16(
@@ -130,6 +155,8 @@ func.func @model(%x: memref<4xf32>) {
 // AVX2: func.func @inception_uk_dot_v8(
 // AVX2: func.func @inception_uk_depthwise_row_4v8(
 // AVX2: vector.fma {{.*}} : vector<8xf32>
+// AVX2: func.func @inception_uk_max_pool_row_4v8(
+// AVX2: func.func @inception_uk_sum_pool_row_4v8(
 // AVX2-NOT: func.func
 
 // LLVM-LABEL: llvm.func weak_odr @inception_uk_gemm_6x4v16(
