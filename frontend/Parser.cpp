@@ -103,9 +103,8 @@ FailureOr<std::string> Parser::parseIdentifier(llvm::StringRef what) {
     if (token.kind >= TokenKind::KwModel && token.kind <= TokenKind::KwFalse)
       return emitError(token.loc, "'" + token.spelling +
                                       "' is a keyword and cannot be used as " +
-                                      what),
-             failure();
-    return emitUnexpected(what), failure();
+                                      what);
+    return emitUnexpected(what);
   }
   std::string name = token.spelling.str();
   advance();
@@ -126,8 +125,7 @@ FailureOr<Model> Parser::parseFile() {
   while (!consumeIf(TokenKind::RBrace)) {
     if (token.is(TokenKind::Eof))
       return emitError(token.loc, "expected '}' to close model '" +
-                                      model.name + "', found end of file"),
-             failure();
+                                      model.name + "', found end of file");
     if (token.is(TokenKind::KwInput)) {
       if (failed(parseInput(model)))
         return failure();
@@ -142,7 +140,7 @@ FailureOr<Model> Parser::parseFile() {
     }
   }
   if (!token.is(TokenKind::Eof))
-    return emitUnexpected("end of file after the model"), failure();
+    return emitUnexpected("end of file after the model");
   return model;
 }
 
@@ -230,8 +228,7 @@ FailureOr<StatementPtr> Parser::parseStatement(bool inBlock) {
     return parseRepeat(inBlock);
   if (token.is(TokenKind::KwReturn)) {
     if (!inBlock)
-      return emitError(loc, "'return' is only allowed inside a block"),
-             failure();
+      return emitError(loc, "'return' is only allowed inside a block");
     advance();
     auto statement = std::make_unique<Statement>(Statement::Kind::Return, loc);
     FailureOr<ExprPtr> value = parseExpr();
@@ -243,8 +240,7 @@ FailureOr<StatementPtr> Parser::parseStatement(bool inBlock) {
   if (token.is(TokenKind::KwOutput)) {
     if (inBlock)
       return emitError(loc, "'output' is only allowed in the model body, "
-                            "not inside a block"),
-             failure();
+                            "not inside a block");
     advance();
     auto statement = std::make_unique<Statement>(Statement::Kind::Output, loc);
     statement->nameLoc = token.loc;
@@ -262,8 +258,7 @@ FailureOr<StatementPtr> Parser::parseStatement(bool inBlock) {
   }
   if (token.is(TokenKind::KwInput) || token.is(TokenKind::KwBlock))
     return emitError(loc, "'" + token.spelling +
-                              "' is only allowed at the top level of the model"),
-           failure();
+                              "' is only allowed at the top level of the model");
   auto statement = std::make_unique<Statement>(Statement::Kind::Assign, loc);
   statement->nameLoc = loc;
   FailureOr<std::string> name =
@@ -299,12 +294,10 @@ FailureOr<StatementPtr> Parser::parseRepeat(bool inBlock) {
   while (!consumeIf(TokenKind::RBrace)) {
     if (token.is(TokenKind::Eof))
       return emitError(token.loc,
-                       "expected '}' to close 'repeat', found end of file"),
-             failure();
+                       "expected '}' to close 'repeat', found end of file");
     if (token.is(TokenKind::KwReturn) || token.is(TokenKind::KwOutput))
       return emitError(token.loc, "'" + token.spelling +
-                                      "' is not allowed inside 'repeat'"),
-             failure();
+                                      "' is not allowed inside 'repeat'");
     FailureOr<StatementPtr> inner = parseStatement(inBlock);
     if (failed(inner))
       return failure();
@@ -374,9 +367,9 @@ FailureOr<ExprPtr> Parser::parsePostfix() {
     return expr;
   llvm::SMLoc asLoc = token.loc;
   if ((*expr)->kind != Expr::Kind::Call)
-    return emitError(asLoc, "'as' can only name a call"), failure();
+    return emitError(asLoc, "'as' can only name a call");
   if ((*expr)->asPath)
-    return emitError(asLoc, "the call is already named with 'as'"), failure();
+    return emitError(asLoc, "the call is already named with 'as'");
   advance();
   FailureOr<std::string> path = parsePath();
   if (failed(path))
@@ -402,7 +395,7 @@ FailureOr<std::string> Parser::parsePath() {
       path += token.spelling.str();
       advance();
     } else {
-      return emitUnexpected("a name or an index after 'as'"), failure();
+      return emitUnexpected("a name or an index after 'as'");
     }
   } while (consumeIf(TokenKind::Dot));
   return path;
@@ -457,7 +450,7 @@ FailureOr<ExprPtr> Parser::parsePrimary() {
   case TokenKind::Identifier:
     break;
   default:
-    return emitUnexpected("an expression"), failure();
+    return emitUnexpected("an expression");
   }
 
   std::string name = token.spelling.str();
@@ -488,8 +481,7 @@ FailureOr<ExprPtr> Parser::parsePrimary() {
       if (arg.name.empty() && sawNamed)
         return emitError(arg.loc, "positional argument after a named "
                                   "argument in the call to '" +
-                                      call->name + "'"),
-               failure();
+                                      call->name + "'");
       FailureOr<ExprPtr> value = parseExpr();
       if (failed(value))
         return failure();
