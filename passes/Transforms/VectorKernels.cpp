@@ -114,8 +114,8 @@ struct KernelBuilder {
                                              {b.getIndexAttr(1)});
   }
 
-  /// The mask of the first n - i lanes of a vector at element i (the tail
-  /// of a row, n - i < vl).
+  /// The mask of the lanes of a vector at element i that lie before n: the
+  /// first n - i, all of them when n - i >= vl (create_mask clamps).
   Value tailMask(VectorType type, Value n, Value i) {
     Value left = arith::SubIOp::create(b, loc, n, i);
     auto maskType = VectorType::get(type.getShape(), b.getI1Type());
@@ -140,9 +140,7 @@ struct KernelBuilder {
 /// zero instead when `accumulate` is 0. With a non-null `dst`, the tile goes
 /// to dst (row stride ldd) instead of back to C, its first `rows` rows only
 /// and with ReLU when `relu` is not 0: the last K block of a convolution
-/// writes its output directly. Called from C with plain pointers: each
-/// memref<f32> argument is a float pointer under the bare-pointer calling
-/// convention, reinterpreted here as the 2-D view it points to.
+/// writes its output directly.
 struct TileBuilder : KernelBuilder {
   TileBuilder(const VectorKernelShape &shape, int64_t vectors, OpBuilder &b,
               Location loc)
