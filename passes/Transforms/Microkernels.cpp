@@ -476,8 +476,7 @@ struct MicrokernelsPass
       Value v = maybeDead.pop_back_val();
       Operation *def = v.getDefiningOp();
       if (!def || !v.use_empty() ||
-          !isa<ViewLikeOpInterface, memref::GetGlobalOp, memref::AllocOp,
-               memref::CollapseShapeOp, memref::ExpandShapeOp>(def))
+          !isa<ViewLikeOpInterface, memref::GetGlobalOp, memref::AllocOp>(def))
         continue;
       if (!llvm::all_of(def->getResults(), [](Value r) { return r.use_empty(); }))
         continue;
@@ -553,8 +552,7 @@ struct MicrokernelsPass
       for (Operation *user : value.getUsers()) {
         if (user == kernel)
           continue;
-        if (isa<ViewLikeOpInterface, memref::ExpandShapeOp,
-                memref::CollapseShapeOp>(user)) {
+        if (isa<ViewLikeOpInterface>(user)) {
           llvm::append_range(worklist, user->getResults());
           continue;
         }
@@ -626,8 +624,7 @@ struct MicrokernelsPass
     while (!worklist.empty()) {
       Value value = worklist.pop_back_val();
       for (Operation *user : value.getUsers()) {
-        if (!isa<ViewLikeOpInterface, memref::ExpandShapeOp,
-                 memref::CollapseShapeOp>(user))
+        if (!isa<ViewLikeOpInterface>(user))
           return;
         views.push_back(user);
         llvm::append_range(worklist, user->getResults());

@@ -26,24 +26,16 @@ std::string VectorKernelShape::invalidReason() const {
   return "";
 }
 
-std::string gemmTileSymbol(const VectorKernelShape &shape, int64_t vectors) {
-  return ("inception_uk_gemm_" + Twine(shape.mr) + "x" + Twine(vectors) + "v" +
-          Twine(shape.vl))
-      .str();
-}
-
-static std::string dotSymbol(int64_t vl) {
-  return ("inception_uk_dot_v" + Twine(vl)).str();
+/// A kernel's symbol as the C kernels spell it: inception_uk_<stem>v<vl>
+/// (inception_uk_gemm_6x4v16, inception_uk_dot_v16,
+/// inception_uk_max_pool_row_2v16).
+static std::string kernelSymbol(const Twine &stem, int64_t vl) {
+  return ("inception_uk_" + stem + "v" + Twine(vl)).str();
 }
 
 /// Vectors of output pixels per call of a row kernel (depthwise
 /// convolution, pooling): the C kernels split wider rows.
 static constexpr int64_t kRowVectors = 4;
-
-/// inception_uk_<kind>_<vectors>v<vl>.
-static std::string rowSymbol(StringRef kind, int64_t vectors, int64_t vl) {
-  return ("inception_uk_" + kind + "_" + Twine(vectors) + "v" + Twine(vl)).str();
-}
 
 bool isVectorKernel(Operation *function) {
   return function->hasAttr(kVectorKernelAttr);
@@ -576,11 +568,13 @@ void defineVectorKernels(ModuleOp module, const VectorKernelShape &shape) {
                                            index, index, index},
                                           {});
   for (int64_t vectors = 1; vectors <= shape.maxVectors(); ++vectors)
-    define(gemmTileSymbol(shape, vectors), tileType,
+    define(kernelSymbol("gemm_" + Twine(shape.mr) + "x" + Twine(vectors),
+                        shape.vl),
+           tileType,
            [&](func::FuncOp function, OpBuilder &body, Location loc) {
              TileBuilder(shape, vectors, body, loc).build(function);
            });
-  define(dotSymbol(shape.vl),
+  define(kernelSymbol("dot_", shape.vl),
          builder.getFunctionType({index, pointer, pointer}, {f32}),
          [&](func::FuncOp function, OpBuilder &body, Location loc) {
            DotBuilder(body, loc).build(function, shape.vl);
@@ -592,7 +586,7 @@ void defineVectorKernels(ModuleOp module, const VectorKernelShape &shape) {
                                           index, pointer, index},
                                          {});
   for (int64_t vectors = 1; vectors <= kRowVectors; ++vectors)
-    define(rowSymbol("depthwise_row", vectors, shape.vl), rowType,
+    define(kernelSymbol("depthwise_row_" + Twine(vectors), shape.vl), rowType,
            [&](func::FuncOp function, OpBuilder &body, Location loc) {
              DepthwiseRowBuilder(vectors, shape.vl, body, loc).build(function);
            });
@@ -601,8 +595,9 @@ void defineVectorKernels(ModuleOp module, const VectorKernelShape &shape) {
       {index, index, index, pointer, index, pointer, pointer}, {});
   for (bool isMax : {true, false})
     for (int64_t vectors = 1; vectors <= kRowVectors; ++vectors)
-      define(rowSymbol(isMax ? "max_pool_row" : "sum_pool_row", vectors,
-                       shape.vl),
+      define(kernelSymbol((isMax ? "max_pool_row_" : "sum_pool_row_") +
+                              Twine(vectors),
+                          shape.vl),
              poolType, [&](func::FuncOp function, OpBuilder &body, Location loc) {
                PoolRowBuilder(isMax, vectors, shape.vl, body, loc)
                    .build(function);

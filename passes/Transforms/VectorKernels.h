@@ -38,10 +38,6 @@ struct VectorKernelShape {
   std::string invalidReason() const;
 };
 
-/// The symbol of the GEMM tile with `vectors` vectors per row, as the C
-/// drivers spell it: inception_uk_gemm_<mr>x<vectors>v<vl>.
-std::string gemmTileSymbol(const VectorKernelShape &shape, int64_t vectors);
-
 /// Adds every kernel of `shape` to `module` (those already there are
 /// kept). The shape must be valid.
 void defineVectorKernels(ModuleOp module, const VectorKernelShape &shape);

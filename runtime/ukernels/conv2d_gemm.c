@@ -53,9 +53,15 @@ int omp_get_max_threads(void);
 #if defined(__AVX512F__) && INCEPTION_UK_VL != 16
 #error "AVX-512 code expects INCEPTION_UK_VL=16"
 #endif
-#define UK_WITH_VL_EXPANDED(name, vl) name##_v##vl
-#define UK_WITH_VL(name, vl) UK_WITH_VL_EXPANDED(name, vl)
-#define UK_VECTOR_KERNEL(name) UK_WITH_VL(name, INCEPTION_UK_VL)
+#define UK_WITH_VL_EXPANDED(stem, vl) stem##v##vl
+#define UK_WITH_VL(stem, vl) UK_WITH_VL_EXPANDED(stem, vl)
+#define UK_VECTOR_KERNEL(stem) UK_WITH_VL(stem, INCEPTION_UK_VL)
+/* The row kernels (depthwise.c, pool2d.c): stem<n>v<VL> takes up to n
+   vectors of outputs, n = 1 .. 4; indexed by (outputs - 1) / VL. */
+enum { ROW_PIXELS = 4 * INCEPTION_UK_VL };
+#define ROW_KERNELS(stem)                                                      \
+  {UK_VECTOR_KERNEL(stem##1), UK_VECTOR_KERNEL(stem##2),                       \
+   UK_VECTOR_KERNEL(stem##3), UK_VECTOR_KERNEL(stem##4)}
 
 enum {
   MR = INCEPTION_UK_MR,
@@ -94,9 +100,9 @@ typedef float vf_unaligned
 typedef void gemm_tile(int64_t kc, const float *a, const float *b, int64_t ldb,
                        float *c, int64_t ldc, int64_t accumulate, float *dst,
                        int64_t ldd, int64_t rows, int64_t relu);
-#define GEMM_TILE_NAME(mr, nv, vl) inception_uk_gemm_##mr##x##nv##v##vl
-#define GEMM_TILE_EXPANDED(mr, nv, vl) GEMM_TILE_NAME(mr, nv, vl)
-#define GEMM_TILE(nv) GEMM_TILE_EXPANDED(INCEPTION_UK_MR, nv, INCEPTION_UK_VL)
+#define GEMM_STEM_EXPANDED(mr, nv) inception_uk_gemm_##mr##x##nv
+#define GEMM_STEM(mr, nv) GEMM_STEM_EXPANDED(mr, nv)
+#define GEMM_TILE(nv) UK_VECTOR_KERNEL(GEMM_STEM(INCEPTION_UK_MR, nv))
 __attribute__((visibility("hidden"))) gemm_tile GEMM_TILE(1);
 #if INCEPTION_UK_NR / INCEPTION_UK_VL >= 2
 __attribute__((visibility("hidden"))) gemm_tile GEMM_TILE(2);

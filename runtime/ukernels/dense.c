@@ -14,7 +14,7 @@
    UK_VECTOR_KERNEL is conv2d_gemm.c's, which precedes this file in the
    kernels' translation unit. */
 __attribute__((visibility("hidden"))) float
-UK_VECTOR_KERNEL(inception_uk_dot)(int64_t n, const float *x, const float *w);
+UK_VECTOR_KERNEL(inception_uk_dot_)(int64_t n, const float *x, const float *w);
 
 /* output[n][m] += sum_k input[n][k] * weight[m][k]; rows contiguous, row
    strides in elements. */
@@ -29,7 +29,7 @@ __attribute__((visibility("hidden"))) void inception_uk_dense(
   for (int64_t m = 0; m < out_features; ++m) {
     const float *w = weight + m * weight_row_stride;
     for (int64_t n = 0; n < batch; ++n)
-      output[n * output_row_stride + m] += UK_VECTOR_KERNEL(inception_uk_dot)(
+      output[n * output_row_stride + m] += UK_VECTOR_KERNEL(inception_uk_dot_)(
           in_features, input + n * input_row_stride, w);
   }
 }

@@ -21,20 +21,18 @@
    dst's own values (accumulate) or bias plus the residual row (if not
    null), plus, for each of `rows` kernel rows r and kw columns k,
    taps[r * kw + k] * src[r * ld + k * dilation + pixel]; then ReLU if asked,
-   stored once. UK_VECTOR_KERNEL and the naming macros are conv2d_gemm.c's,
-   which precedes this file in the kernels' translation unit. */
+   stored once. UK_VECTOR_KERNEL, ROW_PIXELS and ROW_KERNELS are
+   conv2d_gemm.c's, which precedes this file in the kernels' translation
+   unit. */
 typedef void depthwise_row(int64_t n, int64_t rows, int64_t kw,
                            const float *taps, const float *src, int64_t ld,
                            int64_t dilation, float bias, const float *residual,
                            int64_t accumulate, float *dst, int64_t relu);
-#define DEPTHWISE_ROW_NAME(nv, vl) inception_uk_depthwise_row_##nv##v##vl
-#define DEPTHWISE_ROW_EXPANDED(nv, vl) DEPTHWISE_ROW_NAME(nv, vl)
-#define DEPTHWISE_ROW(nv) DEPTHWISE_ROW_EXPANDED(nv, INCEPTION_UK_VL)
-__attribute__((visibility("hidden"))) depthwise_row DEPTHWISE_ROW(1);
-__attribute__((visibility("hidden"))) depthwise_row DEPTHWISE_ROW(2);
-__attribute__((visibility("hidden"))) depthwise_row DEPTHWISE_ROW(3);
-__attribute__((visibility("hidden"))) depthwise_row DEPTHWISE_ROW(4);
-enum { DEPTHWISE_PIXELS = 4 * INCEPTION_UK_VL };
+__attribute__((visibility("hidden"))) depthwise_row
+    UK_VECTOR_KERNEL(inception_uk_depthwise_row_1),
+    UK_VECTOR_KERNEL(inception_uk_depthwise_row_2),
+    UK_VECTOR_KERNEL(inception_uk_depthwise_row_3),
+    UK_VECTOR_KERNEL(inception_uk_depthwise_row_4);
 
 /* output[b][c] = relu?(init + 
    sum_{ky,kx} filter[c][ky][kx] * input[b][c][oy * stride_h + ky * dilation_h
@@ -68,8 +66,8 @@ __attribute__((visibility("hidden"))) void inception_uk_depthwise2d(
     inner_hi = stride_w != 1 ? 0 : out_w;
   if (inner_lo > inner_hi)
     inner_lo = inner_hi;
-  static depthwise_row *const rows_of[4] = {DEPTHWISE_ROW(1), DEPTHWISE_ROW(2),
-                                            DEPTHWISE_ROW(3), DEPTHWISE_ROW(4)};
+  static depthwise_row *const rows_of[4] =
+      ROW_KERNELS(inception_uk_depthwise_row_);
 #pragma omp parallel for schedule(static)
   for (int64_t plane = 0; plane < batch * channels; ++plane) {
     int64_t b = plane / channels, c = plane % channels;
@@ -94,9 +92,9 @@ __attribute__((visibility("hidden"))) void inception_uk_depthwise2d(
       const float *r = res ? res + oy * residual_row_stride : 0;
       const float *first_row =
           ky0 < ky1 ? in + (y0 + ky0 * dilation_h) * input_row_stride : in;
-      for (int64_t ox = inner_lo; ox < inner_hi; ox += DEPTHWISE_PIXELS) {
-        int64_t n = inner_hi - ox < DEPTHWISE_PIXELS ? inner_hi - ox
-                                                     : DEPTHWISE_PIXELS;
+      for (int64_t ox = inner_lo; ox < inner_hi; ox += ROW_PIXELS) {
+        int64_t n = inner_hi - ox < ROW_PIXELS ? inner_hi - ox
+                                                     : ROW_PIXELS;
         rows_of[(n - 1) / VL](n, ky1 - ky0, kernel_w, taps + ky0 * kernel_w,
                               first_row + ox - pad_left,
                               dilation_h * input_row_stride, dilation_w, init,
