@@ -72,8 +72,10 @@ LogicalResult optimizeGraph(ModuleOp module, ArrayRef<std::string> passes) {
   });
 }
 
-LogicalResult lowerToLinalg(ModuleOp module) {
-  return runPipeline(module, mlir::inception::buildLowerToLinalgPipeline);
+LogicalResult lowerToLinalg(ModuleOp module, ArrayRef<std::string> passes) {
+  return runPipeline(module, [&](OpPassManager &pm) {
+    return mlir::inception::buildLowerToLinalgPipeline(pm, passes);
+  });
 }
 
 LogicalResult bufferize(ModuleOp module, ArrayRef<std::string> passes) {

@@ -25,8 +25,10 @@ selectOptimizationPasses(unsigned level, std::optional<llvm::StringRef> list,
 /// in place (see mlir::inception::parseOptimizationPasses).
 mlir::LogicalResult optimizeGraph(mlir::ModuleOp module,
                                   llvm::ArrayRef<std::string> passes);
-/// Lowers the model in place to linalg on tensors.
-mlir::LogicalResult lowerToLinalg(mlir::ModuleOp module);
+/// Lowers the model in place to linalg on tensors, and runs the listed
+/// optimization passes that work there (blocked-layout).
+mlir::LogicalResult lowerToLinalg(mlir::ModuleOp module,
+                                  llvm::ArrayRef<std::string> passes);
 /// Bufferizes linalg on tensors in place (results become out-params) and
 /// runs the listed optimization passes that work on buffers.
 mlir::LogicalResult bufferize(mlir::ModuleOp module,

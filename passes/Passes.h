@@ -33,6 +33,10 @@ constexpr llvm::StringLiteral kConvAttr = "inception.conv2d";
 /// unpadded [H, W]}), for microkernels.
 constexpr llvm::StringLiteral kPoolAttr = "inception.pool2d";
 
+/// The block size blocked-layout records on the ops it rewrote to work on
+/// activations [N, C/b, H, W, b].
+constexpr llvm::StringLiteral kBlockedAttr = "inception.blocked";
+
 /// Marks a dense layer's contraction (out[n, m] += x[n, k] * w[m, k]), for
 /// microkernels.
 constexpr llvm::StringLiteral kDenseAttr = "inception.dense";

@@ -230,6 +230,13 @@ def Microkernels : Pass<"microkernels", "mlir::ModuleOp"> {
     - A max or sum pooling reduction (`inception.pool2d`) becomes a call to
       `inception_uk_pool2d` (`runtime/ukernels/pool2d.c`), which clips each
       window to the input instead of reading padding.
+    - A convolution contraction on blocked activations (`blocked-layout`
+      with `block` = `vl`) becomes a call to `inception_uk_conv2d_blocked`
+      (`runtime/ukernels/blocked_conv.c`): a direct convolution, no im2col,
+      whose generated tile keeps 2 blocks of `vl` output channels at up to
+      12 pixels of a row in registers; the filter is blocked-layout's
+      constant as it is. It adds to the output, which the bias loop
+      initialized. Other ops on blocks stay loops.
     - A dense layer's contraction (`inception.dense`) becomes a call to
       `inception_uk_dense` (`runtime/ukernels/dense.c`): a dot product of
       contiguous rows per output, in vector registers.
@@ -314,6 +321,61 @@ def VectorKernels : Pass<"inception-vector-kernels", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::memref::MemRefDialect",
                            "mlir::arith::ArithDialect", "mlir::scf::SCFDialect",
                            "mlir::vector::VectorDialect", "mlir::LLVM::LLVMDialect"];
+}
+
+def BlockedLayout : Pass<"blocked-layout", "mlir::func::FuncOp"> {
+  let summary = "Keep activations in a blocked NCHW<b>c layout";
+  let description = [{
+    Runs on linalg on tensors, after the lowering. An activation
+    [N, C, H, W] becomes [N, ceil(C/b), H, W, b]: the b channels of a pixel
+    are adjacent, one vector for b = the target's vector width. Channels
+    past C in the last block are zero, and every rewritten op keeps them
+    zero.
+
+    - A convolution contraction (`inception.conv2d`) with one group reads
+      a blocked input, or the NCHW one where its producer is not blocked
+      (the model's input), and writes a blocked output. Its filter is
+      rearranged here, at compile time, to [F/b, kh, kw, C', b] (C' = C in
+      whole blocks for a blocked input), zero past F and C: for each tap
+      and input channel, the vector of b output channels. The bias becomes
+      [F/b, b]. A depthwise convolution's filter becomes [C/b, kh, kw, b].
+    - A generic over NCHW activations whose channel axis is one parallel
+      loop that nothing else indexes (pooling, ReLU, residual sums, an
+      average pooling's division) gets a loop over the lanes of a block,
+      once one of its inputs is blocked. Per-channel constants become
+      [C/b, b].
+    - Spatial `tensor.pad`, and channel `tensor.extract_slice` and
+      `tensor.insert_slice` (fused branch heads, concats) whose channel
+      range starts on a block boundary and is whole blocks or runs to the
+      end of the activation, work on blocks.
+
+    The rewritten ops carry `inception.blocked = b`. Every other op reads
+    the blocked value through an unpacking generic (`inception.unpack`),
+    and a blocked op reading an unblocked value packs it
+    (`inception.pack`), so the layout changes only where the model leaves
+    what can be blocked: in the Inception models, before the global pooling
+    that feeds the classifier.
+
+    ```mlir
+    %y = linalg.generic ... ins(%x, %w : tensor<1x1x64x56x56xf32>, tensor<1x64x64x1x1xf32>)
+           outs(%bias : tensor<1x1x64x56x56xf32>) attrs = {inception.conv2d = {...}}
+    // becomes
+    %y = linalg.generic ... ins(%x, %w : tensor<1x4x56x56x16xf32>, tensor<4x1x1x64x16xf32>)
+           outs(%bias : tensor<1x4x56x56x16xf32>) attrs = {inception.blocked = 16 : i64, inception.conv2d = {...}}
+    ```
+  }];
+  let options = [
+    Option<"block", "block", "int64_t", /*default=*/"16",
+           "Channels per block: the target's floats per vector register">,
+  ];
+  let statistics = [
+    Statistic<"numConvolutions", "convolutions", "Convolutions on blocked activations">,
+    Statistic<"numOthers", "other-ops", "Other ops on blocked activations">,
+    Statistic<"numPacks", "packs", "Layout changes from NCHW to blocked">,
+    Statistic<"numUnpacks", "unpacks", "Layout changes from blocked to NCHW">,
+  ];
+  let dependentDialects = ["mlir::tensor::TensorDialect", "mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect"];
 }
 
 def ConvertInceptionToLinalg : Pass<"convert-inception-to-linalg", "mlir::ModuleOp"> {

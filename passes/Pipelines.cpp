@@ -10,22 +10,33 @@ namespace mlir::inception {
 // The pipelines are spelled as pipeline text: the option names are the
 // upstream passes' public, tested interface.
 
-/// Where each optimization pass runs: on the inception dialect, or on
-/// buffers right after bufferization; and on what op.
+/// What an optimization pass runs on: the inception dialect, linalg on
+/// tensors right after the lowering, or buffers right after
+/// bufferization.
+enum class Stage { Graph, Linalg, Buffers };
+
+/// Where each optimization pass runs, and on what op.
 struct OptimizationPass {
   llvm::StringLiteral name;
   unsigned level;
-  bool onBuffers;
+  Stage stage;
   bool onModule = false;
 };
 // In the order -O3 runs them: weights are final (batch norm folded) before
 // they are factorized, and factorized before epilogues attach to the last
-// convolution of a factorization.
+// convolution of a factorization. blocked-layout is in no level yet: only
+// its convolutions have a microkernel, its pooling, depthwise convolutions
+// and epilogues are loops, so -O3 keeps NCHW, which is faster.
+static constexpr unsigned kNoLevel = ~0u;
 static constexpr OptimizationPass kOptimizationPasses[] = {
-    {"strip-training-ops", 1, false}, {"fold-batch-norm", 1, false},
-    {"factorize-conv", 3, false},     {"fuse-epilogue", 1, false},
-    {"fuse-branches", 2, false},      {"elide-concat", 2, true},
-    {"microkernels", 3, true, /*onModule=*/true},
+    {"strip-training-ops", 1, Stage::Graph},
+    {"fold-batch-norm", 1, Stage::Graph},
+    {"factorize-conv", 3, Stage::Graph},
+    {"fuse-epilogue", 1, Stage::Graph},
+    {"fuse-branches", 2, Stage::Graph},
+    {"blocked-layout", kNoLevel, Stage::Linalg},
+    {"elide-concat", 2, Stage::Buffers},
+    {"microkernels", 3, Stage::Buffers, /*onModule=*/true},
 };
 
 static const OptimizationPass *findOptimizationPass(StringRef element) {
@@ -92,7 +103,7 @@ parseOptimizationPasses(StringRef list, raw_ostream &errors) {
 
 /// The listed passes of one kind as module-level pipeline text, runs of
 /// function passes nested in func.func().
-static std::string nestedPasses(ArrayRef<std::string> passes, bool onBuffers) {
+static std::string nestedPasses(ArrayRef<std::string> passes, Stage stage) {
   std::string text, functionPasses;
   auto flush = [&] {
     if (!functionPasses.empty())
@@ -101,7 +112,7 @@ static std::string nestedPasses(ArrayRef<std::string> passes, bool onBuffers) {
   };
   for (const std::string &element : passes) {
     const OptimizationPass *pass = findOptimizationPass(element);
-    if (!pass || pass->onBuffers != onBuffers)
+    if (!pass || pass->stage != stage)
       continue;
     if (pass->onModule) {
       flush();
@@ -116,13 +127,18 @@ static std::string nestedPasses(ArrayRef<std::string> passes, bool onBuffers) {
 
 LogicalResult buildGraphOptimizationPipeline(OpPassManager &pm,
                                              ArrayRef<std::string> passes) {
-  std::string text = nestedPasses(passes, /*onBuffers=*/false);
+  std::string text = nestedPasses(passes, Stage::Graph);
   return parsePassPipeline(text.empty() ? "canonicalize" : text + ",canonicalize",
                            pm);
 }
 
-LogicalResult buildLowerToLinalgPipeline(OpPassManager &pm) {
-  return parsePassPipeline("convert-inception-to-linalg,canonicalize", pm);
+LogicalResult buildLowerToLinalgPipeline(OpPassManager &pm,
+                                         ArrayRef<std::string> passes) {
+  std::string text = "convert-inception-to-linalg,canonicalize";
+  if (std::string linalgPasses = nestedPasses(passes, Stage::Linalg);
+      !linalgPasses.empty())
+    text += "," + linalgPasses + ",canonicalize";
+  return parsePassPipeline(text, pm);
 }
 
 static constexpr llvm::StringLiteral kBufferize =
@@ -149,7 +165,7 @@ static constexpr llvm::StringLiteral kToLLVM =
 LogicalResult buildBufferizePipeline(OpPassManager &pm,
                                     ArrayRef<std::string> passes) {
   std::string pipeline = kBufferize.str();
-  if (std::string bufferPasses = nestedPasses(passes, /*onBuffers=*/true);
+  if (std::string bufferPasses = nestedPasses(passes, Stage::Buffers);
       !bufferPasses.empty())
     pipeline += "," + bufferPasses;
   return parsePassPipeline(pipeline, pm);
@@ -206,7 +222,7 @@ void registerPassesAndPipelines() {
       });
   PassPipelineRegistration<>(
       "inception-lower-to-linalg", "Lower the inception dialect to linalg",
-      [](OpPassManager &pm) { (void)buildLowerToLinalgPipeline(pm); });
+      [](OpPassManager &pm) { (void)buildLowerToLinalgPipeline(pm, {}); });
   PassPipelineRegistration<LinalgToLLVMOptions>(
       "inception-linalg-to-llvm",
       "Bufferize, run the buffer passes of -O<level>, plan the workspace and "

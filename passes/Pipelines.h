@@ -28,15 +28,17 @@ llvm::ArrayRef<llvm::StringRef> optimizationPassNames();
 FailureOr<SmallVector<std::string>>
 parseOptimizationPasses(llvm::StringRef list, llvm::raw_ostream &errors);
 
-/// The listed passes that run on the inception dialect (all but
-/// elide-concat), in list order, and a canonicalization.
+/// The listed passes that run on the inception dialect, in list order, and
+/// a canonicalization.
 LogicalResult buildGraphOptimizationPipeline(OpPassManager &pm,
                                              llvm::ArrayRef<std::string> passes);
-/// inception dialect -> linalg on tensors.
-LogicalResult buildLowerToLinalgPipeline(OpPassManager &pm);
+/// inception dialect -> linalg on tensors, then the listed optimization
+/// passes that run on linalg on tensors (blocked-layout).
+LogicalResult buildLowerToLinalgPipeline(OpPassManager &pm,
+                                         llvm::ArrayRef<std::string> passes = {});
 /// linalg on tensors -> buffers: one-shot bufferization, results as
 /// out-params, then the listed optimization passes that run on buffers
-/// (elide-concat).
+/// (elide-concat, microkernels).
 LogicalResult buildBufferizePipeline(OpPassManager &pm,
                                      llvm::ArrayRef<std::string> passes = {});
 /// buffers -> LLVM dialect: workspace planning, one function per op whose

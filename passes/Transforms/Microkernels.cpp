@@ -26,6 +26,7 @@ constexpr llvm::StringLiteral kPoolKernelName = "inception_uk_pool2d";
 constexpr llvm::StringLiteral kDenseKernelName = "inception_uk_dense";
 constexpr llvm::StringLiteral kWinogradKernelName = "inception_uk_winograd3x3";
 constexpr llvm::StringLiteral kDepthwiseKernelName = "inception_uk_depthwise2d";
+constexpr llvm::StringLiteral kBlockedKernelName = "inception_uk_conv2d_blocked";
 
 /// Winograd F(4x4, 3x3)'s filter transform G (Lavin and Gray; points 0,
 /// +-1, +-2): U = G g G^T is the 6x6 transform of the 3x3 filter g.
@@ -145,7 +146,7 @@ Value kernelOutput(func::CallOp call) {
   if (callee == kKernelName || callee == kWinogradKernelName ||
       callee == kDepthwiseKernelName)
     index = 10;
-  else if (callee == kPoolKernelName)
+  else if (callee == kPoolKernelName || callee == kBlockedKernelName)
     index = 6;
   else if (callee == kDenseKernelName)
     index = 4;
@@ -218,7 +219,15 @@ struct MicrokernelsPass
     depthwiseCount = 0;
     forwardedCount = 0;
     SmallVector<linalg::GenericOp> convolutions, pools, denses;
+    SmallVector<linalg::GenericOp> blockedConvolutions;
     module.walk([&](linalg::GenericOp op) {
+      // blocked-layout's convolutions have a kernel of their own; its other
+      // ops stay loops.
+      if (op->hasAttr(kBlockedAttr)) {
+        if (op->hasAttr(kConvAttr))
+          blockedConvolutions.push_back(op);
+        return;
+      }
       if (op->hasAttr(kConvAttr))
         convolutions.push_back(op);
       else if (op->hasAttr(kPoolAttr))
@@ -231,6 +240,12 @@ struct MicrokernelsPass
       pooled += succeeded(convertPool(op, symbols));
     for (linalg::GenericOp op : denses)
       dense += succeeded(convertDense(op, symbols));
+    for (linalg::GenericOp op : blockedConvolutions) {
+      if (succeeded(convertBlocked(op, symbols)))
+        ++converted;
+      else
+        ++kept;
+    }
     for (linalg::GenericOp op : convolutions) {
       if (succeeded(convert(op, symbols, packed)))
         ++converted;
@@ -485,6 +500,71 @@ struct MicrokernelsPass
     }
     removePaddingFill(paddedInput);
     eraseIfUnused(paddedInput);
+    return success();
+  }
+
+  /// A convolution on blocked activations (blocked-layout, block = vl) as
+  /// a call to inception_uk_conv2d_blocked, which adds to the initialized
+  /// output. Its filter is already in the kernel's order. Depthwise ones
+  /// stay loops.
+  LogicalResult convertBlocked(linalg::GenericOp op, SymbolTable &symbols) {
+    auto block = op->getAttrOfType<IntegerAttr>(kBlockedAttr);
+    auto geometry = op->getAttrOfType<DictionaryAttr>(kConvAttr);
+    if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+        op.getNumDpsInits() != 1 || !block || block.getInt() != vl)
+      return failure();
+    auto strides = geometry.getAs<DenseI64ArrayAttr>("strides");
+    auto dilations = geometry.getAs<DenseI64ArrayAttr>("dilations");
+    Value input = op.getDpsInputs()[0], filter = op.getDpsInputs()[1],
+          output = op.getDpsInits()[0];
+    auto inputType = cast<MemRefType>(input.getType());
+    auto filterType = cast<MemRefType>(filter.getType());
+    auto outputType = cast<MemRefType>(output.getType());
+    auto inputLayout = staticLayout(input), outputLayout = staticLayout(output);
+    // [N, C/vl, H, W, vl] or NCHW in; [F/vl, kh, kw, C, vl] filter.
+    bool blockedInput = inputType.getRank() == 5;
+    if (!strides || !dilations || filterType.getRank() != 5 || !inputLayout ||
+        !outputLayout || !filterGlobal(filter, symbols) ||
+        !memref::isStaticShapeAndContiguousRowMajor(filterType))
+      return failure();
+    ArrayRef<int64_t> inStrides = inputLayout->strides,
+                      outStrides = outputLayout->strides;
+    if (blockedInput ? (inStrides[4] != 1 || inStrides[3] != vl)
+                     : inStrides[3] != 1)
+      return failure();
+    if (outStrides[4] != 1 || outStrides[3] != vl)
+      return failure();
+    ArrayRef<int64_t> out = outputType.getShape();
+    OpBuilder builder(op);
+    Location loc = op.getLoc();
+    KernelArguments args{builder, loc};
+    SmallVector<Value> arguments = {
+        args.address(input, inputLayout->offset),
+        args.i64(inStrides[0]),
+        args.i64(inStrides[1]),
+        args.i64(inStrides[2]),
+        args.i64(blockedInput ? vl : 1),
+        args.address(filter, staticLayout(filter)->offset),
+        args.address(output, outputLayout->offset),
+        args.i64(outStrides[0]),
+        args.i64(outStrides[1]),
+        args.i64(outStrides[2]),
+        args.i64(0)};
+    for (int64_t value :
+         {out[0], inputType.getDimSize(1), out[1], filterType.getDimSize(1),
+          filterType.getDimSize(2), out[2], out[3], strides[0], strides[1],
+          dilations[0], dilations[1]})
+      arguments.push_back(args.i64(value));
+    Builder b(&getContext());
+    SmallVector<Type> types = {b.getIndexType(), b.getI64Type(),
+                               b.getI64Type(),   b.getI64Type(),
+                               b.getI64Type(),   b.getIndexType(),
+                               b.getIndexType()};
+    types.append(15, b.getI64Type());
+    func::CallOp::create(builder, loc,
+                         declareFunction(symbols, kBlockedKernelName, types),
+                         arguments);
+    op.erase();
     return success();
   }
 

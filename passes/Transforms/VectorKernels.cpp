@@ -33,6 +33,9 @@ static std::string kernelSymbol(const Twine &stem, int64_t vl) {
   return ("inception_uk_" + stem + "v" + Twine(vl)).str();
 }
 
+/// Output blocks (of vl channels) per blocked-convolution tile.
+static constexpr int64_t kBlockedConvBlocks = 2;
+
 /// Vectors of output pixels per call of a row kernel (depthwise
 /// convolution, pooling): the C kernels split wider rows.
 static constexpr int64_t kRowVectors = 4;
@@ -263,6 +266,112 @@ struct TileBuilder : KernelBuilder {
   }
 };
 
+
+/// Builds one register tile of a convolution on blocked activations
+/// (blocked-layout): `blocks` x `pixels` vectors of output, `blocks`
+/// adjacent blocks of vl output channels at `pixels` adjacent pixels of an
+/// output row, held in registers from their initial value (the output's
+/// own) through every tap (kh, kw), input block and lane, stored once (with
+/// ReLU when asked). Per (tap, block, lane) it loads one filter vector per
+/// output block and broadcasts one input element per pixel. An NCHW input
+/// (the first convolution's) is the same walk with one-lane blocks, one
+/// per input channel.
+struct BlockedConvBuilder : KernelBuilder {
+  BlockedConvBuilder(int64_t blocks, int64_t pixels, int64_t vl, bool strided,
+                     OpBuilder &b, Location loc)
+      : KernelBuilder(b, loc), blocks(blocks), pixels(pixels), vl(vl),
+        strided(strided) {}
+
+  int64_t blocks, pixels, vl;
+  /// Whether the pixel step is the argument's; else vl (stride 1 on a
+  /// blocked input), a constant, so that each pixel's broadcast is a
+  /// constant offset LLVM folds into its FMA.
+  bool strided;
+
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+
+  void build(func::FuncOp function) {
+    auto args = start(function);
+    Value kernelH = args[0], kernelW = args[1], inBlocks = args[2],
+          filterBlocks = args[3], lanes = args[4], in = args[5],
+          rowStep = args[6], colStep = args[7], blockStep = args[8],
+          pixelStep = strided ? args[9] : index(vl), filter = args[10],
+          filterStride = args[11],
+          out = args[12], outStride = args[13], relu = args[14];
+    auto vectorType = VectorType::get({vl}, b.getF32Type());
+    // Raw views: the C driver keeps every index in bounds.
+    Value unbounded = index(std::numeric_limits<int64_t>::max() / 8);
+    Value inView = view(in, unbounded), filterView = view(filter, unbounded),
+          outView = view(out, unbounded);
+    auto outElement = [&](int64_t block, int64_t pixel) {
+      return add(mul(index(block), outStride), index(pixel * vl));
+    };
+    SmallVector<Value> initial;
+    for (int64_t j = 0; j < blocks; ++j)
+      for (int64_t p = 0; p < pixels; ++p)
+        initial.push_back(vector::LoadOp::create(b, loc, vectorType, outView,
+                                                 outElement(j, p)));
+    // Loops over kh, kw, the input blocks and their lanes (nested, not
+    // one loop split by division: a division per tap costs a third of the
+    // tap's FMAs).
+    auto forEach = [&](Value count, ValueRange carried,
+                       function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+      auto loop = scf::ForOp::create(
+          b, loc, index(0), count, index(1), carried,
+          [&](OpBuilder &, Location, Value i, ValueRange values) {
+            scf::YieldOp::create(b, loc, body(i, values));
+          });
+      return SmallVector<Value>(loop.getResults());
+    };
+    SmallVector<Value> tile = forEach(kernelH, initial, [&](Value kh, ValueRange a) {
+      return forEach(kernelW, a, [&](Value kw, ValueRange a) {
+        Value tap = add(mul(kh, kernelW), kw);
+        Value tapBase = add(mul(kh, rowStep), mul(kw, colStep));
+        return forEach(inBlocks, a, [&](Value block, ValueRange a) {
+          Value inBase = add(tapBase, mul(block, blockStep));
+          // The filter holds every input block of a tap, the tile a run of
+          // `inBlocks` of them.
+          Value filterBase = mul(mul(add(mul(tap, filterBlocks), block), lanes),
+                                 index(vl));
+          return forEach(lanes, a, [&](Value lane, ValueRange sums) {
+            Value filterAt = add(filterBase, mul(lane, index(vl)));
+            SmallVector<Value> weights;
+            for (int64_t j = 0; j < blocks; ++j)
+              weights.push_back(vector::LoadOp::create(
+                  b, loc, vectorType, filterView,
+                  add(filterAt, mul(index(j), filterStride))));
+            Value inAt = add(inBase, lane);
+            SmallVector<Value> updated(sums);
+            for (int64_t p = 0; p < pixels; ++p) {
+              Value x = memref::LoadOp::create(
+                  b, loc, inView, add(inAt, mul(index(p), pixelStep)));
+              Value splat = vector::BroadcastOp::create(b, loc, vectorType, x);
+              for (int64_t j = 0; j < blocks; ++j)
+                updated[j * pixels + p] = vector::FMAOp::create(
+                    b, loc, splat, weights[j], sums[j * pixels + p]);
+            }
+            return updated;
+          });
+        });
+      });
+    });
+    Value withRelu =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, relu, index(0));
+    for (int64_t j = 0; j < blocks; ++j)
+      for (int64_t p = 0; p < pixels; ++p) {
+        Value x = tile[j * pixels + p];
+        // x > 0 ? x : 0 (NaN becomes 0, as in the other epilogues).
+        Value positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                               x, zeros(vectorType));
+        Value rectified =
+            arith::SelectOp::create(b, loc, positive, x, zeros(vectorType));
+        x = arith::SelectOp::create(b, loc, withRelu, rectified, x);
+        vector::StoreOp::create(b, loc, x, outView, outElement(j, p));
+      }
+    func::ReturnOp::create(b, loc);
+  }
+};
 
 /// Builds inception_uk_dot_v<vl>(n, x, w) -> sum_i x[i] w[i]: four
 /// independent vector accumulators over whole groups of 4 vl (to hide the
@@ -590,6 +699,26 @@ void defineVectorKernels(ModuleOp module, const VectorKernelShape &shape) {
            [&](func::FuncOp function, OpBuilder &body, Location loc) {
              DepthwiseRowBuilder(vectors, shape.vl, body, loc).build(function);
            });
+  // (kernel_h, kernel_w, in_blocks, filter_blocks, lanes, in, row_step,
+  // col_step, block_step, pixel_step, filter, filter_stride, out,
+  // out_stride, relu)
+  auto blockedType = builder.getFunctionType(
+      {index, index, index, index, index, pointer, index, index, index, index,
+       pointer, index, pointer, index, index},
+      {});
+  for (bool strided : {false, true})
+    for (int64_t blocks = 1; blocks <= kBlockedConvBlocks; ++blocks)
+      for (int64_t pixels = 1; pixels <= shape.blockedConvPixels(); ++pixels)
+        define(kernelSymbol((strided ? "blocked_conv_strided_"
+                                     : "blocked_conv_") +
+                                Twine(blocks) + "x" + Twine(pixels),
+                            shape.vl),
+               blockedType,
+               [&](func::FuncOp function, OpBuilder &body, Location loc) {
+                 BlockedConvBuilder(blocks, pixels, shape.vl, strided, body,
+                                    loc)
+                     .build(function);
+               });
   // (n, rows, kw, src, ld, divisor, dst)
   auto poolType = builder.getFunctionType(
       {index, index, index, pointer, index, pointer, pointer}, {});

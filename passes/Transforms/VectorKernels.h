@@ -12,7 +12,9 @@
 //   tail and one reduction;
 // - a row of a stride-1 depthwise convolution or pooling layer: up to 4
 //   vectors of outputs held in registers through every tap of the window,
-//   stored once.
+//   stored once;
+// - the tile of a convolution on blocked activations (blocked-layout): up
+//   to 2 blocks of vl output channels at up to 12 pixels of a row.
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,6 +36,9 @@ struct VectorKernelShape {
   int64_t mr, nr, vl;
 
   int64_t maxVectors() const { return nr / vl; }
+  /// Pixels per blocked-convolution tile: 2 blocks by this many vectors of
+  /// accumulators fill all but 6 (of 32, AVX-512) or 4 (of 16) registers.
+  int64_t blockedConvPixels() const { return vl == 16 ? 12 : 6; }
   /// Why the shape cannot be used, or "" when it can.
   std::string invalidReason() const;
 };

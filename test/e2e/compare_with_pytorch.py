@@ -3,7 +3,7 @@ checks that the library computes what PyTorch computes:
 
     python3 compare_with_pytorch.py MODEL --inceptionc PATH --workdir DIR
         [--batch N] [--seed S] [--runtime LIBINCEPTION_RUNTIME.so]
-        [--external-weights] [--opt-level L] [--each-pass]
+        [--external-weights] [--opt-level L | --passes LIST] [--each-pass]
 
 The reference is built from a fixed seed in eval mode, then re-initialized
 from that seed so that activations stay near unit scale through every
@@ -120,6 +120,8 @@ def main():
                         help="inceptionc -O level (default: its own, -O3)")
     parser.add_argument("--external-weights", action="store_true",
                         help="compile with the weights in a separate file")
+    parser.add_argument("--passes",
+                        help="inceptionc --passes list instead of the -O level's")
     parser.add_argument("--each-pass", action="store_true",
                         help="also compare -O0 and each optimization pass alone")
     args = parser.parse_args()
@@ -169,10 +171,12 @@ def main():
     inputs = Inputs()
 
     suffix = ("_external" if args.external_weights else "") + (
-        f"_O{args.opt_level}" if args.opt_level else "")
+        f"_O{args.opt_level}" if args.opt_level else "") + (
+        "_passes" if args.passes is not None else "")
     library, y, info_line = compile_and_run(
         suffix, (["--external-weights"] if args.external_weights else [])
-        + ([f"-O{args.opt_level}"] if args.opt_level else []))
+        + ([f"-O{args.opt_level}"] if args.opt_level else [])
+        + ([f"--passes={args.passes}"] if args.passes is not None else []))
     x = next(iter(inputs.values()))
 
     if args.runtime:
@@ -188,7 +192,8 @@ def main():
     tolerance = 1e-4 * max(1.0, largest)
     print(f"model: {args.model} batch {args.batch}"
           + (" (external weights)" if args.external_weights else "")
-          + (f" -O{args.opt_level}" if args.opt_level else ""))
+          + (f" -O{args.opt_level}" if args.opt_level else "")
+          + (f" --passes={args.passes}" if args.passes is not None else ""))
     print(info_line)
     print(f"max |torch|: {largest:.4g}, max |ours - torch|: {difference:.3g}, "
           f"tolerance: {tolerance:.3g}")
@@ -203,11 +208,12 @@ def main():
     print("PASS")
 
 
-# The optimization passes, and those that work on buffers after
-# bufferization (the graph cannot show what they do).
+# The optimization passes, and those that work after the lowering to linalg
+# (the graph cannot show what they do).
 OPTIMIZATION_PASSES = ["strip-training-ops", "fold-batch-norm", "factorize-conv",
-                       "fuse-epilogue", "fuse-branches", "elide-concat", "microkernels"]
-BUFFER_PASSES = {"elide-concat", "microkernels"}
+                       "fuse-epilogue", "fuse-branches", "blocked-layout",
+                       "elide-concat", "microkernels"]
+LOWERED_PASSES = {"blocked-layout", "elide-concat", "microkernels"}
 
 
 def optimized_graph(args, source, weights, passes):
@@ -235,7 +241,7 @@ def check_each_pass(args, source, weights, compile_and_run, expected, optimized,
 
     ok &= report("-O0", unoptimized)
     for name in OPTIMIZATION_PASSES:
-        if (name not in BUFFER_PASSES
+        if (name not in LOWERED_PASSES
                 and optimized_graph(args, source, weights, name) == unoptimized_graph):
             print(f"{name}: unchanged graph")
             continue

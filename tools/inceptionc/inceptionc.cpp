@@ -207,9 +207,13 @@ static std::optional<inception::MicrokernelTiling> tiling;
 static inception::CacheSizes caches;
 
 /// Gives microkernels the register tile of the target, or drops it
-/// where there is no microkernel for the target.
+/// where there is no microkernel for the target; gives blocked-layout
+/// blocks of the target's vector width.
 static void configureMicrokernels(SmallVectorImpl<std::string> &passes) {
   llvm::erase_if(passes, [&](std::string &pass) {
+    // Blocks of one vector register, unless the list says otherwise.
+    if (pass == "blocked-layout" && tiling)
+      pass = formatv("blocked-layout{{block={0}}", tiling->vl).str();
     if (pass != "microkernels")
       return false;
     if (!tiling)
@@ -375,7 +379,7 @@ static int emitCompiledOutput(mlir::ModuleOp module) {
 
   if (failed(optimize(module)))
     return 1;
-  if (failed(inception::lowerToLinalg(module)))
+  if (failed(inception::lowerToLinalg(module, optimizationPasses)))
     return 1;
   if (emitKind != EmitKind::Linalg &&
       failed(inception::bufferize(module, optimizationPasses)))
