@@ -27,6 +27,9 @@ constexpr llvm::StringLiteral kDenseKernelName = "inception_uk_dense";
 constexpr llvm::StringLiteral kWinogradKernelName = "inception_uk_winograd3x3";
 constexpr llvm::StringLiteral kDepthwiseKernelName = "inception_uk_depthwise2d";
 constexpr llvm::StringLiteral kBlockedKernelName = "inception_uk_conv2d_blocked";
+constexpr llvm::StringLiteral kBlockedPoolKernelName = "inception_uk_pool2d_blocked";
+constexpr llvm::StringLiteral kBlockedDepthwiseKernelName =
+    "inception_uk_depthwise2d_blocked";
 
 /// Winograd F(4x4, 3x3)'s filter transform G (Lavin and Gray; points 0,
 /// +-1, +-2): U = G g G^T is the 6x6 transform of the 3x3 filter g.
@@ -100,18 +103,19 @@ bool yieldsSumOfInputs(linalg::GenericOp op) {
          body.getOperations().size() == terms.size();
 }
 
-/// Whether a generic divides `dividend` elementwise by a map indexed by its
-/// last two dimensions: an average pooling's division by window sizes.
-bool isDivisionByMap(linalg::GenericOp op, Value dividend) {
+/// Whether a generic divides `dividend` elementwise by a map indexed by
+/// the output's row and column (loops 2 and 3 of `loops`: NCHW, or blocks
+/// with a lane loop after): an average pooling's division by window sizes.
+bool isDivisionByMap(linalg::GenericOp op, Value dividend, unsigned loops) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
-      op.getDpsInputs()[0] != dividend || op.getNumLoops() != 4)
+      op.getDpsInputs()[0] != dividend || op.getNumLoops() != loops)
     return false;
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   MLIRContext *context = op.getContext();
-  AffineMap last2 = AffineMap::get(
-      4, 0, {getAffineDimExpr(2, context), getAffineDimExpr(3, context)},
+  AffineMap rowColumn = AffineMap::get(
+      loops, 0, {getAffineDimExpr(2, context), getAffineDimExpr(3, context)},
       context);
-  if (!maps[0].isIdentity() || maps[1] != last2 || !maps[2].isIdentity())
+  if (!maps[0].isIdentity() || maps[1] != rowColumn || !maps[2].isIdentity())
     return false;
   Block &body = op.getRegion().front();
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
@@ -138,17 +142,19 @@ bool isRelu(linalg::GenericOp op) {
          zero.getValue().isZero();
 }
 
-/// The buffer a call to one of the microkernels writes (its output
-/// address's buffer), or null for any other call.
-Value kernelOutput(func::CallOp call) {
+/// The view a call to one of the microkernels writes (its output
+/// address's), or null for any other call.
+Value kernelOutputView(func::CallOp call) {
   unsigned index;
   StringRef callee = call.getCallee();
   if (callee == kKernelName || callee == kWinogradKernelName ||
       callee == kDepthwiseKernelName)
     index = 10;
-  else if (callee == kPoolKernelName || callee == kBlockedKernelName)
+  else if (callee == kBlockedKernelName || callee == kBlockedDepthwiseKernelName)
+    index = 11;
+  else if (callee == kPoolKernelName)
     index = 6;
-  else if (callee == kDenseKernelName)
+  else if (callee == kBlockedPoolKernelName || callee == kDenseKernelName)
     index = 4;
   else
     return {};
@@ -157,7 +163,35 @@ Value kernelOutput(func::CallOp call) {
   auto base = add ? add.getLhs().getDefiningOp<
                         memref::ExtractAlignedPointerAsIndexOp>()
                   : nullptr;
-  return base ? rootBuffer(base.getSource()) : Value();
+  return base ? base.getSource() : Value();
+}
+
+/// The buffer a call to one of the microkernels writes, or null for any
+/// other call.
+Value kernelOutput(func::CallOp call) {
+  Value view = kernelOutputView(call);
+  return view ? rootBuffer(view) : Value();
+}
+
+/// Whether a view is the destination of a copy, a destination-style op or
+/// a kernel call.
+bool isWritten(Value view) {
+  for (OpOperand &use : view.getUses()) {
+    Operation *user = use.getOwner();
+    if (auto copy = dyn_cast<memref::CopyOp>(user);
+        copy && copy.getTarget() == view)
+      return true;
+    if (auto dps = dyn_cast<DestinationStyleOpInterface>(user);
+        dps && dps.isDpsInit(&use))
+      return true;
+    if (isa<memref::ExtractAlignedPointerAsIndexOp>(user))
+      for (Operation *add : user->getUsers())
+        for (Operation *call : add->getUsers())
+          if (isa<func::CallOp>(call) &&
+              kernelOutputView(cast<func::CallOp>(call)) == view)
+            return true;
+  }
+  return false;
 }
 
 /// Whether an op between `from` and `to` (exclusive) may write a view of
@@ -219,13 +253,15 @@ struct MicrokernelsPass
     depthwiseCount = 0;
     forwardedCount = 0;
     SmallVector<linalg::GenericOp> convolutions, pools, denses;
-    SmallVector<linalg::GenericOp> blockedConvolutions;
+    SmallVector<linalg::GenericOp> blockedConvolutions, blockedPools;
     module.walk([&](linalg::GenericOp op) {
-      // blocked-layout's convolutions have a kernel of their own; its other
-      // ops stay loops.
+      // blocked-layout's convolutions and pooling have kernels of their
+      // own; its other ops stay loops.
       if (op->hasAttr(kBlockedAttr)) {
         if (op->hasAttr(kConvAttr))
           blockedConvolutions.push_back(op);
+        else if (op->hasAttr(kPoolAttr))
+          blockedPools.push_back(op);
         return;
       }
       if (op->hasAttr(kConvAttr))
@@ -240,6 +276,8 @@ struct MicrokernelsPass
       pooled += succeeded(convertPool(op, symbols));
     for (linalg::GenericOp op : denses)
       dense += succeeded(convertDense(op, symbols));
+    for (linalg::GenericOp op : blockedPools)
+      pooled += succeeded(convertBlockedPool(op, symbols));
     for (linalg::GenericOp op : blockedConvolutions) {
       if (succeeded(convertBlocked(op, symbols)))
         ++converted;
@@ -504,9 +542,12 @@ struct MicrokernelsPass
   }
 
   /// A convolution on blocked activations (blocked-layout, block = vl) as
-  /// a call to inception_uk_conv2d_blocked, which adds to the initialized
-  /// output. Its filter is already in the kernel's order. Depthwise ones
-  /// stay loops.
+  /// a call to inception_uk_conv2d_blocked. Its filter is already in the
+  /// kernel's order. The accumulator's initialization (a zero fill, or the
+  /// bias and residual) and a ReLU after it become the kernel's, which
+  /// then writes the ReLU's destination; otherwise it adds to the
+  /// initialized output. A depthwise one calls
+  /// inception_uk_depthwise2d_blocked, with the same arguments.
   LogicalResult convertBlocked(linalg::GenericOp op, SymbolTable &symbols) {
     auto block = op->getAttrOfType<IntegerAttr>(kBlockedAttr);
     auto geometry = op->getAttrOfType<DictionaryAttr>(kConvAttr);
@@ -521,23 +562,103 @@ struct MicrokernelsPass
     auto filterType = cast<MemRefType>(filter.getType());
     auto outputType = cast<MemRefType>(output.getType());
     auto inputLayout = staticLayout(input), outputLayout = staticLayout(output);
-    // [N, C/vl, H, W, vl] or NCHW in; [F/vl, kh, kw, C, vl] filter.
+    // [N, C/vl, H, W, vl] or NCHW in; [F/vl, kh, kw, C, vl] filter, or a
+    // depthwise one's [C/vl, kh, kw, vl].
     bool blockedInput = inputType.getRank() == 5;
-    if (!strides || !dilations || filterType.getRank() != 5 || !inputLayout ||
+    bool depthwise = filterType.getRank() == 4;
+    if (!strides || !dilations || (depthwise && !blockedInput) || !inputLayout ||
         !outputLayout || !filterGlobal(filter, symbols) ||
         !memref::isStaticShapeAndContiguousRowMajor(filterType))
       return failure();
-    ArrayRef<int64_t> inStrides = inputLayout->strides,
-                      outStrides = outputLayout->strides;
-    if (blockedInput ? (inStrides[4] != 1 || inStrides[3] != vl)
-                     : inStrides[3] != 1)
+    // Pixels of a block are vl floats apart; a blocked input's too, an
+    // NCHW one's adjacent.
+    auto pixelsOfBlocks = [&](const StaticLayout &layout) {
+      return layout.strides[4] == 1 && layout.strides[3] == vl;
+    };
+    if (!(blockedInput ? pixelsOfBlocks(*inputLayout)
+                       : inputLayout->strides[3] == 1) ||
+        !pixelsOfBlocks(*outputLayout))
       return failure();
-    if (outStrides[4] != 1 || outStrides[3] != vl)
-      return failure();
+
+    // The initialization just before, and a ReLU after (when nothing else
+    // reads the output, which the kernel then does not write).
+    linalg::GenericOp initOp, reluOp;
+    Operation *fill = nullptr;
+    bool otherReaders = false;
+    for (Operation *user : output.getUsers()) {
+      if (user == op)
+        continue;
+      auto generic = dyn_cast<linalg::GenericOp>(user);
+      auto fillOp = dyn_cast<linalg::FillOp>(user);
+      if (generic && !initOp && !fill && generic.getNumDpsInits() == 1 &&
+          generic.getDpsInits()[0] == output && generic->isBeforeInBlock(op) &&
+          yieldsSumOfInputs(generic)) {
+        initOp = generic;
+      } else if (fillOp && !initOp && !fill &&
+                 fillOp.getDpsInits()[0] == output &&
+                 fillOp->isBeforeInBlock(op) &&
+                 matchPattern(fillOp.getInputs()[0], m_AnyZeroFloat())) {
+        fill = fillOp;
+      } else if (generic && !reluOp && isRelu(generic) &&
+                 generic.getDpsInputs()[0] == output &&
+                 op->isBeforeInBlock(generic)) {
+        reluOp = generic;
+      } else if (op->isBeforeInBlock(user) &&
+                 (!isa<DestinationStyleOpInterface>(user) ||
+                  !llvm::is_contained(
+                      cast<DestinationStyleOpInterface>(user).getDpsInits(),
+                      output))) {
+        otherReaders = true;
+      } else {
+        initOp = reluOp = {};
+        fill = nullptr;
+        break;
+      }
+    }
+    Value bias, residual;
+    std::optional<StaticLayout> biasLayout, residualLayout;
+    if (initOp) {
+      for (auto [value, map] : llvm::zip(initOp.getDpsInputs(),
+                                         initOp.getIndexingMapsArray())) {
+        auto type = cast<MemRefType>(value.getType());
+        if (type.getRank() == 5 && map.isIdentity() && !residual)
+          residual = value;
+        else if (type.getRank() == 2 && !bias)
+          bias = value;
+        else
+          initOp = {};
+      }
+    }
+    // Bias [F/vl, vl], contiguous; residual pixels of blocks.
+    if (bias && (!(biasLayout = staticLayout(bias)) ||
+                 biasLayout->strides[1] != 1 || biasLayout->strides[0] != vl))
+      initOp = {};
+    if (residual && (!(residualLayout = staticLayout(residual)) ||
+                     !pixelsOfBlocks(*residualLayout)))
+      initOp = {};
+    bool initialized = initOp || fill;
+    // The ReLU's destination is where the kernel accumulates: the inputs
+    // must not change before the ReLU would have read the output.
+    std::optional<StaticLayout> reluLayout;
+    if (reluOp) {
+      SmallVector<Value> inputs = {rootBuffer(input)};
+      if (residual)
+        inputs.push_back(rootBuffer(residual));
+      if (!initialized || otherReaders || !reluOp.hasPureBufferSemantics() ||
+          !(reluLayout = staticLayout(reluOp.getDpsInits()[0])) ||
+          !pixelsOfBlocks(*reluLayout) || writtenBetween(op, reluOp, inputs))
+        reluOp = {};
+    }
+    Value result = reluOp ? reluOp.getDpsInits()[0] : output;
+    StaticLayout resultLayout = reluOp ? *reluLayout : *outputLayout;
+
     ArrayRef<int64_t> out = outputType.getShape();
-    OpBuilder builder(op);
+    ArrayRef<int64_t> inStrides = inputLayout->strides,
+                      resultStrides = resultLayout.strides;
+    OpBuilder builder(reluOp ? reluOp.getOperation() : op.getOperation());
     Location loc = op.getLoc();
     KernelArguments args{builder, loc};
+    Value null = arith::ConstantIndexOp::create(builder, loc, 0);
     SmallVector<Value> arguments = {
         args.address(input, inputLayout->offset),
         args.i64(inStrides[0]),
@@ -545,26 +666,218 @@ struct MicrokernelsPass
         args.i64(inStrides[2]),
         args.i64(blockedInput ? vl : 1),
         args.address(filter, staticLayout(filter)->offset),
-        args.address(output, outputLayout->offset),
-        args.i64(outStrides[0]),
-        args.i64(outStrides[1]),
-        args.i64(outStrides[2]),
-        args.i64(0)};
+        bias && initOp ? args.address(bias, biasLayout->offset) : null,
+        residual && initOp ? args.address(residual, residualLayout->offset)
+                           : null,
+        args.i64(residual && initOp ? residualLayout->strides[0] : 0),
+        args.i64(residual && initOp ? residualLayout->strides[1] : 0),
+        args.i64(residual && initOp ? residualLayout->strides[2] : 0),
+        args.address(result, resultLayout.offset),
+        args.i64(resultStrides[0]),
+        args.i64(resultStrides[1]),
+        args.i64(resultStrides[2])};
     for (int64_t value :
-         {out[0], inputType.getDimSize(1), out[1], filterType.getDimSize(1),
+         {int64_t(initialized), int64_t(bool(reluOp)), out[0],
+          inputType.getDimSize(1), out[1], filterType.getDimSize(1),
           filterType.getDimSize(2), out[2], out[3], strides[0], strides[1],
           dilations[0], dilations[1]})
       arguments.push_back(args.i64(value));
     Builder b(&getContext());
-    SmallVector<Type> types = {b.getIndexType(), b.getI64Type(),
-                               b.getI64Type(),   b.getI64Type(),
-                               b.getI64Type(),   b.getIndexType(),
-                               b.getIndexType()};
-    types.append(15, b.getI64Type());
-    func::CallOp::create(builder, loc,
-                         declareFunction(symbols, kBlockedKernelName, types),
-                         arguments);
+    Type index = b.getIndexType(), i64 = b.getI64Type();
+    SmallVector<Type> types = {index, i64, i64, i64, i64, index, index, index,
+                               i64,   i64, i64, index};
+    types.append(16, i64);
+    func::CallOp::create(
+        builder, loc,
+        declareFunction(symbols,
+                        depthwise ? kBlockedDepthwiseKernelName
+                                  : kBlockedKernelName,
+                        types),
+        arguments);
+    depthwiseCount += depthwise;
     op.erase();
+    if (initialized)
+      (initOp ? initOp.getOperation() : fill)->erase();
+    if (reluOp)
+      reluOp.erase();
+    // The accumulator's buffer, when the kernel wrote the ReLU's instead.
+    eraseIfUnused(output);
+    if (auto padding = geometry.getAs<DenseI64ArrayAttr>("padding"))
+      fillBorderOnly(input, padding[0], padding[1],
+                     inputType.getDimSize(2) - padding[0] - padding[2],
+                     inputType.getDimSize(3) - padding[1] - padding[3]);
+    return success();
+  }
+
+  /// Narrows the fill of the whole padded buffer `input` (rows and columns
+  /// on axes 2 and 3) to its border, when a view of exactly its interior
+  /// (`top`, `left`, `height` x `width`) is written by something else: the
+  /// blocked kernels read the padding, but the interior's fill is dead.
+  static void fillBorderOnly(Value input, int64_t top, int64_t left,
+                             int64_t height, int64_t width) {
+    auto alloc = input.getDefiningOp<memref::AllocOp>();
+    if (!alloc || !alloc.getType().hasStaticShape())
+      return;
+    ArrayRef<int64_t> shape = alloc.getType().getShape();
+    Operation *fill = nullptr;
+    Value value;
+    bool interiorWritten = false;
+    for (Operation *user : input.getUsers()) {
+      if (auto fillOp = dyn_cast<linalg::FillOp>(user);
+          fillOp && fillOp.getDpsInits()[0] == input) {
+        fill = fillOp;
+        value = fillOp.getInputs()[0];
+      } else if (auto map = dyn_cast<linalg::MapOp>(user);
+                 map && map.getNumDpsInputs() == 0 && map.getInit() == input) {
+        // A map without inputs yields a value from outside its body.
+        Value yielded =
+            map.getMapper().front().getTerminator()->getOperand(0);
+        if (yielded.getParentRegion() == &map.getMapper())
+          return;
+        fill = map;
+        value = yielded;
+      } else if (auto view = dyn_cast<memref::SubViewOp>(user)) {
+        SmallVector<int64_t> offsets(shape.size(), 0), sizes(shape);
+        offsets[2] = top;
+        offsets[3] = left;
+        sizes[2] = height;
+        sizes[3] = width;
+        interiorWritten |= view.getStaticOffsets() == ArrayRef(offsets) &&
+                           view.getStaticSizes() == ArrayRef(sizes) &&
+                           view.hasUnitStride() && isWritten(view.getResult());
+      }
+    }
+    if (!fill || !value || !interiorWritten)
+      return;
+    OpBuilder builder(fill);
+    Location loc = fill->getLoc();
+    // Rows above and below the interior, whole; columns left and right of
+    // it, on its rows.
+    int64_t bottom = top + height, right = left + width;
+    SmallVector<std::array<int64_t, 4>> strips = {
+        {0, 0, top, shape[3]},
+        {bottom, 0, shape[2] - bottom, shape[3]},
+        {top, 0, height, left},
+        {top, right, height, shape[3] - right}};
+    for (auto [row, column, rows, columns] : strips) {
+      if (rows == 0 || columns == 0)
+        continue;
+      SmallVector<int64_t> offsets(shape.size(), 0), sizes(shape),
+          strides(shape.size(), 1);
+      offsets[2] = row;
+      offsets[3] = column;
+      sizes[2] = rows;
+      sizes[3] = columns;
+      auto strip = memref::SubViewOp::create(builder, loc, input, offsets,
+                                             sizes, strides);
+      linalg::FillOp::create(builder, loc, value, strip.getResult());
+    }
+    fill->erase();
+  }
+
+  /// A max or sum pooling on blocked activations as a call to
+  /// inception_uk_pool2d_blocked, which reads the padded input whole,
+  /// initializes the output itself (the fill goes) and, for an average
+  /// pooling, divides by the window sizes, writing the quotient's buffer.
+  LogicalResult convertBlockedPool(linalg::GenericOp op, SymbolTable &symbols) {
+    auto block = op->getAttrOfType<IntegerAttr>(kBlockedAttr);
+    auto attrs = op->getAttrOfType<DictionaryAttr>(kPoolAttr);
+    if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+        op.getNumDpsInits() != 1 || !block || block.getInt() != vl)
+      return failure();
+    auto kind = attrs.getAs<StringAttr>("kind");
+    auto strides = attrs.getAs<DenseI64ArrayAttr>("strides");
+    auto padding = attrs.getAs<DenseI64ArrayAttr>("padding");
+    auto inputSize = attrs.getAs<DenseI64ArrayAttr>("input_size");
+    if (!kind || !strides ||
+        (kind.getValue() != "max" && kind.getValue() != "sum"))
+      return failure();
+    Value input = op.getDpsInputs()[0], window = op.getDpsInputs()[1],
+          output = op.getDpsInits()[0];
+    auto windowType = cast<MemRefType>(window.getType());
+    auto outputType = cast<MemRefType>(output.getType());
+    auto inputLayout = staticLayout(input), outputLayout = staticLayout(output);
+    auto pixelsOfBlocks = [&](const StaticLayout &layout) {
+      return layout.strides.size() == 5 && layout.strides[4] == 1 &&
+             layout.strides[3] == vl;
+    };
+    if (!inputLayout || !outputLayout || !pixelsOfBlocks(*inputLayout) ||
+        !pixelsOfBlocks(*outputLayout))
+      return failure();
+    Operation *init = nullptr;
+    linalg::GenericOp division;
+    for (Operation *user : output.getUsers()) {
+      if (user == op)
+        continue;
+      auto generic = dyn_cast<linalg::GenericOp>(user);
+      if (!init && isa<linalg::FillOp, linalg::MapOp>(user) &&
+          user->isBeforeInBlock(op) &&
+          cast<DestinationStyleOpInterface>(user).getDpsInits()[0] == output) {
+        init = user;
+      } else if (!division && generic && isDivisionByMap(generic, output, 5) &&
+                 generic.hasPureBufferSemantics() &&
+                 op->isBeforeInBlock(generic) &&
+                 !writtenBetween(op, generic, {rootBuffer(output)})) {
+        division = generic;
+      } else {
+        division = {};
+        break;
+      }
+    }
+    std::optional<StaticLayout> divisionLayout, mapLayout;
+    ArrayRef<int64_t> out = outputType.getShape();
+    if (division) {
+      divisionLayout = staticLayout(division.getDpsInits()[0]);
+      mapLayout = staticLayout(division.getDpsInputs()[1]);
+      if (!divisionLayout || !pixelsOfBlocks(*divisionLayout) || !mapLayout ||
+          mapLayout->strides[0] != out[3] || mapLayout->strides[1] != 1 ||
+          !filterGlobal(division.getDpsInputs()[1], symbols))
+        division = {};
+    }
+    Value result = division ? division.getDpsInits()[0] : output;
+    StaticLayout resultLayout = division ? *divisionLayout : *outputLayout;
+    OpBuilder builder(division ? division.getOperation() : op.getOperation());
+    Location loc = op.getLoc();
+    KernelArguments args{builder, loc};
+    Value null = arith::ConstantIndexOp::create(builder, loc, 0);
+    ArrayRef<int64_t> inStrides = inputLayout->strides,
+                      resultStrides = resultLayout.strides;
+    SmallVector<Value> arguments = {args.address(input, inputLayout->offset),
+                                    args.i64(inStrides[0]),
+                                    args.i64(inStrides[1]),
+                                    args.i64(inStrides[2]),
+                                    args.address(result, resultLayout.offset),
+                                    args.i64(resultStrides[0]),
+                                    args.i64(resultStrides[1]),
+                                    args.i64(resultStrides[2])};
+    for (int64_t value :
+         {out[0], out[1], out[2], out[3], windowType.getDimSize(0),
+          windowType.getDimSize(1), strides[0], strides[1],
+          int64_t(kind.getValue() == "max" ? 0 : 1)})
+      arguments.push_back(args.i64(value));
+    arguments.push_back(
+        division ? args.address(division.getDpsInputs()[1], mapLayout->offset)
+                 : null);
+    Builder b(&getContext());
+    SmallVector<Type> types = {b.getIndexType()};
+    types.append(3, b.getI64Type());
+    types.push_back(b.getIndexType());
+    types.append(12, b.getI64Type());
+    types.push_back(b.getIndexType());
+    func::CallOp::create(
+        builder, loc, declareFunction(symbols, kBlockedPoolKernelName, types),
+        arguments);
+    if (division)
+      division.erase();
+    op.erase();
+    if (init)
+      init->erase();
+    eraseIfUnused(output);
+    if (window.use_empty())
+      if (Operation *def = window.getDefiningOp())
+        def->erase();
+    if (padding && inputSize)
+      fillBorderOnly(input, padding[0], padding[1], inputSize[0], inputSize[1]);
     return success();
   }
 
@@ -805,7 +1118,7 @@ struct MicrokernelsPass
       if (user == op || user == init)
         continue;
       auto generic = dyn_cast<linalg::GenericOp>(user);
-      if (division || !generic || !isDivisionByMap(generic, output) ||
+      if (division || !generic || !isDivisionByMap(generic, output, 4) ||
           !generic.hasPureBufferSemantics() || !op->isBeforeInBlock(generic) ||
           writtenBetween(op, generic, {rootBuffer(output)})) {
         division = {};

@@ -271,8 +271,9 @@ struct TileBuilder : KernelBuilder {
 /// (blocked-layout): `blocks` x `pixels` vectors of output, `blocks`
 /// adjacent blocks of vl output channels at `pixels` adjacent pixels of an
 /// output row, held in registers from their initial value (the output's
-/// own) through every tap (kh, kw), input block and lane, stored once (with
-/// ReLU when asked). Per (tap, block, lane) it loads one filter vector per
+/// own partial sums, or with `start` the bias plus the residual) through
+/// every tap (kh, kw), input block and lane, stored once (with ReLU when
+/// asked). Per (tap, block, lane) it loads one filter vector per
 /// output block and broadcasts one input element per pixel. An NCHW input
 /// (the first convolution's) is the same walk with one-lane blocks, one
 /// per input channel.
@@ -298,20 +299,76 @@ struct BlockedConvBuilder : KernelBuilder {
           rowStep = args[6], colStep = args[7], blockStep = args[8],
           pixelStep = strided ? args[9] : index(vl), filter = args[10],
           filterStride = args[11],
-          out = args[12], outStride = args[13], relu = args[14];
+          out = args[12], outStride = args[13], relu = args[14],
+          start = args[15], bias = args[16], residual = args[17],
+          residualStride = args[18];
     auto vectorType = VectorType::get({vl}, b.getF32Type());
     // Raw views: the C driver keeps every index in bounds.
     Value unbounded = index(std::numeric_limits<int64_t>::max() / 8);
     Value inView = view(in, unbounded), filterView = view(filter, unbounded),
           outView = view(out, unbounded);
-    auto outElement = [&](int64_t block, int64_t pixel) {
-      return add(mul(index(block), outStride), index(pixel * vl));
+    auto element = [&](Value stride, int64_t block, int64_t pixel) {
+      return add(mul(index(block), stride), index(pixel * vl));
     };
-    SmallVector<Value> initial;
-    for (int64_t j = 0; j < blocks; ++j)
-      for (int64_t p = 0; p < pixels; ++p)
-        initial.push_back(vector::LoadOp::create(b, loc, vectorType, outView,
-                                                 outElement(j, p)));
+    auto isNull = [&](Value pointer) {
+      return arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::eq,
+          memref::ExtractAlignedPointerAsIndexOp::create(b, loc, pointer),
+          index(0));
+    };
+    // Either the output's partial sums, or (the first run of input blocks)
+    // the bias plus the residual, where given.
+    SmallVector<Type> tileTypes(blocks * pixels, vectorType);
+    Value fromOutput =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, start, index(0));
+    auto initial = scf::IfOp::create(b, loc, tileTypes, fromOutput,
+                                     /*withElseRegion=*/true);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(initial.thenBlock());
+      SmallVector<Value> loaded;
+      for (int64_t j = 0; j < blocks; ++j)
+        for (int64_t p = 0; p < pixels; ++p)
+          loaded.push_back(vector::LoadOp::create(
+              b, loc, vectorType, outView, element(outStride, j, p)));
+      scf::YieldOp::create(b, loc, loaded);
+      b.setInsertionPointToStart(initial.elseBlock());
+      // Loads of `count` vectors (per block) from `pointer`, or zeros when
+      // it is null.
+      auto loadOrZero = [&](Value pointer, int64_t count,
+                            function_ref<Value(int64_t, int64_t)> at) {
+        auto load = scf::IfOp::create(b, loc, SmallVector<Type>(blocks * count, vectorType),
+                                      isNull(pointer), /*withElseRegion=*/true);
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(load.thenBlock());
+        scf::YieldOp::create(b, loc, SmallVector<Value>(blocks * count,
+                                                        zeros(vectorType)));
+        b.setInsertionPointToStart(load.elseBlock());
+        Value pointerView = view(pointer, unbounded);
+        SmallVector<Value> vectors;
+        for (int64_t j = 0; j < blocks; ++j)
+          for (int64_t p = 0; p < count; ++p)
+            vectors.push_back(vector::LoadOp::create(b, loc, vectorType,
+                                                     pointerView, at(j, p)));
+        scf::YieldOp::create(b, loc, vectors);
+        return load.getResults();
+      };
+      ValueRange biases = loadOrZero(bias, 1, [&](int64_t j, int64_t) {
+        return index(j * vl);
+      });
+      ValueRange residuals = loadOrZero(residual, pixels, [&](int64_t j, int64_t p) {
+        return element(residualStride, j, p);
+      });
+      SmallVector<Value> sums;
+      for (int64_t j = 0; j < blocks; ++j)
+        for (int64_t p = 0; p < pixels; ++p)
+          sums.push_back(arith::AddFOp::create(b, loc, biases[j],
+                                               residuals[j * pixels + p]));
+      scf::YieldOp::create(b, loc, sums);
+    }
+    auto outElement = [&](int64_t block, int64_t pixel) {
+      return element(outStride, block, pixel);
+    };
     // Loops over kh, kw, the input blocks and their lanes (nested, not
     // one loop split by division: a division per tap costs a third of the
     // tap's FMAs).
@@ -324,7 +381,8 @@ struct BlockedConvBuilder : KernelBuilder {
           });
       return SmallVector<Value>(loop.getResults());
     };
-    SmallVector<Value> tile = forEach(kernelH, initial, [&](Value kh, ValueRange a) {
+    SmallVector<Value> tile =
+        forEach(kernelH, initial.getResults(), [&](Value kh, ValueRange a) {
       return forEach(kernelW, a, [&](Value kw, ValueRange a) {
         Value tap = add(mul(kh, kernelW), kw);
         Value tapBase = add(mul(kh, rowStep), mul(kw, colStep));
@@ -701,10 +759,10 @@ void defineVectorKernels(ModuleOp module, const VectorKernelShape &shape) {
            });
   // (kernel_h, kernel_w, in_blocks, filter_blocks, lanes, in, row_step,
   // col_step, block_step, pixel_step, filter, filter_stride, out,
-  // out_stride, relu)
+  // out_stride, relu, start, bias, residual, residual_stride)
   auto blockedType = builder.getFunctionType(
       {index, index, index, index, index, pointer, index, index, index, index,
-       pointer, index, pointer, index, index},
+       pointer, index, pointer, index, index, index, pointer, pointer, index},
       {});
   for (bool strided : {false, true})
     for (int64_t blocks = 1; blocks <= kBlockedConvBlocks; ++blocks)

@@ -1,39 +1,66 @@
-// RUN: %inception-opt %s -convert-inception-to-linalg -canonicalize -blocked-layout=block=16 -canonicalize -one-shot-bufferize="bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map" -buffer-results-to-out-params="hoist-static-allocs modify-public-functions" -canonicalize -microkernels="mr=6 nr=64 vl=16" | FileCheck %s
-// RUN: %inception-opt %s -convert-inception-to-linalg -canonicalize -blocked-layout=block=16 -canonicalize -one-shot-bufferize="bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map" -buffer-results-to-out-params="hoist-static-allocs modify-public-functions" -canonicalize -microkernels="mr=6 nr=16 vl=8" | FileCheck %s --check-prefix=OTHER-WIDTH
+// RUN: %inception-opt %s -convert-inception-to-linalg -canonicalize -blocked-layout=block=16 -canonicalize -one-shot-bufferize="bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map" -buffer-results-to-out-params="hoist-static-allocs modify-public-functions" -canonicalize -elide-concat -microkernels="mr=6 nr=64 vl=16" | FileCheck %s
+// RUN: %inception-opt %s -convert-inception-to-linalg -canonicalize -blocked-layout=block=16 -canonicalize -one-shot-bufferize="bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map" -buffer-results-to-out-params="hoist-static-allocs modify-public-functions" -canonicalize -elide-concat -microkernels="mr=6 nr=16 vl=8" | FileCheck %s --check-prefix=OTHER-WIDTH
 
-// microkernels on blocked-layout's convolutions: each contraction becomes
-// a call of inception_uk_conv2d_blocked, which adds to the output the bias
-// loop initialized; the filter is the blocked constant as it is. The
-// first convolution reads the padded NCHW input (lanes 1, 3 one-channel
-// blocks), the 1x1 one the pooled blocks (lanes 16, 2 blocks). Pooling and
-// ReLU on blocks stay loops, and so does everything when the blocks are
-// not the kernels' vector width.
+// microkernels on blocked-layout's ops (blocks of vl = 16 channels):
+// - each convolution calls inception_uk_conv2d_blocked (depthwise:
+//   inception_uk_depthwise2d_blocked), its filter the blocked constant as
+//   it is; the bias initialization and a ReLU become the kernel's, which
+//   then writes the ReLU's destination (here the next layer's padded
+//   buffer);
+// - pooling calls inception_uk_pool2d_blocked, an average pooling's
+//   division included;
+// - a padded buffer that the kernels read is filled on its border only,
+//   since a producer writes its interior.
+// Blocks of another width than the kernels' stay loops.
 
-// CHECK-LABEL: func.func @stem_pool_pointwise
-// The stem: input strides 300/100/10 (NCHW, 10 x 10 padded), lanes 1;
-// output strides 2048/1024/128; no ReLU in the kernel; batch 1, 3 input
-// blocks, 2 output blocks, 3 x 3, 8 x 8 out, strides and dilations 1.
-// CHECK: call @inception_uk_conv2d_blocked(%{{.*}}, %c300_i64, %c100_i64, %c10_i64, %c1_i64, %{{.*}}, %{{.*}}, %c2048_i64, %c1024_i64, %c128_i64, %c0_i64, %c1_i64{{.*}}, %c3_i64{{.*}}, %c2_i64{{.*}}, %c3_i64{{.*}}, %c3_i64{{.*}}, %c8_i64{{.*}}, %c8_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}})
-// CHECK: linalg.generic {{.*}} outs(%{{.*}} : memref<1x2x8x8x16xf32>) attrs = {inception.blocked = 16 : i64}
-// CHECK:   arith.maximumf
-// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : memref<1x2x10x10x16xf32>, memref<3x3xf32>) {{.*}} attrs = {inception.blocked = 16 : i64, inception.pool2d
-// The 1x1: blocked input strides 512/256/64, lanes 16; 2 input blocks, 1
-// output block.
-// CHECK: call @inception_uk_conv2d_blocked(%{{.*}}, %c512_i64, %c256_i64, %c64_i64, %c16_i64, %{{.*}}, %{{.*}}, %c256_i64{{.*}}, %c256_i64{{.*}}, %c64_i64{{.*}}, %c0_i64{{.*}}, %c1_i64{{.*}}, %c2_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}}, %c4_i64{{.*}}, %c4_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}})
+// CHECK-LABEL: func.func @blocks
+// The stem's padded NCHW input: border strips filled, the interior copied.
+// CHECK: %[[INPUT:.*]] = memref.alloc() {{.*}} : memref<1x3x10x10xf32>
+// CHECK-COUNT-4: linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : memref<1x3x{{[18]}}x{{[18]|10}}xf32
+// CHECK: memref.copy %arg0
+// The max pooling's padded input, border filled with -inf, interior
+// written by the stem with its ReLU: input strides 300/100/10, lanes 1,
+// bias, no residual, output strides 3200/1600/160 (the interior at row 1,
+// column 1), initialize, ReLU, batch 1, 3 input and 2 output blocks, 3x3,
+// 8 x 8, strides and dilations 1.
+// CHECK: %[[POOL_IN:.*]] = memref.alloc() {{.*}} : memref<1x2x10x10x16xf32>
+// CHECK-COUNT-4: linalg.fill ins(%cst_0 : f32) outs(%{{.*}} : memref<1x2x{{[18]}}x{{[18]|10}}x16xf32
+// CHECK: %[[INTERIOR:.*]] = memref.subview %[[POOL_IN]][0, 0, 1, 1, 0] [1, 2, 8, 8, 16]
+// CHECK: %[[STEM_OUT:.*]] = memref.extract_aligned_pointer_as_index %[[INTERIOR]]
+// CHECK: %[[STEM_AT:.*]] = arith.addi %[[STEM_OUT]], %c704
+// CHECK: call @inception_uk_conv2d_blocked(%{{.*}}, %c300_i64, %c100_i64, %c10_i64, %c1_i64, %{{.*}}, %{{.*}}, %c0, %c0_i64, %c0_i64{{.*}}, %c0_i64{{.*}}, %[[STEM_AT]], %c3200_i64, %c1600_i64, %c160_i64, %c1_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}}, %c3_i64, %c2_i64, %c3_i64{{.*}}, %c3_i64{{.*}}, %c8_i64, %c8_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}})
+// Max pooling 3x3 stride 2 (kind 0, no divisor).
+// CHECK: call @inception_uk_pool2d_blocked(%{{.*}}, %c3200_i64{{.*}}, %c1600_i64{{.*}}, %c160_i64{{.*}}, %{{.*}}, %c512_i64, %c256_i64, %c64_i64, %c1_i64{{.*}}, %c2_i64{{.*}}, %c4_i64, %c4_i64{{.*}}, %c3_i64{{.*}}, %c3_i64{{.*}}, %c2_i64{{.*}}, %c2_i64{{.*}}, %c0_i64{{.*}}, %c0{{.*}})
+// The 1x1 convolution: zero initialization (no bias pointer), no ReLU,
+// written into the average pooling's padded buffer.
+// CHECK: call @inception_uk_conv2d_blocked(%{{.*}}, %c512_i64{{.*}}, %c256_i64{{.*}}, %c64_i64{{.*}}, %c16_i64, %{{.*}}, %c0{{.*}}, %c0{{.*}}, %c0_i64{{.*}}, %c0_i64{{.*}}, %c0_i64{{.*}}, %{{.*}}, %c1152_i64, %c576_i64, %c96_i64, %c1_i64{{.*}}, %c0_i64{{.*}}, %c1_i64{{.*}}, %c2_i64{{.*}}, %c2_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}}, %c4_i64{{.*}}, %c4_i64{{.*}}
+// Its other reader, the second result, reads the unpacked interior.
+// CHECK: linalg.generic {{.*}} outs(%arg2 : memref<1x32x4x4xf32>) attrs = {inception.unpack}
+// Average pooling: sums (kind 1) divided by the window sizes.
+// CHECK: call @inception_uk_pool2d_blocked({{.*}}, %c3_i64{{[_0-9]*}}, %c3_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %{{[0-9]+}}) :
+// The depthwise convolution with its bias and ReLU.
+// CHECK: call @inception_uk_depthwise2d_blocked(%{{.*}}, %c1152_i64{{.*}}, %c576_i64{{.*}}, %c96_i64{{.*}}, %c16_i64{{.*}}, %{{.*}}, %{{.*}}, %c0{{.*}}, %c0_i64{{.*}}, %c0_i64{{.*}}, %c0_i64{{.*}}, %{{.*}}, %c512_i64{{.*}}, %c256_i64{{.*}}, %c64_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}}, %c2_i64{{.*}}, %c2_i64{{.*}}, %c3_i64{{.*}}, %c3_i64{{.*}}, %c4_i64{{.*}}, %c4_i64{{.*}}
+// CHECK: linalg.generic {{.*}} outs(%arg1 : memref<1x32x4x4xf32>) attrs = {inception.unpack}
 // CHECK-NOT: inception.conv2d
-// The generated tiles it calls.
+// CHECK-NOT: inception.pool2d
+// CHECK-NOT: arith.maximumf
+// The generated tiles the convolution kernel calls.
 // CHECK: func.func @inception_uk_blocked_conv_2x12v16
 // CHECK: func.func @inception_uk_blocked_conv_strided_2x12v16
 
-// OTHER-WIDTH-LABEL: func.func @stem_pool_pointwise
-// OTHER-WIDTH-NOT: call @inception_uk_conv2d_blocked
+// OTHER-WIDTH-LABEL: func.func @blocks
+// OTHER-WIDTH-NOT: _blocked(
 // OTHER-WIDTH: inception.blocked = 16 : i64, inception.conv2d
-func.func @stem_pool_pointwise(%x: tensor<1x3x8x8xf32>) -> tensor<1x6x4x4xf32> {
+func.func @blocks(%x: tensor<1x3x8x8xf32>) -> (tensor<1x32x4x4xf32>, tensor<1x32x4x4xf32>) {
   %w1 = arith.constant dense<0.5> : tensor<32x3x3x3xf32>
   %b1 = arith.constant dense<0.25> : tensor<32xf32>
-  %w2 = arith.constant dense<0.125> : tensor<6x32x1x1xf32>
+  %w2 = arith.constant dense<0.125> : tensor<32x32x1x1xf32>
+  %dw = arith.constant dense<0.5> : tensor<32x1x3x3xf32>
+  %db = arith.constant dense<0.5> : tensor<32xf32>
   %0 = inception.conv2d %x, %w1, %b1 strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 fused_relu : (tensor<1x3x8x8xf32>, tensor<32x3x3x3xf32>, tensor<32xf32>) -> tensor<1x32x8x8xf32>
   %1 = inception.max_pool2d %0 kernel = [3, 3] strides = [2, 2] padding = [1, 1, 1, 1] : tensor<1x32x8x8xf32> -> tensor<1x32x4x4xf32>
-  %2 = inception.conv2d %1, %w2 strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<1x32x4x4xf32>, tensor<6x32x1x1xf32>) -> tensor<1x6x4x4xf32>
-  return %2 : tensor<1x6x4x4xf32>
+  %2 = inception.conv2d %1, %w2 strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<1x32x4x4xf32>, tensor<32x32x1x1xf32>) -> tensor<1x32x4x4xf32>
+  %3 = inception.avg_pool2d %2 kernel = [3, 3] strides = [1, 1] padding = [1, 1, 1, 1] count_include_pad = false : tensor<1x32x4x4xf32> -> tensor<1x32x4x4xf32>
+  %4 = inception.conv2d %3, %dw, %db strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 32 fused_relu : (tensor<1x32x4x4xf32>, tensor<32x1x3x3xf32>, tensor<32xf32>) -> tensor<1x32x4x4xf32>
+  return %4, %2 : tensor<1x32x4x4xf32>, tensor<1x32x4x4xf32>
 }
