@@ -230,13 +230,19 @@ def Microkernels : Pass<"microkernels", "mlir::ModuleOp"> {
     - A max or sum pooling reduction (`inception.pool2d`) becomes a call to
       `inception_uk_pool2d` (`runtime/ukernels/pool2d.c`), which clips each
       window to the input instead of reading padding.
-    - A convolution contraction on blocked activations (`blocked-layout`
-      with `block` = `vl`) becomes a call to `inception_uk_conv2d_blocked`
-      (`runtime/ukernels/blocked_conv.c`): a direct convolution, no im2col,
-      whose generated tile keeps 2 blocks of `vl` output channels at up to
-      12 pixels of a row in registers; the filter is blocked-layout's
-      constant as it is. It adds to the output, which the bias loop
-      initialized. Other ops on blocks stay loops.
+    - On blocked activations (`blocked-layout` with `block` = `vl`): a
+      convolution calls `inception_uk_conv2d_blocked`
+      (`runtime/ukernels/blocked_conv.c`), a direct convolution (no
+      im2col) whose generated tile keeps up to 24 vectors of output (b
+      blocks of `vl` channels by p pixels of a row) in registers, reading
+      blocked-layout's filter constant as it is; a 3x3 stride-1 one with a
+      blocked input `inception_uk_winograd3x3_blocked` (the filter's
+      transform computed here); a depthwise one
+      `inception_uk_depthwise2d_blocked`. They take the initialization and
+      ReLU as the NCHW kernels do. Pooling calls
+      `inception_uk_pool2d_blocked`, an average's division included. A
+      padded input these read, whose interior producers write (whole or
+      in channel slices), is filled on its border only.
     - A dense layer's contraction (`inception.dense`) becomes a call to
       `inception_uk_dense` (`runtime/ukernels/dense.c`): a dot product of
       contiguous rows per output, in vector registers.

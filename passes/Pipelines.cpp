@@ -24,17 +24,15 @@ struct OptimizationPass {
 };
 // In the order -O3 runs them: weights are final (batch norm folded) before
 // they are factorized, and factorized before epilogues attach to the last
-// convolution of a factorization. blocked-layout is in no level yet: only
-// its convolutions have a microkernel, its pooling, depthwise convolutions
-// and epilogues are loops, so -O3 keeps NCHW, which is faster.
-static constexpr unsigned kNoLevel = ~0u;
+// convolution of a factorization. blocked-layout needs the microkernels
+// (its layout is for them), so both are -O3's.
 static constexpr OptimizationPass kOptimizationPasses[] = {
     {"strip-training-ops", 1, Stage::Graph},
     {"fold-batch-norm", 1, Stage::Graph},
     {"factorize-conv", 3, Stage::Graph},
     {"fuse-epilogue", 1, Stage::Graph},
     {"fuse-branches", 2, Stage::Graph},
-    {"blocked-layout", kNoLevel, Stage::Linalg},
+    {"blocked-layout", 3, Stage::Linalg},
     {"elide-concat", 2, Stage::Buffers},
     {"microkernels", 3, Stage::Buffers, /*onModule=*/true},
 };

@@ -30,6 +30,8 @@ constexpr llvm::StringLiteral kBlockedKernelName = "inception_uk_conv2d_blocked"
 constexpr llvm::StringLiteral kBlockedPoolKernelName = "inception_uk_pool2d_blocked";
 constexpr llvm::StringLiteral kBlockedDepthwiseKernelName =
     "inception_uk_depthwise2d_blocked";
+constexpr llvm::StringLiteral kBlockedWinogradKernelName =
+    "inception_uk_winograd3x3_blocked";
 
 /// Winograd F(4x4, 3x3)'s filter transform G (Lavin and Gray; points 0,
 /// +-1, +-2): U = G g G^T is the 6x6 transform of the 3x3 filter g.
@@ -150,7 +152,9 @@ Value kernelOutputView(func::CallOp call) {
   if (callee == kKernelName || callee == kWinogradKernelName ||
       callee == kDepthwiseKernelName)
     index = 10;
-  else if (callee == kBlockedKernelName || callee == kBlockedDepthwiseKernelName)
+  else if (callee == kBlockedKernelName ||
+           callee == kBlockedDepthwiseKernelName ||
+           callee == kBlockedWinogradKernelName)
     index = 11;
   else if (callee == kPoolKernelName)
     index = 6;
@@ -279,7 +283,7 @@ struct MicrokernelsPass
     for (linalg::GenericOp op : blockedPools)
       pooled += succeeded(convertBlockedPool(op, symbols));
     for (linalg::GenericOp op : blockedConvolutions) {
-      if (succeeded(convertBlocked(op, symbols)))
+      if (succeeded(convertBlocked(op, symbols, packed)))
         ++converted;
       else
         ++kept;
@@ -548,7 +552,8 @@ struct MicrokernelsPass
   /// then writes the ReLU's destination; otherwise it adds to the
   /// initialized output. A depthwise one calls
   /// inception_uk_depthwise2d_blocked, with the same arguments.
-  LogicalResult convertBlocked(linalg::GenericOp op, SymbolTable &symbols) {
+  LogicalResult convertBlocked(linalg::GenericOp op, SymbolTable &symbols,
+                               llvm::StringMap<memref::GlobalOp> &forms) {
     auto block = op->getAttrOfType<IntegerAttr>(kBlockedAttr);
     auto geometry = op->getAttrOfType<DictionaryAttr>(kConvAttr);
     if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
@@ -655,6 +660,18 @@ struct MicrokernelsPass
     ArrayRef<int64_t> out = outputType.getShape();
     ArrayRef<int64_t> inStrides = inputLayout->strides,
                       resultStrides = resultLayout.strides;
+    // 3x3 stride-1 ones with their initialization go through Winograd,
+    // its filter transformed here.
+    memref::GlobalOp winogradForm;
+    if (winograd && initialized && blockedInput && !depthwise &&
+        filterType.getDimSize(1) == 3 && filterType.getDimSize(2) == 3 &&
+        strides[0] == 1 && strides[1] == 1 && dilations[0] == 1 &&
+        dilations[1] == 1 &&
+        !(winogradForm = filterForm(
+              filterGlobal(filter, symbols), /*winogradForm=*/true,
+              out[1] * vl, inputType.getDimSize(1) * vl, 0, symbols, forms,
+              /*blockedSource=*/true)))
+      return failure();
     OpBuilder builder(reluOp ? reluOp.getOperation() : op.getOperation());
     Location loc = op.getLoc();
     KernelArguments args{builder, loc};
@@ -665,7 +682,12 @@ struct MicrokernelsPass
         args.i64(inStrides[1]),
         args.i64(inStrides[2]),
         args.i64(blockedInput ? vl : 1),
-        args.address(filter, staticLayout(filter)->offset),
+        winogradForm
+            ? args.address(memref::GetGlobalOp::create(
+                               builder, loc, winogradForm.getType(),
+                               winogradForm.getSymName()),
+                           0)
+            : args.address(filter, staticLayout(filter)->offset),
         bias && initOp ? args.address(bias, biasLayout->offset) : null,
         residual && initOp ? args.address(residual, residualLayout->offset)
                            : null,
@@ -690,11 +712,13 @@ struct MicrokernelsPass
     func::CallOp::create(
         builder, loc,
         declareFunction(symbols,
-                        depthwise ? kBlockedDepthwiseKernelName
-                                  : kBlockedKernelName,
+                        depthwise      ? kBlockedDepthwiseKernelName
+                        : winogradForm ? kBlockedWinogradKernelName
+                                       : kBlockedKernelName,
                         types),
         arguments);
     depthwiseCount += depthwise;
+    winogradCount += bool(winogradForm);
     op.erase();
     if (initialized)
       (initOp ? initOp.getOperation() : fill)->erase();
@@ -709,9 +733,34 @@ struct MicrokernelsPass
     return success();
   }
 
+  /// Adds the channel ranges (axis 1, from `base`) of `view` that are
+  /// written, whole or through views of channel ranges of it.
+  static void writtenChannels(Value view, int64_t base,
+                              SmallVectorImpl<std::pair<int64_t, int64_t>> &ranges) {
+    auto type = cast<MemRefType>(view.getType());
+    if (isWritten(view)) {
+      ranges.push_back({base, base + type.getDimSize(1)});
+      return;
+    }
+    for (Operation *user : view.getUsers()) {
+      auto slice = dyn_cast<memref::SubViewOp>(user);
+      if (!slice || !slice.hasUnitStride())
+        continue;
+      ArrayRef<int64_t> offsets = slice.getStaticOffsets(),
+                        sizes = slice.getStaticSizes();
+      bool channels = offsets[1] != ShapedType::kDynamic;
+      for (size_t axis = 0; axis < offsets.size(); ++axis)
+        channels &= axis == 1 ||
+                    (offsets[axis] == 0 && sizes[axis] == type.getDimSize(axis));
+      if (channels)
+        writtenChannels(slice.getResult(), base + offsets[1], ranges);
+    }
+  }
+
   /// Narrows the fill of the whole padded buffer `input` (rows and columns
-  /// on axes 2 and 3) to its border, when a view of exactly its interior
-  /// (`top`, `left`, `height` x `width`) is written by something else: the
+  /// on axes 2 and 3) to its border, when views of exactly its interior
+  /// (`top`, `left`, `height` x `width`), whole or in channel ranges that
+  /// cover it (a concat's slices), are written by something else: the
   /// blocked kernels read the padding, but the interior's fill is dead.
   static void fillBorderOnly(Value input, int64_t top, int64_t left,
                              int64_t height, int64_t width) {
@@ -721,7 +770,8 @@ struct MicrokernelsPass
     ArrayRef<int64_t> shape = alloc.getType().getShape();
     Operation *fill = nullptr;
     Value value;
-    bool interiorWritten = false;
+    // The channel ranges of the interior that are written.
+    SmallVector<std::pair<int64_t, int64_t>> written;
     for (Operation *user : input.getUsers()) {
       if (auto fillOp = dyn_cast<linalg::FillOp>(user);
           fillOp && fillOp.getDpsInits()[0] == input) {
@@ -737,17 +787,24 @@ struct MicrokernelsPass
         fill = map;
         value = yielded;
       } else if (auto view = dyn_cast<memref::SubViewOp>(user)) {
-        SmallVector<int64_t> offsets(shape.size(), 0), sizes(shape);
-        offsets[2] = top;
-        offsets[3] = left;
-        sizes[2] = height;
-        sizes[3] = width;
-        interiorWritten |= view.getStaticOffsets() == ArrayRef(offsets) &&
-                           view.getStaticSizes() == ArrayRef(sizes) &&
-                           view.hasUnitStride() && isWritten(view.getResult());
+        ArrayRef<int64_t> offsets = view.getStaticOffsets(),
+                          sizes = view.getStaticSizes();
+        bool interior = view.hasUnitStride() && offsets.size() == shape.size() &&
+                        offsets[2] == top && offsets[3] == left &&
+                        sizes[2] == height && sizes[3] == width;
+        for (size_t axis : {size_t(0), size_t(4)})
+          interior &= axis >= shape.size() ||
+                      (offsets[axis] == 0 && sizes[axis] == shape[axis]);
+        if (interior && offsets[1] != ShapedType::kDynamic)
+          writtenChannels(view.getResult(), offsets[1], written);
       }
     }
-    if (!fill || !value || !interiorWritten)
+    llvm::sort(written);
+    int64_t covered = 0;
+    for (auto [begin, end] : written)
+      if (begin <= covered)
+        covered = std::max(covered, end);
+    if (!fill || !value || covered < shape[1])
       return;
     OpBuilder builder(fill);
     Location loc = fill->getLoc();
@@ -883,11 +940,13 @@ struct MicrokernelsPass
 
   /// The constant the kernel reads for `global`'s filter, made once per
   /// filter and form: panels of mr output channels, k-major (the GEMM
-  /// kernel), or the Winograd transform in panels of nr.
+  /// kernel), or the Winograd transform in panels of nr, of an NCHW filter
+  /// or (`blockedSource`) of blocked-layout's [F/vl, 3, 3, C, vl].
   memref::GlobalOp filterForm(memref::GlobalOp global, bool winogradForm,
                               int64_t outChannels, int64_t inChannels,
                               int64_t depth, SymbolTable &symbols,
-                              llvm::StringMap<memref::GlobalOp> &forms) {
+                              llvm::StringMap<memref::GlobalOp> &forms,
+                              bool blockedSource = false) {
     StringRef suffix = winogradForm ? "winograd" : "packed";
     memref::GlobalOp &form =
         forms[(global.getSymName() + "." + suffix).str()];
@@ -897,7 +956,17 @@ struct MicrokernelsPass
     if (!data)
       return {};
     std::vector<float> formData;
-    if (winogradForm) {
+    if (winogradForm && blockedSource) {
+      // [F/vl, 3, 3, C, vl] (blocked-layout's) as [F, C, 3, 3] first.
+      std::vector<float> plain(data->size());
+      for (int64_t f = 0; f < outChannels; ++f)
+        for (int64_t c = 0; c < inChannels; ++c)
+          for (int64_t t = 0; t < 9; ++t)
+            plain[size_t((f * inChannels + c) * 9 + t)] =
+                (*data)[size_t((((f / vl) * 9 + t) * inChannels + c) * vl +
+                               f % vl)];
+      formData = winogradFilter(plain, outChannels, inChannels, nr);
+    } else if (winogradForm) {
       formData = winogradFilter(*data, outChannels, inChannels, nr);
     } else {
       int64_t panels = (outChannels + mr - 1) / mr;

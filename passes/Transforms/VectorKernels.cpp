@@ -33,9 +33,6 @@ static std::string kernelSymbol(const Twine &stem, int64_t vl) {
   return ("inception_uk_" + stem + "v" + Twine(vl)).str();
 }
 
-/// Output blocks (of vl channels) per blocked-convolution tile.
-static constexpr int64_t kBlockedConvBlocks = 2;
-
 /// Vectors of output pixels per call of a row kernel (depthwise
 /// convolution, pooling): the C kernels split wider rows.
 static constexpr int64_t kRowVectors = 4;
@@ -765,8 +762,9 @@ void defineVectorKernels(ModuleOp module, const VectorKernelShape &shape) {
        pointer, index, pointer, index, index, index, pointer, pointer, index},
       {});
   for (bool strided : {false, true})
-    for (int64_t blocks = 1; blocks <= kBlockedConvBlocks; ++blocks)
-      for (int64_t pixels = 1; pixels <= shape.blockedConvPixels(); ++pixels)
+    for (int64_t blocks = 1; blocks <= shape.blockedConvMaxBlocks(); ++blocks)
+      for (int64_t pixels = 1; pixels <= shape.blockedConvPixels(blocks);
+           ++pixels)
         define(kernelSymbol((strided ? "blocked_conv_strided_"
                                      : "blocked_conv_") +
                                 Twine(blocks) + "x" + Twine(pixels),

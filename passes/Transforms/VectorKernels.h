@@ -14,7 +14,8 @@
 //   vectors of outputs held in registers through every tap of the window,
 //   stored once;
 // - the tile of a convolution on blocked activations (blocked-layout): up
-//   to 2 blocks of vl output channels at up to 12 pixels of a row.
+//   to 6 blocks of vl output channels at up to 12 pixels of a row, 24
+//   accumulators at most.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,6 +25,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
 
+#include <algorithm>
 #include <string>
 
 namespace mlir::inception {
@@ -36,9 +38,15 @@ struct VectorKernelShape {
   int64_t mr, nr, vl;
 
   int64_t maxVectors() const { return nr / vl; }
-  /// Pixels per blocked-convolution tile: 2 blocks by this many vectors of
-  /// accumulators fill all but 6 (of 32, AVX-512) or 4 (of 16) registers.
-  int64_t blockedConvPixels() const { return vl == 16 ? 12 : 6; }
+  /// Blocked-convolution tiles: up to this many output blocks, by up to
+  /// blockedConvPixels(blocks) pixels, the accumulators 24 of the 32
+  /// AVX-512 registers (12 of 16 otherwise), the rest for the filter
+  /// vectors and a broadcast.
+  int64_t blockedConvMaxBlocks() const { return vl == 16 ? 6 : 3; }
+  int64_t blockedConvPixels(int64_t blocks) const {
+    int64_t accumulators = vl == 16 ? 24 : 12, most = vl == 16 ? 12 : 6;
+    return std::min(most, accumulators / blocks);
+  }
   /// Why the shape cannot be used, or "" when it can.
   std::string invalidReason() const;
 };

@@ -1,14 +1,16 @@
 /*===- blocked_conv.c - Direct convolution on blocked activations -*- C -*-===*
  *
  * A convolution whose activations blocked-layout keeps as [N, C/VL, H, W,
- * VL]: no im2col, no packing. A tile is 2 blocks of VL output channels at
- * up to P pixels of an output row (P = 12 with AVX-512), accumulated in
- * registers by the generated kernel inception_uk_blocked_conv_<2|1>x<p>v<VL>
+ * VL]: no im2col, no packing. A tile is b blocks of VL output channels at
+ * p pixels of an output row, b x p <= 24 with AVX-512 (2 x 12 .. 6 x 4,
+ * the shape chosen per layer for the row width), accumulated in registers
+ * by the generated kernel inception_uk_blocked_conv_<b>x<p>v<VL>
  * (passes/Transforms/VectorKernels.cpp): per tap, input block and lane, one
  * filter vector per output block and one broadcast input element per
  * pixel. The input is the padded buffer, so every tap is in bounds. Input
  * blocks are summed in runs whose filter slice stays in L1 while the tiles
- * of a row reuse it. Tasks are (image, pair of output blocks, output row).
+ * of a row reuse it. Tasks are (image, group of output blocks, output row
+ * or a segment of it).
  *
  * The first run of input blocks starts from the bias and residual (or the
  * output's own value), the last one applies the ReLU: a convolution's
@@ -19,11 +21,42 @@
 
 #include <stdint.h>
 
+/* The blocked convolution kernels' parameters (the compiled model's
+   calling convention for them, microkernels' convertBlocked): input
+   address, batch, block and row strides, lanes (VL, or 1 for an NCHW
+   input); filter address; bias and residual addresses, the residual's
+   strides; output address and strides; whether to start from the bias and
+   residual, whether to apply ReLU; batch, input and output blocks, kernel,
+   output size, strides, dilations. */
+#define BLOCKED_CONV_PARAMETERS                                                \
+  intptr_t input_ptr, int64_t input_batch_stride, int64_t input_block_stride,  \
+      int64_t input_row_stride, int64_t lanes, intptr_t filter_ptr,            \
+      intptr_t bias_ptr, intptr_t residual_ptr,                                \
+      int64_t residual_batch_stride, int64_t residual_block_stride,            \
+      int64_t residual_row_stride, intptr_t output_ptr,                        \
+      int64_t output_batch_stride, int64_t output_block_stride,                \
+      int64_t output_row_stride, int64_t initialize, int64_t relu,             \
+      int64_t batch, int64_t in_blocks, int64_t out_blocks, int64_t kernel_h,  \
+      int64_t kernel_w, int64_t out_h, int64_t out_w, int64_t stride_h,        \
+      int64_t stride_w, int64_t dilation_h, int64_t dilation_w
+
+/* Tiles: up to BLOCKED_MAX_BLOCKS output blocks by up to
+   blocked_pixels(blocks) pixels, BLOCKED_ACCUMULATORS vector accumulators
+   at most (VectorKernelShape::blockedConvPixels). */
 #if INCEPTION_UK_VL == 16
-#define BLOCKED_PIXELS 12
+#define BLOCKED_MAX_BLOCKS 6
+#define BLOCKED_MAX_PIXELS 12
+#define BLOCKED_ACCUMULATORS 24
 #else
-#define BLOCKED_PIXELS 6
+#define BLOCKED_MAX_BLOCKS 3
+#define BLOCKED_MAX_PIXELS 6
+#define BLOCKED_ACCUMULATORS 12
 #endif
+
+static int64_t blocked_pixels(int64_t blocks) {
+  int64_t pixels = BLOCKED_ACCUMULATORS / blocks;
+  return pixels < BLOCKED_MAX_PIXELS ? pixels : BLOCKED_MAX_PIXELS;
+}
 
 typedef void blocked_conv_tile(int64_t kernel_h, int64_t kernel_w,
                                int64_t in_blocks, int64_t filter_blocks,
@@ -35,38 +68,55 @@ typedef void blocked_conv_tile(int64_t kernel_h, int64_t kernel_w,
                                int64_t start, const float *bias,
                                const float *residual, int64_t residual_stride);
 
-/* The tiles of p pixels, 1 <= p <= BLOCKED_PIXELS, for 1 or 2 output
-   blocks: `stem` is the stride-1 kernels' (pixels VL floats apart, a
-   constant in them) or the strided ones'. */
-#define BLOCKED_TILES_6(stem, blocks)                                          \
-  UK_VECTOR_KERNEL(stem##blocks##x1), UK_VECTOR_KERNEL(stem##blocks##x2),      \
-      UK_VECTOR_KERNEL(stem##blocks##x3), UK_VECTOR_KERNEL(stem##blocks##x4),  \
-      UK_VECTOR_KERNEL(stem##blocks##x5), UK_VECTOR_KERNEL(stem##blocks##x6)
-#if BLOCKED_PIXELS == 12
-#define BLOCKED_TILES(stem, blocks)                                            \
-  BLOCKED_TILES_6(stem, blocks), UK_VECTOR_KERNEL(stem##blocks##x7),           \
-      UK_VECTOR_KERNEL(stem##blocks##x8), UK_VECTOR_KERNEL(stem##blocks##x9),  \
-      UK_VECTOR_KERNEL(stem##blocks##x10),                                     \
-      UK_VECTOR_KERNEL(stem##blocks##x11), UK_VECTOR_KERNEL(stem##blocks##x12)
+/* The tiles of 1 .. n pixels for `blocks` output blocks: `stem` is the
+   stride-1 kernels' (pixels VL floats apart, a constant in them) or the
+   strided ones'. */
+#define TILE(stem, blocks, p) UK_VECTOR_KERNEL(stem##blocks##x##p)
+#define TILES_1(s, b) TILE(s, b, 1)
+#define TILES_2(s, b) TILES_1(s, b), TILE(s, b, 2)
+#define TILES_3(s, b) TILES_2(s, b), TILE(s, b, 3)
+#define TILES_4(s, b) TILES_3(s, b), TILE(s, b, 4)
+#define TILES_5(s, b) TILES_4(s, b), TILE(s, b, 5)
+#define TILES_6(s, b) TILES_5(s, b), TILE(s, b, 6)
+#define TILES_7(s, b) TILES_6(s, b), TILE(s, b, 7)
+#define TILES_8(s, b) TILES_7(s, b), TILE(s, b, 8)
+#define TILES_9(s, b) TILES_8(s, b), TILE(s, b, 9)
+#define TILES_10(s, b) TILES_9(s, b), TILE(s, b, 10)
+#define TILES_11(s, b) TILES_10(s, b), TILE(s, b, 11)
+#define TILES_12(s, b) TILES_11(s, b), TILE(s, b, 12)
+
+/* Every tile of one kind, a row of the table per block count. */
+#if INCEPTION_UK_VL == 16
+#define ALL_TILES(s, X)                                                        \
+  X(TILES_12(s, 1)) X(TILES_12(s, 2)) X(TILES_8(s, 3)) X(TILES_6(s, 4))        \
+      X(TILES_4(s, 5)) X(TILES_4(s, 6))
 #else
-#define BLOCKED_TILES(stem, blocks) BLOCKED_TILES_6(stem, blocks)
+#define ALL_TILES(s, X) X(TILES_6(s, 1)) X(TILES_6(s, 2)) X(TILES_4(s, 3))
 #endif
 
-__attribute__((visibility("hidden"))) blocked_conv_tile
-    BLOCKED_TILES(inception_uk_blocked_conv_, 1),
-    BLOCKED_TILES(inception_uk_blocked_conv_, 2),
-    BLOCKED_TILES(inception_uk_blocked_conv_strided_, 1),
-    BLOCKED_TILES(inception_uk_blocked_conv_strided_, 2);
+#define DECLARE(...)                                                           \
+  __attribute__((visibility("hidden"))) blocked_conv_tile __VA_ARGS__;
+ALL_TILES(inception_uk_blocked_conv_, DECLARE)
+ALL_TILES(inception_uk_blocked_conv_strided_, DECLARE)
+#undef DECLARE
 
 /* [strided][blocks - 1][pixels - 1] */
-static blocked_conv_tile *const blocked_tiles[2][2][BLOCKED_PIXELS] = {
-    {{BLOCKED_TILES(inception_uk_blocked_conv_, 1)},
-     {BLOCKED_TILES(inception_uk_blocked_conv_, 2)}},
-    {{BLOCKED_TILES(inception_uk_blocked_conv_strided_, 1)},
-     {BLOCKED_TILES(inception_uk_blocked_conv_strided_, 2)}}};
+#define ROW(...) {__VA_ARGS__},
+static blocked_conv_tile
+    *const blocked_tiles[2][BLOCKED_MAX_BLOCKS][BLOCKED_MAX_PIXELS] = {
+        {ALL_TILES(inception_uk_blocked_conv_, ROW)},
+        {ALL_TILES(inception_uk_blocked_conv_strided_, ROW)}};
+#undef ROW
 
-/* Filter floats of 2 output blocks per run of input blocks: half of a
-   48 KB L1, the other half for the input rows and the output tile. */
+/* Cycles per lane step, roughly, of a tile of b blocks by p pixels: its
+   FMAs, at least the FMA latency's worth of them, and its loads. */
+static int64_t blocked_tile_cost(int64_t b, int64_t p) {
+  int64_t fmas = b * p;
+  return 2 * (fmas > 8 ? fmas : 8) + b + p;
+}
+
+/* Filter floats of a tile's output blocks per run of input blocks: half
+   of a 48 KB L1, the other half for the input rows and the output tile. */
 #define BLOCKED_RUN_FLOATS (6 * 1024)
 
 /* output[n][ob][oy][ox][o] = relu?(init + sum over (ky, kx, c) of
@@ -79,16 +129,7 @@ static blocked_conv_tile *const blocked_tiles[2][2][BLOCKED_PIXELS] = {
    lanes channels, block_stride floats apart. The input is the padded
    buffer: its element (0, 0) is the padding's corner. */
 __attribute__((visibility("hidden"))) void inception_uk_conv2d_blocked(
-    intptr_t input_ptr, int64_t input_batch_stride, int64_t input_block_stride,
-    int64_t input_row_stride, int64_t lanes, intptr_t filter_ptr,
-    intptr_t bias_ptr, intptr_t residual_ptr, int64_t residual_batch_stride,
-    int64_t residual_block_stride, int64_t residual_row_stride,
-    intptr_t output_ptr, int64_t output_batch_stride,
-    int64_t output_block_stride, int64_t output_row_stride, int64_t initialize,
-    int64_t relu, int64_t batch, int64_t in_blocks, int64_t out_blocks,
-    int64_t kernel_h, int64_t kernel_w, int64_t out_h, int64_t out_w,
-    int64_t stride_h, int64_t stride_w, int64_t dilation_h,
-    int64_t dilation_w) {
+    BLOCKED_CONV_PARAMETERS) {
   const float *input = (const float *)input_ptr;
   const float *filter = (const float *)filter_ptr;
   const float *bias = (const float *)bias_ptr;
@@ -99,11 +140,6 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d_blocked(
   /* Floats of one output block's filter, and of one input block's share. */
   int64_t filter_stride = taps * in_blocks * lanes * INCEPTION_UK_VL;
   int64_t block_floats = taps * lanes * INCEPTION_UK_VL;
-  int64_t run = BLOCKED_RUN_FLOATS / (2 * block_floats);
-  if (run < 1)
-    run = 1;
-  if (run > in_blocks)
-    run = in_blocks;
   int strided = stride_w * pixel_floats != INCEPTION_UK_VL;
   /* A 1x1 stride-1 convolution between dense planes (no padding columns)
      is one row of out_h * out_w pixels: no partial tile at each row's end
@@ -115,26 +151,49 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d_blocked(
     out_w *= out_h;
     out_h = 1;
   }
-  int64_t pairs = (out_blocks + 1) / 2;
+  /* The tile shape with the least estimated work for a row: narrow rows
+     (17, 8 or 7 pixels) fill more accumulators with more blocks. */
+  int64_t group = 2, tile_pixels = blocked_pixels(2), best = -1;
+  for (int64_t b = 1; b <= BLOCKED_MAX_BLOCKS; ++b) {
+    int64_t p = blocked_pixels(b);
+    int64_t full = out_blocks / b, rest = out_blocks % b;
+    int64_t row_cost = out_w / p * blocked_tile_cost(b, p) +
+                       (out_w % p ? blocked_tile_cost(b, out_w % p) : 0);
+    int64_t rest_cost = rest ? out_w / p * blocked_tile_cost(rest, p) +
+                                   (out_w % p ? blocked_tile_cost(rest, out_w % p) : 0)
+                             : 0;
+    int64_t cost = full * row_cost + rest_cost;
+    if (best < 0 || cost < best) {
+      best = cost;
+      group = b;
+      tile_pixels = p;
+    }
+  }
+  int64_t groups = (out_blocks + group - 1) / group;
+  int64_t run = BLOCKED_RUN_FLOATS / (group * block_floats);
+  if (run < 1)
+    run = 1;
+  if (run > in_blocks)
+    run = in_blocks;
   /* Rows split into segments of whole tiles while there are fewer than 4
      tasks a thread. */
   int64_t threads = omp_get_max_threads();
-  int64_t segment = (out_w + BLOCKED_PIXELS - 1) / BLOCKED_PIXELS * BLOCKED_PIXELS;
-  while (segment > BLOCKED_PIXELS &&
-         batch * pairs * out_h * ((out_w + segment - 1) / segment) < 4 * threads)
-    segment = (segment / 2 + BLOCKED_PIXELS - 1) / BLOCKED_PIXELS * BLOCKED_PIXELS;
+  int64_t segment = (out_w + tile_pixels - 1) / tile_pixels * tile_pixels;
+  while (segment > tile_pixels &&
+         batch * groups * out_h * ((out_w + segment - 1) / segment) < 4 * threads)
+    segment = (segment / 2 + tile_pixels - 1) / tile_pixels * tile_pixels;
   int64_t segments = (out_w + segment - 1) / segment;
-  int64_t tasks = batch * pairs * out_h * segments;
+  int64_t tasks = batch * groups * out_h * segments;
 
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t task = 0; task < tasks; ++task) {
-    int64_t image = task / (pairs * out_h * segments);
-    int64_t pair = task / (out_h * segments) % pairs;
+    int64_t image = task / (groups * out_h * segments);
+    int64_t g = task / (out_h * segments) % groups;
     int64_t oy = task / segments % out_h;
     int64_t ox_begin = task % segments * segment;
     int64_t ox_end = ox_begin + segment < out_w ? ox_begin + segment : out_w;
-    int64_t ob = 2 * pair;
-    int64_t blocks = out_blocks - ob < 2 ? 1 : 2;
+    int64_t ob = group * g;
+    int64_t blocks = out_blocks - ob < group ? out_blocks - ob : group;
     const float *in = input + image * input_batch_stride +
                       oy * stride_h * input_row_stride;
     float *out = output + image * output_batch_stride +
@@ -148,8 +207,8 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d_blocked(
     for (int64_t b0 = 0; b0 < in_blocks; b0 += run) {
       int64_t count = in_blocks - b0 < run ? in_blocks - b0 : run;
       int64_t first = initialize && b0 == 0, last = b0 + count == in_blocks;
-      for (int64_t ox = ox_begin; ox < ox_end; ox += BLOCKED_PIXELS) {
-        int64_t pixels = ox_end - ox < BLOCKED_PIXELS ? ox_end - ox : BLOCKED_PIXELS;
+      for (int64_t ox = ox_begin; ox < ox_end; ox += tile_pixels) {
+        int64_t pixels = ox_end - ox < tile_pixels ? ox_end - ox : tile_pixels;
         blocked_tiles[strided][blocks - 1][pixels - 1](
             kernel_h, kernel_w, count, in_blocks, lanes,
             in + b0 * input_block_stride + ox * stride_w * pixel_floats,
@@ -191,24 +250,18 @@ __attribute__((visibility("hidden"))) void inception_uk_pool2d_blocked(
     float *out = output + image * output_batch_stride +
                  block * output_block_stride + oy * output_row_stride;
     for (int64_t ox = 0; ox < out_w; ++ox) {
-      float acc[INCEPTION_UK_VL];
+      /* vf and vf_unaligned are conv2d_gemm.c's vectors of VL floats. */
       const float *window = in + ox * stride_w * INCEPTION_UK_VL;
-      for (int l = 0; l < INCEPTION_UK_VL; ++l)
-        acc[l] = window[l];
+      vf acc = *(const vf_unaligned *)window;
       for (int64_t ky = 0; ky < kernel_h; ++ky)
         for (int64_t kx = ky == 0; kx < kernel_w; ++kx) {
-          const float *x =
-              window + ky * input_row_stride + kx * INCEPTION_UK_VL;
-          if (kind == 0)
-            for (int l = 0; l < INCEPTION_UK_VL; ++l)
-              acc[l] = acc[l] > x[l] ? acc[l] : x[l];
-          else
-            for (int l = 0; l < INCEPTION_UK_VL; ++l)
-              acc[l] += x[l];
+          vf x = *(const vf_unaligned *)(window + ky * input_row_stride +
+                                         kx * INCEPTION_UK_VL);
+          acc = kind == 0 ? __builtin_elementwise_max(acc, x) : acc + x;
         }
-      float d = divisor ? divisor[oy * out_w + ox] : 1.0f;
-      for (int l = 0; l < INCEPTION_UK_VL; ++l)
-        out[ox * INCEPTION_UK_VL + l] = divisor ? acc[l] / d : acc[l];
+      if (divisor)
+        acc = acc / divisor[oy * out_w + ox];
+      *(vf_unaligned *)(out + ox * INCEPTION_UK_VL) = acc;
     }
   }
 }
@@ -222,16 +275,7 @@ __attribute__((visibility("hidden"))) void inception_uk_pool2d_blocked(
    out_blocks), so that microkernels matches both alike. Tasks are (image,
    block, output row), DEPTHWISE_PIXELS pixels at a time. */
 __attribute__((visibility("hidden"))) void inception_uk_depthwise2d_blocked(
-    intptr_t input_ptr, int64_t input_batch_stride, int64_t input_block_stride,
-    int64_t input_row_stride, int64_t lanes, intptr_t filter_ptr,
-    intptr_t bias_ptr, intptr_t residual_ptr, int64_t residual_batch_stride,
-    int64_t residual_block_stride, int64_t residual_row_stride,
-    intptr_t output_ptr, int64_t output_batch_stride,
-    int64_t output_block_stride, int64_t output_row_stride, int64_t initialize,
-    int64_t relu, int64_t batch, int64_t in_blocks, int64_t out_blocks,
-    int64_t kernel_h, int64_t kernel_w, int64_t out_h, int64_t out_w,
-    int64_t stride_h, int64_t stride_w, int64_t dilation_h,
-    int64_t dilation_w) {
+    BLOCKED_CONV_PARAMETERS) {
   (void)lanes;
   (void)in_blocks;
   const float *input = (const float *)input_ptr;
@@ -259,27 +303,48 @@ __attribute__((visibility("hidden"))) void inception_uk_depthwise2d_blocked(
     for (int64_t ox0 = 0; ox0 < out_w; ox0 += DEPTHWISE_PIXELS) {
       int64_t pixels =
           out_w - ox0 < DEPTHWISE_PIXELS ? out_w - ox0 : DEPTHWISE_PIXELS;
-      float acc[DEPTHWISE_PIXELS][INCEPTION_UK_VL];
-      for (int64_t p = 0; p < pixels; ++p)
-        for (int l = 0; l < INCEPTION_UK_VL; ++l) {
-          int64_t at = (ox0 + p) * INCEPTION_UK_VL + l;
-          acc[p][l] = initialize ? (b ? b[l] : 0.0f) + (res ? res[at] : 0.0f)
-                                 : out[at];
-        }
+      vf acc[DEPTHWISE_PIXELS];
+      vf start = b ? *(const vf_unaligned *)b : (vf){0};
+      for (int64_t p = 0; p < pixels; ++p) {
+        int64_t at = (ox0 + p) * INCEPTION_UK_VL;
+        acc[p] = initialize
+                     ? start + (res ? *(const vf_unaligned *)(res + at) : (vf){0})
+                     : *(const vf_unaligned *)(out + at);
+      }
       for (int64_t ky = 0; ky < kernel_h; ++ky)
         for (int64_t kx = 0; kx < kernel_w; ++kx) {
-          const float *tap = w + (ky * kernel_w + kx) * INCEPTION_UK_VL;
+          vf tap = *(const vf_unaligned *)(w + (ky * kernel_w + kx) *
+                                                   INCEPTION_UK_VL);
           const float *x = in + ky * dilation_h * input_row_stride +
                            (ox0 * stride_w + kx * dilation_w) * INCEPTION_UK_VL;
           for (int64_t p = 0; p < pixels; ++p)
-            for (int l = 0; l < INCEPTION_UK_VL; ++l)
-              acc[p][l] += tap[l] * x[p * stride_w * INCEPTION_UK_VL + l];
+            acc[p] += tap * *(const vf_unaligned *)(x + p * stride_w *
+                                                            INCEPTION_UK_VL);
         }
-      for (int64_t p = 0; p < pixels; ++p)
-        for (int l = 0; l < INCEPTION_UK_VL; ++l) {
-          float v = acc[p][l];
-          out[(ox0 + p) * INCEPTION_UK_VL + l] = relu && !(v > 0.0f) ? 0.0f : v;
-        }
+      for (int64_t p = 0; p < pixels; ++p) {
+        vf v = acc[p];
+        /* maxnum: NaN becomes 0, as in the other kernels' !(v > 0) test. */
+        if (relu)
+          v = __builtin_elementwise_max(v, (vf){0});
+        *(vf_unaligned *)(out + (ox0 + p) * INCEPTION_UK_VL) = v;
+      }
     }
   }
+}
+
+/* A 3x3 stride-1 convolution on a blocked input by Winograd F(4x4, 3x3)
+   (winograd.c's, which precedes this file), with inception_uk_conv2d_blocked's
+   arguments: the filter is U, lanes VL, `initialize` set. The input is the
+   padded buffer, so no padding is left to apply but past its end. */
+__attribute__((visibility("hidden"))) void inception_uk_winograd3x3_blocked(
+    BLOCKED_CONV_PARAMETERS) {
+  (void)lanes, (void)initialize, (void)kernel_h, (void)kernel_w;
+  (void)stride_h, (void)stride_w, (void)dilation_h, (void)dilation_w;
+  winograd3x3(1, input_ptr, input_batch_stride, input_block_stride,
+              input_row_stride, filter_ptr, bias_ptr, residual_ptr,
+              residual_batch_stride, residual_block_stride,
+              residual_row_stride, output_ptr, output_batch_stride,
+              output_block_stride, output_row_stride, relu, batch,
+              out_blocks * VL, in_blocks * VL, out_h + 2, out_w + 2, out_h,
+              out_w, 0, 0);
 }

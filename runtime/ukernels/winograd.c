@@ -148,13 +148,44 @@ static void winograd_input_lanes(const float *plane, int64_t row_stride,
 }
 #endif
 
+/* The input transform of tile (y0, x0) (its window's corner, in the
+   input's coordinates) for the VL channels of one block of a blocked input
+   ([.., H, W, VL], `block` its first pixel): B^T d B with each element a
+   vector of VL channels, zeros outside the in_h x in_w input, stored as V
+   wants it, channel-major: v[xi * xi_stride + lane * MR]. */
+static void winograd_input_block(const float *block, int64_t row_stride,
+                                 int64_t in_h, int64_t in_w, int64_t y0,
+                                 int64_t x0, float *v, int64_t xi_stride) {
+  vf d[6][6], t[6][6];
+  for (int r = 0; r < 6; ++r)
+    for (int c = 0; c < 6; ++c) {
+      int64_t y = y0 + r, x = x0 + c;
+      d[r][c] = y >= 0 && y < in_h && x >= 0 && x < in_w
+                    ? *(const vf_unaligned *)(block + y * row_stride + x * VL)
+                    : (vf){0};
+    }
+  for (int c = 0; c < 6; ++c)
+    WINOGRAD_BT(t[0][c], t[1][c], t[2][c], t[3][c], t[4][c], t[5][c], d[0][c],
+                d[1][c], d[2][c], d[3][c], d[4][c], d[5][c]);
+  for (int r = 0; r < 6; ++r) {
+    vf y[6];
+    WINOGRAD_BT(y[0], y[1], y[2], y[3], y[4], y[5], t[r][0], t[r][1], t[r][2],
+                t[r][3], t[r][4], t[r][5]);
+    for (int c = 0; c < 6; ++c)
+      for (int lane = 0; lane < VL; ++lane)
+        v[(r * 6 + c) * xi_stride + lane * MR] = y[c][lane];
+  }
+}
+
 /* output[b][co][y][x] = relu?(bias[co] + residual[b][co][y][x] +
    conv3x3(input[b], filter)[co][y][x]) for a 3x3, stride-1, undilated
    convolution of the in_h x in_w input zero-padded by pad_top rows and
    pad_left columns before it; `transformed_filter` is U, packed as above.
-   Conventions as for inception_uk_conv2d. */
-__attribute__((visibility("hidden"))) void inception_uk_winograd3x3(
-    intptr_t input_ptr, int64_t input_batch_stride,
+   With `blocked`, the input, residual and output are blocked ([.., C/VL,
+   H, W, VL], the channel strides those between blocks, in_channels and
+   out_channels whole blocks); else NCHW. */
+static void winograd3x3(
+    int blocked, intptr_t input_ptr, int64_t input_batch_stride,
     int64_t input_channel_stride, int64_t input_row_stride,
     intptr_t transformed_filter_ptr, intptr_t bias_ptr, intptr_t residual_ptr,
     int64_t residual_batch_stride, int64_t residual_channel_stride,
@@ -221,7 +252,25 @@ __attribute__((visibility("hidden"))) void inception_uk_winograd3x3(
     const float *in = input + image * input_batch_stride;
 
     int64_t xi_stride = panels * in_channels * MR; /* between positions in V */
-    for (int64_t p = 0; p < panels; ++p)
+    for (int64_t p = 0; blocked && p < panels; ++p)
+      for (int64_t ci = 0; ci < in_channels; ci += VL)
+        for (int64_t r = 0; r < MR; ++r) {
+          float *at = v + (p * in_channels + ci) * MR + r;
+          int64_t tile = t0 + p * MR + r;
+          if (p * MR + r >= count) {
+            /* Panel padding: zero columns of A. */
+            for (int xi = 0; xi < WINO_POSITIONS; ++xi)
+              for (int lane = 0; lane < VL; ++lane)
+                at[xi * xi_stride + lane * MR] = 0.0f;
+            continue;
+          }
+          winograd_input_block(in + ci / VL * input_channel_stride,
+                               input_row_stride, in_h, in_w,
+                               (tile / tiles_w) * WINO_TILE - pad_top,
+                               (tile % tiles_w) * WINO_TILE - pad_left, at,
+                               xi_stride);
+        }
+    for (int64_t p = 0; !blocked && p < panels; ++p)
       for (int64_t ci = 0; ci < in_channels; ++ci) {
         const float *plane = in + ci * input_channel_stride;
         int64_t r = 0;
@@ -296,6 +345,28 @@ __attribute__((visibility("hidden"))) void inception_uk_winograd3x3(
                       *(vf_unaligned *)y[r][2], *(vf_unaligned *)y[r][3], x[0],
                       x[1], x[2], x[3], x[4], x[5]);
         }
+        if (blocked) {
+          /* The tile's pixels are VL-channel vectors of block c0 / VL. */
+          int64_t block = c0 / VL;
+          vf b = bias ? *(const vf_unaligned *)(bias + c0) : (vf){0};
+          float *dst = out + block * output_channel_stride +
+                       oy * output_row_stride + ox * VL;
+          const float *rsrc = res ? res + block * residual_channel_stride +
+                                        oy * residual_row_stride + ox * VL
+                                  : 0;
+          for (int64_t r = 0; r < rows; ++r)
+            for (int64_t c = 0; c < cols; ++c) {
+              vf x = *(vf_unaligned *)y[r][c] + b;
+              if (rsrc)
+                x += *(const vf_unaligned *)(rsrc + r * residual_row_stride +
+                                             c * VL);
+              /* maxnum: NaN becomes 0, as the !(x > 0) test below. */
+              if (relu)
+                x = __builtin_elementwise_max(x, (vf){0});
+              *(vf_unaligned *)(dst + r * output_row_stride + c * VL) = x;
+            }
+          continue;
+        }
         int64_t lanes = co_end - c0 < VL ? co_end - c0 : VL;
         for (int64_t lane = 0; lane < lanes; ++lane) {
           int64_t co = c0 + lane;
@@ -317,4 +388,24 @@ __attribute__((visibility("hidden"))) void inception_uk_winograd3x3(
     }
     free(v);
   }
+}
+
+/* NCHW input and output, conventions as for inception_uk_conv2d. */
+__attribute__((visibility("hidden"))) void inception_uk_winograd3x3(
+    intptr_t input_ptr, int64_t input_batch_stride,
+    int64_t input_channel_stride, int64_t input_row_stride,
+    intptr_t transformed_filter_ptr, intptr_t bias_ptr, intptr_t residual_ptr,
+    int64_t residual_batch_stride, int64_t residual_channel_stride,
+    int64_t residual_row_stride, intptr_t output_ptr,
+    int64_t output_batch_stride, int64_t output_channel_stride,
+    int64_t output_row_stride, int64_t relu, int64_t batch,
+    int64_t out_channels, int64_t in_channels, int64_t in_h, int64_t in_w,
+    int64_t out_h, int64_t out_w, int64_t pad_top, int64_t pad_left) {
+  winograd3x3(0, input_ptr, input_batch_stride, input_channel_stride,
+              input_row_stride, transformed_filter_ptr, bias_ptr, residual_ptr,
+              residual_batch_stride, residual_channel_stride,
+              residual_row_stride, output_ptr, output_batch_stride,
+              output_channel_stride, output_row_stride, relu, batch,
+              out_channels, in_channels, in_h, in_w, out_h, out_w, pad_top,
+              pad_left);
 }

@@ -7,6 +7,8 @@
 // the tile per k (fmuladd: LLVM fuses it where the target has FMA), on
 // <16 x float>, with the tile carried in registers across the loop.
 // RUN: %inception-opt %s -inception-vector-kernels="mr=6 nr=64 vl=16" -convert-vector-to-llvm -convert-scf-to-cf -expand-strided-metadata -finalize-memref-to-llvm -convert-arith-to-llvm -convert-func-to-llvm=use-bare-ptr-memref-call-conv -convert-cf-to-llvm -reconcile-unrealized-casts | FileCheck %s --check-prefix=LLVM
+// The blocked convolution's tiles (blocked-layout's activations), alone.
+// RUN: %inception-opt %s -inception-vector-kernels="mr=6 nr=64 vl=16" | FileCheck %s --check-prefix=BLOCKED
 // RUN: not %inception-opt %s -inception-vector-kernels="mr=0" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADMR
 // RUN: not %inception-opt %s -inception-vector-kernels="nr=64 vl=12" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADVL
 // RUN: not %inception-opt %s -inception-vector-kernels="nr=80 vl=16" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADNR
@@ -173,3 +175,34 @@ func.func @model(%x: memref<4xf32>) {
 // BADMR: error: inception-vector-kernels: mr must be between 1 and 16 rows
 // BADVL: error: inception-vector-kernels: vl must be 4, 8 or 16 floats (a vector register)
 // BADNR: error: inception-vector-kernels: nr must be 1 to 4 vectors of vl floats
+
+// A blocked convolution tile of 2 blocks x 12 pixels: 24 accumulators from
+// the output's partial sums or the bias plus residual (null pointers
+// giving zeros), carried through nested loops over kh, kw, the input
+// blocks and their lanes; per lane, 2 filter vectors and 12 broadcast
+// input elements (a constant 16 floats apart in the stride-1 variant) make
+// 24 FMAs; then the ReLU select and 24 stores.
+// BLOCKED-LABEL: func.func @inception_uk_blocked_conv_2x12v16(
+// BLOCKED: %{{.*}}:24 = scf.if
+// BLOCKED: memref.extract_aligned_pointer_as_index %arg16
+// BLOCKED: memref.extract_aligned_pointer_as_index %arg17
+// BLOCKED: scf.for {{.*}} to %arg0 {{.*}} -> (vector<16xf32>,
+// BLOCKED: scf.for {{.*}} to %arg1 {{.*}} -> (vector<16xf32>,
+// BLOCKED: scf.for {{.*}} to %arg2 {{.*}} -> (vector<16xf32>,
+// BLOCKED: scf.for {{.*}} to %arg4 {{.*}} -> (vector<16xf32>,
+// BLOCKED-COUNT-2: vector.load %{{.*}} : memref<?xf32>, vector<16xf32>
+// BLOCKED: memref.load
+// BLOCKED-NEXT: vector.broadcast %{{.*}} : f32 to vector<16xf32>
+// BLOCKED-NEXT: vector.fma
+// BLOCKED-NEXT: vector.fma
+// BLOCKED-COUNT-22: vector.fma
+// BLOCKED: scf.yield
+// BLOCKED-COUNT-24: vector.store
+// BLOCKED: return
+// Narrow rows' tile: 6 blocks x 4 pixels, 6 filter vectors per lane.
+// BLOCKED-LABEL: func.func @inception_uk_blocked_conv_6x4v16(
+// BLOCKED: scf.for {{.*}} to %arg4 {{.*}} -> (vector<16xf32>,
+// BLOCKED-COUNT-6: vector.load %{{.*}} : memref<?xf32>, vector<16xf32>
+// BLOCKED-COUNT-24: vector.fma
+// BLOCKED: func.func @inception_uk_blocked_conv_strided_2x12v16(
+

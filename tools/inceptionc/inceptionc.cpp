@@ -206,14 +206,19 @@ static inception::TargetOptions targetOptions() {
 static std::optional<inception::MicrokernelTiling> tiling;
 static inception::CacheSizes caches;
 
-/// Gives microkernels the register tile of the target, or drops it
-/// where there is no microkernel for the target; gives blocked-layout
-/// blocks of the target's vector width.
+/// Gives microkernels the register tile of the target, and blocked-layout
+/// blocks of the target's vector width, or drops both where there is no
+/// microkernel for the target.
 static void configureMicrokernels(SmallVectorImpl<std::string> &passes) {
   llvm::erase_if(passes, [&](std::string &pass) {
-    // Blocks of one vector register, unless the list says otherwise.
-    if (pass == "blocked-layout" && tiling)
+    // Blocks of one vector register, unless the list says otherwise; none
+    // without the kernels that read them.
+    if (pass == "blocked-layout") {
+      if (!tiling)
+        return true;
       pass = formatv("blocked-layout{{block={0}}", tiling->vl).str();
+      return false;
+    }
     if (pass != "microkernels")
       return false;
     if (!tiling)
