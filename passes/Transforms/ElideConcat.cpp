@@ -36,6 +36,39 @@ std::optional<std::pair<int64_t, int64_t>> elementRange(Value view) {
   return std::make_pair(layout->offset, last + 1);
 }
 
+/// Whether two static strided views of one row-major buffer touch no
+/// common element. Beyond disjoint element ranges: views with the buffer's
+/// own strides (unit-step subviews, such as a concat's channel slices at
+/// batch > 1, whose ranges interleave) are boxes of indices, disjoint when
+/// they are along some axis.
+bool disjointViews(Value a, Value b, Value root) {
+  auto rangeA = elementRange(a), rangeB = elementRange(b);
+  if (!rangeA || !rangeB)
+    return false;
+  if (rangeA->second <= rangeB->first || rangeB->second <= rangeA->first)
+    return true;
+  auto layoutA = staticLayout(a), layoutB = staticLayout(b);
+  auto rootType = cast<MemRefType>(root.getType());
+  ArrayRef<int64_t> strides = layoutA->strides;
+  if (!rootType.hasStaticShape() || !rootType.getLayout().isIdentity() ||
+      strides != ArrayRef(layoutB->strides) ||
+      strides != ArrayRef(rootType.getStridesAndOffset().first))
+    return false;
+  ArrayRef<int64_t> sizesA = cast<MemRefType>(a.getType()).getShape(),
+                    sizesB = cast<MemRefType>(b.getType()).getShape();
+  // Each offset as indices along the axes, outermost first: exact for
+  // subviews of a row-major buffer.
+  int64_t offsetA = layoutA->offset, offsetB = layoutB->offset;
+  for (auto [axis, stride] : llvm::enumerate(strides)) {
+    int64_t beginA = offsetA / stride, beginB = offsetB / stride;
+    offsetA %= stride;
+    offsetB %= stride;
+    if (beginA + sizesA[axis] <= beginB || beginB + sizesB[axis] <= beginA)
+      return true;
+  }
+  return false;
+}
+
 /// `value` and every view of it, and the non-view ops that use them.
 struct Aliases {
   SmallVector<Value> values;
@@ -101,21 +134,19 @@ void replaceWithRetypedViews(OpBuilder &builder, Value old, Value replacement) {
   }
 }
 
-/// Whether every view of `root` that `op` (or an op nested in it) uses stays
-/// out of `range`; false for views of it whose extent is not static.
-bool staysOutOf(Operation *op, Value root, std::pair<int64_t, int64_t> range) {
+/// Whether every view of `root` that `op` (or an op nested in it) uses
+/// stays out of the view `target`, or with a null `target` whether `op`
+/// uses no view of `root` at all; false for views whose extent is not
+/// static.
+bool staysOutOf(Operation *op, Value root, Value target) {
   bool disjoint = true;
   op->walk([&](Operation *nested) {
     // Making a view reads and writes nothing; its users are checked.
     if (isa<ViewLikeOpInterface>(nested))
       return;
-    for (Value operand : nested->getOperands()) {
-      if (!isa<MemRefType>(operand.getType()) || rootBuffer(operand) != root)
-        continue;
-      auto other = elementRange(operand);
-      disjoint &= other && (other->second <= range.first ||
-                            range.second <= other->first);
-    }
+    for (Value operand : nested->getOperands())
+      if (isa<MemRefType>(operand.getType()) && rootBuffer(operand) == root)
+        disjoint &= target && disjointViews(operand, target, root);
   });
   return disjoint;
 }
@@ -213,13 +244,11 @@ struct ElideConcatPass : impl::ElideConcatBase<ElideConcatPass> {
     // An initialization of the whole target (a padding fill) between them
     // can move before the source instead, if nothing else touches the
     // target before it.
-    const std::pair<int64_t, int64_t> everything = {
-        std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max()};
     SmallVector<Operation *> initializations;
     bool rootUntouched = true;
     for (Operation *op = alloc->getNextNode(); op != copy; op = op->getNextNode()) {
-      if (staysOutOf(op, root, *range)) {
-        rootUntouched &= staysOutOf(op, root, everything);
+      if (staysOutOf(op, root, target)) {
+        rootUntouched &= staysOutOf(op, root, Value());
         continue;
       }
       if (!rootUntouched || !isInitialization(op, root))
