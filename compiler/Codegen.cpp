@@ -189,9 +189,9 @@ std::optional<MicrokernelTiling> microkernelTiling(const TargetOptions &options,
   const llvm::MCSubtargetInfo *subtarget = (*machine)->getMCSubtargetInfo();
   MicrokernelTiling tiling;
   if (subtarget->checkFeatures("+avx512f"))
-    tiling = {6, 64, 16, 0, 0, 0};
+    tiling = {6, 64, 16, 0, 0, 0, 0};
   else if (subtarget->checkFeatures("+avx2,+fma"))
-    tiling = {6, 16, 8, 0, 0, 0};
+    tiling = {6, 16, 8, 0, 0, 0, 0};
   else
     return std::nullopt;
   // Unknown caches: those of a common core (48K L1, 2M L2).
@@ -202,6 +202,7 @@ std::optional<MicrokernelTiling> microkernelTiling(const TargetOptions &options,
   tiling.nc = std::clamp<int64_t>(l2 / 4 / (tiling.kc * floats) / tiling.nr,
                                   1, 8) * tiling.nr;
   tiling.l2 = l2;
+  tiling.l1 = l1;
   return tiling;
 }
 

@@ -439,10 +439,12 @@ llvm::Error linkLibrary(llvm::StringRef objectPath,
     std::string kc = "-DINCEPTION_UK_KC=" + std::to_string(tiling.kc);
     std::string nc = "-DINCEPTION_UK_NC=" + std::to_string(tiling.nc);
     std::string l2 = "-DINCEPTION_UK_L2=" + std::to_string(tiling.l2);
+    std::string l1 = "-DINCEPTION_UK_L1=" + std::to_string(tiling.l1);
     if (llvm::Error error =
             run(*compiler, {*compiler, "-c", "-O3", "-fPIC", "-std=c11",
                             "-fopenmp", march, "-mprefer-vector-width=512", mr,
-                            nr, vl, kc, nc, l2, "-o", kernelObject, kernelSource}))
+                            nr, vl, kc, nc, l2, l1, "-o", kernelObject,
+                            kernelSource}))
       return error;
     objects.push_back(kernelObject.str().str());
   }

@@ -14,6 +14,7 @@ struct MicrokernelTiling {
   int64_t kc;     // rows of the im2col per packed block
   int64_t nc;     // pixels per task
   int64_t l2;     // L2 bytes: the Winograd kernel's budget per task
+  int64_t l1;     // L1 bytes: half for a blocked convolution's filter run
 };
 
 } // namespace inception

@@ -311,6 +311,16 @@ def VectorKernels : Pass<"inception-vector-kernels", "mlir::ModuleOp"> {
     - `inception_uk_{max,sum}_pool_row_<n>v<vl>`, n = 1 to 4: the same for a
       stride-1 pooling layer's row (`pool2d.c`): the window's max or sum,
       divided by an average pooling's divisor row.
+    - `inception_uk_blocked_conv[_strided]_<b>x<p>v<vl>` (`blocked_conv.c`):
+      b blocks of vl output channels at p pixels of a row (b p <= 24 with
+      vl = 16) of a convolution on blocked activations, in registers from
+      the bias and residual (or the output's partial sums) through nested
+      loops over kh, kw, input blocks and lanes: per lane, b filter vectors
+      and p broadcast input elements. `_strided` takes the pixel step as
+      an argument; the others step vl floats, a constant.
+    - `inception_uk_blocked_depthwise[_strided]_<p>v<vl>`, p = 1 to 8: the
+      same for a blocked depthwise convolution, one block, the filter
+      vector times each pixel's input vector per tap.
 
     `microkernels` adds the same functions to a module that calls the C
     kernels; this pass is that step alone, for tests and for the

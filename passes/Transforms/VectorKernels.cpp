@@ -33,6 +33,10 @@ static std::string kernelSymbol(const Twine &stem, int64_t vl) {
   return ("inception_uk_" + stem + "v" + Twine(vl)).str();
 }
 
+/// Pixels per blocked depthwise tile: their accumulators, the filter
+/// vector and an input vector fit 16 registers.
+static constexpr int64_t kDepthwiseBlockedPixels = 8;
+
 /// Vectors of output pixels per call of a row kernel (depthwise
 /// convolution, pooling): the C kernels split wider rows.
 static constexpr int64_t kRowVectors = 4;
@@ -274,17 +278,22 @@ struct TileBuilder : KernelBuilder {
 /// output block and broadcasts one input element per pixel. An NCHW input
 /// (the first convolution's) is the same walk with one-lane blocks, one
 /// per input channel.
+///
+/// A depthwise tile (one block; `depthwise`) has the same arguments,
+/// initialization and epilogue, but multiplies lanes by lanes: per tap, one
+/// filter vector (the block's vl channels) times each pixel's input vector.
 struct BlockedConvBuilder : KernelBuilder {
   BlockedConvBuilder(int64_t blocks, int64_t pixels, int64_t vl, bool strided,
-                     OpBuilder &b, Location loc)
+                     bool depthwise, OpBuilder &b, Location loc)
       : KernelBuilder(b, loc), blocks(blocks), pixels(pixels), vl(vl),
-        strided(strided) {}
+        strided(strided), depthwise(depthwise) {}
 
   int64_t blocks, pixels, vl;
   /// Whether the pixel step is the argument's; else vl (stride 1 on a
   /// blocked input), a constant, so that each pixel's broadcast is a
   /// constant offset LLVM folds into its FMA.
   bool strided;
+  bool depthwise;
 
   Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
   Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
@@ -383,6 +392,18 @@ struct BlockedConvBuilder : KernelBuilder {
       return forEach(kernelW, a, [&](Value kw, ValueRange a) {
         Value tap = add(mul(kh, kernelW), kw);
         Value tapBase = add(mul(kh, rowStep), mul(kw, colStep));
+        if (depthwise) {
+          // The filter is the block's [kh][kw][vl].
+          Value weights = vector::LoadOp::create(b, loc, vectorType, filterView,
+                                                 mul(tap, index(vl)));
+          SmallVector<Value> updated(a);
+          for (int64_t p = 0; p < pixels; ++p) {
+            Value x = vector::LoadOp::create(
+                b, loc, vectorType, inView, add(tapBase, mul(index(p), pixelStep)));
+            updated[p] = vector::FMAOp::create(b, loc, x, weights, a[p]);
+          }
+          return updated;
+        }
         return forEach(inBlocks, a, [&](Value block, ValueRange a) {
           Value inBase = add(tapBase, mul(block, blockStep));
           // The filter holds every input block of a tap, the tile a run of
@@ -771,10 +792,24 @@ void defineVectorKernels(ModuleOp module, const VectorKernelShape &shape) {
                             shape.vl),
                blockedType,
                [&](func::FuncOp function, OpBuilder &body, Location loc) {
-                 BlockedConvBuilder(blocks, pixels, shape.vl, strided, body,
-                                    loc)
+                 BlockedConvBuilder(blocks, pixels, shape.vl, strided,
+                                    /*depthwise=*/false, body, loc)
                      .build(function);
                });
+  // A blocked depthwise row: one block at up to kDepthwiseBlockedPixels
+  // pixels, the same arguments.
+  for (bool strided : {false, true})
+    for (int64_t pixels = 1; pixels <= kDepthwiseBlockedPixels; ++pixels)
+      define(kernelSymbol((strided ? "blocked_depthwise_strided_"
+                                   : "blocked_depthwise_") +
+                              Twine(pixels),
+                          shape.vl),
+             blockedType,
+             [&](func::FuncOp function, OpBuilder &body, Location loc) {
+               BlockedConvBuilder(1, pixels, shape.vl, strided,
+                                  /*depthwise=*/true, body, loc)
+                   .build(function);
+             });
   // (n, rows, kw, src, ld, divisor, dst)
   auto poolType = builder.getFunctionType(
       {index, index, index, pointer, index, pointer, pointer}, {});

@@ -15,7 +15,8 @@
 //   stored once;
 // - the tile of a convolution on blocked activations (blocked-layout): up
 //   to 6 blocks of vl output channels at up to 12 pixels of a row, 24
-//   accumulators at most.
+//   accumulators at most; and of a blocked depthwise convolution, one
+//   block at up to 8 pixels.
 //
 //===----------------------------------------------------------------------===//
 

@@ -116,8 +116,12 @@ static int64_t blocked_tile_cost(int64_t b, int64_t p) {
 }
 
 /* Filter floats of a tile's output blocks per run of input blocks: half
-   of a 48 KB L1, the other half for the input rows and the output tile. */
-#define BLOCKED_RUN_FLOATS (6 * 1024)
+   of L1 (inceptionc passes the target's), the other half for the input
+   rows and the output tile. */
+#ifndef INCEPTION_UK_L1
+#define INCEPTION_UK_L1 (48 * 1024)
+#endif
+#define BLOCKED_RUN_FLOATS (INCEPTION_UK_L1 / 2 / (int64_t)sizeof(float))
 
 /* output[n][ob][oy][ox][o] = relu?(init + sum over (ky, kx, c) of
    filter[ob][ky][kx][c][o] * input(c, oy * stride_h + ky * dilation_h,
@@ -266,14 +270,27 @@ __attribute__((visibility("hidden"))) void inception_uk_pool2d_blocked(
   }
 }
 
-/* Pixels of a depthwise row summed together, their lanes in registers. */
-#define DEPTHWISE_PIXELS 4
+/* The depthwise tiles: one block at 1 .. DEPTHWISE_PIXELS pixels of a row,
+   inception_uk_blocked_depthwise[_strided]_<p>v<VL>, with the
+   convolution tiles' arguments (the block and lane ones unused). */
+#define DEPTHWISE_PIXELS 8
+#define DEPTHWISE_TILES(s)                                                     \
+  UK_VECTOR_KERNEL(s##1), UK_VECTOR_KERNEL(s##2), UK_VECTOR_KERNEL(s##3),      \
+      UK_VECTOR_KERNEL(s##4), UK_VECTOR_KERNEL(s##5), UK_VECTOR_KERNEL(s##6),  \
+      UK_VECTOR_KERNEL(s##7), UK_VECTOR_KERNEL(s##8)
+__attribute__((visibility("hidden"))) blocked_conv_tile
+    DEPTHWISE_TILES(inception_uk_blocked_depthwise_),
+    DEPTHWISE_TILES(inception_uk_blocked_depthwise_strided_);
+/* [strided][pixels - 1] */
+static blocked_conv_tile *const depthwise_tiles[2][DEPTHWISE_PIXELS] = {
+    {DEPTHWISE_TILES(inception_uk_blocked_depthwise_)},
+    {DEPTHWISE_TILES(inception_uk_blocked_depthwise_strided_)}};
 
 /* A depthwise convolution on blocked activations: each lane a channel with
    its own kernel_h x kernel_w filter ([blocks][kernel_h][kernel_w][VL]).
    Arguments as for inception_uk_conv2d_blocked (lanes = VL, in_blocks =
    out_blocks), so that microkernels matches both alike. Tasks are (image,
-   block, output row), DEPTHWISE_PIXELS pixels at a time. */
+   block, output row), DEPTHWISE_PIXELS pixels a tile. */
 __attribute__((visibility("hidden"))) void inception_uk_depthwise2d_blocked(
     BLOCKED_CONV_PARAMETERS) {
   (void)lanes;
@@ -285,6 +302,7 @@ __attribute__((visibility("hidden"))) void inception_uk_depthwise2d_blocked(
   float *output = (float *)output_ptr;
   int64_t blocks = out_blocks, taps = kernel_h * kernel_w;
   int64_t tasks = batch * blocks * out_h;
+  int strided = stride_w != 1;
 #pragma omp parallel for schedule(static)
   for (int64_t task = 0; task < tasks; ++task) {
     int64_t image = task / (blocks * out_h);
@@ -300,34 +318,15 @@ __attribute__((visibility("hidden"))) void inception_uk_depthwise2d_blocked(
                                 : 0;
     float *out = output + image * output_batch_stride +
                  block * output_block_stride + oy * output_row_stride;
-    for (int64_t ox0 = 0; ox0 < out_w; ox0 += DEPTHWISE_PIXELS) {
+    for (int64_t ox = 0; ox < out_w; ox += DEPTHWISE_PIXELS) {
       int64_t pixels =
-          out_w - ox0 < DEPTHWISE_PIXELS ? out_w - ox0 : DEPTHWISE_PIXELS;
-      vf acc[DEPTHWISE_PIXELS];
-      vf start = b ? *(const vf_unaligned *)b : (vf){0};
-      for (int64_t p = 0; p < pixels; ++p) {
-        int64_t at = (ox0 + p) * INCEPTION_UK_VL;
-        acc[p] = initialize
-                     ? start + (res ? *(const vf_unaligned *)(res + at) : (vf){0})
-                     : *(const vf_unaligned *)(out + at);
-      }
-      for (int64_t ky = 0; ky < kernel_h; ++ky)
-        for (int64_t kx = 0; kx < kernel_w; ++kx) {
-          vf tap = *(const vf_unaligned *)(w + (ky * kernel_w + kx) *
-                                                   INCEPTION_UK_VL);
-          const float *x = in + ky * dilation_h * input_row_stride +
-                           (ox0 * stride_w + kx * dilation_w) * INCEPTION_UK_VL;
-          for (int64_t p = 0; p < pixels; ++p)
-            acc[p] += tap * *(const vf_unaligned *)(x + p * stride_w *
-                                                            INCEPTION_UK_VL);
-        }
-      for (int64_t p = 0; p < pixels; ++p) {
-        vf v = acc[p];
-        /* maxnum: NaN becomes 0, as in the other kernels' !(v > 0) test. */
-        if (relu)
-          v = __builtin_elementwise_max(v, (vf){0});
-        *(vf_unaligned *)(out + (ox0 + p) * INCEPTION_UK_VL) = v;
-      }
+          out_w - ox < DEPTHWISE_PIXELS ? out_w - ox : DEPTHWISE_PIXELS;
+      depthwise_tiles[strided][pixels - 1](
+          kernel_h, kernel_w, 1, 1, INCEPTION_UK_VL,
+          in + ox * stride_w * INCEPTION_UK_VL, dilation_h * input_row_stride,
+          dilation_w * INCEPTION_UK_VL, 0, stride_w * INCEPTION_UK_VL, w, 0,
+          out + ox * INCEPTION_UK_VL, 0, relu, initialize, b,
+          res ? res + ox * INCEPTION_UK_VL : 0, 0);
     }
   }
 }

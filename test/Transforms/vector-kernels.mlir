@@ -206,3 +206,16 @@ func.func @model(%x: memref<4xf32>) {
 // BLOCKED-COUNT-24: vector.fma
 // BLOCKED: func.func @inception_uk_blocked_conv_strided_2x12v16(
 
+// A blocked depthwise tile of 8 pixels: the same initialization, loops
+// over kh and kw only; per tap one filter vector (the block's 16 channels)
+// times each pixel's input vector.
+// BLOCKED-LABEL: func.func @inception_uk_blocked_depthwise_8v16(
+// BLOCKED: %{{.*}}:8 = scf.if
+// BLOCKED: scf.for {{.*}} to %arg0 {{.*}} -> (vector<16xf32>,
+// BLOCKED: scf.for {{.*}} to %arg1 {{.*}} -> (vector<16xf32>,
+// BLOCKED: %[[TAP:.*]] = vector.load %{{.*}} : memref<?xf32>, vector<16xf32>
+// BLOCKED-COUNT-8: vector.fma %{{.*}}, %[[TAP]], %{{.*}} : vector<16xf32>
+// BLOCKED: scf.yield
+// BLOCKED-COUNT-8: vector.store
+// BLOCKED: func.func @inception_uk_blocked_depthwise_strided_8v16(
+

@@ -259,7 +259,8 @@ static int emitTarget() {
   if (tiling)
     os << "microkernel: register tile " << tiling->mr << " x " << tiling->nr
        << " (vectors of " << tiling->vl << " floats), kc " << tiling->kc << ", nc " << tiling->nc
-       << ", Winograd task budget " << tiling->l2 / 2 / 1024 << "K\n";
+       << ", Winograd task budget " << tiling->l2 / 2 / 1024
+       << "K, blocked filter runs " << tiling->l1 / 2 / 1024 << "K\n";
   else
     os << "microkernel: none (convolutions stay loops)\n";
   output->keep();
@@ -516,8 +517,9 @@ static int emitCompiledOutput(mlir::ModuleOp module) {
     // The pass's tile, and the blocking for the target's caches.
     int64_t kc = tiling ? tiling->kc : 256, nc = tiling ? tiling->nc : tile[1] * 8;
     int64_t l2 = tiling ? tiling->l2 : 1 << 20;
+    int64_t l1 = tiling ? tiling->l1 : 48 << 10;
     microkernel = inception::MicrokernelBuild{
-        {tile[0], tile[1], tile[2], kc, nc, l2}, cpu};
+        {tile[0], tile[1], tile[2], kc, nc, l2, l1}, cpu};
   }
   if (Error error = inception::linkLibrary(
           objectPath, inception::generateWrapper(*interface), libraryPath,
