@@ -720,6 +720,9 @@ struct MicrokernelsPass
     depthwiseCount += depthwise;
     winogradCount += bool(winogradForm);
     op.erase();
+    // The blocked filter, when the kernel reads its Winograd transform.
+    if (Operation *read = filter.getDefiningOp(); read && read->use_empty())
+      read->erase();
     if (initialized)
       (initOp ? initOp.getOperation() : fill)->erase();
     if (reluOp)
