@@ -22,9 +22,8 @@
 #include "passes/Statistics.h"
 #include "passes/Transforms/WeightConstants.h"
 
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
-#include "mlir/IR/Matchers.h"
-#include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::inception {
 #define GEN_PASS_DEF_BLOCKEDLAYOUT
@@ -95,14 +94,11 @@ struct BlockedLayoutPass : impl::BlockedLayoutBase<BlockedLayoutPass> {
     }
     blockedForm.clear();
     convolutions = others = packs = unpacks = 0;
-    SmallVector<Operation *> ops;
-    function.walk([&](Operation *op) {
-      if (op->getParentOp() == function)
-        ops.push_back(op);
-    });
+    // The function's ops as they are now: the rewrites add ops (and erase
+    // none), which need no visit.
+    SmallVector<Operation *> ops =
+        llvm::to_vector(llvm::make_pointer_range(function.getBody().front()));
     for (Operation *op : ops) {
-      if (op->getBlock() == nullptr)
-        continue;
       if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
         if (generic->hasAttr(kConvAttr)) {
           convolutions += succeeded(rewriteConvolution(generic));
@@ -117,9 +113,8 @@ struct BlockedLayoutPass : impl::BlockedLayoutBase<BlockedLayoutPass> {
         others += succeeded(rewriteInsertSlice(insert));
       }
     }
-    // The old ops and the unpacks nothing reads.
-    for (Operation *op : llvm::reverse(ops))
-      eraseDeadTree(op);
+    // The old ops and the unpacks nothing reads: last first, so that an
+    // op's producers are dead by the time the sweep reaches them.
     for (Operation &op : llvm::make_early_inc_range(
              llvm::reverse(function.getBody().front().getOperations())))
       if (isOpTriviallyDead(&op))
@@ -138,16 +133,6 @@ struct BlockedLayoutPass : impl::BlockedLayoutBase<BlockedLayoutPass> {
 
   static constexpr llvm::StringLiteral kPackAttr = "inception.pack";
   static constexpr llvm::StringLiteral kUnpackAttr = "inception.unpack";
-
-  static void eraseDeadTree(Operation *op) {
-    if (!op->getBlock() || !isOpTriviallyDead(op))
-      return;
-    SmallVector<Value> operands(op->getOperands());
-    op->erase();
-    for (Value operand : operands)
-      if (Operation *def = operand.getDefiningOp())
-        eraseDeadTree(def);
-  }
 
   Value emptyTensor(OpBuilder &builder, Location loc, RankedTensorType type) {
     return tensor::EmptyOp::create(builder, loc, type.getShape(),
@@ -197,11 +182,10 @@ struct BlockedLayoutPass : impl::BlockedLayoutBase<BlockedLayoutPass> {
       shape[1] = channels;
       Value zero = arith::ConstantOp::create(builder, loc,
                                              builder.getF32FloatAttr(0.0f));
-      SmallVector<OpFoldResult> low(4, builder.getIndexAttr(0)), high = low;
-      high[1] = builder.getIndexAttr(channels - type.getDimSize(1));
       source = tensor::PadOp::create(
           builder, loc, RankedTensorType::get(shape, type.getElementType()),
-          value, low, high, zero);
+          value, indices({0, 0, 0, 0}),
+          indices({0, channels - type.getDimSize(1), 0, 0}), zero);
     }
     AffineMap read = AffineMap::get(
         5, 0, {dim(0), dim(1) * block + dim(4), dim(2), dim(3)}, &getContext());
@@ -540,16 +524,15 @@ struct BlockedLayoutPass : impl::BlockedLayoutBase<BlockedLayoutPass> {
     if (low[0] || low[1] || high[0] || high[1])
       return failure();
     OpBuilder builder(op);
-    SmallVector<OpFoldResult> lowForm, highForm;
-    for (int64_t i = 0; i < 4; ++i) {
-      lowForm.push_back(builder.getIndexAttr(low[i]));
-      highForm.push_back(builder.getIndexAttr(high[i]));
-    }
-    lowForm.push_back(builder.getIndexAttr(0));
-    highForm.push_back(builder.getIndexAttr(0));
-    auto pad = tensor::PadOp::create(builder, op.getLoc(), blockedType(type),
-                                     blocked(source), lowForm, highForm,
-                                     padValue, op.getNofold());
+    // No padding of the lanes.
+    SmallVector<int64_t> lowForm(low), highForm(high);
+    lowForm.push_back(0);
+    highForm.push_back(0);
+    auto pad = tensor::PadOp::create(
+        builder, op.getLoc(), blockedType(type), blocked(source),
+        getAsIndexOpFoldResult(&getContext(), lowForm),
+        getAsIndexOpFoldResult(&getContext(), highForm), padValue,
+        op.getNofold());
     replaceWithBlocked(op.getResult(), pad.getResult());
     return success();
   }
@@ -577,11 +560,8 @@ struct BlockedLayoutPass : impl::BlockedLayoutBase<BlockedLayoutPass> {
     return std::make_pair(offsets[1], sizes[1]);
   }
 
-  SmallVector<OpFoldResult> blockRange(OpBuilder &builder, ArrayRef<int64_t> v) {
-    SmallVector<OpFoldResult> result;
-    for (int64_t x : v)
-      result.push_back(builder.getIndexAttr(x));
-    return result;
+  SmallVector<OpFoldResult> indices(ArrayRef<int64_t> values) {
+    return getAsIndexOpFoldResult(&getContext(), values);
   }
 
   /// A channel slice of a blocked activation (a fused branch head's share).
@@ -598,9 +578,8 @@ struct BlockedLayoutPass : impl::BlockedLayoutBase<BlockedLayoutPass> {
     RankedTensorType form = blockedType(type);
     auto slice = tensor::ExtractSliceOp::create(
         builder, op.getLoc(), form, blocked(op.getSource()),
-        blockRange(builder, {0, range->first / block, 0, 0, 0}),
-        blockRange(builder, form.getShape()),
-        blockRange(builder, {1, 1, 1, 1, 1}));
+        indices({0, range->first / block, 0, 0, 0}), indices(form.getShape()),
+        indices({1, 1, 1, 1, 1}));
     replaceWithBlocked(op.getResult(), slice.getResult());
     return success();
   }
@@ -619,14 +598,11 @@ struct BlockedLayoutPass : impl::BlockedLayoutBase<BlockedLayoutPass> {
     OpBuilder builder(op);
     RankedTensorType form = blockedType(sourceType);
     Value source = blocked(op.getSource());
-    builder.setInsertionPoint(op);
     Value dest = blocked(op.getDest());
-    builder.setInsertionPoint(op);
     auto insert = tensor::InsertSliceOp::create(
         builder, op.getLoc(), source, dest,
-        blockRange(builder, {0, range->first / block, 0, 0, 0}),
-        blockRange(builder, form.getShape()),
-        blockRange(builder, {1, 1, 1, 1, 1}));
+        indices({0, range->first / block, 0, 0, 0}), indices(form.getShape()),
+        indices({1, 1, 1, 1, 1}));
     replaceWithBlocked(op.getResult(), insert.getResult());
     return success();
   }

@@ -144,6 +144,47 @@ bool isRelu(linalg::GenericOp op) {
          zero.getValue().isZero();
 }
 
+/// Whether `user` initializes the accumulator `output` of the contraction
+/// `op`, before it: a generic summing its inputs (bias, residual) into
+/// `output`; or, isZeroFill, a zero fill of it.
+bool isSumInitialization(Operation *user, Value output, Operation *op) {
+  auto generic = dyn_cast<linalg::GenericOp>(user);
+  return generic && generic.getNumDpsInits() == 1 &&
+         generic.getDpsInits()[0] == output && generic->isBeforeInBlock(op) &&
+         yieldsSumOfInputs(generic);
+}
+bool isZeroFill(Operation *user, Value output, Operation *op) {
+  auto fill = dyn_cast<linalg::FillOp>(user);
+  return fill && fill.getDpsInits()[0] == output && fill->isBeforeInBlock(op) &&
+         matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
+}
+
+/// The bias (rank 2) and residual (rank 5, read as the output is) that an
+/// initialization sums, each null when absent; nothing when it sums
+/// anything else.
+std::optional<std::pair<Value, Value>>
+initializationTerms(linalg::GenericOp init) {
+  Value bias, residual;
+  for (auto [value, map] :
+       llvm::zip(init.getDpsInputs(), init.getIndexingMapsArray())) {
+    auto type = cast<MemRefType>(value.getType());
+    if (type.getRank() == 5 && map.isIdentity() && !residual)
+      residual = value;
+    else if (type.getRank() == 2 && !bias)
+      bias = value;
+    else
+      return std::nullopt;
+  }
+  return std::make_pair(bias, residual);
+}
+
+/// Whether a layout is blocked-layout's [.., H, W, vl] with its pixels'
+/// vl lanes adjacent: what the blocked kernels read and write.
+bool pixelsOfBlocks(int64_t vl, const StaticLayout &layout) {
+  return layout.strides.size() == 5 && layout.strides[4] == 1 &&
+         layout.strides[3] == vl;
+}
+
 /// The view a call to one of the microkernels writes (its output
 /// address's), or null for any other call.
 Value kernelOutputView(func::CallOp call) {
@@ -371,17 +412,10 @@ struct MicrokernelsPass
     for (Operation *user : output.getUsers()) {
       if (user == op)
         continue;
-      if (auto generic = dyn_cast<linalg::GenericOp>(user);
-          generic && !initOp && !fill && generic.getNumDpsInits() == 1 &&
-          generic.getDpsInits()[0] == output &&
-          generic->isBeforeInBlock(op) && yieldsSumOfInputs(generic)) {
-        initOp = generic;
-      } else if (auto fillOp = dyn_cast<linalg::FillOp>(user);
-                 fillOp && !initOp && !fill &&
-                 fillOp.getDpsInits()[0] == output &&
-                 fillOp->isBeforeInBlock(op) &&
-                 matchPattern(fillOp.getInputs()[0], m_AnyZeroFloat())) {
-        fill = fillOp;
+      if (!initOp && !fill && isSumInitialization(user, output, op)) {
+        initOp = cast<linalg::GenericOp>(user);
+      } else if (!initOp && !fill && isZeroFill(user, output, op)) {
+        fill = user;
       } else if (auto c = dyn_cast<memref::CollapseShapeOp>(user); c && !collapse) {
         collapse = c;
       } else {
@@ -392,16 +426,10 @@ struct MicrokernelsPass
     }
     Value bias, residual;
     if (initOp) {
-      for (auto [value, map] : llvm::zip(initOp.getDpsInputs(),
-                                         initOp.getIndexingMapsArray())) {
-        auto type = cast<MemRefType>(value.getType());
-        if (type.getRank() == 5 && map.isIdentity() && !residual)
-          residual = value;
-        else if (type.getRank() == 2 && !bias)
-          bias = value;
-        else
-          initOp = {};
-      }
+      if (auto terms = initializationTerms(initOp))
+        std::tie(bias, residual) = *terms;
+      else
+        initOp = {};
     }
     bool initialized = initOp || fill;
     std::optional<StaticLayout> biasLayout, residualLayout;
@@ -577,12 +605,9 @@ struct MicrokernelsPass
       return failure();
     // Pixels of a block are vl floats apart; a blocked input's too, an
     // NCHW one's adjacent.
-    auto pixelsOfBlocks = [&](const StaticLayout &layout) {
-      return layout.strides[4] == 1 && layout.strides[3] == vl;
-    };
-    if (!(blockedInput ? pixelsOfBlocks(*inputLayout)
+    if (!(blockedInput ? pixelsOfBlocks(vl, *inputLayout)
                        : inputLayout->strides[3] == 1) ||
-        !pixelsOfBlocks(*outputLayout))
+        !pixelsOfBlocks(vl, *outputLayout))
       return failure();
 
     // The initialization just before, and a ReLU after (when nothing else
@@ -594,16 +619,10 @@ struct MicrokernelsPass
       if (user == op)
         continue;
       auto generic = dyn_cast<linalg::GenericOp>(user);
-      auto fillOp = dyn_cast<linalg::FillOp>(user);
-      if (generic && !initOp && !fill && generic.getNumDpsInits() == 1 &&
-          generic.getDpsInits()[0] == output && generic->isBeforeInBlock(op) &&
-          yieldsSumOfInputs(generic)) {
+      if (!initOp && !fill && isSumInitialization(user, output, op)) {
         initOp = generic;
-      } else if (fillOp && !initOp && !fill &&
-                 fillOp.getDpsInits()[0] == output &&
-                 fillOp->isBeforeInBlock(op) &&
-                 matchPattern(fillOp.getInputs()[0], m_AnyZeroFloat())) {
-        fill = fillOp;
+      } else if (!initOp && !fill && isZeroFill(user, output, op)) {
+        fill = user;
       } else if (generic && !reluOp && isRelu(generic) &&
                  generic.getDpsInputs()[0] == output &&
                  op->isBeforeInBlock(generic)) {
@@ -623,23 +642,17 @@ struct MicrokernelsPass
     Value bias, residual;
     std::optional<StaticLayout> biasLayout, residualLayout;
     if (initOp) {
-      for (auto [value, map] : llvm::zip(initOp.getDpsInputs(),
-                                         initOp.getIndexingMapsArray())) {
-        auto type = cast<MemRefType>(value.getType());
-        if (type.getRank() == 5 && map.isIdentity() && !residual)
-          residual = value;
-        else if (type.getRank() == 2 && !bias)
-          bias = value;
-        else
-          initOp = {};
-      }
+      if (auto terms = initializationTerms(initOp))
+        std::tie(bias, residual) = *terms;
+      else
+        initOp = {};
     }
     // Bias [F/vl, vl], contiguous; residual pixels of blocks.
     if (bias && (!(biasLayout = staticLayout(bias)) ||
                  biasLayout->strides[1] != 1 || biasLayout->strides[0] != vl))
       initOp = {};
     if (residual && (!(residualLayout = staticLayout(residual)) ||
-                     !pixelsOfBlocks(*residualLayout)))
+                     !pixelsOfBlocks(vl, *residualLayout)))
       initOp = {};
     bool initialized = initOp || fill;
     // The ReLU's destination is where the kernel accumulates: the inputs
@@ -651,7 +664,7 @@ struct MicrokernelsPass
         inputs.push_back(rootBuffer(residual));
       if (!initialized || otherReaders || !reluOp.hasPureBufferSemantics() ||
           !(reluLayout = staticLayout(reluOp.getDpsInits()[0])) ||
-          !pixelsOfBlocks(*reluLayout) || writtenBetween(op, reluOp, inputs))
+          !pixelsOfBlocks(vl, *reluLayout) || writtenBetween(op, reluOp, inputs))
         reluOp = {};
     }
     Value result = reluOp ? reluOp.getDpsInits()[0] : output;
@@ -857,12 +870,8 @@ struct MicrokernelsPass
     auto windowType = cast<MemRefType>(window.getType());
     auto outputType = cast<MemRefType>(output.getType());
     auto inputLayout = staticLayout(input), outputLayout = staticLayout(output);
-    auto pixelsOfBlocks = [&](const StaticLayout &layout) {
-      return layout.strides.size() == 5 && layout.strides[4] == 1 &&
-             layout.strides[3] == vl;
-    };
-    if (!inputLayout || !outputLayout || !pixelsOfBlocks(*inputLayout) ||
-        !pixelsOfBlocks(*outputLayout))
+    if (!inputLayout || !outputLayout || !pixelsOfBlocks(vl, *inputLayout) ||
+        !pixelsOfBlocks(vl, *outputLayout))
       return failure();
     Operation *init = nullptr;
     linalg::GenericOp division;
@@ -889,7 +898,7 @@ struct MicrokernelsPass
     if (division) {
       divisionLayout = staticLayout(division.getDpsInits()[0]);
       mapLayout = staticLayout(division.getDpsInputs()[1]);
-      if (!divisionLayout || !pixelsOfBlocks(*divisionLayout) || !mapLayout ||
+      if (!divisionLayout || !pixelsOfBlocks(vl, *divisionLayout) || !mapLayout ||
           mapLayout->strides[0] != out[3] || mapLayout->strides[1] != 1 ||
           !filterGlobal(division.getDpsInputs()[1], symbols))
         division = {};

@@ -115,6 +115,13 @@ static int64_t blocked_tile_cost(int64_t b, int64_t p) {
   return 2 * (fmas > 8 ? fmas : 8) + b + p;
 }
 
+/* Of a row of `width` pixels in tiles of b blocks by p pixels (the last
+   one narrower). */
+static int64_t blocked_row_cost(int64_t b, int64_t p, int64_t width) {
+  return width / p * blocked_tile_cost(b, p) +
+         (width % p ? blocked_tile_cost(b, width % p) : 0);
+}
+
 /* Filter floats of a tile's output blocks per run of input blocks: half
    of L1 (inceptionc passes the target's), the other half for the input
    rows and the output tile. */
@@ -160,13 +167,9 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d_blocked(
   int64_t group = 2, tile_pixels = blocked_pixels(2), best = -1;
   for (int64_t b = 1; b <= BLOCKED_MAX_BLOCKS; ++b) {
     int64_t p = blocked_pixels(b);
-    int64_t full = out_blocks / b, rest = out_blocks % b;
-    int64_t row_cost = out_w / p * blocked_tile_cost(b, p) +
-                       (out_w % p ? blocked_tile_cost(b, out_w % p) : 0);
-    int64_t rest_cost = rest ? out_w / p * blocked_tile_cost(rest, p) +
-                                   (out_w % p ? blocked_tile_cost(rest, out_w % p) : 0)
-                             : 0;
-    int64_t cost = full * row_cost + rest_cost;
+    int64_t rest = out_blocks % b;
+    int64_t cost = out_blocks / b * blocked_row_cost(b, p, out_w) +
+                   (rest ? blocked_row_cost(rest, p, out_w) : 0);
     if (best < 0 || cost < best) {
       best = cost;
       group = b;
