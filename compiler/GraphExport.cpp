@@ -6,6 +6,11 @@
 #include "passes/Analysis/Cost.h"
 #include "passes/Passes.h"
 
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Program.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
@@ -148,6 +153,40 @@ LogicalResult writeGraph(ModuleOp module, llvm::raw_ostream &os) {
   }
   os << edges << "}\n";
   return success();
+}
+
+llvm::Expected<std::string> renderGraphSvg(llvm::StringRef dot) {
+  auto fail = [](const llvm::Twine &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+  };
+  auto dotTool = llvm::sys::findProgramByName("dot");
+  if (!dotTool)
+    return fail("--emit=graph-svg needs Graphviz's 'dot' (apt-get install "
+                "graphviz); --emit=graph writes the DOT text");
+  llvm::SmallString<128> dotPath, svgPath;
+  if (llvm::sys::fs::createTemporaryFile("inception-graph", "dot", dotPath) ||
+      llvm::sys::fs::createTemporaryFile("inception-graph", "svg", svgPath))
+    return fail("cannot create temporary files for graph-svg");
+  llvm::scope_exit cleanup([&] {
+    llvm::sys::fs::remove(dotPath);
+    llvm::sys::fs::remove(svgPath);
+  });
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream dotFile(dotPath, ec);
+    if (ec)
+      return fail("cannot write '" + dotPath + "': " + ec.message());
+    dotFile << dot;
+  }
+  std::optional<llvm::StringRef> redirects[] = {
+      std::nullopt, llvm::StringRef(svgPath), std::nullopt};
+  if (llvm::sys::ExecuteAndWait(*dotTool, {*dotTool, "-Tsvg", dotPath},
+                                std::nullopt, redirects) != 0)
+    return fail("'dot -Tsvg' failed on the model graph");
+  auto svg = llvm::MemoryBuffer::getFile(svgPath);
+  if (!svg)
+    return fail("cannot read the rendered SVG");
+  return (*svg)->getBuffer().str();
 }
 
 } // namespace inception

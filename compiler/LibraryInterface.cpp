@@ -97,25 +97,43 @@ std::string generateHeader(const ModelInterface &model) {
   };
   tensor("INPUT", model.input);
   tensor("OUTPUT", model.output);
-  os << "/* Bytes of scratch memory one run needs, and their alignment. */\n"
-     << "#define " << macro << "_WORKSPACE_SIZE " << model.workspaceSize << "\n"
+  os << "/* Bytes of scratch memory a run on `threads` threads needs, and "
+        "their\n   alignment. */\n"
+     << "#define " << macro << "_WORKSPACE_BASE_SIZE " << model.workspaceSize
+     << "\n"
+     << "#define " << macro << "_WORKSPACE_PER_THREAD "
+     << model.workspacePerThread << "\n"
+     << "#define " << macro << "_WORKSPACE_SIZE(threads) (" << macro
+     << "_WORKSPACE_BASE_SIZE + \\\n    (size_t)(threads) * " << macro
+     << "_WORKSPACE_PER_THREAD)\n"
      << "#define " << macro << "_WORKSPACE_ALIGNMENT " << kWorkspaceAlignment
      << "\n\n"
+     << "/* The workspace size for `num_threads` threads (0: the default "
+        "count),\n   and for the default count: "
+     << (model.defaultThreads
+             ? std::to_string(model.defaultThreads) + " (inceptionc --threads)"
+             : std::string("OpenMP's, OMP_NUM_THREADS else every core"))
+     << ". */\n"
+     << "size_t " << model.name << "_workspace_size_threads(int num_threads);\n"
      << "size_t " << model.name << "_workspace_size(void);\n\n"
      << "/* Runs the model on `input` (" << macro << "_INPUT_ELEMENTS floats, "
-     << "NCHW) into `output`.\n"
-     << "   Reentrant: threads may run it at once, each with its own "
-     << "workspace of\n   " << macro << "_WORKSPACE_SIZE bytes aligned to "
-     << macro << "_WORKSPACE_ALIGNMENT; a null workspace makes\n"
-     << "   the call allocate one. Returns 0, or a nonzero inception_status. */\n"
+     << "NCHW) into `output`\n"
+     << "   on the default thread count. Reentrant: threads may run it at "
+     << "once, each\n   with its own workspace of `workspace_size` bytes "
+     << "(at least\n   " << model.name
+     << "_workspace_size()) aligned to " << macro << "_WORKSPACE_ALIGNMENT.\n"
+     << "   A run allocates nothing, unless the workspace is null: then it "
+     << "allocates\n   one. Returns 0, or a nonzero inception_status. */\n"
      << "int " << model.name
-     << "_run(const float *input, float *output, void *workspace);\n\n"
-     << "/* The same on at most `num_threads` threads (0: the default, "
-     << model.defaultThreads << " = OpenMP's\n   choice when 0); the calling "
-     << "thread's OpenMP setting is restored. */\n"
+     << "_run(const float *input, float *output, void *workspace,\n"
+     << "    size_t workspace_size);\n\n"
+     << "/* The same on `num_threads` threads (0: the default), with a "
+        "workspace of\n   at least "
+     << model.name << "_workspace_size_threads(num_threads) bytes; the "
+        "calling\n   thread's OpenMP setting is restored. */\n"
      << "int " << model.name
      << "_run_threads(const float *input, float *output, void *workspace,\n"
-     << "    int num_threads);\n\n"
+     << "    size_t workspace_size, int num_threads);\n\n"
      << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
   return text;
 }
@@ -255,21 +273,23 @@ __attribute__((visibility("hidden"))) void inception_profile_layer(int64_t layer
 }
 
 static int run_profiled(const float *input, float *output, void *workspace,
-                        int num_threads, inception_layer_event *events,
-                        size_t capacity, size_t *count) {
+                        size_t workspace_size, int num_threads,
+                        inception_layer_event *events, size_t capacity,
+                        size_t *count) {
 )";
   os << "  if (!count || (!events && capacity))\n"
      << "    return INCEPTION_ERROR_NULL_ARGUMENT;\n"
      << "  *count = 0;\n";
   if (model.layerNames.empty()) {
-    os << "  (void)input, (void)output, (void)workspace, (void)num_threads;\n"
+    os << "  (void)input, (void)output, (void)workspace, (void)workspace_size,\n"
+       << "      (void)num_threads;\n"
        << "  return INCEPTION_ERROR_INVALID_ARGUMENT; /* no --profile */\n}\n\n";
     return;
   }
   os << "  profile_state state = {events, capacity, 0, -1, now_us(), 0.0};\n"
      << "  profile = &state;\n"
      << "  int status = " << model.name
-     << "_run_threads(input, output, workspace, num_threads);\n"
+     << "_run_threads(input, output, workspace, workspace_size, num_threads);\n"
      << "  profile = NULL;\n"
      << "  *count = state.count;\n"
      << "  return status;\n}\n\n";
@@ -278,10 +298,8 @@ static int run_profiled(const float *input, float *output, void *workspace,
 std::string generateWrapper(const ModelInterface &model) {
   std::string text;
   llvm::raw_string_ostream os(text);
-  int64_t allocation = std::max<int64_t>(
-      llvm::alignTo(model.workspaceSize, kWorkspaceAlignment),
-      kWorkspaceAlignment);
   bool external = model.externalWeights.has_value();
+  const std::string &name = model.name;
   // POSIX for clock_gettime (the profiler) under -std=c11; GNU for the
   // weights loader's dladdr.
   os << (external ? "#define _GNU_SOURCE\n" : "#define _POSIX_C_SOURCE 200809L\n");
@@ -310,43 +328,68 @@ std::string generateWrapper(const ModelInterface &model) {
      << "static const inception_tensor_info outputs[] = {{\""
      << model.output.name << "\", \"f32\", " << model.output.shape.size()
      << ", output_shape}};\n\n"
-     << "size_t " << model.name << "_workspace_size(void) { return "
-     << model.workspaceSize << "u; }\n\n"
-     << "int " << model.name
-     << "_run_threads(const float *input, float *output, void *workspace, "
-        "int num_threads) {\n"
+     << "enum { DEFAULT_THREADS = " << model.defaultThreads << " };\n"
+     << "static const size_t workspace_base = " << model.workspaceSize
+     << "u, workspace_per_thread = " << model.workspacePerThread << "u;\n\n"
+     << "/* The threads a run asks for: its own count, else the library's\n"
+     << "   default, else OpenMP's. */\n"
+     << "static int run_thread_count(int num_threads) {\n"
+     << "  if (num_threads > 0)\n    return num_threads;\n"
+     << "  return DEFAULT_THREADS > 0 ? DEFAULT_THREADS : omp_get_max_threads();\n"
+     << "}\n\n"
+     << "size_t " << name << "_workspace_size_threads(int num_threads) {\n"
+     << "  if (num_threads < 0)\n    return 0;\n"
+     << "  return workspace_base +\n"
+     << "         (size_t)run_thread_count(num_threads) * workspace_per_thread;\n"
+     << "}\n\n"
+     << "size_t " << name << "_workspace_size(void) {\n"
+     << "  return " << name << "_workspace_size_threads(0);\n}\n\n"
+     << "int " << name
+     << "_run_threads(const float *input, float *output, void *workspace,\n"
+     << "    size_t workspace_size, int num_threads) {\n"
      << "  if (!input || !output)\n    return INCEPTION_ERROR_NULL_ARGUMENT;\n"
      << "  if (num_threads < 0)\n    return INCEPTION_ERROR_INVALID_ARGUMENT;\n"
-     << "  if (num_threads == 0)\n    num_threads = " << model.defaultThreads
-     << ";\n";
+     << "  int threads = run_thread_count(num_threads);\n"
+     << "  size_t needed = workspace_base + (size_t)threads * workspace_per_thread;\n";
   if (external)
     os << "  pthread_once(&weights_once, load_weights);\n"
        << "  if (weights_status)\n    return weights_status;\n";
-  os
-     << "  void *owned = NULL;\n"
+  os << "  void *owned = NULL;\n"
      << "  if (!workspace) {\n"
-     << "    owned = aligned_alloc(" << kWorkspaceAlignment << ", " << allocation
-     << "u);\n"
+     << "    /* aligned_alloc wants a multiple of the alignment. */\n"
+     << "    size_t rounded = (needed + " << kWorkspaceAlignment - 1 << ") / "
+     << kWorkspaceAlignment << " * " << kWorkspaceAlignment << ";\n"
+     << "    owned = aligned_alloc(" << kWorkspaceAlignment
+     << ", rounded ? rounded : " << kWorkspaceAlignment << ");\n"
      << "    if (!owned)\n      return INCEPTION_ERROR_OUT_OF_MEMORY;\n"
      << "    workspace = owned;\n"
      << "  } else if ((uintptr_t)workspace % " << kWorkspaceAlignment << ") {\n"
-     << "    return INCEPTION_ERROR_MISALIGNED_WORKSPACE;\n  }\n"
+     << "    return INCEPTION_ERROR_MISALIGNED_WORKSPACE;\n"
+     << "  } else if (workspace_size < needed) {\n"
+     << "    return INCEPTION_ERROR_WORKSPACE_SIZE;\n  }\n"
+     << "  /* The kernels' team has at most `threads` threads, each with its\n"
+     << "     scratch in the workspace. */\n"
      << "  int saved_threads = omp_get_max_threads();\n"
-     << "  if (num_threads > 0)\n    omp_set_num_threads(num_threads);\n"
+     << "  omp_set_num_threads(threads);\n"
      << "  " << model.kernelSymbol() << "(input, output, workspace"
      << (external ? ", weights" : "") << ");\n"
-     << "  if (num_threads > 0)\n    omp_set_num_threads(saved_threads);\n"
+     << "  omp_set_num_threads(saved_threads);\n"
      << "  free(owned);\n  return INCEPTION_OK;\n}\n\n"
-     << "int " << model.name
-     << "_run(const float *input, float *output, void *workspace) {\n"
-     << "  return " << model.name << "_run_threads(input, output, workspace, 0);\n}\n\n";
+     << "int " << name
+     << "_run(const float *input, float *output, void *workspace,\n"
+     << "    size_t workspace_size) {\n"
+     << "  return " << name
+     << "_run_threads(input, output, workspace, workspace_size, 0);\n}\n\n";
   writeProfiler(os, model);
   os << "static const inception_model_info info = {\n"
      << "    INCEPTION_ABI_VERSION, \"" << INCEPTION_VERSION << "\", \""
-     << model.name << "\",\n"
-     << "    1, inputs, 1, outputs,\n    " << model.workspaceSize << "u, "
-     << kWorkspaceAlignment << "u, " << model.name << "_run, last_error, "
-     << model.name << "_run_threads,\n    " << model.layerNames.size() << ", "
+     << name << "\",\n"
+     << "    1, inputs, 1, outputs,\n"
+     << "    " << model.workspaceSize << "u, " << model.workspacePerThread
+     << "u, " << kWorkspaceAlignment << "u, " << name
+     << "_workspace_size_threads,\n"
+     << "    " << name << "_run, last_error, " << name << "_run_threads,\n"
+     << "    " << model.layerNames.size() << ", "
      << (model.layerNames.empty() ? "NULL" : "layer_names") << ", run_profiled};\n\n"
      << "/* Weak: an application may link several model libraries. */\n"
      << "__attribute__((weak, visibility(\"default\"))) const "
@@ -450,12 +493,30 @@ llvm::Error linkLibrary(llvm::StringRef objectPath,
   }
   llvm::sys::fs::remove(outputPath);
   if (isStatic) {
+    // One relocatable object whose hidden symbols (the microkernels, the
+    // vector kernels, the profiling hook) are made local: archives of two
+    // models, built for different CPUs even, link into one application
+    // without sharing, or clashing over, any of them.
+    llvm::SmallString<128> combined;
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+            "inception-model-combined", "o", combined))
+      return llvm::errorCodeToError(ec);
+    llvm::scope_exit removeCombined([&] { llvm::sys::fs::remove(combined); });
+    std::vector<llvm::StringRef> link = {*compiler, "-r", "-nostdlib", "-o",
+                                         combined};
+    link.insert(link.end(), objects.begin(), objects.end());
+    if (llvm::Error error = run(*compiler, link))
+      return error;
+    auto objcopy = findTool({"llvm-objcopy-22", "llvm-objcopy", "objcopy"});
+    if (!objcopy)
+      return objcopy.takeError();
+    if (llvm::Error error =
+            run(*objcopy, {*objcopy, "--localize-hidden", combined}))
+      return error;
     auto archiver = findTool({"llvm-ar-22", "ar"});
     if (!archiver)
       return archiver.takeError();
-    std::vector<llvm::StringRef> args = {*archiver, "rcs", outputPath};
-    args.insert(args.end(), objects.begin(), objects.end());
-    return run(*archiver, args);
+    return run(*archiver, {*archiver, "rcs", outputPath, combined});
   }
   std::vector<llvm::StringRef> args = {*compiler, "-shared", "-o", outputPath};
   args.insert(args.end(), objects.begin(), objects.end());

@@ -22,7 +22,10 @@ struct TensorInterface {
 struct ModelInterface {
   std::string name;
   TensorInterface input, output;
+  /// The workspace a run needs: workspaceSize bytes, and workspacePerThread
+  /// more for each thread of the run.
   int64_t workspaceSize = 0;
+  int64_t workspacePerThread = 0;
   /// Threads a run uses unless the caller says otherwise; 0: OpenMP's
   /// default (OMP_NUM_THREADS, else every core).
   int64_t defaultThreads = 0;
@@ -48,7 +51,7 @@ struct ModelInterface {
 constexpr int64_t kWorkspaceAlignment = 64;
 
 /// `<model>.h`: the names, shapes and sizes as macros, and the prototypes of
-/// `<model>_workspace_size` and `<model>_run`.
+/// `<model>_workspace_size[_threads]` and `<model>_run[_threads]`.
 std::string generateHeader(const ModelInterface &model);
 
 /// The C source of the library's entry points around the kernel: argument

@@ -19,6 +19,11 @@ def Inception_Dialect : Dialect {
   let cppNamespace = "::mlir::inception";
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect"];
+  let useDefaultAttributePrinterParser = 1;
+  let extraClassDeclaration = [{
+    /// The module attribute that holds the target (a TargetAttr).
+    static constexpr ::llvm::StringLiteral kTargetAttrName = "inception.target";
+  }];
 }
 
 class Inception_Op<string mnemonic, list<Trait> traits = []>

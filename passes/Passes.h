@@ -20,8 +20,21 @@ namespace mlir::inception {
 #define GEN_PASS_REGISTRATION
 #include "passes/Passes.h.inc"
 
-/// The workspace size in bytes PlanWorkspace records on the entry point.
+/// The workspace size in bytes PlanWorkspace records on the entry point:
+/// what a run needs whatever its thread count.
 constexpr llvm::StringLiteral kWorkspaceSizeAttr = "inception.workspace_size";
+
+/// The bytes PlanWorkspace records that a run needs besides for each thread
+/// of its OpenMP team: the largest thread scratch of its kernels.
+constexpr llvm::StringLiteral kWorkspacePerThreadAttr =
+    "inception.workspace_per_thread";
+
+/// Marks an allocation (memref<Nxi8>) that is one thread's scratch of a
+/// kernel call, which takes it as `scratch, N` and uses the N bytes at
+/// scratch + thread * N (runtime/ukernels/ukernel_abi.h). PlanWorkspace
+/// places every such buffer at the end of the workspace, past which the
+/// caller provides one such region per thread.
+constexpr llvm::StringLiteral kThreadScratchAttr = "inception.thread_scratch";
 
 /// The geometry ({strides, dilations, padding}) the lowering records on a
 /// convolution's contraction (which reads the padded input), for
@@ -41,8 +54,10 @@ constexpr llvm::StringLiteral kBlockedAttr = "inception.blocked";
 /// microkernels.
 constexpr llvm::StringLiteral kDenseAttr = "inception.dense";
 
-/// The register tile [mr, nr, vl] microkernels records on a module that
-/// calls its C kernels, which the driver compiles in with the same tile.
+/// The blocking [mr, nr, vl, kc, nc, l1, l2] inception-microkernels records
+/// on a module that calls its C kernels (the register tile, the GEMM's
+/// blocks, the caches), which the CPU back half compiles them with: the
+/// scratch the calls were given was sized for exactly these.
 constexpr llvm::StringLiteral kMicrokernelAttr = "inception.microkernels";
 
 /// The layer names inception-profile-layers records on a module, indexed

@@ -1,6 +1,7 @@
 //===- Pipelines.cpp - The compiler's pass pipelines ----------------------===//
 
 #include "passes/Pipelines.h"
+#include "passes/Codegen/CPU/CPUPipelines.h"
 #include "passes/Passes.h"
 
 #include "mlir/Pass/PassRegistry.h"
@@ -10,61 +11,59 @@ namespace mlir::inception {
 // The pipelines are spelled as pipeline text: the option names are the
 // upstream passes' public, tested interface.
 
-/// What an optimization pass runs on: the inception dialect, linalg on
-/// tensors right after the lowering, or buffers right after
-/// bufferization.
-enum class Stage { Graph, Linalg, Buffers };
-
-/// Where each optimization pass runs, and on what op.
-struct OptimizationPass {
-  llvm::StringLiteral name;
-  unsigned level;
-  Stage stage;
-  bool onModule = false;
-};
 // In the order -O3 runs them: weights are final (batch norm folded) before
 // they are factorized, and factorized before epilogues attach to the last
-// convolution of a factorization. blocked-layout needs the microkernels
-// (its layout is for them), so both are -O3's.
-static constexpr OptimizationPass kOptimizationPasses[] = {
+// convolution of a factorization.
+static constexpr OptimizationPass kFrontHalfPasses[] = {
     {"strip-training-ops", 1, Stage::Graph},
     {"fold-batch-norm", 1, Stage::Graph},
     {"factorize-conv", 3, Stage::Graph},
     {"fuse-epilogue", 1, Stage::Graph},
     {"fuse-branches", 2, Stage::Graph},
-    {"blocked-layout", 3, Stage::Linalg},
-    {"elide-concat", 2, Stage::Buffers},
-    {"microkernels", 3, Stage::Buffers, /*onModule=*/true},
 };
 
-static const OptimizationPass *findOptimizationPass(StringRef element) {
-  StringRef name = element.take_until([](char c) { return c == '{'; }).trim();
-  for (const OptimizationPass &pass : kOptimizationPasses)
-    if (pass.name == name)
-      return &pass;
-  return nullptr;
+ArrayRef<OptimizationPass> frontHalfPasses() { return kFrontHalfPasses; }
+
+FailureOr<ArrayRef<OptimizationPass>> backHalfPasses(StringRef backend) {
+  if (backend == "cpu")
+    return cpu::optimizationPasses();
+  return failure();
 }
 
-std::string optimizationPassesForLevel(unsigned level) {
+/// Both halves' passes for `backend`, front half first.
+static SmallVector<OptimizationPass> allPasses(StringRef backend) {
+  SmallVector<OptimizationPass> passes(frontHalfPasses());
+  if (auto back = backHalfPasses(backend); succeeded(back))
+    passes.append(back->begin(), back->end());
+  return passes;
+}
+
+static std::optional<OptimizationPass> findOptimizationPass(StringRef element,
+                                                            StringRef backend) {
+  StringRef name = element.take_until([](char c) { return c == '{'; }).trim();
+  for (const OptimizationPass &pass : allPasses(backend))
+    if (pass.name == name)
+      return pass;
+  return std::nullopt;
+}
+
+std::string optimizationPassesForLevel(unsigned level, StringRef backend) {
   std::string list;
-  for (const OptimizationPass &pass : kOptimizationPasses)
+  for (const OptimizationPass &pass : allPasses(backend))
     if (pass.level <= level)
       list += (list.empty() ? "" : ",") + pass.name.str();
   return list;
 }
 
-ArrayRef<StringRef> optimizationPassNames() {
-  static const SmallVector<StringRef> names = [] {
-    SmallVector<StringRef> result;
-    for (const OptimizationPass &pass : kOptimizationPasses)
-      result.push_back(pass.name);
-    return result;
-  }();
+SmallVector<StringRef> optimizationPassNames(StringRef backend) {
+  SmallVector<StringRef> names;
+  for (const OptimizationPass &pass : allPasses(backend))
+    names.push_back(pass.name);
   return names;
 }
 
 FailureOr<SmallVector<std::string>>
-parseOptimizationPasses(StringRef list, raw_ostream &errors) {
+parseOptimizationPasses(StringRef list, raw_ostream &errors, StringRef backend) {
   // Split at the commas outside braces.
   SmallVector<std::string> elements;
   int depth = 0;
@@ -82,26 +81,24 @@ parseOptimizationPasses(StringRef list, raw_ostream &errors) {
   if (!StringRef(current).trim().empty() || !elements.empty())
     elements.push_back(StringRef(current).trim().str());
   for (const std::string &element : elements) {
-    if (!findOptimizationPass(element)) {
+    std::optional<OptimizationPass> pass = findOptimizationPass(element, backend);
+    if (!pass) {
       errors << "unknown optimization pass '" << element
              << "'; the passes are "
-             << llvm::join(optimizationPassNames(), ", ") << "\n";
+             << llvm::join(optimizationPassNames(backend), ", ") << "\n";
       return failure();
     }
     // Let the pass parse its options now, so that a typo is reported here
     // with the pass's own message rather than in the middle of compiling.
-    OpPassManager check(findOptimizationPass(element)->onModule
-                            ? "builtin.module"
-                            : "func.func");
+    OpPassManager check(pass->onModule ? "builtin.module" : "func.func");
     if (failed(parsePassPipeline(element, check, errors)))
       return failure();
   }
   return elements;
 }
 
-/// The listed passes of one kind as module-level pipeline text, runs of
-/// function passes nested in func.func().
-static std::string nestedPasses(ArrayRef<std::string> passes, Stage stage) {
+std::string nestedPasses(ArrayRef<std::string> passes, Stage stage,
+                         StringRef backend) {
   std::string text, functionPasses;
   auto flush = [&] {
     if (!functionPasses.empty())
@@ -109,7 +106,7 @@ static std::string nestedPasses(ArrayRef<std::string> passes, Stage stage) {
     functionPasses.clear();
   };
   for (const std::string &element : passes) {
-    const OptimizationPass *pass = findOptimizationPass(element);
+    std::optional<OptimizationPass> pass = findOptimizationPass(element, backend);
     if (!pass || pass->stage != stage)
       continue;
     if (pass->onModule) {
@@ -130,84 +127,17 @@ LogicalResult buildGraphOptimizationPipeline(OpPassManager &pm,
                            pm);
 }
 
-LogicalResult buildLowerToLinalgPipeline(OpPassManager &pm,
-                                         ArrayRef<std::string> passes) {
-  std::string text = "convert-inception-to-linalg,canonicalize";
-  if (std::string linalgPasses = nestedPasses(passes, Stage::Linalg);
-      !linalgPasses.empty())
-    text += "," + linalgPasses + ",canonicalize";
-  return parsePassPipeline(text, pm);
-}
-
-static constexpr llvm::StringLiteral kBufferize =
-    "one-shot-bufferize{bufferize-function-boundaries "
-    "function-boundary-type-conversion=identity-layout-map},"
-    "buffer-results-to-out-params{hoist-static-allocs modify-public-functions},"
-    "canonicalize";
-static constexpr llvm::StringLiteral kPlanMemory =
-    "func.func(inception-plan-workspace,inception-lower-copies),"
-    "inception-flatten-globals,";
-static constexpr llvm::StringLiteral kExternalizeWeights =
-    "inception-externalize-weights,";
-static constexpr llvm::StringLiteral kOutline = "inception-outline-kernels,";
-static constexpr llvm::StringLiteral kProfileLayers = "inception-profile-layers,";
-static constexpr llvm::StringLiteral kToLLVM =
-    "convert-linalg-to-parallel-loops,"
-    "func.func(inception-sequentialize-inner-loops),convert-scf-to-openmp,"
-    "func.func(inception-inline-alloca-scopes),"
-    "lower-affine,convert-vector-to-llvm,convert-scf-to-cf,"
-    "expand-strided-metadata,finalize-memref-to-llvm,convert-math-to-llvm,"
-    "convert-arith-to-llvm,convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
-    "convert-cf-to-llvm,convert-openmp-to-llvm,reconcile-unrealized-casts";
-
-LogicalResult buildBufferizePipeline(OpPassManager &pm,
-                                    ArrayRef<std::string> passes) {
-  std::string pipeline = kBufferize.str();
-  if (std::string bufferPasses = nestedPasses(passes, Stage::Buffers);
-      !bufferPasses.empty())
-    pipeline += "," + bufferPasses;
-  return parsePassPipeline(pipeline, pm);
-}
-
-LogicalResult buildBuffersToLLVMPipeline(OpPassManager &pm,
-                                         bool externalWeights,
-                                         bool profileLayers) {
-  std::string pipeline = kPlanMemory.str();
-  if (externalWeights)
-    pipeline += kExternalizeWeights;
-  pipeline += kOutline;
-  if (profileLayers)
-    pipeline += kProfileLayers;
-  pipeline += kToLLVM;
-  return parsePassPipeline(pipeline, pm);
+LogicalResult buildLowerToLinalgPipeline(OpPassManager &pm) {
+  return parsePassPipeline("convert-inception-to-linalg,canonicalize", pm);
 }
 
 namespace {
-struct LinalgToLLVMOptions : PassPipelineOptions<LinalgToLLVMOptions> {
-  Option<bool> externalWeights{
-      *this, "external-weights",
-      llvm::cl::desc("Read the parameters from a weights buffer argument"),
-      llvm::cl::init(false)};
-  Option<unsigned> level{*this, "level",
-                         llvm::cl::desc("The -O level whose buffer passes run"),
-                         llvm::cl::init(3)};
-  Option<bool> profile{*this, "profile",
-                       llvm::cl::desc("Mark each layer's start for profiling"),
-                       llvm::cl::init(false)};
-};
-
 struct OptimizationLevelOptions
     : PassPipelineOptions<OptimizationLevelOptions> {
   Option<unsigned> level{*this, "level",
                          llvm::cl::desc("The -O level whose passes run"),
                          llvm::cl::init(3)};
 };
-
-SmallVector<std::string> passesForLevel(unsigned level) {
-  // The level lists are well formed by construction.
-  return *parseOptimizationPasses(optimizationPassesForLevel(level),
-                                  llvm::errs());
-}
 } // namespace
 
 void registerPassesAndPipelines() {
@@ -216,20 +146,15 @@ void registerPassesAndPipelines() {
       "inception-optimize-graph",
       "The graph passes of -O<level> on the inception dialect",
       [](OpPassManager &pm, const OptimizationLevelOptions &options) {
-        (void)buildGraphOptimizationPipeline(pm, passesForLevel(options.level));
+        // The level lists are well formed by construction.
+        (void)buildGraphOptimizationPipeline(
+            pm, *parseOptimizationPasses(
+                    optimizationPassesForLevel(options.level), llvm::errs()));
       });
   PassPipelineRegistration<>(
       "inception-lower-to-linalg", "Lower the inception dialect to linalg",
-      [](OpPassManager &pm) { (void)buildLowerToLinalgPipeline(pm, {}); });
-  PassPipelineRegistration<LinalgToLLVMOptions>(
-      "inception-linalg-to-llvm",
-      "Bufferize, run the buffer passes of -O<level>, plan the workspace and "
-      "lower linalg to the LLVM dialect",
-      [](OpPassManager &pm, const LinalgToLLVMOptions &options) {
-        (void)buildBufferizePipeline(pm, passesForLevel(options.level));
-        (void)buildBuffersToLLVMPipeline(pm, options.externalWeights,
-                                         options.profile);
-      });
+      [](OpPassManager &pm) { (void)buildLowerToLinalgPipeline(pm); });
+  cpu::registerPassesAndPipelines();
 }
 
 } // namespace mlir::inception

@@ -3,6 +3,12 @@
 // One definition of each pipeline serves inceptionc and inception-opt (where
 // they are registered by name), so lit tests run exactly what the driver runs.
 //
+// The pipeline has a shared front half (graph passes on the inception
+// dialect, then the lowering to linalg on tensors) and a back half per
+// backend (passes/Codegen/<backend>/). Each half has its own table of the
+// optimization passes -O<level> runs; a backend adds its table to
+// backHalfPasses().
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef INCEPTION_PASSES_PIPELINES_H
@@ -12,49 +18,63 @@
 
 namespace mlir::inception {
 
-/// The optimization passes of `-O<level>`, as a comma-separated pass list:
+/// What an optimization pass runs on: the inception dialect (the front
+/// half), or in a back half linalg on tensors right after the lowering, or
+/// buffers right after bufferization.
+enum class Stage { Graph, Linalg, Buffers };
+
+/// An optimization pass a user may list (`inceptionc --passes`), the lowest
+/// -O level that runs it, and where it runs.
+struct OptimizationPass {
+  llvm::StringLiteral name;
+  unsigned level;
+  Stage stage;
+  bool onModule = false;
+};
+
+/// The front half's optimization passes: target-independent graph passes.
+llvm::ArrayRef<OptimizationPass> frontHalfPasses();
+
+/// A backend's back-half optimization passes; failure for an unknown
+/// backend.
+FailureOr<llvm::ArrayRef<OptimizationPass>>
+backHalfPasses(llvm::StringRef backend);
+
+/// The optimization passes of `-O<level>` for `backend`, as a
+/// comma-separated pass list, front half first:
 ///   -O1: strip-training-ops, fold-batch-norm, fuse-epilogue
 ///   -O2: and fuse-branches, elide-concat
-///   -O3: and factorize-conv (where it is exact), before fuse-epilogue
-std::string optimizationPassesForLevel(unsigned level);
+///   -O3: and factorize-conv (where it is exact), before fuse-epilogue; and
+///        the CPU's inception-blocked-layout and inception-microkernels
+std::string optimizationPassesForLevel(unsigned level,
+                                       llvm::StringRef backend = "cpu");
 
-/// The optimization passes a user may list (`inceptionc --passes`).
-llvm::ArrayRef<llvm::StringRef> optimizationPassNames();
+/// The optimization passes a user may list for `backend`.
+llvm::SmallVector<llvm::StringRef>
+optimizationPassNames(llvm::StringRef backend = "cpu");
 
 /// Checks a comma-separated list of optimization passes, each with options
 /// in braces as in a pass pipeline (`fold-batch-norm,factorize-conv{rank=2}`),
 /// and returns its elements. Unknown passes and bad options are errors,
 /// reported on `errors`.
 FailureOr<SmallVector<std::string>>
-parseOptimizationPasses(llvm::StringRef list, llvm::raw_ostream &errors);
+parseOptimizationPasses(llvm::StringRef list, llvm::raw_ostream &errors,
+                        llvm::StringRef backend = "cpu");
 
-/// The listed passes that run on the inception dialect, in list order, and
-/// a canonicalization.
+/// The listed passes of one stage as module-level pipeline text, runs of
+/// function passes nested in func.func(); empty when none is listed.
+std::string nestedPasses(llvm::ArrayRef<std::string> passes, Stage stage,
+                         llvm::StringRef backend = "cpu");
+
+/// The front half, 1: the listed passes that run on the inception dialect,
+/// in list order, and a canonicalization.
 LogicalResult buildGraphOptimizationPipeline(OpPassManager &pm,
                                              llvm::ArrayRef<std::string> passes);
-/// inception dialect -> linalg on tensors, then the listed optimization
-/// passes that run on linalg on tensors (blocked-layout).
-LogicalResult buildLowerToLinalgPipeline(OpPassManager &pm,
-                                         llvm::ArrayRef<std::string> passes = {});
-/// linalg on tensors -> buffers: one-shot bufferization, results as
-/// out-params, then the listed optimization passes that run on buffers
-/// (elide-concat, microkernels).
-LogicalResult buildBufferizePipeline(OpPassManager &pm,
-                                     llvm::ArrayRef<std::string> passes = {});
-/// buffers -> LLVM dialect: workspace planning, one function per op whose
-/// outermost parallel loop is an OpenMP worksharing loop, and the
-/// conversion to LLVM with bare-pointer function signatures (the kernel is
-/// `void f(in*, out*, workspace*)`). With `externalWeights`, the parameters
-/// come from a fourth argument, a packed weights buffer (see
-/// inception-externalize-weights). With `profileLayers`, the kernel marks
-/// where each layer starts (inception-profile-layers).
-LogicalResult buildBuffersToLLVMPipeline(OpPassManager &pm,
-                                         bool externalWeights = false,
-                                         bool profileLayers = false);
+/// The front half, 2: inception dialect -> linalg on tensors.
+LogicalResult buildLowerToLinalgPipeline(OpPassManager &pm);
 
-/// Registers them, as `inception-optimize-graph{level}`,
-/// `inception-lower-to-linalg` and
-/// `inception-linalg-to-llvm{external-weights level}`, and the project's
+/// Registers the front half's pipelines, `inception-optimize-graph{level}`
+/// and `inception-lower-to-linalg`, every backend's, and the project's
 /// passes.
 void registerPassesAndPipelines();
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct inception_model {
   void *handle;
@@ -19,6 +20,7 @@ struct inception_model {
 struct inception_context {
   const inception_model *model;
   void *workspace;
+  size_t workspace_size;
   int num_threads;
 };
 
@@ -47,6 +49,7 @@ const char *inception_status_string(int status) {
   case INCEPTION_ERROR_INVALID_ARGUMENT: return "an argument is out of range";
   case INCEPTION_ERROR_IO: return "a file cannot be read or written";
   case INCEPTION_ERROR_WEIGHTS: return "the weights file is missing or does not match the library";
+  case INCEPTION_ERROR_WORKSPACE_SIZE: return "the workspace is smaller than the run needs";
   default: return "unknown status";
   }
 }
@@ -63,7 +66,18 @@ int inception_model_load(const char *path, inception_model **model) {
     return fail(INCEPTION_ERROR_NULL_ARGUMENT,
                 "inception_model_load: path and model must not be null");
   *model = NULL;
-  void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  /* dlopen looks a name without a '/' up on the library search path only;
+     "libgooglenet.so" means the file in the current folder first, as it
+     does to every other tool. */
+  char local[4096];
+  const char *open_path = path;
+  if (!strchr(path, '/') && access(path, F_OK) == 0) {
+    if ((size_t)snprintf(local, sizeof local, "./%s", path) >= sizeof local)
+      return fail(INCEPTION_ERROR_LOAD, "cannot load '%.64s...': the name is "
+                  "too long", path);
+    open_path = local;
+  }
+  void *handle = dlopen(open_path, RTLD_NOW | RTLD_LOCAL);
   if (!handle)
     return fail(INCEPTION_ERROR_LOAD, "cannot load '%s': %s", path, dlerror());
   inception_model_info_fn get_info =
@@ -120,28 +134,42 @@ size_t inception_model_output_elements(const inception_model *model, int32_t ind
   return elements(&model->info->outputs[index]);
 }
 
+/* Makes the context's workspace hold a run on `num_threads` threads (0:
+   the library's default); allocates only when it grows. */
+static int reserve_workspace(inception_context *context, int num_threads) {
+  const inception_model_info *info = context->model->info;
+  size_t size = info->workspace_size(num_threads);
+  if (context->workspace && size <= context->workspace_size)
+    return INCEPTION_OK;
+  size_t alignment = info->workspace_alignment;
+  /* aligned_alloc wants a multiple of the alignment, and at least one. */
+  size_t rounded = (size + alignment - 1) / alignment * alignment;
+  void *workspace = aligned_alloc(alignment, rounded ? rounded : alignment);
+  if (!workspace)
+    return fail(INCEPTION_ERROR_OUT_OF_MEMORY,
+                "cannot allocate a %zu-byte workspace for '%s'", size,
+                info->name);
+  free(context->workspace);
+  context->workspace = workspace;
+  context->workspace_size = rounded;
+  return INCEPTION_OK;
+}
+
 int inception_context_create(const inception_model *model,
                              inception_context **context) {
   if (!model || !context)
     return fail(INCEPTION_ERROR_NULL_ARGUMENT,
                 "inception_context_create: model and context must not be null");
   *context = NULL;
-  size_t alignment = model->info->workspace_alignment;
-  size_t size = model->info->workspace_size;
-  /* aligned_alloc wants a multiple of the alignment, and at least one. */
-  size_t rounded = (size + alignment - 1) / alignment * alignment;
-  inception_context *result = malloc(sizeof *result);
-  void *workspace = aligned_alloc(alignment, rounded ? rounded : alignment);
-  if (!result || !workspace) {
-    free(result);
-    free(workspace);
-    return fail(INCEPTION_ERROR_OUT_OF_MEMORY,
-                "cannot allocate a %zu-byte workspace for '%s'", size,
-                model->info->name);
-  }
+  inception_context *result = calloc(1, sizeof *result);
+  if (!result)
+    return fail(INCEPTION_ERROR_OUT_OF_MEMORY, "out of memory");
   result->model = model;
-  result->workspace = workspace;
-  result->num_threads = 0;
+  int status = reserve_workspace(result, 0);
+  if (status != INCEPTION_OK) {
+    free(result);
+    return status;
+  }
   *context = result;
   return INCEPTION_OK;
 }
@@ -161,6 +189,9 @@ int inception_context_set_num_threads(inception_context *context,
   if (num_threads < 0)
     return fail(INCEPTION_ERROR_INVALID_ARGUMENT,
                 "the thread count must not be negative, got %d", num_threads);
+  int status = reserve_workspace(context, num_threads);
+  if (status != INCEPTION_OK)
+    return status;
   context->num_threads = num_threads;
   return INCEPTION_OK;
 }
@@ -185,7 +216,9 @@ static int check_run(const char *entry, inception_context *context,
                 "output '%s' of '%s' has %zu elements, got %zu",
                 model->info->outputs[0].name, model->info->name, expected_out,
                 output_elements);
-  return INCEPTION_OK;
+  /* The default thread count (OMP_NUM_THREADS, or every core) may have
+     grown since the workspace was sized. */
+  return reserve_workspace(context, context->num_threads);
 }
 
 static int run_failed(const inception_model *model, int status) {
@@ -201,6 +234,7 @@ int inception_run(inception_context *context, const float *input,
   if (status != INCEPTION_OK)
     return status;
   status = context->model->info->run_threads(input, output, context->workspace,
+                                             context->workspace_size,
                                              context->num_threads);
   return status == INCEPTION_OK ? status : run_failed(context->model, status);
 }
@@ -224,6 +258,7 @@ int inception_run_profiled(inception_context *context, const float *input,
                 "'%s' has no layer profile: compile it with inceptionc --profile",
                 info->name);
   status = info->run_profiled(input, output, context->workspace,
-                              context->num_threads, events, capacity, count);
+                              context->workspace_size, context->num_threads,
+                              events, capacity, count);
   return status == INCEPTION_OK ? status : run_failed(context->model, status);
 }

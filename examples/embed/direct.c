@@ -4,8 +4,8 @@
  *   inceptionc models/googlenet.inception --weights w.safetensors -o libgooglenet.so
  *   cc -I. direct.c -L. -lgooglenet -lpthread -o direct
  *
- * Two threads run the model at once, each with its own workspace, and must
- * agree with a run on the main thread. */
+ * Two threads run the model at once, each with its own workspace (sized for
+ * a run on one thread), and must agree with a run on the main thread. */
 #include "googlenet.h"
 
 #include <math.h>
@@ -24,9 +24,11 @@ struct job {
 
 static void *run_job(void *arg) {
   struct job *job = arg;
-  void *workspace = aligned_alloc(GOOGLENET_WORKSPACE_ALIGNMENT,
-                                  (GOOGLENET_WORKSPACE_SIZE + 63) / 64 * 64);
-  job->status = workspace ? googlenet_run(input, job->output, workspace) : -1;
+  size_t size = (GOOGLENET_WORKSPACE_SIZE(1) + 63) / 64 * 64;
+  void *workspace = aligned_alloc(GOOGLENET_WORKSPACE_ALIGNMENT, size);
+  job->status = workspace ? googlenet_run_threads(input, job->output, workspace,
+                                                  size, 1)
+                          : -1;
   free(workspace);
   return NULL;
 }
@@ -38,7 +40,7 @@ int main(void) {
 
   static struct job reference, jobs[2];
   /* With no workspace, the call allocates one itself. */
-  reference.status = googlenet_run(input, reference.output, NULL);
+  reference.status = googlenet_run(input, reference.output, NULL, 0);
   if (reference.status != 0) {
     fprintf(stderr, "googlenet_run failed with status %d\n", reference.status);
     return 1;
@@ -65,9 +67,18 @@ int main(void) {
   printf("top class: %zu\n", best);
   printf("threads agree: yes\n");
   /* Null pointers are reported, not dereferenced. */
-  printf("null input: status %d\n", googlenet_run(NULL, reference.output, NULL));
+  printf("null input: status %d\n",
+         googlenet_run(NULL, reference.output, NULL, 0));
   float misaligned[GOOGLENET_OUTPUT_ELEMENTS];
   printf("misaligned workspace: status %d\n",
-         googlenet_run(input, misaligned, (char *)jobs + 1));
+         googlenet_run(input, misaligned, (char *)jobs + 1, 1 << 30));
+  /* A workspace too small for the run's threads is refused. */
+  size_t small = GOOGLENET_WORKSPACE_SIZE(1);
+  void *workspace = aligned_alloc(GOOGLENET_WORKSPACE_ALIGNMENT,
+                                  (small + 63) / 64 * 64);
+  printf("small workspace: status %d\n",
+         googlenet_run_threads(input, misaligned, workspace,
+                               GOOGLENET_WORKSPACE_BASE_SIZE, 1));
+  free(workspace);
   return 0;
 }

@@ -58,6 +58,9 @@ struct PlanWorkspacePass : impl::PlanWorkspaceBase<PlanWorkspacePass> {
       positions[&op] = positions.size();
 
     std::vector<Buffer> buffers;
+    // Kernels' thread scratch (kThreadScratchAttr): all at the end.
+    SmallVector<memref::AllocOp> scratch;
+    int64_t perThread = 0;
     WalkResult walk = func.walk([&](memref::AllocOp alloc) {
       MemRefType type = alloc.getType();
       if (alloc->getBlock() != &body || !type.hasStaticShape() ||
@@ -65,6 +68,12 @@ struct PlanWorkspacePass : impl::PlanWorkspaceBase<PlanWorkspacePass> {
         alloc.emitError("only static, identity-layout allocations at the top "
                         "level of a function can be placed in the workspace");
         return WalkResult::interrupt();
+      }
+      if (alloc->hasAttr(kThreadScratchAttr)) {
+        scratch.push_back(alloc);
+        perThread = std::max(perThread, type.getNumElements() *
+                                            type.getElementTypeBitWidth() / 8);
+        return WalkResult::advance();
       }
       Buffer buffer;
       buffer.alloc = alloc;
@@ -99,6 +108,7 @@ struct PlanWorkspacePass : impl::PlanWorkspaceBase<PlanWorkspacePass> {
       placed.push_back(&buffer);
     }
     workspaceSize = llvm::alignTo(workspaceSize, alignment);
+    perThread = llvm::alignTo(perThread, alignment);
 
     // The report: what first fit achieved against the sum of all buffers
     // and against the bound no placement can beat, the largest set of
@@ -117,10 +127,14 @@ struct PlanWorkspacePass : impl::PlanWorkspaceBase<PlanWorkspacePass> {
     recordStatistic(*this, totalBytes, "total-bytes", sum);
     recordStatistic(*this, largestLiveBytes, "largest-live-bytes", largestLive);
     recordStatistic(*this, workspaceBytes, "workspace-bytes", workspaceSize);
+    if (perThread)
+      recordStatistic(*this, workspacePerThreadBytes,
+                      "workspace-per-thread-bytes", perThread);
 
     OpBuilder builder(func.getContext());
-    auto workspaceType =
-        MemRefType::get({workspaceSize}, builder.getIntegerType(8));
+    // The argument covers the first thread's scratch; the others' follow it.
+    auto workspaceType = MemRefType::get({workspaceSize + perThread},
+                                         builder.getIntegerType(8));
     unsigned index = func.getNumArguments();
     if (failed(func.insertArgument(index, workspaceType, {}, func.getLoc())))
       return signalPassFailure();
@@ -138,7 +152,20 @@ struct PlanWorkspacePass : impl::PlanWorkspaceBase<PlanWorkspacePass> {
       buffer.alloc.replaceAllUsesWith(view);
       buffer.alloc.erase();
     }
+    for (memref::AllocOp alloc : scratch) {
+      builder.setInsertionPoint(alloc);
+      Value offset =
+          arith::ConstantIndexOp::create(builder, alloc.getLoc(), workspaceSize);
+      Value view = memref::ViewOp::create(builder, alloc.getLoc(),
+                                          alloc.getType(), workspace, offset,
+                                          ValueRange{});
+      alloc.getResult().replaceAllUsesWith(view);
+      alloc.erase();
+    }
     func->setAttr(kWorkspaceSizeAttr, builder.getI64IntegerAttr(workspaceSize));
+    if (perThread)
+      func->setAttr(kWorkspacePerThreadAttr,
+                    builder.getI64IntegerAttr(perThread));
   }
 };
 

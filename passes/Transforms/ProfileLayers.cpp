@@ -2,7 +2,7 @@
 
 #include "passes/Passes.h"
 #include "passes/Statistics.h"
-#include "passes/Transforms/VectorKernels.h"
+#include "passes/Codegen/CPU/VectorKernels.h"
 
 #include "mlir/IR/SymbolTable.h"
 

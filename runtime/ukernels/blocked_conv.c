@@ -38,7 +38,8 @@
       int64_t output_row_stride, int64_t initialize, int64_t relu,             \
       int64_t batch, int64_t in_blocks, int64_t out_blocks, int64_t kernel_h,  \
       int64_t kernel_w, int64_t out_h, int64_t out_w, int64_t stride_h,        \
-      int64_t stride_w, int64_t dilation_h, int64_t dilation_w
+      int64_t stride_w, int64_t dilation_h, int64_t dilation_w,               \
+      intptr_t scratch_ptr, int64_t scratch_per_thread
 
 /* Tiles: up to BLOCKED_MAX_BLOCKS output blocks by up to
    blocked_pixels(blocks) pixels, BLOCKED_ACCUMULATORS vector accumulators
@@ -126,7 +127,7 @@ static int64_t blocked_row_cost(int64_t b, int64_t p, int64_t width) {
    of L1 (inceptionc passes the target's), the other half for the input
    rows and the output tile. */
 #ifndef INCEPTION_UK_L1
-#define INCEPTION_UK_L1 (48 * 1024)
+#define INCEPTION_UK_L1 INCEPTION_UK_DEFAULT_L1
 #endif
 #define BLOCKED_RUN_FLOATS (INCEPTION_UK_L1 / 2 / (int64_t)sizeof(float))
 
@@ -141,6 +142,7 @@ static int64_t blocked_row_cost(int64_t b, int64_t p, int64_t width) {
    buffer: its element (0, 0) is the padding's corner. */
 __attribute__((visibility("hidden"))) void inception_uk_conv2d_blocked(
     BLOCKED_CONV_PARAMETERS) {
+  (void)scratch_ptr, (void)scratch_per_thread; /* a direct convolution */
   const float *input = (const float *)input_ptr;
   const float *filter = (const float *)filter_ptr;
   const float *bias = (const float *)bias_ptr;
@@ -298,6 +300,7 @@ __attribute__((visibility("hidden"))) void inception_uk_depthwise2d_blocked(
     BLOCKED_CONV_PARAMETERS) {
   (void)lanes;
   (void)in_blocks;
+  (void)scratch_ptr, (void)scratch_per_thread;
   const float *input = (const float *)input_ptr;
   const float *filter = (const float *)filter_ptr;
   const float *bias = (const float *)bias_ptr;
@@ -348,5 +351,5 @@ __attribute__((visibility("hidden"))) void inception_uk_winograd3x3_blocked(
               residual_row_stride, output_ptr, output_batch_stride,
               output_block_stride, output_row_stride, relu, batch,
               out_blocks * VL, in_blocks * VL, out_h + 2, out_w + 2, out_h,
-              out_w, 0, 0);
+              out_w, 0, 0, scratch_ptr, scratch_per_thread);
 }

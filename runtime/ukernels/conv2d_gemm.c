@@ -27,21 +27,26 @@
 #if defined(__AVX2__) || defined(__AVX512F__)
 #include <immintrin.h>
 #endif
+/* Pasted before the kernels in a library, included when compiled alone. */
+#ifndef INCEPTION_UKERNEL_ABI_H
+#include "ukernel_abi.h"
+#endif
 
 int omp_get_max_threads(void);
+int omp_get_thread_num(void);
 
 #ifndef INCEPTION_UK_MR
-#define INCEPTION_UK_MR 6
+#define INCEPTION_UK_MR INCEPTION_UK_DEFAULT_MR
 #endif
 #ifndef INCEPTION_UK_NR
-#define INCEPTION_UK_NR 16
+#define INCEPTION_UK_NR INCEPTION_UK_DEFAULT_NR
 #endif
 /* The blocking inceptionc derives from the target's caches. */
 #ifndef INCEPTION_UK_KC
-#define INCEPTION_UK_KC 256
+#define INCEPTION_UK_KC INCEPTION_UK_DEFAULT_KC
 #endif
 #ifndef INCEPTION_UK_NC
-#define INCEPTION_UK_NC (INCEPTION_UK_NR * 8)
+#define INCEPTION_UK_NC (INCEPTION_UK_NR * INCEPTION_UK_DEFAULT_NC_PANELS)
 #endif
 
 /* Floats per vector register, as inceptionc generated the vector kernels
@@ -74,7 +79,8 @@ enum {
   /* Pixels per task: the KC x NC block of B and the task's block of C
      live in L2. */
   NC = INCEPTION_UK_NC,
-  /* The task's block of C: 126 x NC floats with the 6-row tile. */
+  /* The task's block of C: 126 x NC floats with the 6-row tile
+     (inception_uk_conv2d_block_floats). */
   BLOCK_FLOATS = 128 / MR * MR * NC,
 };
 
@@ -301,13 +307,6 @@ static void pack_input(const struct conv_geometry *g, const float *input,
   }
 }
 
-/* A task's packed im2col block and block of C (about 450 KB with kc 96,
-   nc 512): one of each per thread, made on the thread's first GEMM and kept
-   (not on its stack, which an application's threads may keep small; not
-   allocated per call, which would fault their pages in again). */
-static _Thread_local float task_packed[KC * NC] __attribute__((aligned(64)));
-static _Thread_local float task_block[BLOCK_FLOATS] __attribute__((aligned(64)));
-
 /* Where output pixel n of a channel lies: oh * row_stride + ow. */
 static int64_t pixel_offset(int64_t n, int64_t out_w, int64_t row_stride) {
   return (n / out_w) * row_stride + n % out_w;
@@ -320,7 +319,10 @@ static int64_t pixel_offset(int64_t n, int64_t out_w, int64_t row_stride) {
    (and as many after as the output needs). Pointers are passed as
    integers (the compiled model's calling convention for this call), null
    for absent operands; strides count elements; pixels have unit stride
-   along a row. */
+   along a row. A task's packed im2col block and block of C (about 450 KB
+   with kc 96, nc 512) are the thread's scratch (ukernel_abi.h): not its
+   stack, which an application's threads may keep small, and nothing
+   allocated. */
 __attribute__((visibility("hidden"))) void inception_uk_conv2d(
     intptr_t input_ptr, int64_t input_batch_stride,
     int64_t input_channel_stride, int64_t input_row_stride,
@@ -332,7 +334,8 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d(
     int64_t batch, int64_t out_channels, int64_t in_channels, int64_t in_h,
     int64_t in_w, int64_t kernel_h, int64_t kernel_w, int64_t out_h,
     int64_t out_w, int64_t stride_h, int64_t stride_w, int64_t dilation_h,
-    int64_t dilation_w, int64_t pad_top, int64_t pad_left) {
+    int64_t dilation_w, int64_t pad_top, int64_t pad_left,
+    intptr_t scratch_ptr, int64_t scratch_per_thread) {
   const float *input = (const float *)input_ptr;
   const float *filter = (const float *)packed_filter_ptr;
   const float *bias = (const float *)bias_ptr;
@@ -376,9 +379,10 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d(
 
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t task = 0; task < tasks; ++task) {
-    float *packed = task_packed;
+    float *packed = (float *)(scratch_ptr + (intptr_t)omp_get_thread_num() *
+                                               scratch_per_thread);
     /* The task's block of C, row stride nc_task, in L2 while K is summed. */
-    float *block = task_block;
+    float *block = packed + KC * NC;
     int64_t image = task / (m_blocks * n_blocks);
     int64_t rest = task % (m_blocks * n_blocks);
     int64_t m0 = (rest / n_blocks) * mc_max, n0 = (rest % n_blocks) * nc_task;

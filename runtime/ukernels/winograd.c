@@ -26,10 +26,12 @@
  *===----------------------------------------------------------------------===*/
 
 #include <stdint.h>
-#include <stdlib.h>
+#ifndef INCEPTION_UKERNEL_ABI_H
+#include "ukernel_abi.h"
+#endif
 
 #ifndef INCEPTION_UK_L2
-#define INCEPTION_UK_L2 (1 << 20)
+#define INCEPTION_UK_L2 INCEPTION_UK_DEFAULT_L2
 #endif
 
 enum { WINO_TILE = 4, WINO_WINDOW = 6, WINO_POSITIONS = 36 };
@@ -193,7 +195,8 @@ static void winograd3x3(
     int64_t output_batch_stride, int64_t output_channel_stride,
     int64_t output_row_stride, int64_t relu, int64_t batch,
     int64_t out_channels, int64_t in_channels, int64_t in_h, int64_t in_w,
-    int64_t out_h, int64_t out_w, int64_t pad_top, int64_t pad_left) {
+    int64_t out_h, int64_t out_w, int64_t pad_top, int64_t pad_left,
+    intptr_t scratch_ptr, int64_t scratch_per_thread) {
   const float *input = (const float *)input_ptr;
   const float *u = (const float *)transformed_filter_ptr;
   const float *bias = (const float *)bias_ptr;
@@ -207,12 +210,15 @@ static void winograd3x3(
 
   /* Tiles per task: panels of MR, as many as keep V and M within half of
      L2 (each U panel is then read once per chunk: more tiles, fewer
-     reads), at most four, and fewer where threads would idle. */
-  int64_t per_panel =
-      (int64_t)WINO_POSITIONS * MR * (in_channels + co_panels * NR) * 4;
-  int64_t chunk_panels = INCEPTION_UK_L2 / 2 / per_panel;
-  if (chunk_panels > 4)
-    chunk_panels = 4;
+     reads), at most four, and fewer where threads would idle. V and M are
+     the thread's scratch, which the compiler sized for the most panels
+     (inception_uk_winograd_scratch). */
+  int64_t per_panel = inception_uk_winograd_panel_bytes(MR, NR, in_channels,
+                                                        out_channels);
+  int64_t chunk_panels =
+      inception_uk_winograd_chunk_panels(INCEPTION_UK_L2, per_panel);
+  while (chunk_panels > 1 && chunk_panels * per_panel > scratch_per_thread)
+    --chunk_panels;
   int64_t tile_panels = (tiles + MR - 1) / MR;
   while (chunk_panels > 1 &&
          batch * ((tile_panels + chunk_panels - 1) / chunk_panels) <
@@ -244,10 +250,8 @@ static void winograd3x3(
     int64_t panels = (count + MR - 1) / MR;
     int64_t width = (j1 - j0) * NR; /* M's row: the group's channels */
     /* V: [xi][panel][ci][MR]; M: [xi][panel * MR + tile][width]. */
-    float *v = aligned_alloc(
-        64, (size_t)WINO_POSITIONS * panels * MR * (in_channels + width) * 4);
-    if (!v)
-      abort(); /* out of memory: nothing sensible to return */
+    float *v = (float *)(scratch_ptr +
+                         (intptr_t)omp_get_thread_num() * scratch_per_thread);
     float *m = v + WINO_POSITIONS * panels * MR * in_channels;
     const float *in = input + image * input_batch_stride;
 
@@ -386,7 +390,6 @@ static void winograd3x3(
         }
       }
     }
-    free(v);
   }
 }
 
@@ -400,12 +403,13 @@ __attribute__((visibility("hidden"))) void inception_uk_winograd3x3(
     int64_t output_batch_stride, int64_t output_channel_stride,
     int64_t output_row_stride, int64_t relu, int64_t batch,
     int64_t out_channels, int64_t in_channels, int64_t in_h, int64_t in_w,
-    int64_t out_h, int64_t out_w, int64_t pad_top, int64_t pad_left) {
+    int64_t out_h, int64_t out_w, int64_t pad_top, int64_t pad_left,
+    intptr_t scratch_ptr, int64_t scratch_per_thread) {
   winograd3x3(0, input_ptr, input_batch_stride, input_channel_stride,
               input_row_stride, transformed_filter_ptr, bias_ptr, residual_ptr,
               residual_batch_stride, residual_channel_stride,
               residual_row_stride, output_ptr, output_batch_stride,
               output_channel_stride, output_row_stride, relu, batch,
               out_channels, in_channels, in_h, in_w, out_h, out_w, pad_top,
-              pad_left);
+              pad_left, scratch_ptr, scratch_per_thread);
 }

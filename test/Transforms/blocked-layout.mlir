@@ -1,7 +1,7 @@
-// RUN: %inception-opt %s -convert-inception-to-linalg -canonicalize -blocked-layout=block=4 -canonicalize -split-input-file | FileCheck %s
-// RUN: not %inception-opt %s -convert-inception-to-linalg -blocked-layout=block=1 -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADBLOCK
+// RUN: %inception-opt %s -convert-inception-to-linalg -canonicalize -inception-blocked-layout=block=4 -canonicalize -split-input-file | FileCheck %s
+// RUN: not %inception-opt %s -convert-inception-to-linalg -inception-blocked-layout=block=1 -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADBLOCK
 
-// BADBLOCK: error: blocked-layout: block must be at least 2, not 1
+// BADBLOCK: error: inception-blocked-layout: block must be at least 2, not 1
 
 // The first convolution reads the NCHW input as it is and writes blocks of
 // 4 channels; ReLU, padding, pooling and the next convolution stay blocked;

@@ -87,7 +87,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   std::printf("model: %s (workspace %.1f MB)\n", info->name,
-              info->workspace_size / 1e6);
+              info->workspace_size(int(threads)) / 1e6);
   std::printf("run time: %.2f ms (median of %lld), min %.2f ms\n",
               milliseconds[milliseconds.size() / 2], repeat, milliseconds[0]);
 

@@ -17,8 +17,10 @@
 extern "C" {
 #endif
 
-/* Bumped whenever the structures below change. */
-#define INCEPTION_ABI_VERSION 2
+/* Bumped whenever the structures below change (test/unit/AbiTest.cpp pins
+   their layout to it). 3: the workspace has a per-thread part, and the run
+   entries take the workspace's size. */
+#define INCEPTION_ABI_VERSION 3
 
 /* The status codes every entry point returns; 0 is success. */
 typedef enum {
@@ -31,7 +33,8 @@ typedef enum {
   INCEPTION_ERROR_VERSION = 6,
   INCEPTION_ERROR_INVALID_ARGUMENT = 7,
   INCEPTION_ERROR_IO = 8,
-  INCEPTION_ERROR_WEIGHTS = 9
+  INCEPTION_ERROR_WEIGHTS = 9,
+  INCEPTION_ERROR_WORKSPACE_SIZE = 10
 } inception_status;
 
 typedef struct {
@@ -56,19 +59,29 @@ typedef struct {
   const inception_tensor_info *inputs;
   int32_t num_outputs;
   const inception_tensor_info *outputs;
-  size_t workspace_size;          /* bytes */
-  size_t workspace_alignment;     /* bytes; the workspace must be aligned */
-  /* Reentrant: no global mutable state. A null workspace makes the call
-     allocate (and free) one itself. */
-  int (*run)(const float *input, float *output, void *workspace);
+  /* A run on n threads needs a workspace of workspace_base_size +
+     n * workspace_per_thread bytes (the kernels' per-thread scratch),
+     aligned to workspace_alignment. */
+  size_t workspace_base_size;
+  size_t workspace_per_thread;
+  size_t workspace_alignment;
+  /* That size for `num_threads` threads; 0 means the library's default
+     count (inceptionc --threads, else OpenMP's: OMP_NUM_THREADS, else
+     every core, as the calling thread sees it now). */
+  size_t (*workspace_size)(int num_threads);
+  /* Reentrant: no global mutable state. `workspace_size` is the
+     workspace's size in bytes: smaller than the run needs is
+     INCEPTION_ERROR_WORKSPACE_SIZE. A null workspace makes the call
+     allocate (and free) one itself; otherwise a run allocates nothing. */
+  int (*run)(const float *input, float *output, void *workspace,
+             size_t workspace_size);
   /* Details of the last failure of `run` (the weights file of a library
      compiled with --external-weights), or "". */
   const char *(*last_error)(void);
-  /* `run` on at most `num_threads` threads; 0 means the library's default
-     (inceptionc --threads, else OMP_NUM_THREADS, else every core). The
+  /* `run` on `num_threads` threads; 0 means the library's default. The
      calling thread's OpenMP setting is restored afterwards. */
   int (*run_threads)(const float *input, float *output, void *workspace,
-                     int num_threads);
+                     size_t workspace_size, int num_threads);
   /* The layers of a library compiled with `inceptionc --profile` (their
      DSL names); 0 and null otherwise. */
   int32_t num_layers;
@@ -79,8 +92,9 @@ typedef struct {
      layer whose work is split appears once per part). Returns
      INCEPTION_ERROR_INVALID_ARGUMENT for a library without a profile. */
   int (*run_profiled)(const float *input, float *output, void *workspace,
-                      int num_threads, struct inception_layer_event *events,
-                      size_t capacity, size_t *count);
+                      size_t workspace_size, int num_threads,
+                      struct inception_layer_event *events, size_t capacity,
+                      size_t *count);
 } inception_model_info;
 
 typedef const inception_model_info *(*inception_model_info_fn)(void);

@@ -28,9 +28,12 @@ extern "C" {
 typedef struct inception_model inception_model;
 typedef struct inception_context inception_context;
 
-/* Loads a compiled model. Fails with INCEPTION_ERROR_LOAD when the file is
-   missing or is not a model library, and INCEPTION_ERROR_VERSION when it was
-   built by a compiler with another ABI version. */
+/* Loads a compiled model. A path without '/' ("libgooglenet.so") names the
+   file in the current folder when there is one, else a library on the
+   loader's search path (LD_LIBRARY_PATH, the system folders). Fails with
+   INCEPTION_ERROR_LOAD when the file is missing or is not a model library,
+   and INCEPTION_ERROR_VERSION when it was built by a compiler with another
+   ABI version. */
 int inception_model_load(const char *path, inception_model **model);
 void inception_model_free(inception_model *model);
 
@@ -40,20 +43,23 @@ const inception_model_info *inception_model_get_info(const inception_model *mode
 size_t inception_model_input_elements(const inception_model *model, int32_t index);
 size_t inception_model_output_elements(const inception_model *model, int32_t index);
 
-/* A context owns a workspace of the model's size; it is not thread-safe,
-   but any number of contexts may run at once. */
+/* A context owns a workspace of the model's size for its thread count; it
+   is not thread-safe, but any number of contexts may run at once. */
 int inception_context_create(const inception_model *model,
                              inception_context **context);
 void inception_context_free(inception_context *context);
 
-/* The most threads runs in this context use; 0 (the default) leaves the
+/* The threads runs in this context use; 0 (the default) leaves the
    choice to the library (its --threads, else OMP_NUM_THREADS, else every
-   core). INCEPTION_ERROR_INVALID_ARGUMENT for a negative count. */
+   core). The workspace grows to hold the count's per-thread scratch here,
+   not in a run. INCEPTION_ERROR_INVALID_ARGUMENT for a negative count. */
 int inception_context_set_num_threads(inception_context *context,
                                       int num_threads);
 
 /* Runs the model. The element counts must match the model's input and
-   output (INCEPTION_ERROR_SHAPE otherwise); nothing is allocated. */
+   output (INCEPTION_ERROR_SHAPE otherwise). Nothing is allocated, unless
+   the library's default thread count (OMP_NUM_THREADS, or the cores it may
+   use) grew since the workspace was sized: it then grows once. */
 int inception_run(inception_context *context, const float *input,
                   size_t input_elements, float *output, size_t output_elements);
 

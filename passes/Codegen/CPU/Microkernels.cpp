@@ -1,9 +1,11 @@
 //===- Microkernels.cpp - Convolutions and pooling as kernel calls --------===//
 
-#include "passes/Passes.h"
+#include "passes/Codegen/CPU/Passes.h"
+#include "dialect/InceptionAttrs.h"
+#include "runtime/ukernels/ukernel_abi.h"
 #include "passes/Statistics.h"
 #include "passes/Transforms/BufferViews.h"
-#include "passes/Transforms/VectorKernels.h"
+#include "passes/Codegen/CPU/VectorKernels.h"
 #include "passes/Transforms/WeightConstants.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -17,7 +19,7 @@
 
 namespace mlir::inception {
 #define GEN_PASS_DEF_MICROKERNELS
-#include "passes/Passes.h.inc"
+#include "passes/Codegen/CPU/Passes.h.inc"
 
 namespace {
 
@@ -270,6 +272,21 @@ struct KernelArguments {
   Value i64(int64_t value) {
     return arith::ConstantIntOp::create(builder, loc, value, 64);
   }
+  /// One thread's scratch of `bytes` for the call being built, as its
+  /// `scratch, scratch_per_thread` arguments (see kThreadScratchAttr).
+  void appendThreadScratch(SmallVectorImpl<Value> &arguments, int64_t bytes) {
+    auto buffer = memref::AllocOp::create(
+        builder, loc, MemRefType::get({bytes}, builder.getI8Type()));
+    buffer->setAttr(kThreadScratchAttr, builder.getUnitAttr());
+    arguments.push_back(
+        memref::ExtractAlignedPointerAsIndexOp::create(builder, loc, buffer));
+    arguments.push_back(i64(bytes));
+  }
+  /// No scratch: a null pointer and 0 bytes.
+  void appendNoScratch(SmallVectorImpl<Value> &arguments) {
+    arguments.push_back(arith::ConstantIndexOp::create(builder, loc, 0));
+    arguments.push_back(i64(0));
+  }
   /// The address of element `offset` of `buffer`'s underlying allocation.
   Value address(Value buffer, int64_t offset) {
     Value base =
@@ -283,12 +300,37 @@ struct MicrokernelsPass
     : impl::MicrokernelsBase<MicrokernelsPass> {
   using MicrokernelsBase::MicrokernelsBase;
   uint64_t winogradCount = 0, depthwiseCount = 0, forwardedCount = 0;
+  /// The register tile: the options, else the module target's.
+  int64_t mr = 0, nr = 0, vl = 0;
+  /// The kernels' cache blocking, which sizes their scratch: the target's,
+  /// else the kernels' defaults (ukernel_abi.h).
+  int64_t kc = 0, nc = 0, l1 = 0, l2 = 0;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    mr = mrOption;
+    nr = nrOption;
+    vl = vlOption;
+    // A tile given in the options is the whole tile (defaults for the rest);
+    // without one, the target's.
+    bool explicitTile =
+        mrOption.hasValue() || nrOption.hasValue() || vlOption.hasValue();
+    TargetAttr target = lookupTarget(module);
+    if (target && !explicitTile) {
+      if (!target.hasMicrokernels())
+        return markAllAnalysesPreserved();
+      mr = target.getMr();
+      nr = target.getNr();
+      vl = target.getVectorWidth();
+    }
+    bool targetBlocking = target && target.hasMicrokernels();
+    kc = targetBlocking ? target.getKc() : INCEPTION_UK_DEFAULT_KC;
+    nc = targetBlocking ? target.getNc() : nr * INCEPTION_UK_DEFAULT_NC_PANELS;
+    l1 = target ? target.getL1() : INCEPTION_UK_DEFAULT_L1;
+    l2 = target ? target.getL2() : INCEPTION_UK_DEFAULT_L2;
     VectorKernelShape kernelShape{mr, nr, vl};
     if (std::string why = kernelShape.invalidReason(); !why.empty()) {
-      module.emitError() << "microkernels: " << why;
+      module.emitError() << "inception-microkernels: " << why;
       return signalPassFailure();
     }
     SymbolTable symbols(module);
@@ -343,8 +385,8 @@ struct MicrokernelsPass
     // The driver compiles the C kernels in whole, and they call these.
     if (converted || pooled || dense) {
       defineVectorKernels(module, kernelShape);
-      module->setAttr(kMicrokernelAttr,
-                      Builder(module).getDenseI64ArrayAttr({mr, nr, vl}));
+      module->setAttr(kMicrokernelAttr, Builder(module).getDenseI64ArrayAttr(
+                                            {mr, nr, vl, kc, nc, l1, l2}));
     }
     recordStatistic(*this, numConverted, "convolutions", converted);
     recordStatistic(*this, numKept, "kept-as-loops", kept);
@@ -528,8 +570,13 @@ struct MicrokernelsPass
       for (int64_t value : {int64_t(bool(reluOp)), out[0], outChannels, inChannels,
                             inH, inW, out[3], out[4], padding[0], padding[1]})
         arguments.push_back(args.i64(value));
+      args.appendThreadScratch(
+          arguments, inception_uk_winograd_scratch(mr, nr, l2, inChannels,
+                                                   outChannels));
       func::CallOp::create(
-          builder, loc, declareConvolutionKernel(symbols, kWinogradKernelName, 10),
+          builder, loc,
+          declareConvolutionKernel(symbols, kWinogradKernelName, 10,
+                                   /*scratch=*/true),
           arguments);
       ++winogradCount;
     } else {
@@ -538,8 +585,11 @@ struct MicrokernelsPass
             inChannels, inH, inW, kernelH, kernelW, out[3], out[4], strides[0],
             strides[1], dilations[0], dilations[1], padding[0], padding[1]})
         arguments.push_back(args.i64(value));
+      args.appendThreadScratch(arguments,
+                               inception_uk_conv2d_scratch(mr, kc, nc));
       func::CallOp::create(
-          builder, loc, declareConvolutionKernel(symbols, kKernelName, 17),
+          builder, loc,
+          declareConvolutionKernel(symbols, kKernelName, 17, /*scratch=*/true),
           arguments);
     }
     Value paddedInput = rootBuffer(input);
@@ -717,11 +767,20 @@ struct MicrokernelsPass
           filterType.getDimSize(2), out[2], out[3], strides[0], strides[1],
           dilations[0], dilations[1]})
       arguments.push_back(args.i64(value));
+    if (winogradForm)
+      args.appendThreadScratch(
+          arguments,
+          inception_uk_winograd_scratch(mr, nr, l2,
+                                        inputType.getDimSize(1) * vl,
+                                        out[1] * vl));
+    else
+      args.appendNoScratch(arguments);
     Builder b(&getContext());
     Type index = b.getIndexType(), i64 = b.getI64Type();
     SmallVector<Type> types = {index, i64, i64, i64, i64, index, index, index,
                                i64,   i64, i64, index};
     types.append(16, i64);
+    types.append({index, i64}); // scratch, scratch_per_thread
     func::CallOp::create(
         builder, loc,
         declareFunction(symbols,
@@ -1333,12 +1392,14 @@ struct MicrokernelsPass
   /// addresses; the residual's strides; the output's address and strides;
   /// then `scalars` integers of the kernel's own.
   func::FuncOp declareConvolutionKernel(SymbolTable &symbols, StringRef name,
-                                        unsigned scalars) {
+                                        unsigned scalars, bool scratch = false) {
     Builder b(&getContext());
     Type index = b.getIndexType(), i64 = b.getI64Type();
     SmallVector<Type> types = {index, i64, i64, i64, index, index, index,
                                i64,   i64, i64, index, i64, i64, i64};
     types.append(scalars, i64);
+    if (scratch)
+      types.append({index, i64}); // scratch, scratch_per_thread
     return declareFunction(symbols, name, types);
   }
 };

@@ -20,8 +20,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef INCEPTION_PASSES_TRANSFORMS_VECTORKERNELS_H
-#define INCEPTION_PASSES_TRANSFORMS_VECTORKERNELS_H
+#ifndef INCEPTION_PASSES_CODEGEN_CPU_VECTORKERNELS_H
+#define INCEPTION_PASSES_CODEGEN_CPU_VECTORKERNELS_H
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
@@ -62,4 +62,4 @@ bool isVectorKernel(Operation *function);
 
 } // namespace mlir::inception
 
-#endif // INCEPTION_PASSES_TRANSFORMS_VECTORKERNELS_H
+#endif // INCEPTION_PASSES_CODEGEN_CPU_VECTORKERNELS_H

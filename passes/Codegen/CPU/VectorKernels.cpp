@@ -1,7 +1,7 @@
 //===- VectorKernels.cpp - The microkernels' vector code, in MLIR ---------===//
 
-#include "passes/Transforms/VectorKernels.h"
-#include "passes/Passes.h"
+#include "passes/Codegen/CPU/VectorKernels.h"
+#include "passes/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -11,7 +11,7 @@
 
 namespace mlir::inception {
 #define GEN_PASS_DEF_VECTORKERNELS
-#include "passes/Passes.h.inc"
+#include "passes/Codegen/CPU/Passes.h.inc"
 
 static constexpr llvm::StringLiteral kVectorKernelAttr =
     "inception.vector_kernel";

@@ -18,7 +18,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "passes/Passes.h"
+#include "passes/Codegen/CPU/Passes.h"
+#include "dialect/InceptionAttrs.h"
 #include "passes/Statistics.h"
 #include "passes/Transforms/WeightConstants.h"
 
@@ -27,7 +28,7 @@
 
 namespace mlir::inception {
 #define GEN_PASS_DEF_BLOCKEDLAYOUT
-#include "passes/Passes.h.inc"
+#include "passes/Codegen/CPU/Passes.h.inc"
 
 namespace {
 
@@ -71,6 +72,8 @@ void cloneBody(linalg::GenericOp from, OpBuilder &builder, Location loc,
 struct BlockedLayoutPass : impl::BlockedLayoutBase<BlockedLayoutPass> {
   using BlockedLayoutBase::BlockedLayoutBase;
 
+  /// Channels per block: the option, else the target's vector width.
+  int64_t block = 0;
   /// Each NCHW activation's blocked form, made so far.
   DenseMap<Value, Value> blockedForm;
   uint64_t convolutions = 0, others = 0, packs = 0, unpacks = 0;
@@ -87,9 +90,19 @@ struct BlockedLayoutPass : impl::BlockedLayoutBase<BlockedLayoutPass> {
 
   void runOnOperation() override {
     func::FuncOp function = getOperation();
+    block = blockOption;
+    if (!blockOption.hasValue()) {
+      if (TargetAttr target = lookupTarget(function)) {
+        // Blocks are for the microkernels: none without them.
+        if (!target.hasMicrokernels())
+          return markAllAnalysesPreserved();
+        block = target.getVectorWidth();
+      }
+    }
     if (block < 2) {
-      function.emitError() << "blocked-layout: block must be at least 2, not "
-                           << int64_t(block);
+      function.emitError()
+          << "inception-blocked-layout: block must be at least 2, not "
+          << block;
       return signalPassFailure();
     }
     blockedForm.clear();

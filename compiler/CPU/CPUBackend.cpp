@@ -1,0 +1,213 @@
+//===- CPUBackend.cpp - The CPU back half ---------------------------------===//
+//
+// linalg on tensors -> blocked layout -> buffers -> microkernel calls ->
+// workspace plan -> OpenMP loops -> LLVM -> object, linked with the C
+// wrapper and the microkernels into a shared or static library.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Backend.h"
+#include "compiler/Codegen.h"
+#include "passes/Codegen/CPU/CPUPipelines.h"
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+using namespace mlir;
+
+namespace inception {
+namespace {
+
+llvm::Error codegenError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// The parameters of a module lowered with external weights, packed as its
+/// `inception.weights` layout says.
+llvm::Expected<std::string> packExternalWeights(ModuleOp module) {
+  auto layout = module->getAttrOfType<ArrayAttr>("inception.weights");
+  auto size = module->getAttrOfType<IntegerAttr>("inception.weights_size");
+  if (!layout || !size)
+    return codegenError("the lowered module has no weights layout");
+  std::string packed(size.getInt(), '\0');
+  for (Attribute entry : layout) {
+    auto fields = cast<ArrayAttr>(entry);
+    StringRef key = cast<StringAttr>(fields[0]).getValue();
+    int64_t offset = cast<IntegerAttr>(fields[1]).getInt();
+    // Every parameter, the passes' derived and packed ones included, is a
+    // resource blob of the context, which outlives the globals.
+    auto *blob = DenseResourceElementsHandle::getManagerInterface(
+                     module.getContext())
+                     .getBlobManager()
+                     .lookup(key);
+    ArrayRef<char> bytes =
+        blob && blob->getBlob() ? blob->getBlob()->getData() : ArrayRef<char>();
+    if (int64_t(bytes.size()) != cast<IntegerAttr>(fields[2]).getInt())
+      return codegenError("weight '" + key + "' has no data of the expected size");
+    std::copy(bytes.begin(), bytes.end(), packed.begin() + offset);
+  }
+  return packed;
+}
+
+class CPUBackend final : public Backend {
+public:
+  llvm::StringRef name() const override { return "cpu"; }
+
+  llvm::Expected<Artifacts> compile(ModuleOp module, ModelInterface &model,
+                                    ArrayRef<std::string> passes,
+                                    const CompileOptions &options) const override {
+    EmitKind emit = options.emit;
+    Artifacts artifacts;
+    if (failed(runPipeline(module, [&](OpPassManager &pm) {
+          return mlir::inception::cpu::buildLinalgPipeline(pm, passes);
+        })))
+      return llvm::make_error<ReportedError>();
+    if (emit != EmitKind::Linalg &&
+        failed(runPipeline(module, [&](OpPassManager &pm) {
+          return mlir::inception::cpu::buildBufferizePipeline(pm, passes);
+        })))
+      return llvm::make_error<ReportedError>();
+    if (emit == EmitKind::Linalg || emit == EmitKind::Buffers) {
+      artifacts.primary = printModule(module, options.printWeights);
+      return artifacts;
+    }
+    if (failed(runPipeline(module, [&](OpPassManager &pm) {
+          return mlir::inception::cpu::buildBuffersToLLVMPipeline(
+              pm, options.externalWeights, options.profileLayers);
+        })))
+      return llvm::make_error<ReportedError>();
+    if (auto layers = module->getAttrOfType<ArrayAttr>(
+            mlir::inception::kProfileLayersAttr))
+      for (Attribute layer : layers)
+        model.layerNames.push_back(cast<StringAttr>(layer).getValue().str());
+    std::string packedWeights;
+    if (options.externalWeights) {
+      auto packed = packExternalWeights(module);
+      if (!packed)
+        return packed.takeError();
+      packedWeights = std::move(*packed);
+      model.externalWeights = std::make_pair(
+          int64_t(packedWeights.size()),
+          weightsChecksum(ArrayRef<char>(packedWeights.data(),
+                                         packedWeights.size())));
+    }
+    auto kernel = module.lookupSymbol<LLVM::LLVMFuncOp>(model.kernelSymbol());
+    auto workspace = kernel ? kernel->getAttrOfType<IntegerAttr>(
+                                  mlir::inception::kWorkspaceSizeAttr)
+                            : nullptr;
+    if (!workspace)
+      return codegenError("the lowered module has no kernel with a workspace size");
+    model.workspaceSize = workspace.getInt();
+    if (auto perThread = kernel->getAttrOfType<IntegerAttr>(
+            mlir::inception::kWorkspacePerThreadAttr))
+      model.workspacePerThread = perThread.getInt();
+
+    if (emit == EmitKind::LLVMDialect) {
+      artifacts.primary = printModule(module, options.printWeights);
+      return artifacts;
+    }
+    if (emit == EmitKind::Header) {
+      artifacts.primary = generateHeader(model);
+      return artifacts;
+    }
+
+    const TargetDescription &target = options.target;
+    llvm::LLVMContext llvmContext;
+    auto llvmModule =
+        translateToLLVMIR(module, llvmContext, target, options.optLevel);
+    if (!llvmModule)
+      return llvmModule.takeError();
+    // Everything but the kernel stays inside the library: the vector
+    // kernels and helpers of two libraries built for different CPUs must
+    // not resolve to one another's in an application that links both.
+    for (llvm::Function &function : **llvmModule)
+      if (!function.isDeclaration() && !function.hasLocalLinkage() &&
+          function.getName() != model.kernelSymbol())
+        function.setVisibility(llvm::GlobalValue::HiddenVisibility);
+    if (emit == EmitKind::LLVMIR) {
+      llvm::raw_string_ostream os(artifacts.primary);
+      (*llvmModule)->print(os, nullptr);
+      return artifacts;
+    }
+    if (emit == EmitKind::Assembly || emit == EmitKind::Object) {
+      llvm::SmallString<0> code;
+      llvm::raw_svector_ostream os(code);
+      if (llvm::Error error = emitMachineCode(
+              **llvmModule, target, options.optLevel,
+              emit == EmitKind::Object ? OutputFile::Object
+                                       : OutputFile::Assembly,
+              os))
+        return std::move(error);
+      artifacts.primary = code.str().str();
+      return artifacts;
+    }
+
+    // A library: the object and the library in temporary files, linked with
+    // the wrapper and the microkernels.
+    bool isStatic = emit == EmitKind::StaticLibrary;
+    llvm::SmallString<128> objectPath, libraryPath;
+    llvm::scope_exit cleanup([&] {
+      for (llvm::StringRef path : {objectPath, libraryPath})
+        if (!path.empty())
+          llvm::sys::fs::remove(path);
+    });
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+            "inception-model", "o", objectPath))
+      return codegenError("cannot create a temporary file: " + ec.message());
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+            "inception-model", isStatic ? "a" : "so", libraryPath))
+      return codegenError("cannot create a temporary file: " + ec.message());
+    {
+      std::error_code ec;
+      llvm::raw_fd_ostream os(objectPath, ec);
+      if (ec)
+        return codegenError("cannot write '" + objectPath + "': " + ec.message());
+      if (llvm::Error error = emitMachineCode(**llvmModule, target,
+                                              options.optLevel,
+                                              OutputFile::Object, os))
+        return std::move(error);
+    }
+    std::optional<MicrokernelBuild> microkernel;
+    if (auto blocking = module->getAttrOfType<DenseI64ArrayAttr>(
+            mlir::inception::kMicrokernelAttr)) {
+      if (blocking.size() != 7)
+        return codegenError("the module's inception.microkernels blocking "
+                            "needs 7 values, [mr, nr, vl, kc, nc, l1, l2]");
+      // Exactly what the pass sized the kernels' scratch for.
+      MicrokernelTiling tiling = {blocking[0], blocking[1], blocking[2],
+                                  blocking[3], blocking[4], blocking[6],
+                                  blocking[5]};
+      // The host's features are what clang's -march=native detects; a
+      // named CPU's are its defaults.
+      microkernel = MicrokernelBuild{
+          tiling, target.features.empty() ? target.cpu : "native"};
+    }
+    if (llvm::Error error = linkLibrary(objectPath, generateWrapper(model),
+                                        libraryPath, isStatic, microkernel))
+      return std::move(error);
+    auto library = llvm::MemoryBuffer::getFile(libraryPath, /*IsText=*/false,
+                                               /*RequiresNullTerminator=*/false);
+    if (!library)
+      return codegenError("cannot read the linked library: " +
+                          library.getError().message());
+    artifacts.primary = (*library)->getBuffer().str();
+    artifacts.companions.push_back({model.name + ".h", generateHeader(model)});
+    if (options.externalWeights)
+      artifacts.companions.push_back(
+          {model.weightsFileName(), std::move(packedWeights)});
+    return artifacts;
+  }
+};
+
+} // namespace
+
+const Backend &cpuBackend() {
+  static const CPUBackend backend;
+  return backend;
+}
+
+} // namespace inception

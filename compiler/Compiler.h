@@ -1,0 +1,106 @@
+//===- Compiler.h - Compile a model module into its artifacts ---*- C++ -*-===//
+//
+// The compiler as a library: one entry, compileModel, runs the shared front
+// half (graph passes, lowering to linalg on tensors) and one backend's back
+// half, and returns what was asked for in memory. Tools do the I/O.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INCEPTION_COMPILER_COMPILER_H
+#define INCEPTION_COMPILER_COMPILER_H
+
+#include "compiler/Target.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Error.h"
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace inception {
+
+/// What a compilation produces; each stops the pipeline at its stage.
+enum class EmitKind {
+  Mlir, Optimized, Summary, Weights, Graph, GraphSvg, Target, Linalg, Buffers,
+  LLVMDialect, LLVMIR, Assembly, Object, SharedLibrary, StaticLibrary, Header,
+};
+
+/// An output kind's --emit name and description.
+struct EmitKindInfo {
+  EmitKind kind;
+  llvm::StringLiteral name;
+  llvm::StringLiteral description;
+};
+
+/// Every output kind, in the order --help lists them.
+llvm::ArrayRef<EmitKindInfo> emitKinds();
+llvm::StringRef emitKindName(EmitKind kind);
+
+/// The kind an output file's extension names (`.so`, `.a`, `.h`, `.o`,
+/// `.s`, `.ll`, `.mlir`, `.dot`, `.svg`, `.safetensors`), if any.
+std::optional<EmitKind> emitKindForPath(llvm::StringRef path);
+
+/// What to write: `emit` when given (an error when -o's extension names
+/// another kind, unless both are MLIR text), else the kind `outputPath`'s
+/// extension names (an error when it names none), else a shared library.
+llvm::Expected<EmitKind> resolveEmitKind(std::optional<EmitKind> emit,
+                                         std::optional<llvm::StringRef> outputPath);
+
+/// Whether the kind is binary or written beside companions (a library and
+/// its header): such kinds never go to standard output.
+bool isFileOnlyKind(EmitKind kind);
+
+/// The file a kind is written to when no -o names one, for model `model`:
+/// `lib<model>.so`, `lib<model>.a`, `<model>.h`, `<model>.o`; empty for
+/// kinds that go to standard output.
+std::string defaultOutputName(EmitKind kind, llvm::StringRef model);
+
+struct CompileOptions {
+  EmitKind emit = EmitKind::SharedLibrary;
+  /// The back half: "cpu" (see registeredBackends()).
+  std::string backend = "cpu";
+  unsigned optLevel = 3;
+  /// Optimization passes to run instead of -O's, checked by compileModel.
+  std::optional<std::string> passes;
+  TargetDescription target;
+  /// Parameters in a `<model>.weights` file beside the library.
+  bool externalWeights = false;
+  /// Per-layer timing through the library's run_profiled.
+  bool profileLayers = false;
+  /// Textual IR with weight data in full.
+  bool printWeights = false;
+};
+
+/// A file written beside the primary output.
+struct Artifact {
+  std::string fileName;
+  std::string contents;
+};
+
+struct Artifacts {
+  /// The output --emit asked for.
+  std::string primary;
+  /// Files that belong beside it: a library's header and weights file.
+  std::vector<Artifact> companions;
+};
+
+/// Failures already reported through the module's diagnostic engine.
+class ReportedError : public llvm::ErrorInfo<ReportedError> {
+public:
+  static char ID;
+  void log(llvm::raw_ostream &os) const override;
+  std::error_code convertToErrorCode() const override;
+};
+
+/// The backend names compileModel accepts.
+llvm::ArrayRef<llvm::StringRef> registeredBackends();
+
+/// Compiles `module` (the inception dialect, as the frontend builds it) in
+/// place, up to `options.emit`. Diagnostics with a location go to the
+/// context's handler and come back as ReportedError; others are errors
+/// with a message.
+llvm::Expected<Artifacts> compileModel(mlir::ModuleOp module,
+                                       const CompileOptions &options);
+
+} // namespace inception
+
+#endif // INCEPTION_COMPILER_COMPILER_H

@@ -1,0 +1,214 @@
+//===- Passes.td - The CPU back half's passes --------------*- tablegen -*-===//
+//
+// The passes of the CPU backend: after the shared front half has lowered
+// the model to linalg on tensors, a blocked activation layout, calls into
+// the C microkernels (runtime/ukernels/) and their vector-dialect tiles.
+// Each reads its blocking from the module's target (#inception.target),
+// unless its options are given.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INCEPTION_PASSES_CODEGEN_CPU_PASSES_TD
+#define INCEPTION_PASSES_CODEGEN_CPU_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def Microkernels : Pass<"inception-microkernels", "mlir::ModuleOp"> {
+  let summary = "Run convolutions and pooling through C microkernels";
+  let description = [{
+    Runs after bufferization, on what the lowering marked.
+
+    - A convolution contraction (`inception.conv2d`) with one group, a
+      constant filter and static layouts becomes a call to
+      `inception_uk_conv2d` (`runtime/ukernels/conv2d_gemm.c`), the GEMM
+      output[m][pixel] = filter[m][k] * im2col(input)[k][pixel]: the filter
+      is packed here, at compile time, into panels of `mr` output channels;
+      the kernel packs blocks of the input's im2col as it goes, applying the
+      zero padding itself, and keeps an `mr` x `nr` tile of the output in
+      vector registers. The accumulator's initialization (bias, residual)
+      and a ReLU after the contraction become the kernel's epilogue, which
+      then writes the ReLU's destination (a concat slice, say) directly.
+    - A 3x3, stride-1, undilated one of those with a bias or residual
+      initialization calls `inception_uk_winograd3x3`
+      (`runtime/ukernels/winograd.c`) instead when `winograd` is set:
+      Winograd F(4x4, 3x3), a quarter of the multiplications. The filter's
+      transform G g G^T is computed here (in double) and packed into
+      panels of `nr` output channels for the same microkernel.
+    - A depthwise convolution (one input and one output channel per group)
+      with a bias or residual initialization calls
+      `inception_uk_depthwise2d` (`runtime/ukernels/depthwise.c`), which
+      reads the filter as it is and sums shifted rows per channel plane.
+    - A max or sum pooling reduction (`inception.pool2d`) becomes a call to
+      `inception_uk_pool2d` (`runtime/ukernels/pool2d.c`), which clips each
+      window to the input instead of reading padding.
+    - On blocked activations (`inception-blocked-layout` with `block` = `vl`): a
+      convolution calls `inception_uk_conv2d_blocked`
+      (`runtime/ukernels/blocked_conv.c`), a direct convolution (no
+      im2col) whose generated tile keeps up to 24 vectors of output (b
+      blocks of `vl` channels by p pixels of a row) in registers, reading
+      blocked-layout's filter constant as it is; a 3x3 stride-1 one with a
+      blocked input `inception_uk_winograd3x3_blocked` (the filter's
+      transform computed here); a depthwise one
+      `inception_uk_depthwise2d_blocked`. They take the initialization and
+      ReLU as the NCHW kernels do. Pooling calls
+      `inception_uk_pool2d_blocked`, an average's division included. A
+      padded input these read, whose interior producers write (whole or
+      in channel slices), is filled on its border only.
+    - A dense layer's contraction (`inception.dense`) becomes a call to
+      `inception_uk_dense` (`runtime/ukernels/dense.c`): a dot product of
+      contiguous rows per output, in vector registers.
+
+    A padded input buffer that only kernels read no longer needs its
+    border: its fill goes. When the buffer's interior was filled by one
+    copy (a fused branch head's slice, say) and only the convolution or
+    pooling reads it, the kernel reads the copy's source instead, and the copy and the
+    buffer go. Unpacked filters, now unused, leave the module.
+    The module records `inception.microkernels = [mr, nr, vl]`, and the
+    CPU back half links the kernels built for that tile. A module whose
+    target (`#inception.target`) has no microkernels is left alone. Grouped
+    convolutions with several channels per group stay loops.
+
+    ```mlir
+    linalg.generic {...} ins(%in, %filter : memref<1x1x96x30x30xf32>, memref<1x128x96x3x3xf32>)
+        outs(%out : memref<1x1x128x28x28xf32>) attrs = {inception.conv2d = {...}}
+    // becomes
+    func.call @inception_uk_conv2d(%in_address, ..., %packed_filter_address, %out_address, ...)
+    ```
+  }];
+  let options = [
+    Option<"mrOption", "mr", "int64_t", /*default=*/"6",
+           "Output channels per register tile (default: the module's "
+           "target's; 6 without one)">,
+    Option<"nrOption", "nr", "int64_t", /*default=*/"16",
+           "Output pixels per register tile (default: the target's, 64 for "
+           "AVX-512; 16 without one)">,
+    Option<"vlOption", "vl", "int64_t", /*default=*/"8",
+           "Floats per vector register (default: the target's, 16 for "
+           "AVX-512; 8 without one)">,
+    Option<"winograd", "winograd", "bool", /*default=*/"true",
+           "Run 3x3 stride-1 convolutions by Winograd F(4x4, 3x3)">,
+  ];
+  let statistics = [
+    Statistic<"numConverted", "convolutions", "Convolutions calling the microkernel">,
+    Statistic<"numKept", "kept-as-loops", "Convolutions left as loops">,
+    Statistic<"numWinograd", "winograd", "Convolutions calling the Winograd kernel">,
+    Statistic<"numDepthwise", "depthwise", "Depthwise convolutions calling their kernel">,
+    Statistic<"numForwarded", "copies-read-through",
+              "Copies into a padded input replaced by reading their source">,
+    Statistic<"numPools", "pools", "Pooling reductions calling the microkernel">,
+    Statistic<"numDense", "dense", "Dense layers calling the microkernel">,
+  ];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect", "mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect", "mlir::LLVM::LLVMDialect"];
+}
+
+def VectorKernels : Pass<"inception-vector-kernels", "mlir::ModuleOp"> {
+  let summary = "Define the C microkernels' vector code in the vector dialect";
+  let description = [{
+    Adds the functions the C microkernels (`runtime/ukernels/`) call for
+    their innermost loops, written in the vector dialect so that LLVM
+    compiles them for the target with the model:
+
+    - `inception_uk_gemm_<mr>x<n>v<vl>`, n = 1 to nr / vl: the GEMM
+      drivers' register tile (`conv2d_gemm.c`, `winograd.c`). An `mr` x
+      `n vl` tile of C lives in `mr * n` vector registers across the K
+      loop; each step loads one row of the packed B panel (`n` vector
+      loads), broadcasts `mr` elements of the packed A panel and issues
+      `mr * n` `vector.fma`s. The epilogue stores the tile back, or on a
+      convolution's last K block, with ReLU, straight into the output.
+    - `inception_uk_dot_v<vl>`: a dot product (`dense.c`), four vector
+      accumulators, a masked tail and one `vector.reduction`.
+    - `inception_uk_depthwise_row_<n>v<vl>`, n = 1 to 4: up to n vl output
+      pixels of a stride-1 depthwise convolution's row (`depthwise.c`), in
+      registers from their initial value (bias and residual, or the
+      output's own) through every tap, stored once with the ReLU.
+    - `inception_uk_{max,sum}_pool_row_<n>v<vl>`, n = 1 to 4: the same for a
+      stride-1 pooling layer's row (`pool2d.c`): the window's max or sum,
+      divided by an average pooling's divisor row.
+    - `inception_uk_blocked_conv[_strided]_<b>x<p>v<vl>` (`blocked_conv.c`):
+      b blocks of vl output channels at p pixels of a row (b p <= 24 with
+      vl = 16) of a convolution on blocked activations, in registers from
+      the bias and residual (or the output's partial sums) through nested
+      loops over kh, kw, input blocks and lanes: per lane, b filter vectors
+      and p broadcast input elements. `_strided` takes the pixel step as
+      an argument; the others step vl floats, a constant.
+    - `inception_uk_blocked_depthwise[_strided]_<p>v<vl>`, p = 1 to 8: the
+      same for a blocked depthwise convolution, one block, the filter
+      vector times each pixel's input vector per tap.
+
+    `inception-microkernels` adds the same functions to a module that calls the C
+    kernels; this pass is that step alone, for tests and for the
+    stand-alone kernel benchmarks. The functions take float pointers
+    (`memref<f32>` under the bare-pointer calling convention) and are
+    `weak_odr`, so that an application may link several model libraries.
+  }];
+  let options = [
+    Option<"mr", "mr", "int64_t", /*default=*/"6", "Rows of C per GEMM tile">,
+    Option<"nr", "nr", "int64_t", /*default=*/"16",
+           "Columns of C per full GEMM tile (a multiple of vl, at most 4 vl)">,
+    Option<"vl", "vl", "int64_t", /*default=*/"8", "Floats per vector register">,
+  ];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect", "mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect", "mlir::LLVM::LLVMDialect"];
+}
+
+def BlockedLayout : Pass<"inception-blocked-layout", "mlir::func::FuncOp"> {
+  let summary = "Keep activations in a blocked NCHW<b>c layout";
+  let description = [{
+    Runs on linalg on tensors, after the lowering. An activation
+    [N, C, H, W] becomes [N, ceil(C/b), H, W, b]: the b channels of a pixel
+    are adjacent, one vector for b = the target's vector width. Channels
+    past C in the last block are zero, and every rewritten op keeps them
+    zero.
+
+    - A convolution contraction (`inception.conv2d`) with one group reads
+      a blocked input, or the NCHW one where its producer is not blocked
+      (the model's input), and writes a blocked output. Its filter is
+      rearranged here, at compile time, to [F/b, kh, kw, C', b] (C' = C in
+      whole blocks for a blocked input), zero past F and C: for each tap
+      and input channel, the vector of b output channels. The bias becomes
+      [F/b, b]. A depthwise convolution's filter becomes [C/b, kh, kw, b].
+    - A generic over NCHW activations whose channel axis is one parallel
+      loop that nothing else indexes (pooling, ReLU, residual sums, an
+      average pooling's division) gets a loop over the lanes of a block,
+      once one of its inputs is blocked. Per-channel constants become
+      [C/b, b].
+    - Spatial `tensor.pad`, and channel `tensor.extract_slice` and
+      `tensor.insert_slice` (fused branch heads, concats) whose channel
+      range starts on a block boundary and is whole blocks or runs to the
+      end of the activation, work on blocks.
+
+    The rewritten ops carry `inception.blocked = b`. Every other op reads
+    the blocked value through an unpacking generic (`inception.unpack`),
+    and a blocked op reading an unblocked value packs it
+    (`inception.pack`), so the layout changes only where the model leaves
+    what can be blocked: in the Inception models, before the global pooling
+    that feeds the classifier. A module whose target has no microkernels
+    (vector width 0), which are what reads blocks, is left alone.
+
+    ```mlir
+    %y = linalg.generic ... ins(%x, %w : tensor<1x1x64x56x56xf32>, tensor<1x64x64x1x1xf32>)
+           outs(%bias : tensor<1x1x64x56x56xf32>) attrs = {inception.conv2d = {...}}
+    // becomes
+    %y = linalg.generic ... ins(%x, %w : tensor<1x4x56x56x16xf32>, tensor<4x1x1x64x16xf32>)
+           outs(%bias : tensor<1x4x56x56x16xf32>) attrs = {inception.blocked = 16 : i64, inception.conv2d = {...}}
+    ```
+  }];
+  let options = [
+    Option<"blockOption", "block", "int64_t", /*default=*/"16",
+           "Channels per block (default: the module's target's floats per "
+           "vector register; 16 without a target)">,
+  ];
+  let statistics = [
+    Statistic<"numConvolutions", "convolutions", "Convolutions on blocked activations">,
+    Statistic<"numOthers", "other-ops", "Other ops on blocked activations">,
+    Statistic<"numPacks", "packs", "Layout changes from NCHW to blocked">,
+    Statistic<"numUnpacks", "unpacks", "Layout changes from blocked to NCHW">,
+  ];
+  let dependentDialects = ["mlir::tensor::TensorDialect", "mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect"];
+}
+
+#endif // INCEPTION_PASSES_CODEGEN_CPU_PASSES_TD

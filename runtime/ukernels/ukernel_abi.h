@@ -1,0 +1,87 @@
+/*===- ukernel_abi.h - What the compiler and the microkernels share -*- C -*-===*
+ *
+ * The microkernels in this folder are compiled into every model library
+ * that calls them, with the blocking the compiler chose for the target
+ * (-DINCEPTION_UK_MR=... and so on). The compiler's side
+ * (passes/Codegen/CPU/Microkernels.cpp, compiler/Target.cpp) includes this
+ * header as well, so that the blocking's defaults and the scratch memory
+ * each kernel takes are defined once, here.
+ *
+ * Scratch: a kernel that needs memory of its own for a task (packed
+ * blocks, Winograd's transforms) takes `scratch` and `scratch_per_thread`
+ * arguments. Thread t of the run's OpenMP team uses the scratch_per_thread
+ * bytes at scratch + t * scratch_per_thread; the compiler plans that region
+ * at the end of the caller's workspace, sized for the run's thread count,
+ * so that a run allocates nothing.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef INCEPTION_UKERNEL_ABI_H
+#define INCEPTION_UKERNEL_ABI_H
+
+#include <stdint.h>
+
+/* The blocking a kernel file compiled without -D options uses, and the
+   caches assumed where the target's are unknown. */
+#define INCEPTION_UK_DEFAULT_MR 6
+#define INCEPTION_UK_DEFAULT_NR 16
+#define INCEPTION_UK_DEFAULT_KC 256
+#define INCEPTION_UK_DEFAULT_NC_PANELS 8
+#define INCEPTION_UK_DEFAULT_L1 (48 * 1024)
+#define INCEPTION_UK_DEFAULT_L2 (2 * 1024 * 1024)
+
+/* Every thread's scratch starts on this boundary. */
+#define INCEPTION_UK_SCRATCH_ALIGNMENT 64
+
+static inline int64_t inception_uk_round_up(int64_t n, int64_t multiple) {
+  return (n + multiple - 1) / multiple * multiple;
+}
+
+/* inception_uk_conv2d's task block of C: 126 x nc floats with the 6-row
+   tile (128 rows in whole panels of mr). */
+static inline int64_t inception_uk_conv2d_block_floats(int64_t mr, int64_t nc) {
+  return 128 / mr * mr * nc;
+}
+
+/* inception_uk_conv2d, per thread: the packed kc x nc block of the im2col,
+   then the task's block of C. */
+static inline int64_t inception_uk_conv2d_scratch(int64_t mr, int64_t kc,
+                                                  int64_t nc) {
+  return inception_uk_round_up(
+      (kc * nc + inception_uk_conv2d_block_floats(mr, nc)) * (int64_t)sizeof(float),
+      INCEPTION_UK_SCRATCH_ALIGNMENT);
+}
+
+/* inception_uk_winograd3x3[_blocked]: the bytes of V and M for one panel
+   of mr tiles (36 transform positions, every input channel and output
+   channel rounded up to panels of nr). */
+static inline int64_t inception_uk_winograd_panel_bytes(int64_t mr, int64_t nr,
+                                                        int64_t in_channels,
+                                                        int64_t out_channels) {
+  return (int64_t)36 * mr *
+         (in_channels + (out_channels + nr - 1) / nr * nr) *
+         (int64_t)sizeof(float);
+}
+
+/* Panels of tiles per Winograd task: as many as keep V and M within half of
+   L2 (each panel of U is then read once per task), 1 to 4. */
+static inline int64_t inception_uk_winograd_chunk_panels(int64_t l2,
+                                                         int64_t panel_bytes) {
+  int64_t panels = l2 / 2 / panel_bytes;
+  return panels < 1 ? 1 : panels > 4 ? 4 : panels;
+}
+
+/* inception_uk_winograd3x3[_blocked], per thread: V and M of the largest
+   task. */
+static inline int64_t inception_uk_winograd_scratch(int64_t mr, int64_t nr,
+                                                    int64_t l2,
+                                                    int64_t in_channels,
+                                                    int64_t out_channels) {
+  int64_t panel =
+      inception_uk_winograd_panel_bytes(mr, nr, in_channels, out_channels);
+  return inception_uk_round_up(
+      inception_uk_winograd_chunk_panels(l2, panel) * panel,
+      INCEPTION_UK_SCRATCH_ALIGNMENT);
+}
+
+#endif /* INCEPTION_UKERNEL_ABI_H */

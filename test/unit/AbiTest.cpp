@@ -1,0 +1,84 @@
+//===- AbiTest.cpp - The model ABI's layout is pinned to its version -------===//
+//
+// inception_model_info is read by runtimes built separately from the
+// libraries they load: a change to its layout or to an entry point's
+// signature without a new INCEPTION_ABI_VERSION (or the reverse) fails
+// here. Update the table together with the version.
+//
+//===----------------------------------------------------------------------===//
+
+#include "inception/model_abi.h"
+
+#include <gtest/gtest.h>
+
+#include <cstddef>
+#include <type_traits>
+
+namespace {
+
+static_assert(INCEPTION_ABI_VERSION == 3,
+              "the layout below is version 3's: update it with the version");
+
+using RunFn = int (*)(const float *, float *, void *, size_t);
+using RunThreadsFn = int (*)(const float *, float *, void *, size_t, int);
+using RunProfiledFn = int (*)(const float *, float *, void *, size_t, int,
+                              inception_layer_event *, size_t, size_t *);
+static_assert(std::is_same_v<decltype(inception_model_info::run), RunFn>);
+static_assert(
+    std::is_same_v<decltype(inception_model_info::run_threads), RunThreadsFn>);
+static_assert(std::is_same_v<decltype(inception_model_info::run_profiled),
+                             RunProfiledFn>);
+static_assert(std::is_same_v<decltype(inception_model_info::workspace_size),
+                             size_t (*)(int)>);
+static_assert(std::is_same_v<decltype(inception_model_info::last_error),
+                             const char *(*)(void)>);
+
+TEST(ModelAbi, ModelInfoLayoutIsVersion3) {
+  ASSERT_EQ(sizeof(void *), 8u) << "the table is for LP64 targets";
+  EXPECT_EQ(offsetof(inception_model_info, abi_version), 0u);
+  EXPECT_EQ(offsetof(inception_model_info, compiler_version), 8u);
+  EXPECT_EQ(offsetof(inception_model_info, name), 16u);
+  EXPECT_EQ(offsetof(inception_model_info, num_inputs), 24u);
+  EXPECT_EQ(offsetof(inception_model_info, inputs), 32u);
+  EXPECT_EQ(offsetof(inception_model_info, num_outputs), 40u);
+  EXPECT_EQ(offsetof(inception_model_info, outputs), 48u);
+  EXPECT_EQ(offsetof(inception_model_info, workspace_base_size), 56u);
+  EXPECT_EQ(offsetof(inception_model_info, workspace_per_thread), 64u);
+  EXPECT_EQ(offsetof(inception_model_info, workspace_alignment), 72u);
+  EXPECT_EQ(offsetof(inception_model_info, workspace_size), 80u);
+  EXPECT_EQ(offsetof(inception_model_info, run), 88u);
+  EXPECT_EQ(offsetof(inception_model_info, last_error), 96u);
+  EXPECT_EQ(offsetof(inception_model_info, run_threads), 104u);
+  EXPECT_EQ(offsetof(inception_model_info, num_layers), 112u);
+  EXPECT_EQ(offsetof(inception_model_info, layer_names), 120u);
+  EXPECT_EQ(offsetof(inception_model_info, run_profiled), 128u);
+  EXPECT_EQ(sizeof(inception_model_info), 136u);
+}
+
+TEST(ModelAbi, TensorAndEventLayouts) {
+  EXPECT_EQ(offsetof(inception_tensor_info, name), 0u);
+  EXPECT_EQ(offsetof(inception_tensor_info, dtype), 8u);
+  EXPECT_EQ(offsetof(inception_tensor_info, rank), 16u);
+  EXPECT_EQ(offsetof(inception_tensor_info, shape), 24u);
+  EXPECT_EQ(sizeof(inception_tensor_info), 32u);
+  EXPECT_EQ(offsetof(inception_layer_event, layer), 0u);
+  EXPECT_EQ(offsetof(inception_layer_event, start_us), 8u);
+  EXPECT_EQ(offsetof(inception_layer_event, duration_us), 16u);
+  EXPECT_EQ(sizeof(inception_layer_event), 24u);
+}
+
+TEST(ModelAbi, StatusCodesAreStable) {
+  EXPECT_EQ(INCEPTION_OK, 0);
+  EXPECT_EQ(INCEPTION_ERROR_NULL_ARGUMENT, 1);
+  EXPECT_EQ(INCEPTION_ERROR_OUT_OF_MEMORY, 2);
+  EXPECT_EQ(INCEPTION_ERROR_MISALIGNED_WORKSPACE, 3);
+  EXPECT_EQ(INCEPTION_ERROR_SHAPE, 4);
+  EXPECT_EQ(INCEPTION_ERROR_LOAD, 5);
+  EXPECT_EQ(INCEPTION_ERROR_VERSION, 6);
+  EXPECT_EQ(INCEPTION_ERROR_INVALID_ARGUMENT, 7);
+  EXPECT_EQ(INCEPTION_ERROR_IO, 8);
+  EXPECT_EQ(INCEPTION_ERROR_WEIGHTS, 9);
+  EXPECT_EQ(INCEPTION_ERROR_WORKSPACE_SIZE, 10);
+}
+
+} // namespace
