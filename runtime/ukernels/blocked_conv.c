@@ -5,7 +5,7 @@
  * p pixels of an output row, b x p <= 24 with AVX-512 (2 x 12 .. 6 x 4,
  * the shape chosen per layer for the row width), accumulated in registers
  * by the generated kernel inception_uk_blocked_conv_<b>x<p>v<VL>
- * (passes/Transforms/VectorKernels.cpp): per tap, input block and lane, one
+ * (passes/Codegen/CPU/VectorKernels.cpp): per tap, input block and lane, one
  * filter vector per output block and one broadcast input element per
  * pixel. The input is the padded buffer, so every tap is in bounds. Input
  * blocks are summed in runs whose filter slice stays in L1 while the tiles
@@ -20,6 +20,11 @@
  *===----------------------------------------------------------------------===*/
 
 #include <stdint.h>
+/* Pasted after the headers in a model library, included when compiled
+   alone. */
+#ifndef INCEPTION_UKERNEL_COMMON_H
+#include "ukernel_common.h"
+#endif
 
 /* The blocked convolution kernels' parameters (the compiled model's
    calling convention for them, microkernels' convertBlocked): input
@@ -259,7 +264,7 @@ __attribute__((visibility("hidden"))) void inception_uk_pool2d_blocked(
     float *out = output + image * output_batch_stride +
                  block * output_block_stride + oy * output_row_stride;
     for (int64_t ox = 0; ox < out_w; ++ox) {
-      /* vf and vf_unaligned are conv2d_gemm.c's vectors of VL floats. */
+      /* vf and vf_unaligned are ukernel_common.h's vectors of VL floats. */
       const float *window = in + ox * stride_w * INCEPTION_UK_VL;
       vf acc = *(const vf_unaligned *)window;
       for (int64_t ky = 0; ky < kernel_h; ++ky)
@@ -338,14 +343,14 @@ __attribute__((visibility("hidden"))) void inception_uk_depthwise2d_blocked(
 }
 
 /* A 3x3 stride-1 convolution on a blocked input by Winograd F(4x4, 3x3)
-   (winograd.c's, which precedes this file), with inception_uk_conv2d_blocked's
+   (winograd.c's inception_uk_winograd3x3_any), with inception_uk_conv2d_blocked's
    arguments: the filter is U, lanes VL, `initialize` set. The input is the
    padded buffer, so no padding is left to apply but past its end. */
 __attribute__((visibility("hidden"))) void inception_uk_winograd3x3_blocked(
     BLOCKED_CONV_PARAMETERS) {
   (void)lanes, (void)initialize, (void)kernel_h, (void)kernel_w;
   (void)stride_h, (void)stride_w, (void)dilation_h, (void)dilation_w;
-  winograd3x3(1, input_ptr, input_batch_stride, input_block_stride,
+  inception_uk_winograd3x3_any(1, input_ptr, input_batch_stride, input_block_stride,
               input_row_stride, filter_ptr, bias_ptr, residual_ptr,
               residual_batch_stride, residual_block_stride,
               residual_row_stride, output_ptr, output_batch_stride,

@@ -6,7 +6,7 @@
  * plane is a sum of kernel_h x kernel_w shifted, scaled input rows. The
  * output pixels of a row that read only inside the input (all of them but
  * the padding's width at each end) go through the generated row kernel
- * (inception_uk_depthwise_row_<n>v<VL>, passes/Transforms/VectorKernels.cpp),
+ * (inception_uk_depthwise_row_<n>v<VL>, passes/Codegen/CPU/VectorKernels.cpp),
  * which keeps up to 4 vectors of them in registers through every tap and
  * stores them once with the bias, residual and ReLU; the few pixels at the
  * ends, and rows of strided convolutions, are summed here one at a time,
@@ -16,14 +16,18 @@
  *===----------------------------------------------------------------------===*/
 
 #include <stdint.h>
+/* Pasted after the headers in a model library, included when compiled
+   alone. */
+#ifndef INCEPTION_UKERNEL_COMMON_H
+#include "ukernel_common.h"
+#endif
 
 /* n <= 4 VL output pixels of a stride-1 row, in vector registers: from
    dst's own values (accumulate) or bias plus the residual row (if not
    null), plus, for each of `rows` kernel rows r and kw columns k,
    taps[r * kw + k] * src[r * ld + k * dilation + pixel]; then ReLU if asked,
    stored once. UK_VECTOR_KERNEL, ROW_PIXELS and ROW_KERNELS are
-   conv2d_gemm.c's, which precedes this file in the kernels' translation
-   unit. */
+   ukernel_common.h's. */
 typedef void depthwise_row(int64_t n, int64_t rows, int64_t kw,
                            const float *taps, const float *src, int64_t ld,
                            int64_t dilation, float bias, const float *residual,

@@ -1,7 +1,6 @@
 /*===- winograd.c - 3x3 stride-1 convolutions by Winograd F(4x4, 3x3) --*- C -*-===*
  *
- * Compiled after conv2d_gemm.c (inceptionc concatenates the kernels into
- * one file) and shares its register-blocked microkernel.
+ * Shares the GEMM's register-blocked microkernel (ukernel_common.h).
  *
  * Each 4x4 block of output pixels (a tile) of one output channel is
  * A^T [sum_ci (G g G^T) .* (B^T d B)] A, where d is the tile's 6x6 input
@@ -26,8 +25,10 @@
  *===----------------------------------------------------------------------===*/
 
 #include <stdint.h>
-#ifndef INCEPTION_UKERNEL_ABI_H
-#include "ukernel_abi.h"
+/* Pasted after the headers in a model library, included when compiled
+   alone. */
+#ifndef INCEPTION_UKERNEL_COMMON_H
+#include "ukernel_common.h"
 #endif
 
 #ifndef INCEPTION_UK_L2
@@ -186,7 +187,7 @@ static void winograd_input_block(const float *block, int64_t row_stride,
    With `blocked`, the input, residual and output are blocked ([.., C/VL,
    H, W, VL], the channel strides those between blocks, in_channels and
    out_channels whole blocks); else NCHW. */
-static void winograd3x3(
+void inception_uk_winograd3x3_any(
     int blocked, intptr_t input_ptr, int64_t input_batch_stride,
     int64_t input_channel_stride, int64_t input_row_stride,
     intptr_t transformed_filter_ptr, intptr_t bias_ptr, intptr_t residual_ptr,
@@ -405,7 +406,7 @@ __attribute__((visibility("hidden"))) void inception_uk_winograd3x3(
     int64_t out_channels, int64_t in_channels, int64_t in_h, int64_t in_w,
     int64_t out_h, int64_t out_w, int64_t pad_top, int64_t pad_left,
     intptr_t scratch_ptr, int64_t scratch_per_thread) {
-  winograd3x3(0, input_ptr, input_batch_stride, input_channel_stride,
+  inception_uk_winograd3x3_any(0, input_ptr, input_batch_stride, input_channel_stride,
               input_row_stride, transformed_filter_ptr, bias_ptr, residual_ptr,
               residual_batch_stride, residual_channel_stride,
               residual_row_stride, output_ptr, output_batch_stride,
