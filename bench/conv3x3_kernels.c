@@ -42,18 +42,24 @@ int main(int argc,char**argv){
       for(int a=0;a<6;a++)for(int b=0;b<3;b++){t[a][b]=0;for(int c=0;c<3;c++)t[a][b]+=G[a][c]*g[c*3+b];}
       for(int a=0;a<6;a++)for(int b=0;b<6;b++){U[a][b]=0;for(int c=0;c<3;c++)U[a][b]+=t[a][c]*G[b][c];}
       for(int xi=0;xi<36;xi++)u[((xi*cop+co/NR)*l.ci+ci)*NR+co%NR]=U[xi/6][xi%6];}
+    /* The threads' scratch, as a model's workspace holds it (ukernel_abi.h). */
+    int64_t gemm_scratch=inception_uk_conv2d_scratch(MR,KC,NC);
+    int64_t wino_scratch=inception_uk_winograd_scratch(MR,NR,INCEPTION_UK_L2,l.ci,M);
+    int64_t per_thread=gemm_scratch>wino_scratch?gemm_scratch:wino_scratch;
+    char*scratch=aligned_alloc(64,(size_t)per_thread*omp_get_max_threads());
     double bg=1e9,bw=1e9;
     for(int r=0;r<20;r++){
       double t0=now();
-      inception_uk_conv2d((intptr_t)in,0,l.h*l.w,l.w,(intptr_t)f,(intptr_t)bias,0,0,0,0,(intptr_t)o1,0,oh*ow,ow,0,1,1,M,l.ci,l.h,l.w,3,3,oh,ow,1,1,1,1,1,1);
+      inception_uk_conv2d((intptr_t)in,0,l.h*l.w,l.w,(intptr_t)f,(intptr_t)bias,0,0,0,0,(intptr_t)o1,0,oh*ow,ow,0,1,1,M,l.ci,l.h,l.w,3,3,oh,ow,1,1,1,1,1,1,(intptr_t)scratch,gemm_scratch);
       double t1=now();
-      inception_uk_winograd3x3((intptr_t)in,0,l.h*l.w,l.w,(intptr_t)u,(intptr_t)bias,0,0,0,0,(intptr_t)o2,0,oh*ow,ow,1,1,M,l.ci,l.h,l.w,oh,ow,1,1);
+      inception_uk_winograd3x3((intptr_t)in,0,l.h*l.w,l.w,(intptr_t)u,(intptr_t)bias,0,0,0,0,(intptr_t)o2,0,oh*ow,ow,1,1,M,l.ci,l.h,l.w,oh,ow,1,1,(intptr_t)scratch,wino_scratch);
       double t2=now(); if(t1-t0<bg)bg=t1-t0; if(t2-t1<bw)bw=t2-t1;
     }
     double err=0,mx=0; for(long i=0;i<M*oh*ow;i++){double e=fabs(o1[i]-o2[i]); if(e>err)err=e; if(fabs(o1[i])>mx)mx=fabs(o1[i]);}
     double fl=2.0*M*K*oh*ow;
     printf("%-10s gemm %7.3f ms (%5.1f GF)  wino %7.3f ms (%5.1f eff GF) x%.2f  maxerr %.2e (max %.2f)\n",l.name,bg*1e3,fl/bg*1e-9,bw*1e3,fl/bw*1e-9,bg/bw,err,mx);
     tg+=bg;tw+=bw;
+    free(scratch);
   }
   printf("total gemm %.3f wino %.3f\n",tg*1e3,tw*1e3);
 }
