@@ -22,16 +22,19 @@ static Error targetError(const Twine &message) {
   return createStringError(inconvertibleErrorCode(), message);
 }
 
-/// A size in sysfs's form ("48K", "2048K", "32768K", "1M").
-static std::optional<int64_t> parseSysfsSize(StringRef text) {
-  text = text.trim();
+/// A byte count with an optional K, M or G suffix (either case), as sysfs
+/// and --cache-sizes write them ("48K", "2048K", "32M").
+static std::optional<int64_t> parseSize(StringRef text) {
+  StringRef digits = text.trim();
   int64_t scale = 1;
-  if (text.consume_back("K"))
+  if (digits.consume_back("K") || digits.consume_back("k"))
     scale = 1 << 10;
-  else if (text.consume_back("M"))
+  else if (digits.consume_back("M") || digits.consume_back("m"))
     scale = 1 << 20;
+  else if (digits.consume_back("G") || digits.consume_back("g"))
+    scale = 1 << 30;
   uint64_t value;
-  if (text.getAsInteger(10, value) || value == 0)
+  if (digits.getAsInteger(10, value) || value == 0 || value > (1ull << 20))
     return std::nullopt;
   return int64_t(value) * scale;
 }
@@ -41,18 +44,16 @@ static std::string readFile(const Twine &path) {
   return buffer ? (*buffer)->getBuffer().trim().str() : std::string();
 }
 
-/// CPU 0's data (or unified) caches by level, from sysfs; 0 where absent.
-static CacheSizes sysfsCacheSizes() {
+CacheSizes readSysfsCacheSizes(StringRef cacheDir) {
   CacheSizes caches;
   for (int index = 0; index < 16; ++index) {
-    std::string dir =
-        "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index);
+    std::string dir = (cacheDir + "/index" + Twine(index)).str();
     std::string type = readFile(dir + "/type");
     if (type.empty())
       break;
     if (type == "Instruction")
       continue;
-    std::optional<int64_t> size = parseSysfsSize(readFile(dir + "/size"));
+    std::optional<int64_t> size = parseSize(readFile(dir + "/size"));
     int level = 0;
     if (!size || StringRef(readFile(dir + "/level")).getAsInteger(10, level))
       continue;
@@ -67,7 +68,8 @@ static CacheSizes sysfsCacheSizes() {
 }
 
 CacheSizes hostCacheSizes(std::string *source) {
-  CacheSizes sysfs = sysfsCacheSizes();
+  CacheSizes sysfs =
+      readSysfsCacheSizes("/sys/devices/system/cpu/cpu0/cache");
   CacheSizes sysconfSizes = {
       std::max<long>(sysconf(_SC_LEVEL1_DCACHE_SIZE), 0),
       std::max<long>(sysconf(_SC_LEVEL2_CACHE_SIZE), 0),
@@ -102,18 +104,10 @@ Expected<CacheSizes> parseCacheSizes(StringRef text) {
     return bad("give the L1, L2 and L3 data cache sizes, as in 48K,2M,32M");
   int64_t sizes[3];
   for (auto [index, part] : llvm::enumerate(parts)) {
-    StringRef digits = part.trim();
-    int64_t scale = 1;
-    if (digits.consume_back("K") || digits.consume_back("k"))
-      scale = 1 << 10;
-    else if (digits.consume_back("M") || digits.consume_back("m"))
-      scale = 1 << 20;
-    else if (digits.consume_back("G") || digits.consume_back("g"))
-      scale = 1 << 30;
-    uint64_t value;
-    if (digits.getAsInteger(10, value) || value == 0 || value > (1ull << 20))
+    std::optional<int64_t> size = parseSize(part);
+    if (!size)
       return bad("'" + part + "' is not a size such as 48K or 2M");
-    sizes[index] = int64_t(value) * scale;
+    sizes[index] = *size;
   }
   return CacheSizes{sizes[0], sizes[1], sizes[2]};
 }

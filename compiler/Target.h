@@ -67,6 +67,11 @@ struct TargetDescription {
 /// level. `source` says which.
 CacheSizes hostCacheSizes(std::string *source = nullptr);
 
+/// The data (or unified) caches by level that a sysfs cache folder
+/// (/sys/devices/system/cpu/cpu0/cache) describes in its index<N>/{level,
+/// type, size} files; 0 for a level it does not.
+CacheSizes readSysfsCacheSizes(llvm::StringRef cacheDir);
+
 /// Parses `L1,L2,L3` sizes such as `48K,2M,32M` (a number with an optional
 /// K, M or G suffix each, all three given).
 llvm::Expected<CacheSizes> parseCacheSizes(llvm::StringRef text);
