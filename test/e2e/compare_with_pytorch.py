@@ -138,14 +138,17 @@ def main():
     source = os.path.join(MODELS_DIR, f"{args.model}.inception")
 
     def compile_and_run(tag, options):
-        """Compiles with `options` and runs; (library, output, info line)."""
+        """Compiles with `options` and runs; (library, output, info line,
+        what inceptionc printed on stderr: --pass-stats's output)."""
         library = os.path.join(args.workdir, f"lib{args.model}_b{args.batch}{tag}",
                                f"lib{args.model}.so")
         os.makedirs(os.path.dirname(library), exist_ok=True)
         start = time.time()
-        subprocess.run([args.inceptionc, source, "--weights", weights,
-                        "--batch", str(args.batch), "--emit=so", "-o", library] + options,
-                       check=True)
+        compiled = subprocess.run([args.inceptionc, source, "--weights", weights,
+                                   "--batch", str(args.batch), "--emit=so", "-o",
+                                   library] + options, capture_output=True, text=True)
+        if compiled.returncode != 0:
+            sys.exit(f"inceptionc failed:\n{compiled.stderr}")
         compile_seconds = time.time() - start
         lib = ctypes.CDLL(library)
         lib.inception_model_info_v1.restype = ctypes.POINTER(ModelInfo)
@@ -167,7 +170,7 @@ def main():
             sys.exit(f"run returned status {status}")
         line = (f"compile: {compile_seconds:.1f} s, library {os.path.getsize(library) / 1e6:.1f} MB, "
                 f"workspace {workspace_size / 1e6:.1f} MB, run {run_seconds * 1e3:.0f} ms")
-        return library, y, line
+        return library, y, line, compiled.stderr
 
     # One input for every variant, drawn once its shape is known.
     class Inputs(dict):
@@ -179,7 +182,7 @@ def main():
     suffix = ("_external" if args.external_weights else "") + (
         f"_O{args.opt_level}" if args.opt_level else "") + (
         "_passes" if args.passes is not None else "")
-    library, y, info_line = compile_and_run(
+    library, y, info_line, _ = compile_and_run(
         suffix, (["--external-weights"] if args.external_weights else [])
         + ([f"-O{args.opt_level}"] if args.opt_level else [])
         + ([f"--passes={args.passes}"] if args.passes is not None else []))
@@ -223,23 +226,20 @@ LOWERED_PASSES = {"inception-blocked-layout", "elide-concat", "inception-microke
 
 
 def optimized_graph(args, source, weights, passes):
-    """The model in the inception dialect after `passes` (weights elided)."""
-    return subprocess.run([args.inceptionc, source, "--weights", weights,
-                           "--batch", str(args.batch), "--emit=optimized",
-                           f"--passes={passes}"],
-                          check=True, capture_output=True, text=True).stdout
-
-
-def pass_statistics(args, source, weights, name):
-    """The statistics `name` records when it runs alone, "stat=value" joined
-    by spaces in the order inceptionc prints them; "none" if it records
-    none."""
+    """The model in the inception dialect after `passes` (weights elided),
+    and what --pass-stats printed."""
     result = subprocess.run([args.inceptionc, source, "--weights", weights,
-                             "--batch", str(args.batch), "--emit=buffers",
-                             f"--passes={name}", "--pass-stats", "-o", os.devnull],
+                             "--batch", str(args.batch), "--emit=optimized",
+                             f"--passes={passes}", "--pass-stats"],
                             check=True, capture_output=True, text=True)
+    return result.stdout, result.stderr
+
+
+def pass_statistics(name, stderr):
+    """The statistics `name` recorded in inceptionc's --pass-stats output,
+    "stat=value" joined by spaces in the order printed; "none" if none."""
     counts = []
-    for line in result.stderr.splitlines():
+    for line in stderr.splitlines():
         fields = line.split()
         if len(fields) == 2 and fields[0].startswith(name + "."):
             counts.append(f"{fields[0][len(name) + 1:]}={fields[1]}")
@@ -249,8 +249,8 @@ def pass_statistics(args, source, weights, name):
 def check_each_pass(args, source, weights, compile_and_run, expected, optimized,
                     tolerance):
     """-O0, each pass alone and -O3 against PyTorch and against -O0."""
-    _, unoptimized, _ = compile_and_run("_O0", ["-O0"])
-    unoptimized_graph = optimized_graph(args, source, weights, "")
+    _, unoptimized, _, _ = compile_and_run("_O0", ["-O0"])
+    unoptimized_graph, _ = optimized_graph(args, source, weights, "")
     ok = True
 
     def report(variant, y):
@@ -265,12 +265,15 @@ def check_each_pass(args, source, weights, compile_and_run, expected, optimized,
     for name in OPTIMIZATION_PASSES:
         # What the pass did, alone: the tests pin these counts, so that a
         # pass that stops rewriting fails rather than passes unchanged.
-        print(f"{name} statistics: {pass_statistics(args, source, weights, name)}")
-        if (name not in LOWERED_PASSES
-                and optimized_graph(args, source, weights, name) == unoptimized_graph):
-            print(f"{name}: unchanged graph")
-            continue
-        _, y, _ = compile_and_run(f"_{name}", [f"--passes={name}"])
+        if name not in LOWERED_PASSES:
+            graph, stats = optimized_graph(args, source, weights, name)
+            print(f"{name} statistics: {pass_statistics(name, stats)}")
+            if graph == unoptimized_graph:
+                print(f"{name}: unchanged graph")
+                continue
+        _, y, _, stats = compile_and_run(f"_{name}", [f"--passes={name}", "--pass-stats"])
+        if name in LOWERED_PASSES:
+            print(f"{name} statistics: {pass_statistics(name, stats)}")
         ok &= report(name, y)
     ok &= report("-O3", optimized)
     return ok
