@@ -43,7 +43,8 @@ const Backend &cpuBackend();
 std::string printModule(mlir::ModuleOp module, bool printWeights);
 
 /// Runs a pass pipeline on `module`, built by `build`; failures are
-/// reported through the context's diagnostics.
+/// reported through the context's diagnostics. The context is the one
+/// compileModel prepared (every dialect and pass registered) once.
 mlir::LogicalResult
 runPipeline(mlir::ModuleOp module,
             llvm::function_ref<mlir::LogicalResult(mlir::OpPassManager &)> build);

@@ -170,7 +170,6 @@ static void prepareContext(MLIRContext *context) {
 
 LogicalResult runPipeline(ModuleOp module,
                           function_ref<LogicalResult(OpPassManager &)> build) {
-  prepareContext(module.getContext());
   PassManager pm(module.getContext());
   if (failed(build(pm)))
     return module.emitError("cannot build the lowering pipeline");

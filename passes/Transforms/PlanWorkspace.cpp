@@ -69,18 +69,18 @@ struct PlanWorkspacePass : impl::PlanWorkspaceBase<PlanWorkspacePass> {
                         "level of a function can be placed in the workspace");
         return WalkResult::interrupt();
       }
+      int64_t bytes =
+          (type.getNumElements() * type.getElementTypeBitWidth() + 7) / 8;
       if (alloc->hasAttr(kThreadScratchAttr)) {
         scratch.push_back(alloc);
-        perThread = std::max(perThread, type.getNumElements() *
-                                            type.getElementTypeBitWidth() / 8);
+        perThread = std::max(perThread, bytes);
         return WalkResult::advance();
       }
       Buffer buffer;
       buffer.alloc = alloc;
       buffer.begin = positions.lookup(alloc);
       buffer.end = lastUse(alloc.getResult(), body, positions);
-      int64_t bits = type.getElementTypeBitWidth();
-      buffer.size = (type.getNumElements() * bits + 7) / 8;
+      buffer.size = bytes;
       buffers.push_back(buffer);
       return WalkResult::advance();
     });

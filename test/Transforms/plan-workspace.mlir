@@ -60,3 +60,27 @@ func.func @dynamic(%n: index) {
   %a = memref.alloc(%n) : memref<?xf32>
   return
 }
+
+// -----
+
+// Kernels' thread scratch goes after every other buffer, all of it at one
+// offset: thread t's is t times the largest (aligned) past it, which the
+// function records; the argument covers the first thread's.
+// CHECK-LABEL: func.func @scratch
+// CHECK-SAME: (%[[IN:.*]]: memref<8xf32>, %[[WS:.*]]: memref<192xi8>)
+// CHECK-SAME: attributes {inception.workspace_per_thread = 128 : i64, inception.workspace_size = 64 : i64}
+// CHECK: %[[C0:.*]] = arith.constant 0 : index
+// CHECK: memref.view %[[WS]][%[[C0]]][] : memref<192xi8> to memref<8xf32>
+// CHECK: %[[C64:.*]] = arith.constant 64 : index
+// CHECK: memref.view %[[WS]][%[[C64]]][] : memref<192xi8> to memref<100xi8>
+// CHECK: %[[C64_AGAIN:.*]] = arith.constant 64 : index
+// CHECK: memref.view %[[WS]][%[[C64_AGAIN]]][] : memref<192xi8> to memref<40xi8>
+// CHECK-NOT: memref.alloc
+func.func @scratch(%in: memref<8xf32>) {
+  %a = memref.alloc() {alignment = 64 : i64} : memref<8xf32>
+  memref.copy %in, %a : memref<8xf32> to memref<8xf32>
+  %s = memref.alloc() {inception.thread_scratch} : memref<100xi8>
+  %t = memref.alloc() {inception.thread_scratch} : memref<40xi8>
+  memref.copy %a, %in : memref<8xf32> to memref<8xf32>
+  return
+}
