@@ -2,13 +2,13 @@
    Inception-v3 (batch 1, pad 1): the direct GEMM kernel against Winograd
    F(4x4, 3x3), best of 20 runs each, and their largest difference
    (random inputs in [-0.5, 0.5], weights in [-0.1, 0.1]). From the
-   repository root, with the AVX-512 tile inceptionc uses here:
+   repository root, with the AVX-512 kernels (the x86-64-v4 object the
+   build makes, kc 64 and nc 512 here):
 
-     bench/vector_kernels.sh /tmp/vector_kernels.o 6 64 16
-     clang-22 -O3 -fopenmp -march=native -mprefer-vector-width=512 \
-       -DINCEPTION_UK_MR=6 -DINCEPTION_UK_NR=64 -DINCEPTION_UK_VL=16 \
-       -DINCEPTION_UK_KC=64 -DINCEPTION_UK_NC=512 bench/conv3x3_kernels.c \
-       /tmp/vector_kernels.o -o /tmp/conv3x3 -lm
+     ninja -C build InceptionUkernelObjects
+     clang-22 -O3 -fopenmp -march=native -DINCEPTION_UK_MR=6 \
+       -DINCEPTION_UK_NR=64 -DINCEPTION_UK_VL=16 bench/conv3x3_kernels.c \
+       build/runtime/ukernels/ukernels_x86_64_v4.o -o /tmp/conv3x3 -lm
      OMP_NUM_THREADS=1 /tmp/conv3x3
 */
 #include <stdio.h>
@@ -16,8 +16,8 @@
 #include <math.h>
 #include <time.h>
 #include <omp.h>
-#include "../runtime/ukernels/conv2d_gemm.c"
-#include "../runtime/ukernels/winograd.c"
+#include "../runtime/ukernels/ukernel_abi.h"
+enum { MR = INCEPTION_UK_MR, NR = INCEPTION_UK_NR, KC = 64, NC = 512 };
 static double now(void){struct timespec t;clock_gettime(CLOCK_MONOTONIC,&t);return t.tv_sec+t.tv_nsec*1e-9;}
 typedef struct {const char*name;int ci,co,h,w;} L;
 static L layers[]={
@@ -44,15 +44,20 @@ int main(int argc,char**argv){
       for(int xi=0;xi<36;xi++)u[((xi*cop+co/NR)*l.ci+ci)*NR+co%NR]=U[xi/6][xi%6];}
     /* The threads' scratch, as a model's workspace holds it (ukernel_abi.h). */
     int64_t gemm_scratch=inception_uk_conv2d_scratch(MR,KC,NC);
-    int64_t wino_scratch=inception_uk_winograd_scratch(MR,NR,INCEPTION_UK_L2,l.ci,M);
+    int64_t wino_scratch=inception_uk_winograd_scratch(MR,NR,INCEPTION_UK_DEFAULT_L2,l.ci,M);
     int64_t per_thread=gemm_scratch>wino_scratch?gemm_scratch:wino_scratch;
     char*scratch=aligned_alloc(64,(size_t)per_thread*omp_get_max_threads());
     double bg=1e9,bw=1e9;
     for(int r=0;r<20;r++){
       double t0=now();
-      inception_uk_conv2d((intptr_t)in,0,l.h*l.w,l.w,(intptr_t)f,(intptr_t)bias,0,0,0,0,(intptr_t)o1,0,oh*ow,ow,0,1,1,M,l.ci,l.h,l.w,3,3,oh,ow,1,1,1,1,1,1,(intptr_t)scratch,gemm_scratch);
+      inception_uk_conv2d_params p={.input=in,.input_channel_stride=l.h*l.w,.input_row_stride=l.w,.input_lanes=1,.filter=f,.bias=bias,
+        .output=o1,.output_channel_stride=oh*ow,.output_row_stride=ow,.relu=1,.batch=1,.in_channels=l.ci,.out_channels=M,
+        .in_h=l.h,.in_w=l.w,.kernel_h=3,.kernel_w=3,.out_h=oh,.out_w=ow,.stride_h=1,.stride_w=1,.dilation_h=1,.dilation_w=1,
+        .pad_top=1,.pad_left=1,.scratch=scratch,.scratch_per_thread=gemm_scratch,.kc=KC,.nc=NC,.l1=INCEPTION_UK_DEFAULT_L1,.l2=INCEPTION_UK_DEFAULT_L2};
+      inception_uk_conv2d(&p);
       double t1=now();
-      inception_uk_winograd3x3((intptr_t)in,0,l.h*l.w,l.w,(intptr_t)u,(intptr_t)bias,0,0,0,0,(intptr_t)o2,0,oh*ow,ow,1,1,M,l.ci,l.h,l.w,oh,ow,1,1,(intptr_t)scratch,wino_scratch);
+      p.output=o2; p.filter=u; p.scratch_per_thread=wino_scratch;
+      inception_uk_winograd3x3(&p);
       double t2=now(); if(t1-t0<bg)bg=t1-t0; if(t2-t1<bw)bw=t2-t1;
     }
     double err=0,mx=0; for(long i=0;i<M*oh*ow;i++){double e=fabs(o1[i]-o2[i]); if(e>err)err=e; if(fabs(o1[i])>mx)mx=fabs(o1[i]);}

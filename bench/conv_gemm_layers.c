@@ -1,20 +1,20 @@
 /* The GEMM convolution kernel on the non-Winograd layer shapes of
    Inception-v3 and GoogLeNet (batch 1): best of 30 runs per layer and its
-   GFLOP/s. From the repository root, with the AVX-512 tile inceptionc uses
-   here:
+   GFLOP/s. From the repository root, with the AVX-512 kernels (the
+   x86-64-v4 object the build makes, kc 64 and nc 512 here):
 
-     bench/vector_kernels.sh /tmp/vector_kernels.o 6 64 16
-     clang-22 -O3 -fopenmp -march=native -mprefer-vector-width=512 \
-       -DINCEPTION_UK_MR=6 -DINCEPTION_UK_NR=64 -DINCEPTION_UK_VL=16 \
-       -DINCEPTION_UK_KC=64 -DINCEPTION_UK_NC=512 bench/conv_gemm_layers.c \
-       /tmp/vector_kernels.o -o /tmp/conv_gemm
+     ninja -C build InceptionUkernelObjects
+     clang-22 -O3 -fopenmp -march=native -DINCEPTION_UK_MR=6 \
+       -DINCEPTION_UK_NR=64 -DINCEPTION_UK_VL=16 bench/conv_gemm_layers.c \
+       build/runtime/ukernels/ukernels_x86_64_v4.o -o /tmp/conv_gemm -lm
      OMP_NUM_THREADS=1 /tmp/conv_gemm        # or one layer: /tmp/conv_gemm 4
 */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <omp.h>
-#include "../runtime/ukernels/conv2d_gemm.c"
+#include "../runtime/ukernels/ukernel_abi.h"
+enum { MR = INCEPTION_UK_MR, NR = INCEPTION_UK_NR, KC = 64, NC = 512 };
 static double now(void){struct timespec t;clock_gettime(CLOCK_MONOTONIC,&t);return t.tv_sec+t.tv_nsec*1e-9;}
 typedef struct {const char*name;int ci,co,h,w,kh,kw,s,ph,pw;} L;
 static L layers[]={
@@ -52,7 +52,11 @@ int main(int argc,char**argv){
     double best=1e9;
     for(int r=0;r<30;r++){
       double t0=now();
-      inception_uk_conv2d((intptr_t)in,0,l.h*l.w,l.w,(intptr_t)f,(intptr_t)bias,0,0,0,0,(intptr_t)out,0,oh*ow,ow,0,1,1,M,l.ci,l.h,l.w,l.kh,l.kw,oh,ow,l.s,l.s,1,1,l.ph,l.pw,(intptr_t)scratch,per_thread);
+      inception_uk_conv2d_params p={.input=in,.input_channel_stride=l.h*l.w,.input_row_stride=l.w,.input_lanes=1,.filter=f,.bias=bias,
+        .output=out,.output_channel_stride=oh*ow,.output_row_stride=ow,.relu=1,.batch=1,.in_channels=l.ci,.out_channels=M,
+        .in_h=l.h,.in_w=l.w,.kernel_h=l.kh,.kernel_w=l.kw,.out_h=oh,.out_w=ow,.stride_h=l.s,.stride_w=l.s,.dilation_h=1,.dilation_w=1,
+        .pad_top=l.ph,.pad_left=l.pw,.scratch=scratch,.scratch_per_thread=per_thread,.kc=KC,.nc=NC,.l1=INCEPTION_UK_DEFAULT_L1,.l2=INCEPTION_UK_DEFAULT_L2};
+      inception_uk_conv2d(&p);
       double t=now()-t0; if(t<best)best=t;
     }
     double fl=2.0*M*K*oh*ow;

@@ -1,6 +1,7 @@
 //===- Codegen.cpp - From the LLVM dialect to object code -----------------===//
 
 #include "compiler/Codegen.h"
+#include "compiler/Error.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -24,8 +25,7 @@ translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
   std::unique_ptr<llvm::Module> llvmModule =
       mlir::translateModuleToLLVMIR(module, context);
   if (!llvmModule)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "translation to LLVM IR failed");
+    return compilerError("translation to LLVM IR failed");
   auto machine = createTargetMachine(target, optLevel);
   if (!machine)
     return machine.takeError();
@@ -49,8 +49,7 @@ llvm::Error emitMachineCode(llvm::Module &module, const TargetDescription &targe
   auto fileType = kind == OutputFile::Object ? llvm::CodeGenFileType::ObjectFile
                                              : llvm::CodeGenFileType::AssemblyFile;
   if ((*machine)->addPassesToEmitFile(passes, os, nullptr, fileType))
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "the target cannot emit this file type");
+    return compilerError("the target cannot emit this file type");
   passes.run(module);
   return llvm::Error::success();
 }

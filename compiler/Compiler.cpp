@@ -1,6 +1,7 @@
 //===- Compiler.cpp - Compile a model module into its artifacts -----------===//
 
 #include "compiler/Compiler.h"
+#include "compiler/Error.h"
 #include "compiler/Backend.h"
 #include "compiler/GraphExport.h"
 #include "compiler/ModelSummary.h"
@@ -33,9 +34,6 @@ std::error_code ReportedError::convertToErrorCode() const {
 }
 
 static llvm::Error reported() { return llvm::make_error<ReportedError>(); }
-static llvm::Error compileError(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
 
 llvm::ArrayRef<EmitKindInfo> emitKinds() {
   static const EmitKindInfo kinds[] = {
@@ -92,7 +90,7 @@ llvm::Expected<EmitKind> resolveEmitKind(std::optional<EmitKind> emit,
     implied = emitKindForPath(*outputPath);
   if (!emit) {
     if (!implied && outputPath && *outputPath != "-")
-      return compileError(
+      return compilerError(
           "cannot tell what to write to '" + *outputPath +
           "' from its extension: give --emit, or -o a file ending in .so, "
           ".a, .h, .o, .s, .ll, .mlir, .dot, .svg or .safetensors");
@@ -100,7 +98,7 @@ llvm::Expected<EmitKind> resolveEmitKind(std::optional<EmitKind> emit,
   }
   if (implied && *implied != *emit &&
       !(isMlirText(*implied) && isMlirText(*emit)))
-    return compileError("--emit=" + emitKindName(*emit) +
+    return compilerError("--emit=" + emitKindName(*emit) +
                         " contradicts the extension of -o '" + *outputPath +
                         "', which names --emit=" + emitKindName(*implied));
   return *emit;
@@ -271,7 +269,7 @@ llvm::Expected<Artifacts> compileModel(ModuleOp module,
   prepareContext(module.getContext());
   const Backend *backend = lookupBackend(options.backend);
   if (!backend)
-    return compileError("unknown backend '" + options.backend +
+    return compilerError("unknown backend '" + options.backend +
                         "'; the backends are " +
                         llvm::join(registeredBackends(), ", "));
   std::string errors;
@@ -282,7 +280,7 @@ llvm::Expected<Artifacts> compileModel(ModuleOp module,
                            options.optLevel, backend->name())),
       errorStream, backend->name());
   if (failed(passes))
-    return compileError("--passes: " + StringRef(errors).trim());
+    return compilerError("--passes: " + StringRef(errors).trim());
   switch (options.emit) {
   case EmitKind::Target:
   case EmitKind::Summary:

@@ -1,6 +1,7 @@
 //===- GraphExport.cpp - A model as a Graphviz graph ----------------------===//
 
 #include "compiler/GraphExport.h"
+#include "compiler/Error.h"
 #include "dialect/InceptionOps.h"
 #include "dialect/ShapeInference.h"
 #include "passes/Analysis/Cost.h"
@@ -156,17 +157,14 @@ LogicalResult writeGraph(ModuleOp module, llvm::raw_ostream &os) {
 }
 
 llvm::Expected<std::string> renderGraphSvg(llvm::StringRef dot) {
-  auto fail = [](const llvm::Twine &message) {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-  };
   auto dotTool = llvm::sys::findProgramByName("dot");
   if (!dotTool)
-    return fail("--emit=graph-svg needs Graphviz's 'dot' (apt-get install "
+    return compilerError("--emit=graph-svg needs Graphviz's 'dot' (apt-get install "
                 "graphviz); --emit=graph writes the DOT text");
   llvm::SmallString<128> dotPath, svgPath;
   if (llvm::sys::fs::createTemporaryFile("inception-graph", "dot", dotPath) ||
       llvm::sys::fs::createTemporaryFile("inception-graph", "svg", svgPath))
-    return fail("cannot create temporary files for graph-svg");
+    return compilerError("cannot create temporary files for graph-svg");
   llvm::scope_exit cleanup([&] {
     llvm::sys::fs::remove(dotPath);
     llvm::sys::fs::remove(svgPath);
@@ -175,17 +173,17 @@ llvm::Expected<std::string> renderGraphSvg(llvm::StringRef dot) {
     std::error_code ec;
     llvm::raw_fd_ostream dotFile(dotPath, ec);
     if (ec)
-      return fail("cannot write '" + dotPath + "': " + ec.message());
+      return compilerError("cannot write '" + dotPath + "': " + ec.message());
     dotFile << dot;
   }
   std::optional<llvm::StringRef> redirects[] = {
       std::nullopt, llvm::StringRef(svgPath), std::nullopt};
   if (llvm::sys::ExecuteAndWait(*dotTool, {*dotTool, "-Tsvg", dotPath},
                                 std::nullopt, redirects) != 0)
-    return fail("'dot -Tsvg' failed on the model graph");
+    return compilerError("'dot -Tsvg' failed on the model graph");
   auto svg = llvm::MemoryBuffer::getFile(svgPath);
   if (!svg)
-    return fail("cannot read the rendered SVG");
+    return compilerError("cannot read the rendered SVG");
   return (*svg)->getBuffer().str();
 }
 

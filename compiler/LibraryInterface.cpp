@@ -1,6 +1,7 @@
 //===- LibraryInterface.cpp - The C interface of a compiled model ---------===//
 
 #include "compiler/LibraryInterface.h"
+#include "compiler/Error.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -406,9 +407,8 @@ static llvm::Error run(llvm::StringRef program,
   if (status == 0)
     return llvm::Error::success();
   std::string command = llvm::join(args, " ");
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "'%s' failed%s%s", command.c_str(),
-                                 message.empty() ? "" : ": ", message.c_str());
+  return compilerError("'" + command + "' failed" +
+                       (message.empty() ? "" : ": " + message));
 }
 
 static llvm::Expected<std::string> findTool(std::initializer_list<const char *> names) {
@@ -418,9 +418,8 @@ static llvm::Expected<std::string> findTool(std::initializer_list<const char *> 
     if (auto path = llvm::sys::findProgramByName(name))
       return *path;
   }
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "no C compiler or archiver found (tried %s)",
-                                 *names.begin() ? *names.begin() : "$CC");
+  return compilerError(llvm::Twine("no C compiler or archiver found (tried ") +
+                       (*names.begin() ? *names.begin() : "$CC") + ")");
 }
 
 /// Writes `text` to a new temporary file named like `prefix`.`suffix`.
@@ -438,18 +437,13 @@ static llvm::Error writeTemporary(llvm::StringRef prefix, llvm::StringRef suffix
   return llvm::Error::success();
 }
 
-static const char kMicrokernelSource[] =
-#include "compiler/MicrokernelSource.inc"
-    ;
-
 llvm::Error linkLibrary(llvm::StringRef objectPath,
                         llvm::StringRef wrapperSource,
                         llvm::StringRef outputPath, bool isStatic,
-                        const std::optional<MicrokernelBuild> &microkernel) {
-  llvm::SmallString<128> sourcePath, wrapperObject, kernelSource, kernelObject;
+                        std::optional<llvm::StringRef> microkernels) {
+  llvm::SmallString<128> sourcePath, wrapperObject, kernelObject;
   llvm::scope_exit cleanup([&] {
-    for (llvm::StringRef path :
-         {sourcePath, wrapperObject, kernelSource, kernelObject})
+    for (llvm::StringRef path : {sourcePath, wrapperObject, kernelObject})
       if (!path.empty())
         llvm::sys::fs::remove(path);
   });
@@ -467,27 +461,9 @@ llvm::Error linkLibrary(llvm::StringRef objectPath,
                           wrapperObject, sourcePath}))
     return error;
   std::vector<std::string> objects = {objectPath.str(), wrapperObject.str().str()};
-  if (microkernel) {
-    if (llvm::Error error = writeTemporary("inception-microkernel", "c",
-                                           kMicrokernelSource, kernelSource))
-      return error;
-    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-            "inception-microkernel", "o", kernelObject))
-      return llvm::errorCodeToError(ec);
-    std::string march = "-march=" + microkernel->cpu;
-    const MicrokernelTiling &tiling = microkernel->tiling;
-    std::string mr = "-DINCEPTION_UK_MR=" + std::to_string(tiling.mr);
-    std::string nr = "-DINCEPTION_UK_NR=" + std::to_string(tiling.nr);
-    std::string vl = "-DINCEPTION_UK_VL=" + std::to_string(tiling.vl);
-    std::string kc = "-DINCEPTION_UK_KC=" + std::to_string(tiling.kc);
-    std::string nc = "-DINCEPTION_UK_NC=" + std::to_string(tiling.nc);
-    std::string l2 = "-DINCEPTION_UK_L2=" + std::to_string(tiling.l2);
-    std::string l1 = "-DINCEPTION_UK_L1=" + std::to_string(tiling.l1);
-    if (llvm::Error error =
-            run(*compiler, {*compiler, "-c", "-O3", "-fPIC", "-std=c11",
-                            "-fopenmp", march, "-mprefer-vector-width=512", mr,
-                            nr, vl, kc, nc, l2, l1, "-o", kernelObject,
-                            kernelSource}))
+  if (microkernels) {
+    if (llvm::Error error = writeTemporary("inception-microkernels", "o",
+                                           *microkernels, kernelObject))
       return error;
     objects.push_back(kernelObject.str().str());
   }

@@ -3,7 +3,6 @@
 #ifndef INCEPTION_COMPILER_LIBRARYINTERFACE_H
 #define INCEPTION_COMPILER_LIBRARYINTERFACE_H
 
-#include "compiler/MicrokernelTiling.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
 #include <optional>
@@ -63,22 +62,15 @@ std::string generateWrapper(const ModelInterface &model);
 /// trailing bytes. The generated wrapper computes the same function.
 uint64_t weightsChecksum(llvm::ArrayRef<char> data);
 
-/// The microkernels (runtime/ukernels/) compiled into a library that calls
-/// them: their blocking (the register tile the module's vector kernels were
-/// made for included), and the CPU to compile them for (`-march=`).
-struct MicrokernelBuild {
-  MicrokernelTiling tiling;
-  std::string cpu;
-};
-
-/// Compiles `wrapperSource` (and the microkernel, when given) and links it
-/// with `objectPath` into a shared library (or, with `isStatic`, a static
-/// archive) at `outputPath`, using the system's C compiler ($CC, else
-/// clang-22, else cc) and archiver.
+/// Compiles `wrapperSource` and links it with `objectPath` and, when
+/// given, the microkernels' object (its bytes: MicrokernelObjects.h) into a
+/// shared library (or, with `isStatic`, a static archive) at `outputPath`,
+/// using the system's C compiler ($CC, else clang-22, else cc) and
+/// archiver.
 llvm::Error linkLibrary(llvm::StringRef objectPath,
                         llvm::StringRef wrapperSource,
                         llvm::StringRef outputPath, bool isStatic,
-                        const std::optional<MicrokernelBuild> &microkernel);
+                        std::optional<llvm::StringRef> microkernels);
 
 } // namespace inception
 

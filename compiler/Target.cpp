@@ -1,6 +1,7 @@
 //===- Target.cpp - The one description of the compilation target ---------===//
 
 #include "compiler/Target.h"
+#include "compiler/Error.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/MC/MCSubtargetInfo.h"
@@ -18,9 +19,6 @@ using namespace llvm;
 
 namespace inception {
 
-static Error targetError(const Twine &message) {
-  return createStringError(inconvertibleErrorCode(), message);
-}
 
 /// A byte count with an optional K, M or G suffix (either case), as sysfs
 /// and --cache-sizes write them ("48K", "2048K", "32M").
@@ -98,7 +96,7 @@ Expected<CacheSizes> parseCacheSizes(StringRef text) {
   SmallVector<StringRef> parts;
   text.split(parts, ',');
   auto bad = [&](const Twine &why) {
-    return targetError("--cache-sizes='" + text + "': " + why);
+    return compilerError("--cache-sizes='" + text + "': " + why);
   };
   if (parts.size() != 3)
     return bad("give the L1, L2 and L3 data cache sizes, as in 48K,2M,32M");
@@ -126,12 +124,12 @@ createTargetMachine(const TargetDescription &description, unsigned optLevel) {
   std::string error;
   const Target *target = TargetRegistry::lookupTarget(triple, error);
   if (!target)
-    return targetError("unknown target '" + triple.str() + "': " + error);
+    return compilerError("unknown target '" + triple.str() + "': " + error);
   const std::string &cpu = description.cpu;
   std::unique_ptr<MCSubtargetInfo> subtarget(
       target->createMCSubtargetInfo(triple, cpu, ""));
   if (cpu != "generic" && !subtarget->isCPUStringValid(cpu))
-    return targetError("unknown CPU '" + cpu + "' for target '" +
+    return compilerError("unknown CPU '" + cpu + "' for target '" +
                        triple.str() + "'");
   auto codeGenLevel = std::min(optLevel, 3u) == 0 ? CodeGenOptLevel::None
                                                   : CodeGenOptLevel::Aggressive;
@@ -139,13 +137,14 @@ createTargetMachine(const TargetDescription &description, unsigned optLevel) {
       triple, cpu, description.features, llvm::TargetOptions(), Reloc::PIC_,
       std::nullopt, codeGenLevel));
   if (!machine)
-    return targetError("cannot create a target machine for '" + triple.str() +
+    return compilerError("cannot create a target machine for '" + triple.str() +
                        "'");
   return std::move(machine);
 }
 
-/// The convolution microkernel's blocking: the register tile from the
-/// vector registers (6 x 64 with AVX-512, 6 x 16 with AVX2 and FMA), kc so
+/// The convolution microkernel's blocking: the register tile of the ISA
+/// level the kernels were built for (runtime/ukernels/CMakeLists.txt: 6 x
+/// 64 for x86-64-v4's AVX-512, 6 x 16 for x86-64-v3's AVX2), kc so
 /// that a kc x nr panel of the packed im2col fills half of L1, and nc so
 /// that the kc x nc block fills a quarter of L2 (at most 8 panels).
 static std::optional<MicrokernelTiling>
@@ -154,9 +153,14 @@ microkernelTiling(const TargetMachine &machine, const CacheSizes &caches) {
     return std::nullopt;
   const MCSubtargetInfo *subtarget = machine.getMCSubtargetInfo();
   MicrokernelTiling tiling;
-  if (subtarget->checkFeatures("+avx512f"))
+  // Every feature of the level: the kernels use what it implies.
+  constexpr const char *kX86_64_V3 =
+      "+avx,+avx2,+bmi,+bmi2,+f16c,+fma,+lzcnt,+movbe,+xsave";
+  if (subtarget->checkFeatures(
+          (llvm::Twine(kX86_64_V3) + ",+avx512f,+avx512bw,+avx512cd,+avx512dq,+avx512vl")
+              .str()))
     tiling = {6, 64, 16, 0, 0, 0, 0};
-  else if (subtarget->checkFeatures("+avx2,+fma"))
+  else if (subtarget->checkFeatures(kX86_64_V3))
     tiling = {6, 16, 8, 0, 0, 0, 0};
   else
     return std::nullopt;
@@ -164,7 +168,7 @@ microkernelTiling(const TargetMachine &machine, const CacheSizes &caches) {
   tiling.kc =
       std::clamp<int64_t>(caches.l1 / 2 / (tiling.nr * floats) / 16 * 16, 64, 512);
   tiling.nc = std::clamp<int64_t>(caches.l2 / 4 / (tiling.kc * floats) / tiling.nr,
-                                  1, 8) *
+                                  1, INCEPTION_UK_MAX_NC_PANELS) *
               tiling.nr;
   tiling.l2 = caches.l2;
   tiling.l1 = caches.l1;
@@ -199,7 +203,7 @@ Expected<TargetDescription> TargetDescription::create(const TargetRequest &reque
     target.caches = hostCacheSizes(&target.cacheSource);
   }
   if (request.threads < 0 || request.threads > 4096)
-    return targetError("--threads must be in [0, 4096], got " +
+    return compilerError("--threads must be in [0, 4096], got " +
                        Twine(request.threads));
   target.threads = request.threads;
   auto machine = createTargetMachine(target, 3);
@@ -224,7 +228,7 @@ mlir::inception::TargetAttr TargetDescription::toAttr(mlir::MLIRContext *context
 Expected<TargetDescription>
 TargetDescription::fromAttr(mlir::inception::TargetAttr attr) {
   if (!attr)
-    return targetError("the module has no target (inception.target)");
+    return compilerError("the module has no target (inception.target)");
   TargetDescription target;
   target.triple = attr.getTriple().str();
   target.cpu = attr.getCpu().str();

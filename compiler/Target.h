@@ -12,6 +12,7 @@
 
 #include "compiler/MicrokernelTiling.h"
 #include "dialect/InceptionAttrs.h"
+#include "runtime/ukernels/ukernel_abi.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
@@ -28,8 +29,10 @@ struct CacheSizes {
 };
 
 /// The sizes assumed for a level the host does not report (those of a
-/// common core), and for cross compilation without --cache-sizes.
-constexpr CacheSizes kDefaultCacheSizes = {48 << 10, 2 << 20, 32 << 20};
+/// common core), and for cross compilation without --cache-sizes: the
+/// microkernels' own defaults for L1 and L2.
+constexpr CacheSizes kDefaultCacheSizes = {INCEPTION_UK_DEFAULT_L1,
+                                           INCEPTION_UK_DEFAULT_L2, 32 << 20};
 
 /// What the command line asks for; empty means "the host's".
 struct TargetRequest {

@@ -54,10 +54,9 @@ constexpr llvm::StringLiteral kBlockedAttr = "inception.blocked";
 /// microkernels.
 constexpr llvm::StringLiteral kDenseAttr = "inception.dense";
 
-/// The blocking [mr, nr, vl, kc, nc, l1, l2] inception-microkernels records
-/// on a module that calls its C kernels (the register tile, the GEMM's
-/// blocks, the caches), which the CPU back half compiles them with: the
-/// scratch the calls were given was sized for exactly these.
+/// The register tile [mr, nr, vl] inception-microkernels records on a
+/// module that calls its C kernels: the CPU back half links the kernels
+/// built for it (the cache blocking travels in each call's parameters).
 constexpr llvm::StringLiteral kMicrokernelAttr = "inception.microkernels";
 
 /// The layer names inception-profile-layers records on a module, indexed

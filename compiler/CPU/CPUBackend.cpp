@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Backend.h"
+#include "compiler/Error.h"
+#include "compiler/CPU/MicrokernelObjects.h"
 #include "compiler/Codegen.h"
 #include "passes/Codegen/CPU/CPUPipelines.h"
 #include "passes/Passes.h"
@@ -22,17 +24,13 @@ using namespace mlir;
 namespace inception {
 namespace {
 
-llvm::Error codegenError(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
-
 /// The parameters of a module lowered with external weights, packed as its
 /// `inception.weights` layout says.
 llvm::Expected<std::string> packExternalWeights(ModuleOp module) {
   auto layout = module->getAttrOfType<ArrayAttr>("inception.weights");
   auto size = module->getAttrOfType<IntegerAttr>("inception.weights_size");
   if (!layout || !size)
-    return codegenError("the lowered module has no weights layout");
+    return compilerError("the lowered module has no weights layout");
   std::string packed(size.getInt(), '\0');
   for (Attribute entry : layout) {
     auto fields = cast<ArrayAttr>(entry);
@@ -47,7 +45,7 @@ llvm::Expected<std::string> packExternalWeights(ModuleOp module) {
     ArrayRef<char> bytes =
         blob && blob->getBlob() ? blob->getBlob()->getData() : ArrayRef<char>();
     if (int64_t(bytes.size()) != cast<IntegerAttr>(fields[2]).getInt())
-      return codegenError("weight '" + key + "' has no data of the expected size");
+      return compilerError("weight '" + key + "' has no data of the expected size");
     std::copy(bytes.begin(), bytes.end(), packed.begin() + offset);
   }
   return packed;
@@ -100,7 +98,7 @@ public:
                                   mlir::inception::kWorkspaceSizeAttr)
                             : nullptr;
     if (!workspace)
-      return codegenError("the lowered module has no kernel with a workspace size");
+      return compilerError("the lowered module has no kernel with a workspace size");
     model.workspaceSize = workspace.getInt();
     if (auto perThread = kernel->getAttrOfType<IntegerAttr>(
             mlir::inception::kWorkspacePerThreadAttr))
@@ -157,42 +155,45 @@ public:
     });
     if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
             "inception-model", "o", objectPath))
-      return codegenError("cannot create a temporary file: " + ec.message());
+      return compilerError("cannot create a temporary file: " + ec.message());
     if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
             "inception-model", isStatic ? "a" : "so", libraryPath))
-      return codegenError("cannot create a temporary file: " + ec.message());
+      return compilerError("cannot create a temporary file: " + ec.message());
     {
       std::error_code ec;
       llvm::raw_fd_ostream os(objectPath, ec);
       if (ec)
-        return codegenError("cannot write '" + objectPath + "': " + ec.message());
+        return compilerError("cannot write '" + objectPath + "': " + ec.message());
       if (llvm::Error error = emitMachineCode(**llvmModule, target,
                                               options.optLevel,
                                               OutputFile::Object, os))
         return std::move(error);
     }
-    std::optional<MicrokernelBuild> microkernel;
-    if (auto blocking = module->getAttrOfType<DenseI64ArrayAttr>(
+    std::optional<llvm::StringRef> microkernels;
+    if (auto tile = module->getAttrOfType<DenseI64ArrayAttr>(
             mlir::inception::kMicrokernelAttr)) {
-      if (blocking.size() != 7)
-        return codegenError("the module's inception.microkernels blocking "
-                            "needs 7 values, [mr, nr, vl, kc, nc, l1, l2]");
-      // Exactly what the pass sized the kernels' scratch for.
-      MicrokernelTiling tiling = {blocking[0], blocking[1], blocking[2],
-                                  blocking[3], blocking[4], blocking[6],
-                                  blocking[5]};
-      // The host's features are what clang's -march=native detects; a
-      // named CPU's are its defaults.
-      microkernel = MicrokernelBuild{
-          tiling, target.features.empty() ? target.cpu : "native"};
+      const MicrokernelObject *object =
+          tile.size() == 3 ? findMicrokernelObject(tile[0], tile[1], tile[2])
+                           : nullptr;
+      if (!object) {
+        std::string built;
+        for (const MicrokernelObject &level : microkernelObjects())
+          built += (built.empty() ? "" : ", ") + std::to_string(level.mr) +
+                   "x" + std::to_string(level.nr) + " (vectors of " +
+                   std::to_string(level.vl) + ", " + level.isa.str() + ")";
+        return compilerError("the module calls microkernels for a register "
+                            "tile none were built for; built: " +
+                            built);
+      }
+      microkernels = object->bytes;
     }
     if (llvm::Error error = linkLibrary(objectPath, generateWrapper(model),
-                                        libraryPath, isStatic, microkernel))
+                                        libraryPath, isStatic, microkernels))
       return std::move(error);
     auto library = llvm::MemoryBuffer::getFile(libraryPath, /*IsText=*/false,
                                                /*RequiresNullTerminator=*/false);
     if (!library)
-      return codegenError("cannot read the linked library: " +
+      return compilerError("cannot read the linked library: " +
                           library.getError().message());
     artifacts.primary = (*library)->getBuffer().str();
     artifacts.companions.push_back({model.name + ".h", generateHeader(model)});

@@ -19,32 +19,35 @@
  *
  *===----------------------------------------------------------------------===*/
 
-#include <stdint.h>
-/* Pasted after the headers in a model library, included when compiled
-   alone. */
-#ifndef INCEPTION_UKERNEL_COMMON_H
 #include "ukernel_common.h"
-#endif
 
-/* The blocked convolution kernels' parameters (the compiled model's
-   calling convention for them, microkernels' convertBlocked): input
-   address, batch, block and row strides, lanes (VL, or 1 for an NCHW
-   input); filter address; bias and residual addresses, the residual's
-   strides; output address and strides; whether to start from the bias and
-   residual, whether to apply ReLU; batch, input and output blocks, kernel,
-   output size, strides, dilations. */
-#define BLOCKED_CONV_PARAMETERS                                                \
-  intptr_t input_ptr, int64_t input_batch_stride, int64_t input_block_stride,  \
-      int64_t input_row_stride, int64_t lanes, intptr_t filter_ptr,            \
-      intptr_t bias_ptr, intptr_t residual_ptr,                                \
-      int64_t residual_batch_stride, int64_t residual_block_stride,            \
-      int64_t residual_row_stride, intptr_t output_ptr,                        \
-      int64_t output_batch_stride, int64_t output_block_stride,                \
-      int64_t output_row_stride, int64_t initialize, int64_t relu,             \
-      int64_t batch, int64_t in_blocks, int64_t out_blocks, int64_t kernel_h,  \
-      int64_t kernel_w, int64_t out_h, int64_t out_w, int64_t stride_h,        \
-      int64_t stride_w, int64_t dilation_h, int64_t dilation_w,               \
-      intptr_t scratch_ptr, int64_t scratch_per_thread
+/* The blocked kernels' view of inception_uk_conv2d_params: the channel
+   strides are between blocks, channels are counted in blocks of `lanes`
+   (the input's) or VL (the output's), and the input is the padded buffer.
+   `initialize`: start from the bias and residual rather than the output's
+   own value. */
+#define UNPACK_BLOCKED_PARAMS(params)                                          \
+  const float *input = params->input, *filter = params->filter,                \
+              *bias = params->bias, *residual = params->residual;              \
+  float *output = params->output;                                              \
+  int64_t input_batch_stride = params->input_batch_stride,                     \
+          input_block_stride = params->input_channel_stride,                   \
+          input_row_stride = params->input_row_stride,                         \
+          lanes = params->input_lanes;                                         \
+  int64_t residual_batch_stride = params->residual_batch_stride,               \
+          residual_block_stride = params->residual_channel_stride,             \
+          residual_row_stride = params->residual_row_stride;                   \
+  int64_t output_batch_stride = params->output_batch_stride,                   \
+          output_block_stride = params->output_channel_stride,                 \
+          output_row_stride = params->output_row_stride;                       \
+  int64_t initialize = !params->accumulate, relu = params->relu,               \
+          batch = params->batch;                                               \
+  int64_t in_blocks = params->in_channels / lanes,                             \
+          out_blocks = params->out_channels / VL;                              \
+  int64_t kernel_h = params->kernel_h, kernel_w = params->kernel_w,            \
+          out_h = params->out_h, out_w = params->out_w;                        \
+  int64_t stride_h = params->stride_h, stride_w = params->stride_w,            \
+          dilation_h = params->dilation_h, dilation_w = params->dilation_w
 
 /* Tiles: up to BLOCKED_MAX_BLOCKS output blocks by up to
    blocked_pixels(blocks) pixels, BLOCKED_ACCUMULATORS vector accumulators
@@ -128,13 +131,6 @@ static int64_t blocked_row_cost(int64_t b, int64_t p, int64_t width) {
          (width % p ? blocked_tile_cost(b, width % p) : 0);
 }
 
-/* Filter floats of a tile's output blocks per run of input blocks: half
-   of L1 (inceptionc passes the target's), the other half for the input
-   rows and the output tile. */
-#ifndef INCEPTION_UK_L1
-#define INCEPTION_UK_L1 INCEPTION_UK_DEFAULT_L1
-#endif
-#define BLOCKED_RUN_FLOATS (INCEPTION_UK_L1 / 2 / (int64_t)sizeof(float))
 
 /* output[n][ob][oy][ox][o] = relu?(init + sum over (ky, kx, c) of
    filter[ob][ky][kx][c][o] * input(c, oy * stride_h + ky * dilation_h,
@@ -145,14 +141,12 @@ static int64_t blocked_row_cost(int64_t b, int64_t p, int64_t width) {
    1: channel c a block of its own, pixels adjacent); in_blocks blocks of
    lanes channels, block_stride floats apart. The input is the padded
    buffer: its element (0, 0) is the padding's corner. */
-__attribute__((visibility("hidden"))) void inception_uk_conv2d_blocked(
-    BLOCKED_CONV_PARAMETERS) {
-  (void)scratch_ptr, (void)scratch_per_thread; /* a direct convolution */
-  const float *input = (const float *)input_ptr;
-  const float *filter = (const float *)filter_ptr;
-  const float *bias = (const float *)bias_ptr;
-  const float *residual = (const float *)residual_ptr;
-  float *output = (float *)output_ptr;
+void inception_uk_conv2d_blocked(const inception_uk_conv2d_params *params) {
+  UNPACK_BLOCKED_PARAMS(params);
+  /* Filter floats of a tile's output blocks per run of input blocks: half
+     of the target's L1, the other half for the input rows and the output
+     tile. */
+  int64_t run_floats = params->l1 / 2 / (int64_t)sizeof(float);
   int64_t pixel_floats = lanes == 1 ? 1 : INCEPTION_UK_VL;
   int64_t taps = kernel_h * kernel_w;
   /* Floats of one output block's filter, and of one input block's share. */
@@ -184,7 +178,7 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d_blocked(
     }
   }
   int64_t groups = (out_blocks + group - 1) / group;
-  int64_t run = BLOCKED_RUN_FLOATS / (group * block_floats);
+  int64_t run = run_floats / (group * block_floats);
   if (run < 1)
     run = 1;
   if (run > in_blocks)
@@ -243,16 +237,20 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d_blocked(
    divisor[oy][ox] when `divisor` is not null (average pooling). The input
    is the padded buffer (-inf or zero outside the input proper). Tasks are
    (image, block, output row); the VL lanes of a pixel are one vector. */
-__attribute__((visibility("hidden"))) void inception_uk_pool2d_blocked(
-    intptr_t input_ptr, int64_t input_batch_stride, int64_t input_block_stride,
-    int64_t input_row_stride, intptr_t output_ptr, int64_t output_batch_stride,
-    int64_t output_block_stride, int64_t output_row_stride, int64_t batch,
-    int64_t blocks, int64_t out_h, int64_t out_w, int64_t kernel_h,
-    int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t kind,
-    intptr_t divisor_ptr) {
-  const float *input = (const float *)input_ptr;
-  const float *divisor = (const float *)divisor_ptr;
-  float *output = (float *)output_ptr;
+void inception_uk_pool2d_blocked(const inception_uk_pool2d_params *params) {
+  const float *input = params->input, *divisor = params->divisor;
+  float *output = params->output;
+  int64_t input_batch_stride = params->input_batch_stride,
+          input_block_stride = params->input_channel_stride,
+          input_row_stride = params->input_row_stride;
+  int64_t output_batch_stride = params->output_batch_stride,
+          output_block_stride = params->output_channel_stride,
+          output_row_stride = params->output_row_stride;
+  int64_t batch = params->batch, blocks = params->channels / VL,
+          out_h = params->out_h, out_w = params->out_w;
+  int64_t kernel_h = params->kernel_h, kernel_w = params->kernel_w,
+          stride_h = params->stride_h, stride_w = params->stride_w,
+          kind = params->kind;
   int64_t tasks = batch * blocks * out_h;
 #pragma omp parallel for schedule(static)
   for (int64_t task = 0; task < tasks; ++task) {
@@ -301,16 +299,10 @@ static blocked_conv_tile *const depthwise_tiles[2][DEPTHWISE_PIXELS] = {
    Arguments as for inception_uk_conv2d_blocked (lanes = VL, in_blocks =
    out_blocks), so that microkernels matches both alike. Tasks are (image,
    block, output row), DEPTHWISE_PIXELS pixels a tile. */
-__attribute__((visibility("hidden"))) void inception_uk_depthwise2d_blocked(
-    BLOCKED_CONV_PARAMETERS) {
-  (void)lanes;
-  (void)in_blocks;
-  (void)scratch_ptr, (void)scratch_per_thread;
-  const float *input = (const float *)input_ptr;
-  const float *filter = (const float *)filter_ptr;
-  const float *bias = (const float *)bias_ptr;
-  const float *residual = (const float *)residual_ptr;
-  float *output = (float *)output_ptr;
+void inception_uk_depthwise2d_blocked(
+    const inception_uk_conv2d_params *params) {
+  UNPACK_BLOCKED_PARAMS(params);
+  (void)lanes, (void)in_blocks;
   int64_t blocks = out_blocks, taps = kernel_h * kernel_w;
   int64_t tasks = batch * blocks * out_h;
   int strided = stride_w != 1;
@@ -343,18 +335,10 @@ __attribute__((visibility("hidden"))) void inception_uk_depthwise2d_blocked(
 }
 
 /* A 3x3 stride-1 convolution on a blocked input by Winograd F(4x4, 3x3)
-   (winograd.c's inception_uk_winograd3x3_any), with inception_uk_conv2d_blocked's
-   arguments: the filter is U, lanes VL, `initialize` set. The input is the
-   padded buffer, so no padding is left to apply but past its end. */
-__attribute__((visibility("hidden"))) void inception_uk_winograd3x3_blocked(
-    BLOCKED_CONV_PARAMETERS) {
-  (void)lanes, (void)initialize, (void)kernel_h, (void)kernel_w;
-  (void)stride_h, (void)stride_w, (void)dilation_h, (void)dilation_w;
-  inception_uk_winograd3x3_any(1, input_ptr, input_batch_stride, input_block_stride,
-              input_row_stride, filter_ptr, bias_ptr, residual_ptr,
-              residual_batch_stride, residual_block_stride,
-              residual_row_stride, output_ptr, output_batch_stride,
-              output_block_stride, output_row_stride, relu, batch,
-              out_blocks * VL, in_blocks * VL, out_h + 2, out_w + 2, out_h,
-              out_w, 0, 0, scratch_ptr, scratch_per_thread);
+   (winograd.c's inception_uk_winograd3x3_any): the filter is U, the input
+   the padded buffer (its extent in in_h, in_w; pads 0), so no padding is
+   left to apply but past its end. */
+void inception_uk_winograd3x3_blocked(
+    const inception_uk_conv2d_params *params) {
+  inception_uk_winograd3x3_any(1, params);
 }

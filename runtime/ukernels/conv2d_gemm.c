@@ -1,8 +1,8 @@
 /*===- conv2d_gemm.c - Convolution as a register-blocked GEMM -----*- C -*-===*
  *
- * The microkernel behind `inception-microkernels`. inceptionc compiles
- * this file into every model library that calls it (for the target CPU,
- * with OpenMP), so a library needs nothing but libomp at run time.
+ * The microkernel behind `inception-microkernels`, built once per ISA level
+ * with OpenMP and linked into every model library that calls it, so a
+ * library needs nothing but libomp at run time.
  *
  * One image's convolution is the GEMM C[M][N] += A[M][K] B[K][N] with
  * M = output channels, N = output pixels (contiguous in NCHW), and
@@ -23,11 +23,7 @@
  *
  *===----------------------------------------------------------------------===*/
 
-/* Pasted after the headers in a model library, included when compiled
-   alone. */
-#ifndef INCEPTION_UKERNEL_COMMON_H
 #include "ukernel_common.h"
-#endif
 
 /* dst[0:n] = src[0:n] for short n (a run of an output row): whole vectors,
    then one masked vector, inline, where a call to memcpy would cost more
@@ -202,31 +198,19 @@ static int64_t pixel_offset(int64_t n, int64_t out_w, int64_t row_stride) {
    where init is the output's own value (accumulate), else bias[m] (if
    any) plus residual[b][m][pixel] (if any), and im2col reads the input
    (in_h x in_w) zero-padded by pad_top rows and pad_left columns before it
-   (and as many after as the output needs). Pointers are passed as
-   integers (the compiled model's calling convention for this call), null
-   for absent operands; strides count elements; pixels have unit stride
-   along a row. A task's packed im2col block and block of C (about 450 KB
-   with kc 96, nc 512) are the thread's scratch (ukernel_abi.h): not its
-   stack, which an application's threads may keep small, and nothing
-   allocated. */
-__attribute__((visibility("hidden"))) void inception_uk_conv2d(
-    intptr_t input_ptr, int64_t input_batch_stride,
-    int64_t input_channel_stride, int64_t input_row_stride,
-    intptr_t packed_filter_ptr, intptr_t bias_ptr, intptr_t residual_ptr,
-    int64_t residual_batch_stride, int64_t residual_channel_stride,
-    int64_t residual_row_stride, intptr_t output_ptr,
-    int64_t output_batch_stride, int64_t output_channel_stride,
-    int64_t output_row_stride, int64_t accumulate, int64_t relu,
-    int64_t batch, int64_t out_channels, int64_t in_channels, int64_t in_h,
-    int64_t in_w, int64_t kernel_h, int64_t kernel_w, int64_t out_h,
-    int64_t out_w, int64_t stride_h, int64_t stride_w, int64_t dilation_h,
-    int64_t dilation_w, int64_t pad_top, int64_t pad_left,
-    intptr_t scratch_ptr, int64_t scratch_per_thread) {
-  const float *input = (const float *)input_ptr;
-  const float *filter = (const float *)packed_filter_ptr;
-  const float *bias = (const float *)bias_ptr;
-  const float *residual = (const float *)residual_ptr;
-  float *output = (float *)output_ptr;
+   (and as many after as the output needs). Pixels have unit stride along a
+   row. A task's packed im2col block and block of C (about 450 KB with kc
+   96, nc 512) are the thread's scratch (ukernel_abi.h): not its stack,
+   which an application's threads may keep small, and nothing allocated. */
+void inception_uk_conv2d(const inception_uk_conv2d_params *params) {
+  UNPACK_CONV2D_PARAMS(params);
+  /* K per packed block: a kc x NR panel of B stays in L1 while the MR x
+     kc panels of A stream past it. Pixels per task at most nc (NC_MAX
+     bounds the offsets below). The task's block of C holds
+     inception_uk_conv2d_block_floats. */
+  int64_t kc_max = params->kc;
+  int64_t nc_max = params->nc < NC_MAX ? params->nc : NC_MAX;
+  int64_t block_floats = inception_uk_conv2d_block_floats(MR, nc_max);
   struct conv_geometry g = {in_channels, kernel_h,   kernel_w,   out_h,
                             out_w,       stride_h,   stride_w,   dilation_h,
                             dilation_w,  pad_top,    pad_left,   in_h,
@@ -243,17 +227,17 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d(
   int64_t wanted_tasks = threads > 1 ? 2 * threads : 1;
   int64_t n_panels = (n_total + NR - 1) / NR;
   int64_t m_panels = (m_total + MR - 1) / MR;
-  int64_t nc_task = BLOCK_FLOATS / (m_panels * MR) / NR * NR;
+  int64_t nc_task = block_floats / (m_panels * MR) / NR * NR;
   int64_t nc_threads =
       (batch * n_panels + wanted_tasks - 1) / wanted_tasks * NR;
   if (nc_task > nc_threads)
     nc_task = nc_threads;
-  if (nc_task > NC)
-    nc_task = NC;
+  if (nc_task > nc_max)
+    nc_task = nc_max;
   if (nc_task < NR)
     nc_task = NR;
   int64_t n_blocks = (n_total + nc_task - 1) / nc_task;
-  int64_t mc_capacity = BLOCK_FLOATS / nc_task / MR; /* in panels */
+  int64_t mc_capacity = block_floats / nc_task / MR; /* in panels */
   int64_t wanted = (wanted_tasks + batch * n_blocks - 1) / (batch * n_blocks);
   int64_t min_blocks = (m_panels + mc_capacity - 1) / mc_capacity;
   int64_t m_blocks = wanted < min_blocks ? min_blocks : wanted;
@@ -265,10 +249,10 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d(
 
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t task = 0; task < tasks; ++task) {
-    float *packed = (float *)(scratch_ptr + (intptr_t)omp_get_thread_num() *
-                                               scratch_per_thread);
+    float *packed =
+        (float *)(scratch + (int64_t)omp_get_thread_num() * scratch_per_thread);
     /* The task's block of C, row stride nc_task, in L2 while K is summed. */
-    float *block = packed + KC * NC;
+    float *block = packed + kc_max * nc_max;
     int64_t image = task / (m_blocks * n_blocks);
     int64_t rest = task % (m_blocks * n_blocks);
     int64_t m0 = (rest / n_blocks) * mc_max, n0 = (rest % n_blocks) * nc_task;
@@ -282,7 +266,7 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d(
        hold a block's pixels contiguously: no per-pixel offsets. */
     int out_dense = output_row_stride == out_w;
     int res_dense = residual_row_stride == out_w;
-    int64_t out_offsets[NC], res_offsets[NC];
+    int64_t out_offsets[NC_MAX], res_offsets[NC_MAX];
     for (int64_t j = 0; accumulate && !out_dense && j < nc; ++j)
       out_offsets[j] = pixel_offset(n0 + j, out_w, output_row_stride);
     for (int64_t j = 0; res && !res_dense && j < nc; ++j)
@@ -316,8 +300,8 @@ __attribute__((visibility("hidden"))) void inception_uk_conv2d(
        into it; the block keeps only what is left: a partial last panel. */
     int64_t direct_columns = out_dense ? nc / NR * NR : 0;
     int64_t in_place_panels = reads_in_place(&g) ? nc / NR : 0;
-    for (int64_t k0 = 0; k0 < k_total; k0 += KC) {
-      int64_t kc = k_total - k0 < KC ? k_total - k0 : KC;
+    for (int64_t k0 = 0; k0 < k_total; k0 += kc_max) {
+      int64_t kc = k_total - k0 < kc_max ? k_total - k0 : kc_max;
       int last = k0 + kc == k_total;
       pack_input(&g, in, k0, kc, n0, nc, in_place_panels, packed);
       /* One panel of B against every panel of A: the B panel stays in

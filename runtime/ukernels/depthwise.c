@@ -15,12 +15,7 @@
  *
  *===----------------------------------------------------------------------===*/
 
-#include <stdint.h>
-/* Pasted after the headers in a model library, included when compiled
-   alone. */
-#ifndef INCEPTION_UKERNEL_COMMON_H
 #include "ukernel_common.h"
-#endif
 
 /* n <= 4 VL output pixels of a stride-1 row, in vector registers: from
    dst's own values (accumulate) or bias plus the residual row (if not
@@ -43,25 +38,12 @@ __attribute__((visibility("hidden"))) depthwise_row
    - pad_top][ox * stride_w + kx * dilation_w - pad_left]) over the in_h x in_w
    input (zero outside it), where init is the output's own value
    (accumulate), else bias[c] (if any) plus residual[b][c] (if any).
-   `filter` is [channels][kernel_h][kernel_w], contiguous. Conventions as
-   for inception_uk_conv2d. */
-__attribute__((visibility("hidden"))) void inception_uk_depthwise2d(
-    intptr_t input_ptr, int64_t input_batch_stride,
-    int64_t input_channel_stride, int64_t input_row_stride, intptr_t filter_ptr,
-    intptr_t bias_ptr, intptr_t residual_ptr, int64_t residual_batch_stride,
-    int64_t residual_channel_stride, int64_t residual_row_stride,
-    intptr_t output_ptr, int64_t output_batch_stride,
-    int64_t output_channel_stride, int64_t output_row_stride,
-    int64_t accumulate, int64_t relu,
-    int64_t batch, int64_t channels, int64_t in_h, int64_t in_w,
-    int64_t kernel_h, int64_t kernel_w, int64_t out_h, int64_t out_w,
-    int64_t stride_h, int64_t stride_w, int64_t dilation_h,
-    int64_t dilation_w, int64_t pad_top, int64_t pad_left) {
-  const float *input = (const float *)input_ptr;
-  const float *filter = (const float *)filter_ptr;
-  const float *bias = (const float *)bias_ptr;
-  const float *residual = (const float *)residual_ptr;
-  float *output = (float *)output_ptr;
+   `filter` is [channels][kernel_h][kernel_w], contiguous; channels is
+   out_channels (as many as in_channels). Conventions as for
+   inception_uk_conv2d. */
+void inception_uk_depthwise2d(const inception_uk_conv2d_params *params) {
+  UNPACK_CONV2D_PARAMS(params);
+  int64_t channels = out_channels;
   /* Output columns [inner_lo, inner_hi) read inside the input for every
      kernel column (stride 1): x = ox + kx * dilation_w - pad_left. */
   int64_t inner_lo = pad_left;

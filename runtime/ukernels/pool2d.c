@@ -1,7 +1,7 @@
 /*===- pool2d.c - Max and sum pooling with implicit padding -------*- C -*-===*
  *
- * The pooling microkernel behind `inception-microkernels`, compiled
- * into the model libraries that call it like conv2d_gemm.c. A window that
+ * The pooling microkernel behind `inception-microkernels`, built and
+ * linked like conv2d_gemm.c. A window that
  * reaches past the input is clipped to it, which is what max pooling over
  * -inf padding and sum pooling over zero padding compute; the padded
  * buffer's border is never read, so it need not be filled.
@@ -9,12 +9,7 @@
  *===----------------------------------------------------------------------===*/
 
 #include <math.h>
-#include <stdint.h>
-/* Pasted after the headers in a model library, included when compiled
-   alone. */
-#ifndef INCEPTION_UKERNEL_COMMON_H
 #include "ukernel_common.h"
-#endif
 
 static inline float combine(int is_max, float a, float b) {
   return is_max ? (a > b ? a : b) : a + b;
@@ -53,8 +48,8 @@ __attribute__((visibility("hidden"))) pool_row
 
 /* output[b][c][oh][ow] = max or sum over the window at (oh * stride_h -
    pad_top, ow * stride_w - pad_left) of kernel_h x kernel_w, clipped to the
-   in_h x in_w input. kind: 0 max, 1 sum. Pointers as integers, strides in
-   elements, unit stride along rows. With a divisor (an out_h x out_w map,
+   in_h x in_w input. kind: 0 max, 1 sum. Strides in elements, unit
+   stride along rows. With a divisor (an out_h x out_w map,
    row-major), each output is then divided by its entry: an average
    pooling's division, done while the output is in registers or cache.
    With stride 1, the outputs whose windows lie inside the input's row go
@@ -62,17 +57,22 @@ __attribute__((visibility("hidden"))) pool_row
    Otherwise windows are rectangles, so the reduction is separable: per
    output row, the window's input rows are reduced into one row
    (contiguous, vectorized), whose columns are then reduced per output. */
-__attribute__((visibility("hidden"))) void inception_uk_pool2d(
-    intptr_t input_ptr, int64_t input_batch_stride,
-    int64_t input_channel_stride, int64_t input_row_stride, int64_t in_h,
-    int64_t in_w, intptr_t output_ptr, int64_t output_batch_stride,
-    int64_t output_channel_stride, int64_t output_row_stride, int64_t batch,
-    int64_t channels, int64_t out_h, int64_t out_w, int64_t kernel_h,
-    int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t pad_top,
-    int64_t pad_left, int64_t kind, intptr_t divisor_ptr) {
-  const float *input = (const float *)input_ptr;
-  const float *divisor = (const float *)divisor_ptr;
-  float *output = (float *)output_ptr;
+void inception_uk_pool2d(const inception_uk_pool2d_params *params) {
+  const float *input = params->input, *divisor = params->divisor;
+  float *output = params->output;
+  int64_t input_batch_stride = params->input_batch_stride,
+          input_channel_stride = params->input_channel_stride,
+          input_row_stride = params->input_row_stride, in_h = params->in_h,
+          in_w = params->in_w;
+  int64_t output_batch_stride = params->output_batch_stride,
+          output_channel_stride = params->output_channel_stride,
+          output_row_stride = params->output_row_stride;
+  int64_t batch = params->batch, channels = params->channels,
+          out_h = params->out_h, out_w = params->out_w,
+          kernel_h = params->kernel_h, kernel_w = params->kernel_w;
+  int64_t stride_h = params->stride_h, stride_w = params->stride_w,
+          pad_top = params->pad_top, pad_left = params->pad_left,
+          kind = params->kind;
   int is_max = kind == 0;
   /* The outputs whose window lies inside the row: [inner_lo, inner_hi). */
   int64_t inner_lo = (pad_left + stride_w - 1) / stride_w;

@@ -1,18 +1,22 @@
 /*===- ukernel_abi.h - What the compiler and the microkernels share -*- C -*-===*
  *
- * The microkernels in this folder are compiled into every model library
- * that calls them, with the blocking the compiler chose for the target
- * (-DINCEPTION_UK_MR=... and so on). The compiler's side
- * (passes/Codegen/CPU/Microkernels.cpp, compiler/Target.cpp) includes this
- * header as well, so that the blocking's defaults and the scratch memory
- * each kernel takes are defined once, here.
+ * The microkernels in this folder are compiled when the project is built,
+ * once per ISA level (runtime/ukernels/CMakeLists.txt), together with the
+ * register tiles they call, into one object that the compiler links into
+ * every model library for that level. Each kernel takes one argument, a
+ * pointer to its parameter struct; ukernel_params.def lists every struct's
+ * fields once, and this header expands it into the structs and the
+ * kernels' prototypes. The compiler's side (passes/Codegen/CPU/
+ * KernelCalls.h, compiler/Target.cpp) includes this header as well, so
+ * that the parameters, the blocking's defaults and the scratch memory each
+ * kernel takes are defined once, here.
  *
  * Scratch: a kernel that needs memory of its own for a task (packed
- * blocks, Winograd's transforms) takes `scratch` and `scratch_per_thread`
- * arguments. Thread t of the run's OpenMP team uses the scratch_per_thread
- * bytes at scratch + t * scratch_per_thread; the compiler plans that region
- * at the end of the caller's workspace, sized for the run's thread count,
- * so that a run allocates nothing.
+ * blocks, Winograd's transforms) takes `scratch` and `scratch_per_thread`.
+ * Thread t of the run's OpenMP team uses the scratch_per_thread bytes at
+ * scratch + t * scratch_per_thread; the compiler plans that region at the
+ * end of the caller's workspace, sized for the run's thread count, so that
+ * a run allocates nothing.
  *
  *===----------------------------------------------------------------------===*/
 
@@ -21,12 +25,39 @@
 
 #include <stdint.h>
 
-/* The blocking a kernel file compiled without -D options uses, and the
-   caches assumed where the target's are unknown. */
+/* Every parameter is one 8-byte slot (ukernel_params.def). */
+#ifdef __cplusplus
+static_assert(sizeof(void *) == 8, "the microkernels' ABI is for 64-bit targets");
+#else
+_Static_assert(sizeof(void *) == 8, "the microkernels' ABI is for 64-bit targets");
+#endif
+
+#define INCEPTION_UK_PARAMS(params) typedef struct inception_uk_##params##_params {
+#define INCEPTION_UK_POINTER(params, type, name) type *name;
+#define INCEPTION_UK_INTEGER(params, name) int64_t name;
+#define INCEPTION_UK_PARAMS_END(params) } inception_uk_##params##_params;
+#include "ukernel_params.def"
+
+/* Hidden: each library keeps its own kernels, built for its ISA level. */
+#ifdef __cplusplus
+extern "C" {
+#endif
+#define INCEPTION_UK_KERNEL(kernel, params)                                    \
+  __attribute__((visibility("hidden"))) void inception_uk_##kernel(            \
+      const inception_uk_##params##_params *p);
+#include "ukernel_params.def"
+#ifdef __cplusplus
+}
+#endif
+
+/* The register tile of a kernel file compiled without -D options, and the
+   blocking and caches assumed where the target's are unknown. */
 #define INCEPTION_UK_DEFAULT_MR 6
 #define INCEPTION_UK_DEFAULT_NR 16
 #define INCEPTION_UK_DEFAULT_KC 256
 #define INCEPTION_UK_DEFAULT_NC_PANELS 8
+/* nc is at most this many panels of nr pixels (compiler/Target.cpp). */
+#define INCEPTION_UK_MAX_NC_PANELS 8
 #define INCEPTION_UK_DEFAULT_L1 (48 * 1024)
 #define INCEPTION_UK_DEFAULT_L2 (2 * 1024 * 1024)
 

@@ -1,11 +1,10 @@
 /*===- ukernel_common.h - What the CPU microkernels share ---------*- C -*-===*
  *
- * The blocking macros (-DINCEPTION_UK_* from the compiler, defaults from
- * ukernel_abi.h), vectors of VL floats, and the declarations of the tiles
- * the compiler generates in the vector dialect for the model
- * (passes/Codegen/CPU/VectorKernels.cpp). Every kernel file includes it, so
- * that each compiles on its own; in a model library the headers are pasted
- * before the kernels, which then skip their includes.
+ * The register tile of the ISA level being built (-DINCEPTION_UK_MR, _NR,
+ * _VL, runtime/ukernels/CMakeLists.txt), vectors of VL floats, and the
+ * declarations of the tiles generated in the vector dialect
+ * (passes/Codegen/CPU/VectorKernels.cpp) that the kernels call. Every
+ * kernel file includes it and compiles on its own.
  *
  *===----------------------------------------------------------------------===*/
 
@@ -16,9 +15,7 @@
 #if defined(__AVX2__) || defined(__AVX512F__)
 #include <immintrin.h>
 #endif
-#ifndef INCEPTION_UKERNEL_ABI_H
 #include "ukernel_abi.h"
-#endif
 
 int omp_get_max_threads(void);
 int omp_get_thread_num(void);
@@ -28,13 +25,6 @@ int omp_get_thread_num(void);
 #endif
 #ifndef INCEPTION_UK_NR
 #define INCEPTION_UK_NR INCEPTION_UK_DEFAULT_NR
-#endif
-/* The blocking inceptionc derives from the target's caches. */
-#ifndef INCEPTION_UK_KC
-#define INCEPTION_UK_KC INCEPTION_UK_DEFAULT_KC
-#endif
-#ifndef INCEPTION_UK_NC
-#define INCEPTION_UK_NC (INCEPTION_UK_NR * INCEPTION_UK_DEFAULT_NC_PANELS)
 #endif
 
 /* Floats per vector register, as inceptionc generated the vector kernels
@@ -61,20 +51,13 @@ enum {
   NR = INCEPTION_UK_NR,
   VL = INCEPTION_UK_VL,
   NV = NR / VL,
-  /* K per packed block: a KC x NR panel of B stays in L1 while the MR x
-     KC panels of A stream past it. */
-  KC = INCEPTION_UK_KC,
-  /* Pixels per task: the KC x NC block of B and the task's block of C
-     live in L2. */
-  NC = INCEPTION_UK_NC,
-  /* The task's block of C: 126 x NC floats with the 6-row tile
-     (inception_uk_conv2d_block_floats). */
-  BLOCK_FLOATS = 128 / MR * MR * NC,
+  /* The most pixels per task the compiler chooses (nc, a parameter: the
+     kc x nc block of B and the task's block of C live in L2). */
+  NC_MAX = INCEPTION_UK_MAX_NC_PANELS * NR,
 };
 
 _Static_assert(NR % VL == 0 && NR / VL <= 4,
                "NR must be 1 to 4 vectors of VL floats");
-_Static_assert(NC % NR == 0, "NC must be a multiple of NR");
 
 typedef float vf __attribute__((vector_size(VL * sizeof(float))));
 typedef float vf_unaligned
@@ -131,19 +114,41 @@ static inline void microkernel(int64_t kc, const float *a, const float *b,
                                  rows, relu);
 }
 
+/* The fields of an NCHW convolution's parameters as locals of the same
+   names (inception_uk_conv2d, _winograd3x3, _depthwise2d; each reads its
+   share). */
+#define UK_UNUSED __attribute__((unused))
+#define UNPACK_CONV2D_PARAMS(params)                                           \
+  UK_UNUSED const float *input = params->input, *filter = params->filter,      \
+                        *bias = params->bias, *residual = params->residual;    \
+  UK_UNUSED float *output = params->output;                                    \
+  UK_UNUSED int64_t input_batch_stride = params->input_batch_stride,           \
+                    input_channel_stride = params->input_channel_stride,       \
+                    input_row_stride = params->input_row_stride;               \
+  UK_UNUSED int64_t residual_batch_stride = params->residual_batch_stride,     \
+                    residual_channel_stride = params->residual_channel_stride, \
+                    residual_row_stride = params->residual_row_stride;         \
+  UK_UNUSED int64_t output_batch_stride = params->output_batch_stride,         \
+                    output_channel_stride = params->output_channel_stride,     \
+                    output_row_stride = params->output_row_stride;             \
+  UK_UNUSED int64_t accumulate = params->accumulate, relu = params->relu,      \
+                    batch = params->batch;                                     \
+  UK_UNUSED int64_t in_channels = params->in_channels,                         \
+                    out_channels = params->out_channels;                       \
+  UK_UNUSED int64_t in_h = params->in_h, in_w = params->in_w,                  \
+                    kernel_h = params->kernel_h, kernel_w = params->kernel_w,  \
+                    out_h = params->out_h, out_w = params->out_w;              \
+  UK_UNUSED int64_t stride_h = params->stride_h, stride_w = params->stride_w,  \
+                    dilation_h = params->dilation_h,                           \
+                    dilation_w = params->dilation_w,                           \
+                    pad_top = params->pad_top, pad_left = params->pad_left;    \
+  UK_UNUSED char *scratch = params->scratch;                                   \
+  UK_UNUSED int64_t scratch_per_thread = params->scratch_per_thread
+
 /* Winograd F(4x4, 3x3) on NCHW or, with `blocked`, blocked activations
    (winograd.c); inception_uk_winograd3x3 and _blocked call it. */
-void inception_uk_winograd3x3_any(
-    int blocked, intptr_t input_ptr, int64_t input_batch_stride,
-    int64_t input_channel_stride, int64_t input_row_stride,
-    intptr_t transformed_filter_ptr, intptr_t bias_ptr, intptr_t residual_ptr,
-    int64_t residual_batch_stride, int64_t residual_channel_stride,
-    int64_t residual_row_stride, intptr_t output_ptr,
-    int64_t output_batch_stride, int64_t output_channel_stride,
-    int64_t output_row_stride, int64_t relu, int64_t batch,
-    int64_t out_channels, int64_t in_channels, int64_t in_h, int64_t in_w,
-    int64_t out_h, int64_t out_w, int64_t pad_top, int64_t pad_left,
-    intptr_t scratch_ptr, int64_t scratch_per_thread)
-    __attribute__((visibility("hidden")));
+__attribute__((visibility("hidden"))) void
+inception_uk_winograd3x3_any(int blocked,
+                             const inception_uk_conv2d_params *params);
 
 #endif /* INCEPTION_UKERNEL_COMMON_H */

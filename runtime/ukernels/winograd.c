@@ -24,16 +24,7 @@
  *
  *===----------------------------------------------------------------------===*/
 
-#include <stdint.h>
-/* Pasted after the headers in a model library, included when compiled
-   alone. */
-#ifndef INCEPTION_UKERNEL_COMMON_H
 #include "ukernel_common.h"
-#endif
-
-#ifndef INCEPTION_UK_L2
-#define INCEPTION_UK_L2 INCEPTION_UK_DEFAULT_L2
-#endif
 
 enum { WINO_TILE = 4, WINO_WINDOW = 6, WINO_POSITIONS = 36 };
 
@@ -187,22 +178,10 @@ static void winograd_input_block(const float *block, int64_t row_stride,
    With `blocked`, the input, residual and output are blocked ([.., C/VL,
    H, W, VL], the channel strides those between blocks, in_channels and
    out_channels whole blocks); else NCHW. */
-void inception_uk_winograd3x3_any(
-    int blocked, intptr_t input_ptr, int64_t input_batch_stride,
-    int64_t input_channel_stride, int64_t input_row_stride,
-    intptr_t transformed_filter_ptr, intptr_t bias_ptr, intptr_t residual_ptr,
-    int64_t residual_batch_stride, int64_t residual_channel_stride,
-    int64_t residual_row_stride, intptr_t output_ptr,
-    int64_t output_batch_stride, int64_t output_channel_stride,
-    int64_t output_row_stride, int64_t relu, int64_t batch,
-    int64_t out_channels, int64_t in_channels, int64_t in_h, int64_t in_w,
-    int64_t out_h, int64_t out_w, int64_t pad_top, int64_t pad_left,
-    intptr_t scratch_ptr, int64_t scratch_per_thread) {
-  const float *input = (const float *)input_ptr;
-  const float *u = (const float *)transformed_filter_ptr;
-  const float *bias = (const float *)bias_ptr;
-  const float *residual = (const float *)residual_ptr;
-  float *output = (float *)output_ptr;
+void inception_uk_winograd3x3_any(int blocked,
+                                  const inception_uk_conv2d_params *params) {
+  UNPACK_CONV2D_PARAMS(params);
+  const float *u = filter; /* U, the transformed filter */
   int64_t tiles_h = (out_h + WINO_TILE - 1) / WINO_TILE;
   int64_t tiles_w = (out_w + WINO_TILE - 1) / WINO_TILE;
   int64_t tiles = tiles_h * tiles_w;
@@ -217,7 +196,7 @@ void inception_uk_winograd3x3_any(
   int64_t per_panel = inception_uk_winograd_panel_bytes(MR, NR, in_channels,
                                                         out_channels);
   int64_t chunk_panels =
-      inception_uk_winograd_chunk_panels(INCEPTION_UK_L2, per_panel);
+      inception_uk_winograd_chunk_panels(params->l2, per_panel);
   while (chunk_panels > 1 && chunk_panels * per_panel > scratch_per_thread)
     --chunk_panels;
   int64_t tile_panels = (tiles + MR - 1) / MR;
@@ -251,8 +230,8 @@ void inception_uk_winograd3x3_any(
     int64_t panels = (count + MR - 1) / MR;
     int64_t width = (j1 - j0) * NR; /* M's row: the group's channels */
     /* V: [xi][panel][ci][MR]; M: [xi][panel * MR + tile][width]. */
-    float *v = (float *)(scratch_ptr +
-                         (intptr_t)omp_get_thread_num() * scratch_per_thread);
+    float *v =
+        (float *)(scratch + (int64_t)omp_get_thread_num() * scratch_per_thread);
     float *m = v + WINO_POSITIONS * panels * MR * in_channels;
     const float *in = input + image * input_batch_stride;
 
@@ -394,23 +373,9 @@ void inception_uk_winograd3x3_any(
   }
 }
 
-/* NCHW input and output, conventions as for inception_uk_conv2d. */
-__attribute__((visibility("hidden"))) void inception_uk_winograd3x3(
-    intptr_t input_ptr, int64_t input_batch_stride,
-    int64_t input_channel_stride, int64_t input_row_stride,
-    intptr_t transformed_filter_ptr, intptr_t bias_ptr, intptr_t residual_ptr,
-    int64_t residual_batch_stride, int64_t residual_channel_stride,
-    int64_t residual_row_stride, intptr_t output_ptr,
-    int64_t output_batch_stride, int64_t output_channel_stride,
-    int64_t output_row_stride, int64_t relu, int64_t batch,
-    int64_t out_channels, int64_t in_channels, int64_t in_h, int64_t in_w,
-    int64_t out_h, int64_t out_w, int64_t pad_top, int64_t pad_left,
-    intptr_t scratch_ptr, int64_t scratch_per_thread) {
-  inception_uk_winograd3x3_any(0, input_ptr, input_batch_stride, input_channel_stride,
-              input_row_stride, transformed_filter_ptr, bias_ptr, residual_ptr,
-              residual_batch_stride, residual_channel_stride,
-              residual_row_stride, output_ptr, output_batch_stride,
-              output_channel_stride, output_row_stride, relu, batch,
-              out_channels, in_channels, in_h, in_w, out_h, out_w, pad_top,
-              pad_left, scratch_ptr, scratch_per_thread);
+/* NCHW input and output, conventions as for inception_uk_conv2d; the
+   filter is U, the accumulate flag unused (the kernel always starts from
+   the bias and residual). */
+void inception_uk_winograd3x3(const inception_uk_conv2d_params *params) {
+  inception_uk_winograd3x3_any(0, params);
 }

@@ -24,29 +24,126 @@
 // column 1), initialize, ReLU, batch 1, 3 input and 2 output blocks, 3x3,
 // 8 x 8, strides and dilations 1.
 // CHECK: %[[POOL_IN:.*]] = memref.alloc() {{.*}} : memref<1x2x10x10x16xf32>
-// CHECK-COUNT-4: linalg.fill ins(%cst_0 : f32) outs(%{{.*}} : memref<1x2x{{[18]}}x{{[18]|10}}x16xf32
+// CHECK-COUNT-4: linalg.fill ins(%cst{{[_0-9]*}} : f32) outs(%{{.*}} : memref<1x2x{{[18]}}x{{[18]|10}}x16xf32
 // CHECK: %[[INTERIOR:.*]] = memref.subview %[[POOL_IN]][0, 0, 1, 1, 0] [1, 2, 8, 8, 16]
 // CHECK: %[[STEM_OUT:.*]] = memref.extract_aligned_pointer_as_index %[[INTERIOR]]
 // CHECK: %[[STEM_AT:.*]] = arith.addi %[[STEM_OUT]], %c704
-// CHECK: call @inception_uk_conv2d_blocked(%{{.*}}, %c300_i64, %c100_i64, %c10_i64, %c1_i64, %{{.*}}, %{{.*}}, %c0, %c0_i64, %c0_i64{{.*}}, %c0_i64{{.*}}, %[[STEM_AT]], %c3200_i64, %c1600_i64, %c160_i64, %c1_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}}, %c3_i64, %c2_i64, %c3_i64{{.*}}, %c3_i64{{.*}}, %c8_i64, %c8_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}})
-// Max pooling 3x3 stride 2 (kind 0, no divisor).
-// CHECK: call @inception_uk_pool2d_blocked(%{{.*}}, %c3200_i64{{.*}}, %c1600_i64{{.*}}, %c160_i64{{.*}}, %{{.*}}, %c512_i64, %c256_i64, %c64_i64, %c1_i64{{.*}}, %c2_i64{{.*}}, %c4_i64, %c4_i64{{.*}}, %c3_i64{{.*}}, %c3_i64{{.*}}, %c2_i64{{.*}}, %c2_i64{{.*}}, %c0_i64{{.*}}, %c0{{.*}})
-// The 1x1 convolution: zero initialization (no bias pointer), no ReLU,
-// written into the average pooling's padded buffer.
-// CHECK: call @inception_uk_conv2d_blocked(%{{.*}}, %c512_i64{{.*}}, %c256_i64{{.*}}, %c64_i64{{.*}}, %c16_i64, %{{.*}}, %c0{{.*}}, %c0{{.*}}, %c0_i64{{.*}}, %c0_i64{{.*}}, %c0_i64{{.*}}, %{{.*}}, %c1152_i64, %c576_i64, %c96_i64, %c1_i64{{.*}}, %c0_i64{{.*}}, %c1_i64{{.*}}, %c2_i64{{.*}}, %c2_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}}, %c4_i64{{.*}}, %c4_i64{{.*}}
+// CHECK: memref.store %c300_i64{{[_0-9]*}}, {{.*}}"input_batch_stride"}
+// CHECK: memref.store %c100_i64{{[_0-9]*}}, {{.*}}"input_channel_stride"}
+// CHECK: memref.store %c10_i64{{[_0-9]*}}, {{.*}}"input_row_stride"}
+// CHECK: memref.store %c1_i64{{[_0-9]*}}, {{.*}}"input_lanes"}
+// CHECK: %[[NULL_RESIDUAL_7:.*]] = arith.index_cast %c0{{[_0-9]*}} : index to i64
+// CHECK-NEXT: arith.constant 7 : index
+// CHECK-NEXT: memref.store %[[NULL_RESIDUAL_7]], {{.*}}"residual"}
+// CHECK: %[[STEM_SLOT:.*]] = arith.index_cast %[[STEM_AT]]
+// CHECK-NEXT: arith.constant 11 : index
+// CHECK-NEXT: memref.store %[[STEM_SLOT]], {{.*}}"output"}
+// CHECK: memref.store %c3200_i64{{[_0-9]*}}, {{.*}}"output_batch_stride"}
+// CHECK: memref.store %c1600_i64{{[_0-9]*}}, {{.*}}"output_channel_stride"}
+// CHECK: memref.store %c160_i64{{[_0-9]*}}, {{.*}}"output_row_stride"}
+// CHECK: memref.store %c0_i64{{[_0-9]*}}, {{.*}}"accumulate"}
+// CHECK: memref.store %c1_i64{{[_0-9]*}}, {{.*}}"relu"}
+// CHECK: memref.store %c1_i64{{[_0-9]*}}, {{.*}}"batch"}
+// CHECK: memref.store %c3_i64{{[_0-9]*}}, {{.*}}"in_channels"}
+// CHECK: memref.store %c32_i64{{[_0-9]*}}, {{.*}}"out_channels"}
+// CHECK: memref.store %c10_i64{{[_0-9]*}}, {{.*}}"in_h"}
+// CHECK: memref.store %c10_i64{{[_0-9]*}}, {{.*}}"in_w"}
+// CHECK: memref.store %c3_i64{{[_0-9]*}}, {{.*}}"kernel_h"}
+// CHECK: memref.store %c3_i64{{[_0-9]*}}, {{.*}}"kernel_w"}
+// CHECK: memref.store %c8_i64{{[_0-9]*}}, {{.*}}"out_h"}
+// CHECK: memref.store %c8_i64{{[_0-9]*}}, {{.*}}"out_w"}
+// CHECK: memref.store %c1_i64{{[_0-9]*}}, {{.*}}"stride_h"}
+// CHECK: memref.store %c1_i64{{[_0-9]*}}, {{.*}}"stride_w"}
+// CHECK: memref.store %c1_i64{{[_0-9]*}}, {{.*}}"dilation_h"}
+// CHECK: memref.store %c1_i64{{[_0-9]*}}, {{.*}}"dilation_w"}
+// CHECK: memref.store %c0_i64{{[_0-9]*}}, {{.*}}"pad_top"}
+// CHECK: memref.store %c0_i64{{[_0-9]*}}, {{.*}}"pad_left"}
+// CHECK: %[[NULL_SCRATCH_32:.*]] = arith.index_cast %c0{{[_0-9]*}} : index to i64
+// CHECK-NEXT: arith.constant 32 : index
+// CHECK-NEXT: memref.store %[[NULL_SCRATCH_32]], {{.*}}"scratch"}
+// CHECK: call @inception_uk_conv2d_blocked(
+// Max pooling 3x3 stride 2 (kind 0, no divisor) of the padded 10 x 10 buffer.
+// CHECK: memref.store %c3200_i64{{[_0-9]*}}, {{.*}}"input_batch_stride"}
+// CHECK: memref.store %c1600_i64{{[_0-9]*}}, {{.*}}"input_channel_stride"}
+// CHECK: memref.store %c160_i64{{[_0-9]*}}, {{.*}}"input_row_stride"}
+// CHECK: memref.store %c10_i64{{[_0-9]*}}, {{.*}}"in_h"}
+// CHECK: memref.store %c10_i64{{[_0-9]*}}, {{.*}}"in_w"}
+// CHECK: memref.store %c512_i64{{[_0-9]*}}, {{.*}}"output_batch_stride"}
+// CHECK: memref.store %c256_i64{{[_0-9]*}}, {{.*}}"output_channel_stride"}
+// CHECK: memref.store %c64_i64{{[_0-9]*}}, {{.*}}"output_row_stride"}
+// CHECK: memref.store %c1_i64{{[_0-9]*}}, {{.*}}"batch"}
+// CHECK: memref.store %c32_i64{{[_0-9]*}}, {{.*}}"channels"}
+// CHECK: memref.store %c4_i64{{[_0-9]*}}, {{.*}}"out_h"}
+// CHECK: memref.store %c4_i64{{[_0-9]*}}, {{.*}}"out_w"}
+// CHECK: memref.store %c3_i64{{[_0-9]*}}, {{.*}}"kernel_h"}
+// CHECK: memref.store %c3_i64{{[_0-9]*}}, {{.*}}"kernel_w"}
+// CHECK: memref.store %c2_i64{{[_0-9]*}}, {{.*}}"stride_h"}
+// CHECK: memref.store %c2_i64{{[_0-9]*}}, {{.*}}"stride_w"}
+// CHECK: memref.store %c0_i64{{[_0-9]*}}, {{.*}}"kind"}
+// CHECK: %[[NULL_DIVISOR_21:.*]] = arith.index_cast %c0{{[_0-9]*}} : index to i64
+// CHECK-NEXT: arith.constant 21 : index
+// CHECK-NEXT: memref.store %[[NULL_DIVISOR_21]], {{.*}}"divisor"}
+// CHECK: call @inception_uk_pool2d_blocked(
+// The 1x1 convolution: zero initialization (no bias), no ReLU, written
+// into the average pooling's padded buffer.
+// CHECK: memref.store %c512_i64{{[_0-9]*}}, {{.*}}"input_batch_stride"}
+// CHECK: memref.store %c256_i64{{[_0-9]*}}, {{.*}}"input_channel_stride"}
+// CHECK: memref.store %c64_i64{{[_0-9]*}}, {{.*}}"input_row_stride"}
+// CHECK: memref.store %c16_i64{{[_0-9]*}}, {{.*}}"input_lanes"}
+// CHECK: %[[NULL_BIAS_6:.*]] = arith.index_cast %c0{{[_0-9]*}} : index to i64
+// CHECK-NEXT: arith.constant 6 : index
+// CHECK-NEXT: memref.store %[[NULL_BIAS_6]], {{.*}}"bias"}
+// CHECK: memref.store %c1152_i64{{[_0-9]*}}, {{.*}}"output_batch_stride"}
+// CHECK: memref.store %c576_i64{{[_0-9]*}}, {{.*}}"output_channel_stride"}
+// CHECK: memref.store %c96_i64{{[_0-9]*}}, {{.*}}"output_row_stride"}
+// CHECK: memref.store %c0_i64{{[_0-9]*}}, {{.*}}"accumulate"}
+// CHECK: memref.store %c0_i64{{[_0-9]*}}, {{.*}}"relu"}
+// CHECK: memref.store %c32_i64{{[_0-9]*}}, {{.*}}"in_channels"}
+// CHECK: memref.store %c32_i64{{[_0-9]*}}, {{.*}}"out_channels"}
+// CHECK: memref.store %c1_i64{{[_0-9]*}}, {{.*}}"kernel_h"}
+// CHECK: memref.store %c1_i64{{[_0-9]*}}, {{.*}}"kernel_w"}
+// CHECK: memref.store %c4_i64{{[_0-9]*}}, {{.*}}"out_h"}
+// CHECK: memref.store %c4_i64{{[_0-9]*}}, {{.*}}"out_w"}
+// CHECK: call @inception_uk_conv2d_blocked(
 // Its other reader, the second result, reads the unpacked interior.
 // CHECK: linalg.generic {{.*}} outs(%arg2 : memref<1x32x4x4xf32>) attrs = {inception.unpack}
 // Average pooling: sums (kind 1) divided by the window sizes.
-// CHECK: call @inception_uk_pool2d_blocked({{.*}}, %c3_i64{{[_0-9]*}}, %c3_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %{{[0-9]+}}) :
+// CHECK: memref.store %c3_i64{{[_0-9]*}}, {{.*}}"kernel_h"}
+// CHECK: memref.store %c3_i64{{[_0-9]*}}, {{.*}}"kernel_w"}
+// CHECK: memref.store %c1_i64{{[_0-9]*}}, {{.*}}"stride_h"}
+// CHECK: memref.store %c1_i64{{[_0-9]*}}, {{.*}}"stride_w"}
+// CHECK: memref.store %c1_i64{{[_0-9]*}}, {{.*}}"kind"}
+// CHECK-NEXT: %[[DIVISOR:.*]] = arith.index_cast %{{[0-9]+}} : index to i64
+// CHECK-NEXT: arith.constant 21 : index
+// CHECK-NEXT: memref.store %[[DIVISOR]], {{.*}}"divisor"}
+// CHECK: call @inception_uk_pool2d_blocked(
 // The depthwise convolution with its bias and ReLU.
-// CHECK: call @inception_uk_depthwise2d_blocked(%{{.*}}, %c1152_i64{{.*}}, %c576_i64{{.*}}, %c96_i64{{.*}}, %c16_i64{{.*}}, %{{.*}}, %{{.*}}, %c0{{.*}}, %c0_i64{{.*}}, %c0_i64{{.*}}, %c0_i64{{.*}}, %{{.*}}, %c512_i64{{.*}}, %c256_i64{{.*}}, %c64_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}}, %c2_i64{{.*}}, %c2_i64{{.*}}, %c3_i64{{.*}}, %c3_i64{{.*}}, %c4_i64{{.*}}, %c4_i64{{.*}}
+// CHECK: memref.store %c1152_i64{{[_0-9]*}}, {{.*}}"input_batch_stride"}
+// CHECK: memref.store %c576_i64{{[_0-9]*}}, {{.*}}"input_channel_stride"}
+// CHECK: memref.store %c96_i64{{[_0-9]*}}, {{.*}}"input_row_stride"}
+// CHECK: memref.store %c16_i64{{[_0-9]*}}, {{.*}}"input_lanes"}
+// CHECK: "filter"}
+// CHECK: %[[DWBIAS:.*]] = arith.index_cast %{{[0-9]+}} : index to i64
+// CHECK-NEXT: arith.constant 6 : index
+// CHECK-NEXT: memref.store %[[DWBIAS]], {{.*}}"bias"}
+// CHECK: memref.store %c512_i64{{[_0-9]*}}, {{.*}}"output_batch_stride"}
+// CHECK: memref.store %c256_i64{{[_0-9]*}}, {{.*}}"output_channel_stride"}
+// CHECK: memref.store %c64_i64{{[_0-9]*}}, {{.*}}"output_row_stride"}
+// CHECK: memref.store %c0_i64{{[_0-9]*}}, {{.*}}"accumulate"}
+// CHECK: memref.store %c1_i64{{[_0-9]*}}, {{.*}}"relu"}
+// CHECK: memref.store %c32_i64{{[_0-9]*}}, {{.*}}"in_channels"}
+// CHECK: memref.store %c32_i64{{[_0-9]*}}, {{.*}}"out_channels"}
+// CHECK: memref.store %c3_i64{{[_0-9]*}}, {{.*}}"kernel_h"}
+// CHECK: memref.store %c3_i64{{[_0-9]*}}, {{.*}}"kernel_w"}
+// CHECK: memref.store %c4_i64{{[_0-9]*}}, {{.*}}"out_h"}
+// CHECK: memref.store %c4_i64{{[_0-9]*}}, {{.*}}"out_w"}
+// CHECK: call @inception_uk_depthwise2d_blocked(
 // CHECK: linalg.generic {{.*}} outs(%arg1 : memref<1x32x4x4xf32>) attrs = {inception.unpack}
 // CHECK-NOT: inception.conv2d
 // CHECK-NOT: inception.pool2d
 // CHECK-NOT: arith.maximumf
-// The generated tiles the convolution kernel calls.
-// CHECK: func.func @inception_uk_blocked_conv_2x12v16
-// CHECK: func.func @inception_uk_blocked_conv_strided_2x12v16
+// The tiles the kernels call are built with them, not in the module.
+// CHECK-NOT: func.func @inception_uk_blocked_conv
 
 // OTHER-WIDTH-LABEL: func.func @blocks
 // OTHER-WIDTH-NOT: _blocked(

@@ -68,11 +68,21 @@ def Microkernels : Pass<"inception-microkernels", "mlir::ModuleOp"> {
     target (`#inception.target`) has no microkernels is left alone. Grouped
     convolutions with several channels per group stay loops.
 
+    Every kernel takes one argument, the address of its parameter struct
+    (`runtime/ukernels/ukernel_params.def`): an `i64` array on the stack,
+    one slot per field, that the pass fills right before the call
+    (`KernelCalls.h`). The cache blocking (kc, nc, L1, L2) travels there
+    too, so the kernels are built once per register tile.
+
     ```mlir
     linalg.generic {...} ins(%in, %filter : memref<1x1x96x30x30xf32>, memref<1x128x96x3x3xf32>)
         outs(%out : memref<1x1x128x28x28xf32>) attrs = {inception.conv2d = {...}}
     // becomes
-    func.call @inception_uk_conv2d(%in_address, ..., %packed_filter_address, %out_address, ...)
+    %params = memref.alloca() {inception.ukernel_params = "inception_uk_conv2d"} : memref<38xi64>
+    ...
+    memref.store %in_address, %params[%c0] : memref<38xi64>
+    ...
+    func.call @inception_uk_conv2d(%params_address) : (index) -> ()
     ```
   }];
   let options = [
@@ -99,8 +109,7 @@ def Microkernels : Pass<"inception-microkernels", "mlir::ModuleOp"> {
     Statistic<"numDense", "dense", "Dense layers calling the microkernel">,
   ];
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::memref::MemRefDialect",
-                           "mlir::arith::ArithDialect", "mlir::scf::SCFDialect",
-                           "mlir::vector::VectorDialect", "mlir::LLVM::LLVMDialect"];
+                           "mlir::arith::ArithDialect"];
 }
 
 def VectorKernels : Pass<"inception-vector-kernels", "mlir::ModuleOp"> {
@@ -108,7 +117,7 @@ def VectorKernels : Pass<"inception-vector-kernels", "mlir::ModuleOp"> {
   let description = [{
     Adds the functions the C microkernels (`runtime/ukernels/`) call for
     their innermost loops, written in the vector dialect so that LLVM
-    compiles them for the target with the model:
+    compiles them with the kernels for each ISA level:
 
     - `inception_uk_gemm_<mr>x<n>v<vl>`, n = 1 to nr / vl: the GEMM
       drivers' register tile (`conv2d_gemm.c`, `winograd.c`). An `mr` x
@@ -137,11 +146,10 @@ def VectorKernels : Pass<"inception-vector-kernels", "mlir::ModuleOp"> {
       same for a blocked depthwise convolution, one block, the filter
       vector times each pixel's input vector per tap.
 
-    `inception-microkernels` adds the same functions to a module that calls the C
-    kernels; this pass is that step alone, for tests and for the
-    stand-alone kernel benchmarks. The functions take float pointers
-    (`memref<f32>` under the bare-pointer calling convention) and are
-    `weak_odr`, so that an application may link several model libraries.
+    The build runs this pass once per ISA level and links the functions
+    with the C kernels (runtime/ukernels/CMakeLists.txt); models do not
+    carry them. The functions take float pointers (`memref<f32>` under the
+    bare-pointer calling convention).
   }];
   let options = [
     Option<"mr", "mr", "int64_t", /*default=*/"6", "Rows of C per GEMM tile">,

@@ -2,8 +2,8 @@
 //
 // The C kernels in runtime/ukernels/ decide what to compute where: blocking,
 // packing, padding, threads. Their innermost loops, where the FMAs are, are
-// generated here as vector-dialect functions in the model's module, so that
-// LLVM compiles them for the target with the rest of the model:
+// generated here as vector-dialect functions, which the build compiles with
+// the C kernels once per ISA level (runtime/ukernels/CMakeLists.txt):
 //
 // - the GEMM register tile (convolutions through im2col, Winograd's
 //   transform-domain products): an mr x (n * vl) block of C held in vector

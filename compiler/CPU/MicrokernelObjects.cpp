@@ -1,0 +1,36 @@
+//===- MicrokernelObjects.cpp - The microkernels, built per ISA level -----===//
+
+#include "compiler/CPU/MicrokernelObjects.h"
+
+// runtime/ukernels/UkernelObjects.S (generated) places each object between
+// these symbols.
+extern "C" const char inception_ukernels_x86_64_v4_begin[],
+    inception_ukernels_x86_64_v4_end[], inception_ukernels_x86_64_v3_begin[],
+    inception_ukernels_x86_64_v3_end[];
+
+namespace inception {
+
+llvm::ArrayRef<MicrokernelObject> microkernelObjects() {
+  // The tiles of compiler/Target.cpp's microkernelTiling.
+  static const MicrokernelObject objects[] = {
+      {"x86-64-v4", 6, 64, 16,
+       llvm::StringRef(inception_ukernels_x86_64_v4_begin,
+                       inception_ukernels_x86_64_v4_end -
+                           inception_ukernels_x86_64_v4_begin)},
+      {"x86-64-v3", 6, 16, 8,
+       llvm::StringRef(inception_ukernels_x86_64_v3_begin,
+                       inception_ukernels_x86_64_v3_end -
+                           inception_ukernels_x86_64_v3_begin)},
+  };
+  return objects;
+}
+
+const MicrokernelObject *findMicrokernelObject(int64_t mr, int64_t nr,
+                                               int64_t vl) {
+  for (const MicrokernelObject &object : microkernelObjects())
+    if (object.mr == mr && object.nr == nr && object.vl == vl)
+      return &object;
+  return nullptr;
+}
+
+} // namespace inception

@@ -1,0 +1,37 @@
+//===- MicrokernelObjects.h - The microkernels, built per ISA level -*- C++ -*-===//
+//
+// runtime/ukernels/CMakeLists.txt builds the C microkernels and their
+// register tiles once per ISA level into a relocatable object; the compiler
+// carries each object's bytes and links the one a module's register tile
+// needs into its library.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INCEPTION_COMPILER_CPU_MICROKERNELOBJECTS_H
+#define INCEPTION_COMPILER_CPU_MICROKERNELOBJECTS_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+
+namespace inception {
+
+/// One ISA level's microkernels.
+struct MicrokernelObject {
+  llvm::StringRef isa;      // x86-64-v4: the -march they were built for
+  int64_t mr, nr, vl;       // the register tile
+  llvm::StringRef bytes;    // the ELF relocatable object
+};
+
+/// Every level built.
+llvm::ArrayRef<MicrokernelObject> microkernelObjects();
+
+/// The level built for the register tile mr x nr (vectors of vl floats), or
+/// null.
+const MicrokernelObject *findMicrokernelObject(int64_t mr, int64_t nr,
+                                               int64_t vl);
+
+} // namespace inception
+
+#endif // INCEPTION_COMPILER_CPU_MICROKERNELOBJECTS_H

@@ -1,0 +1,148 @@
+//===- KernelCalls.h - Calls to the C microkernels, built one way -*- C++ -*-===//
+//
+// The C microkernels (runtime/ukernels/) each take a pointer to a parameter
+// struct that runtime/ukernels/ukernel_params.def lists. This file expands
+// the same list into field indices, so that the compiler stores every
+// field where the C struct has it: a call is an i64 array on the stack (one
+// 8-byte slot per field, in the list's order) and one `index` argument, its
+// address. test/unit/UkernelAbiTest.cpp checks the C structs' offsets
+// against these indices.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INCEPTION_PASSES_CODEGEN_CPU_KERNELCALLS_H
+#define INCEPTION_PASSES_CODEGEN_CPU_KERNELCALLS_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace mlir::inception::ukernel {
+
+/// A field of a parameter struct: its name in C, and whether it holds an
+/// address (the rest are int64_t).
+struct FieldInfo {
+  llvm::StringLiteral name;
+  bool pointer;
+};
+
+// ukernel::<params>::Field, one enumerator per field, in slot order.
+#define INCEPTION_UK_PARAMS(params)                                            \
+  namespace params {                                                           \
+  enum class Field : unsigned {
+#define INCEPTION_UK_POINTER(params, type, name) name,
+#define INCEPTION_UK_INTEGER(params, name) name,
+#define INCEPTION_UK_PARAMS_END(params)                                        \
+  count                                                                        \
+  }                                                                            \
+  ;                                                                            \
+  }
+#include "runtime/ukernels/ukernel_params.def"
+
+/// The fields of the struct whose indices are `Field`.
+template <typename Field> llvm::ArrayRef<FieldInfo> fieldsOf();
+
+#define INCEPTION_UK_PARAMS(params)                                            \
+  namespace params {                                                           \
+  inline constexpr FieldInfo kFields[] = {
+#define INCEPTION_UK_POINTER(params, type, name) {#name, true},
+#define INCEPTION_UK_INTEGER(params, name) {#name, false},
+#define INCEPTION_UK_PARAMS_END(params)                                        \
+  }                                                                            \
+  ;                                                                            \
+  }                                                                            \
+  template <> inline llvm::ArrayRef<FieldInfo> fieldsOf<params::Field>() {     \
+    return params::kFields;                                                    \
+  }
+#include "runtime/ukernels/ukernel_params.def"
+
+/// A kernel: its symbol and, in its type, the struct it takes.
+template <typename Field> struct Kernel {
+  llvm::StringLiteral symbol;
+};
+
+// ukernel::k<kernel>, e.g. k_conv2d_blocked for inception_uk_conv2d_blocked.
+#define INCEPTION_UK_KERNEL(kernel, params)                                    \
+  inline constexpr Kernel<params::Field> k_##kernel{"inception_uk_" #kernel};
+#include "runtime/ukernels/ukernel_params.def"
+
+/// The fields of the struct the kernel `symbol` takes; empty for any other
+/// symbol.
+llvm::ArrayRef<FieldInfo> kernelFields(llvm::StringRef symbol);
+
+/// Names the parameter array of a kernel call (the kernel's symbol).
+constexpr llvm::StringLiteral kParamsAttr = "inception.ukernel_params";
+/// Names the field a store into that array sets, for the reader of the IR.
+constexpr llvm::StringLiteral kFieldAttr = "inception.ukernel_field";
+
+/// Builds one kernel call: every field set, then `create`.
+class KernelCallBuilder {
+public:
+  KernelCallBuilder(OpBuilder &builder, Location loc, llvm::StringRef symbol,
+                    llvm::ArrayRef<FieldInfo> fields);
+
+  void setInteger(unsigned field, int64_t value);
+  /// The address of element `offset` (floats) of `buffer`'s allocation.
+  void setAddress(unsigned field, Value buffer, int64_t offset);
+  void setNull(unsigned field);
+  /// `bytes` of scratch per thread: the address of a buffer that
+  /// plan-workspace places in the per-thread region (kThreadScratchAttr).
+  void setThreadScratch(unsigned scratch, unsigned perThread, int64_t bytes);
+
+  /// Declares the kernel if needed, stores the fields into an i64 array
+  /// allocated at the function's entry and calls the kernel with its
+  /// address. Fails, with an error, where a field was left unset.
+  FailureOr<func::CallOp> create(SymbolTable &symbols);
+
+  OpBuilder &getBuilder() { return builder; }
+
+private:
+  OpBuilder &builder;
+  Location loc;
+  llvm::StringRef symbol;
+  llvm::ArrayRef<FieldInfo> fields;
+  /// Per field: its address, or its integer (materialized by `create` next
+  /// to its store, where the IR reads best).
+  SmallVector<Value> addresses;
+  SmallVector<std::optional<int64_t>> integers;
+};
+
+/// The typed face of KernelCallBuilder: fields of the kernel's own struct.
+template <typename Field> class KernelCall : public KernelCallBuilder {
+public:
+  KernelCall(OpBuilder &builder, Location loc, Kernel<Field> kernel)
+      : KernelCallBuilder(builder, loc, kernel.symbol, fieldsOf<Field>()) {}
+
+  void set(Field field, int64_t value) { setInteger(unsigned(field), value); }
+  void set(Field field, Value buffer, int64_t offset) {
+    setAddress(unsigned(field), buffer, offset);
+  }
+  void setNull(Field field) { KernelCallBuilder::setNull(unsigned(field)); }
+  void setThreadScratch(Field scratch, Field perThread, int64_t bytes) {
+    KernelCallBuilder::setThreadScratch(unsigned(scratch), unsigned(perThread),
+                                        bytes);
+  }
+};
+
+/// Whether `call` calls one of the microkernels.
+bool isKernelCall(func::CallOp call);
+
+/// The buffer (a view, as given to setAddress) that `call`'s field `field`
+/// addresses; null when `call` is no kernel call, has no such field or
+/// the field holds no buffer's address.
+Value kernelCallBuffer(func::CallOp call, llvm::StringRef field);
+
+/// The kernel calls that take an address in `view` (setAddress's) among
+/// their parameters.
+SmallVector<func::CallOp> kernelCallsAddressing(Value view);
+
+/// Whether every use of `address` (an ExtractAlignedPointerAsIndexOp's
+/// result) goes into the parameters of calls to one of `kernels`, through
+/// the offset arithmetic setAddress builds.
+bool onlyKernelParameters(Value address, ArrayRef<StringRef> kernels);
+
+} // namespace mlir::inception::ukernel
+
+#endif // INCEPTION_PASSES_CODEGEN_CPU_KERNELCALLS_H
