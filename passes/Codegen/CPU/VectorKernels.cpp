@@ -2,6 +2,7 @@
 
 #include "passes/Codegen/CPU/VectorKernels.h"
 #include "passes/Codegen/CPU/Passes.h"
+#include "passes/Codegen/CPU/VectorKernelBuilder.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -46,91 +47,6 @@ bool isVectorKernel(Operation *function) {
 }
 
 namespace {
-/// What every kernel function's builder shares. The kernels are called from
-/// C with plain pointers: each memref<f32> argument is a float pointer under
-/// the bare-pointer calling convention, reinterpreted here as the view it
-/// points to.
-struct KernelBuilder {
-  KernelBuilder(OpBuilder &b, Location loc) : b(b), loc(loc) {}
-
-  OpBuilder &b;
-  Location loc;
-  Block *entry = nullptr;
-  llvm::DenseMap<int64_t, Value> constants;
-  llvm::DenseMap<Type, Value> zeroVectors;
-
-  Block::BlockArgListType start(func::FuncOp function) {
-    entry = function.addEntryBlock();
-    b.setInsertionPointToStart(entry);
-    return entry->getArguments();
-  }
-
-  /// The index constant `value`, made once at the function's entry.
-  Value index(int64_t value) {
-    Value &constant = constants[value];
-    if (!constant) {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(entry);
-      constant = arith::ConstantIndexOp::create(b, loc, value);
-    }
-    return constant;
-  }
-
-  /// The zero vector of `type`, made once at the function's entry.
-  Value zeros(VectorType type) {
-    Value &constant = zeroVectors[type];
-    if (!constant) {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(entry);
-      constant = arith::ConstantOp::create(b, loc,
-                                           DenseElementsAttr::get(type, 0.0f));
-    }
-    return constant;
-  }
-
-  /// `base` as a rows x cols view with row stride `stride`.
-  Value view(Value base, OpFoldResult rows, int64_t cols, OpFoldResult stride) {
-    auto staticOrDynamic = [](OpFoldResult value) {
-      return getConstantIntValue(value).value_or(ShapedType::kDynamic);
-    };
-    auto type = MemRefType::get(
-        {staticOrDynamic(rows), cols}, b.getF32Type(),
-        StridedLayoutAttr::get(b.getContext(), 0,
-                               {staticOrDynamic(stride), 1}));
-    return memref::ReinterpretCastOp::create(
-        b, loc, type, base, b.getIndexAttr(0), {rows, b.getIndexAttr(cols)},
-        {stride, b.getIndexAttr(1)});
-  }
-
-  /// `base` as a contiguous vector of `size` floats.
-  Value view(Value base, Value size) {
-    auto type = MemRefType::get({ShapedType::kDynamic}, b.getF32Type());
-    return memref::ReinterpretCastOp::create(b, loc, type, base,
-                                             b.getIndexAttr(0), {size},
-                                             {b.getIndexAttr(1)});
-  }
-
-  /// The mask of the lanes of a vector at element i that lie before n: the
-  /// first n - i, all of them when n - i >= vl (create_mask clamps).
-  Value tailMask(VectorType type, Value n, Value i) {
-    Value left = arith::SubIOp::create(b, loc, n, i);
-    auto maskType = VectorType::get(type.getShape(), b.getI1Type());
-    return vector::CreateMaskOp::create(b, loc, maskType, ValueRange{left});
-  }
-
-  /// The lanes of `view` at `at` that `mask` selects, zero elsewhere.
-  Value maskedLoad(VectorType type, Value view, ValueRange at, Value mask) {
-    return vector::MaskedLoadOp::create(b, loc, type, view, at, mask,
-                                        zeros(type));
-  }
-
-  /// The multiple of `step` at or below `n`.
-  Value roundDown(Value n, int64_t step) {
-    Value rest = arith::RemUIOp::create(b, loc, n, index(step));
-    return arith::SubIOp::create(b, loc, n, rest);
-  }
-};
-
 /// Builds one GEMM tile function: C[0:mr][0:nv vl] (row stride ldc) += A-panel
 /// (kc x mr, packed) * B-panel (kc x nv vl, row stride ldb); C starts from
 /// zero instead when `accumulate` is 0. With a non-null `dst`, the tile goes
@@ -267,187 +183,6 @@ struct TileBuilder : KernelBuilder {
   }
 };
 
-
-/// Builds one register tile of a convolution on blocked activations
-/// (blocked-layout): `blocks` x `pixels` vectors of output, `blocks`
-/// adjacent blocks of vl output channels at `pixels` adjacent pixels of an
-/// output row, held in registers from their initial value (the output's
-/// own partial sums, or with `start` the bias plus the residual) through
-/// every tap (kh, kw), input block and lane, stored once (with ReLU when
-/// asked). Per (tap, block, lane) it loads one filter vector per
-/// output block and broadcasts one input element per pixel. An NCHW input
-/// (the first convolution's) is the same walk with one-lane blocks, one
-/// per input channel.
-///
-/// A depthwise tile (one block; `depthwise`) has the same arguments,
-/// initialization and epilogue, but multiplies lanes by lanes: per tap, one
-/// filter vector (the block's vl channels) times each pixel's input vector.
-struct BlockedConvBuilder : KernelBuilder {
-  BlockedConvBuilder(int64_t blocks, int64_t pixels, int64_t vl, bool strided,
-                     bool depthwise, OpBuilder &b, Location loc)
-      : KernelBuilder(b, loc), blocks(blocks), pixels(pixels), vl(vl),
-        strided(strided), depthwise(depthwise) {}
-
-  int64_t blocks, pixels, vl;
-  /// Whether the pixel step is the argument's; else vl (stride 1 on a
-  /// blocked input), a constant, so that each pixel's broadcast is a
-  /// constant offset LLVM folds into its FMA.
-  bool strided;
-  bool depthwise;
-
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-
-  void build(func::FuncOp function) {
-    auto args = start(function);
-    Value kernelH = args[0], kernelW = args[1], inBlocks = args[2],
-          filterBlocks = args[3], lanes = args[4], in = args[5],
-          rowStep = args[6], colStep = args[7], blockStep = args[8],
-          pixelStep = strided ? args[9] : index(vl), filter = args[10],
-          filterStride = args[11],
-          out = args[12], outStride = args[13], relu = args[14],
-          start = args[15], bias = args[16], residual = args[17],
-          residualStride = args[18];
-    auto vectorType = VectorType::get({vl}, b.getF32Type());
-    // Raw views: the C driver keeps every index in bounds.
-    Value unbounded = index(std::numeric_limits<int64_t>::max() / 8);
-    Value inView = view(in, unbounded), filterView = view(filter, unbounded),
-          outView = view(out, unbounded);
-    auto element = [&](Value stride, int64_t block, int64_t pixel) {
-      return add(mul(index(block), stride), index(pixel * vl));
-    };
-    auto isNull = [&](Value pointer) {
-      return arith::CmpIOp::create(
-          b, loc, arith::CmpIPredicate::eq,
-          memref::ExtractAlignedPointerAsIndexOp::create(b, loc, pointer),
-          index(0));
-    };
-    // Either the output's partial sums, or (the first run of input blocks)
-    // the bias plus the residual, where given.
-    SmallVector<Type> tileTypes(blocks * pixels, vectorType);
-    Value fromOutput =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, start, index(0));
-    auto initial = scf::IfOp::create(b, loc, tileTypes, fromOutput,
-                                     /*withElseRegion=*/true);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(initial.thenBlock());
-      SmallVector<Value> loaded;
-      for (int64_t j = 0; j < blocks; ++j)
-        for (int64_t p = 0; p < pixels; ++p)
-          loaded.push_back(vector::LoadOp::create(
-              b, loc, vectorType, outView, element(outStride, j, p)));
-      scf::YieldOp::create(b, loc, loaded);
-      b.setInsertionPointToStart(initial.elseBlock());
-      // Loads of `count` vectors (per block) from `pointer`, or zeros when
-      // it is null.
-      auto loadOrZero = [&](Value pointer, int64_t count,
-                            function_ref<Value(int64_t, int64_t)> at) {
-        auto load = scf::IfOp::create(b, loc, SmallVector<Type>(blocks * count, vectorType),
-                                      isNull(pointer), /*withElseRegion=*/true);
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPointToStart(load.thenBlock());
-        scf::YieldOp::create(b, loc, SmallVector<Value>(blocks * count,
-                                                        zeros(vectorType)));
-        b.setInsertionPointToStart(load.elseBlock());
-        Value pointerView = view(pointer, unbounded);
-        SmallVector<Value> vectors;
-        for (int64_t j = 0; j < blocks; ++j)
-          for (int64_t p = 0; p < count; ++p)
-            vectors.push_back(vector::LoadOp::create(b, loc, vectorType,
-                                                     pointerView, at(j, p)));
-        scf::YieldOp::create(b, loc, vectors);
-        return load.getResults();
-      };
-      ValueRange biases = loadOrZero(bias, 1, [&](int64_t j, int64_t) {
-        return index(j * vl);
-      });
-      ValueRange residuals = loadOrZero(residual, pixels, [&](int64_t j, int64_t p) {
-        return element(residualStride, j, p);
-      });
-      SmallVector<Value> sums;
-      for (int64_t j = 0; j < blocks; ++j)
-        for (int64_t p = 0; p < pixels; ++p)
-          sums.push_back(arith::AddFOp::create(b, loc, biases[j],
-                                               residuals[j * pixels + p]));
-      scf::YieldOp::create(b, loc, sums);
-    }
-    auto outElement = [&](int64_t block, int64_t pixel) {
-      return element(outStride, block, pixel);
-    };
-    // Loops over kh, kw, the input blocks and their lanes (nested, not
-    // one loop split by division: a division per tap costs a third of the
-    // tap's FMAs).
-    auto forEach = [&](Value count, ValueRange carried,
-                       function_ref<SmallVector<Value>(Value, ValueRange)> body) {
-      auto loop = scf::ForOp::create(
-          b, loc, index(0), count, index(1), carried,
-          [&](OpBuilder &, Location, Value i, ValueRange values) {
-            scf::YieldOp::create(b, loc, body(i, values));
-          });
-      return SmallVector<Value>(loop.getResults());
-    };
-    SmallVector<Value> tile =
-        forEach(kernelH, initial.getResults(), [&](Value kh, ValueRange a) {
-      return forEach(kernelW, a, [&](Value kw, ValueRange a) {
-        Value tap = add(mul(kh, kernelW), kw);
-        Value tapBase = add(mul(kh, rowStep), mul(kw, colStep));
-        if (depthwise) {
-          // The filter is the block's [kh][kw][vl].
-          Value weights = vector::LoadOp::create(b, loc, vectorType, filterView,
-                                                 mul(tap, index(vl)));
-          SmallVector<Value> updated(a);
-          for (int64_t p = 0; p < pixels; ++p) {
-            Value x = vector::LoadOp::create(
-                b, loc, vectorType, inView, add(tapBase, mul(index(p), pixelStep)));
-            updated[p] = vector::FMAOp::create(b, loc, x, weights, a[p]);
-          }
-          return updated;
-        }
-        return forEach(inBlocks, a, [&](Value block, ValueRange a) {
-          Value inBase = add(tapBase, mul(block, blockStep));
-          // The filter holds every input block of a tap, the tile a run of
-          // `inBlocks` of them.
-          Value filterBase = mul(mul(add(mul(tap, filterBlocks), block), lanes),
-                                 index(vl));
-          return forEach(lanes, a, [&](Value lane, ValueRange sums) {
-            Value filterAt = add(filterBase, mul(lane, index(vl)));
-            SmallVector<Value> weights;
-            for (int64_t j = 0; j < blocks; ++j)
-              weights.push_back(vector::LoadOp::create(
-                  b, loc, vectorType, filterView,
-                  add(filterAt, mul(index(j), filterStride))));
-            Value inAt = add(inBase, lane);
-            SmallVector<Value> updated(sums);
-            for (int64_t p = 0; p < pixels; ++p) {
-              Value x = memref::LoadOp::create(
-                  b, loc, inView, add(inAt, mul(index(p), pixelStep)));
-              Value splat = vector::BroadcastOp::create(b, loc, vectorType, x);
-              for (int64_t j = 0; j < blocks; ++j)
-                updated[j * pixels + p] = vector::FMAOp::create(
-                    b, loc, splat, weights[j], sums[j * pixels + p]);
-            }
-            return updated;
-          });
-        });
-      });
-    });
-    Value withRelu =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, relu, index(0));
-    for (int64_t j = 0; j < blocks; ++j)
-      for (int64_t p = 0; p < pixels; ++p) {
-        Value x = tile[j * pixels + p];
-        // x > 0 ? x : 0 (NaN becomes 0, as in the other epilogues).
-        Value positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
-                                               x, zeros(vectorType));
-        Value rectified =
-            arith::SelectOp::create(b, loc, positive, x, zeros(vectorType));
-        x = arith::SelectOp::create(b, loc, withRelu, rectified, x);
-        vector::StoreOp::create(b, loc, x, outView, outElement(j, p));
-      }
-    func::ReturnOp::create(b, loc);
-  }
-};
 
 /// Builds inception_uk_dot_v<vl>(n, x, w) -> sum_i x[i] w[i]: four
 /// independent vector accumulators over whole groups of 4 vl (to hide the
@@ -739,8 +474,9 @@ void defineVectorKernels(ModuleOp module, const VectorKernelShape &shape) {
     builder.setInsertionPointToEnd(module.getBody());
     auto function = func::FuncOp::create(builder, loc, name, type);
     function->setAttr(kVectorKernelAttr, builder.getUnitAttr());
-    // Every model library defines the kernels its C code calls; an
-    // application linking several keeps one copy of each.
+    // Several C kernel files declare each; linked into one module
+    // (runtime/ukernels/CMakeLists.txt), they take the declarations'
+    // hidden visibility.
     function->setAttr("llvm.linkage",
                       LLVM::LinkageAttr::get(context, LLVM::Linkage::WeakODR));
     OpBuilder body(context);
@@ -792,9 +528,8 @@ void defineVectorKernels(ModuleOp module, const VectorKernelShape &shape) {
                             shape.vl),
                blockedType,
                [&](func::FuncOp function, OpBuilder &body, Location loc) {
-                 BlockedConvBuilder(blocks, pixels, shape.vl, strided,
-                                    /*depthwise=*/false, body, loc)
-                     .build(function);
+                 buildBlockedConvTile(function, body, loc, blocks, pixels,
+                                      shape.vl, strided, /*depthwise=*/false);
                });
   // A blocked depthwise row: one block at up to kDepthwiseBlockedPixels
   // pixels, the same arguments.
@@ -806,9 +541,8 @@ void defineVectorKernels(ModuleOp module, const VectorKernelShape &shape) {
                           shape.vl),
              blockedType,
              [&](func::FuncOp function, OpBuilder &body, Location loc) {
-               BlockedConvBuilder(1, pixels, shape.vl, strided,
-                                  /*depthwise=*/true, body, loc)
-                   .build(function);
+               buildBlockedConvTile(function, body, loc, 1, pixels, shape.vl,
+                                    strided, /*depthwise=*/true);
              });
   // (n, rows, kw, src, ld, divisor, dst)
   auto poolType = builder.getFunctionType(
