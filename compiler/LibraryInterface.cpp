@@ -440,10 +440,14 @@ static llvm::Error writeTemporary(llvm::StringRef prefix, llvm::StringRef suffix
 llvm::Error linkLibrary(llvm::StringRef objectPath,
                         llvm::StringRef wrapperSource,
                         llvm::StringRef outputPath, bool isStatic,
-                        std::optional<llvm::StringRef> microkernels) {
-  llvm::SmallString<128> sourcePath, wrapperObject, kernelObject;
+                        llvm::ArrayRef<llvm::StringRef> linkedObjects) {
+  llvm::SmallString<128> sourcePath, wrapperObject;
+  llvm::SmallVector<llvm::SmallString<128>> objectPaths(linkedObjects.size());
   llvm::scope_exit cleanup([&] {
-    for (llvm::StringRef path : {sourcePath, wrapperObject, kernelObject})
+    for (llvm::StringRef path : {sourcePath, wrapperObject})
+      if (!path.empty())
+        llvm::sys::fs::remove(path);
+    for (llvm::StringRef path : objectPaths)
       if (!path.empty())
         llvm::sys::fs::remove(path);
   });
@@ -461,11 +465,10 @@ llvm::Error linkLibrary(llvm::StringRef objectPath,
                           wrapperObject, sourcePath}))
     return error;
   std::vector<std::string> objects = {objectPath.str(), wrapperObject.str().str()};
-  if (microkernels) {
-    if (llvm::Error error = writeTemporary("inception-microkernels", "o",
-                                           *microkernels, kernelObject))
+  for (auto [bytes, path] : llvm::zip(linkedObjects, objectPaths)) {
+    if (llvm::Error error = writeTemporary("inception-linked", "o", bytes, path))
       return error;
-    objects.push_back(kernelObject.str().str());
+    objects.push_back(path.str().str());
   }
   llvm::sys::fs::remove(outputPath);
   if (isStatic) {
@@ -494,9 +497,12 @@ llvm::Error linkLibrary(llvm::StringRef objectPath,
       return archiver.takeError();
     return run(*archiver, {*archiver, "rcs", outputPath, combined});
   }
-  std::vector<llvm::StringRef> args = {*compiler, "-shared", "-o", outputPath};
+  // -z defs: a symbol nothing defines is a link error here, not a load
+  // error in the user's process.
+  std::vector<llvm::StringRef> args = {*compiler, "-shared", "-Wl,-z,defs",
+                                       "-o", outputPath};
   args.insert(args.end(), objects.begin(), objects.end());
-  for (llvm::StringRef library : {"-lomp", "-lm", "-ldl", "-lpthread"})
+  for (llvm::StringRef library : {"-lm", "-ldl", "-lpthread"})
     args.push_back(library);
   return run(*compiler, args);
 }

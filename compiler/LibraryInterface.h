@@ -62,15 +62,16 @@ std::string generateWrapper(const ModelInterface &model);
 /// trailing bytes. The generated wrapper computes the same function.
 uint64_t weightsChecksum(llvm::ArrayRef<char> data);
 
-/// Compiles `wrapperSource` and links it with `objectPath` and, when
-/// given, the microkernels' object (its bytes: MicrokernelObjects.h) into a
-/// shared library (or, with `isStatic`, a static archive) at `outputPath`,
-/// using the system's C compiler ($CC, else clang-22, else cc) and
-/// archiver.
+/// Compiles `wrapperSource` and links it with `objectPath` and the given
+/// relocatable objects (their bytes: the OpenMP runtime, the microkernels,
+/// MicrokernelObjects.h) into a shared library (or, with `isStatic`, a
+/// static archive) at `outputPath`, using the system's C compiler ($CC,
+/// else clang-22, else cc) and archiver. The library needs nothing but the
+/// C library, libm and libpthread.
 llvm::Error linkLibrary(llvm::StringRef objectPath,
                         llvm::StringRef wrapperSource,
                         llvm::StringRef outputPath, bool isStatic,
-                        std::optional<llvm::StringRef> microkernels);
+                        llvm::ArrayRef<llvm::StringRef> objects);
 
 } // namespace inception
 

@@ -169,7 +169,8 @@ public:
                                               OutputFile::Object, os))
         return std::move(error);
     }
-    std::optional<llvm::StringRef> microkernels;
+    // The OpenMP runtime, and the microkernels for the module's tile.
+    SmallVector<llvm::StringRef> linked = {ompRuntimeObject()};
     if (auto tile = module->getAttrOfType<DenseI64ArrayAttr>(
             mlir::inception::kMicrokernelAttr)) {
       const MicrokernelObject *object =
@@ -185,10 +186,10 @@ public:
                             "tile none were built for; built: " +
                             built);
       }
-      microkernels = object->bytes;
+      linked.push_back(object->bytes);
     }
     if (llvm::Error error = linkLibrary(objectPath, generateWrapper(model),
-                                        libraryPath, isStatic, microkernels))
+                                        libraryPath, isStatic, linked))
       return std::move(error);
     auto library = llvm::MemoryBuffer::getFile(libraryPath, /*IsText=*/false,
                                                /*RequiresNullTerminator=*/false);

@@ -6,7 +6,8 @@
 // these symbols.
 extern "C" const char inception_ukernels_x86_64_v4_begin[],
     inception_ukernels_x86_64_v4_end[], inception_ukernels_x86_64_v3_begin[],
-    inception_ukernels_x86_64_v3_end[];
+    inception_ukernels_x86_64_v3_end[], inception_omp_runtime_begin[],
+    inception_omp_runtime_end[];
 
 namespace inception {
 
@@ -31,6 +32,12 @@ const MicrokernelObject *findMicrokernelObject(int64_t mr, int64_t nr,
     if (object.mr == mr && object.nr == nr && object.vl == vl)
       return &object;
   return nullptr;
+}
+
+llvm::StringRef ompRuntimeObject() {
+  return llvm::StringRef(inception_omp_runtime_begin,
+                         inception_omp_runtime_end -
+                             inception_omp_runtime_begin);
 }
 
 } // namespace inception

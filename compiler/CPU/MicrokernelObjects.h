@@ -32,6 +32,11 @@ llvm::ArrayRef<MicrokernelObject> microkernelObjects();
 const MicrokernelObject *findMicrokernelObject(int64_t mr, int64_t nr,
                                                int64_t vl);
 
+/// The OpenMP entry points a library's parallel loops and kernels call,
+/// on a thread pool the library owns (runtime/ukernels/omp_runtime.c): an
+/// ELF relocatable object that every library links, for the host.
+llvm::StringRef ompRuntimeObject();
+
 } // namespace inception
 
 #endif // INCEPTION_COMPILER_CPU_MICROKERNELOBJECTS_H

@@ -1,8 +1,8 @@
 /*===- conv2d_gemm.c - Convolution as a register-blocked GEMM -----*- C -*-===*
  *
  * The microkernel behind `inception-microkernels`, built once per ISA level
- * with OpenMP and linked into every model library that calls it, so a
- * library needs nothing but libomp at run time.
+ * with OpenMP (the library's own runtime, omp_runtime.c) and linked into
+ * every model library that calls it.
  *
  * One image's convolution is the GEMM C[M][N] += A[M][K] B[K][N] with
  * M = output channels, N = output pixels (contiguous in NCHW), and
