@@ -11,13 +11,14 @@
  *
  * - A parallel region (__kmpc_fork_call) runs its outlined function on a
  *   team of omp_get_max_threads() threads: the caller as thread 0 and
- *   that many - 1 workers, which spin a while for the next region before
- *   they sleep (a futex). A region entered while the pool serves another
+ *   that many - 1 workers, which spin for the next region for libomp's
+ *   block time (KMP_BLOCKTIME, 200 ms) before they sleep (a futex). A region entered while the pool serves another
  *   (a second application thread, or a nested region) runs on its caller
  *   alone: results never depend on the thread count.
  * - Worksharing loops: static schedules (chunked or not) are computed per
- *   thread; dynamic and guided ones hand out chunks from a counter shared
- *   by the team.
+ *   thread; dynamic and guided ones give each thread a run of adjacent
+ *   chunks that the others steal from when theirs is done (a shared
+ *   counter for monotonic ones).
  * - The thread count is per calling thread, as OpenMP's nthreads-var:
  *   OMP_NUM_THREADS, else the CPUs this process may run on.
  *
@@ -35,6 +36,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #define HIDDEN __attribute__((visibility("hidden")))
@@ -48,17 +50,18 @@ enum {
      outlined function takes (clang passes each captured variable). */
   MAX_THREADS = 256,
   MAX_ARGS = 64,
-  /* Spins (each a pause) before a waiting thread yields its core, and
-     yields before it sleeps: together long enough to span the gap between
-     a model's regions, and yielding so that a team larger than the
-     machine still progresses. */
-  SPINS = 1 << 10,
-  YIELDS = 1 << 12,
+  /* A waiting thread yields its core every this many spins, as libomp
+     does (a team larger than the machine still progresses, and a thread
+     computing beside a spinning one runs faster), and checks the clock
+     every SPINS_PER_CLOCK. */
+  SPINS_PER_YIELD = 1 << 8,
+  SPINS_PER_CLOCK = 1 << 12,
   /* Dynamic loops in flight in one region at once (nowait loops). */
-  DISPATCH_SLOTS = 8,
+  DISPATCH_SLOTS = 4,
   /* kmp_sched_t values: static chunked, static, the modifier bits. */
   SCHED_STATIC_CHUNKED = 33,
   SCHED_STATIC = 34,
+  SCHED_MONOTONIC = 1 << 29,
   SCHED_MODIFIERS = (1 << 29) | (1 << 30),
 };
 
@@ -70,30 +73,42 @@ static inline void cpu_relax(void) {
 #endif
 }
 
-static void futex_wait(int *address, int value) {
-  syscall(SYS_futex, address, FUTEX_WAIT_PRIVATE, value, NULL, NULL, 0);
+/* A word threads wait on to change, on a cache line of its own, with the
+   count of those asleep on it: a change wakes them with a system call
+   only when there are any (a model runs hundreds of regions a run, each a
+   few changes). */
+struct event {
+  _Alignas(64) int value;
+  int sleepers;
+};
+
+static void event_set(struct event *event, int value) {
+  __atomic_store_n(&event->value, value, __ATOMIC_SEQ_CST);
+  if (__atomic_load_n(&event->sleepers, __ATOMIC_SEQ_CST))
+    syscall(SYS_futex, &event->value, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL,
+            0);
 }
 
-static void futex_wake_all(int *address) {
-  syscall(SYS_futex, address, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+static int event_add(struct event *event, int delta) {
+  int value = __atomic_add_fetch(&event->value, delta, __ATOMIC_SEQ_CST);
+  if (__atomic_load_n(&event->sleepers, __ATOMIC_SEQ_CST))
+    syscall(SYS_futex, &event->value, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL,
+            0);
+  return value;
 }
 
-/* Waits until *address differs from `value`: spinning, then yielding,
-   then sleeping. */
-static void wait_while_equal(int *address, int value) {
-  for (int spin = 0; spin < SPINS; ++spin) {
-    if (__atomic_load_n(address, __ATOMIC_ACQUIRE) != value)
-      return;
-    cpu_relax();
-  }
-  for (int yield = 0; yield < YIELDS; ++yield) {
-    if (__atomic_load_n(address, __ATOMIC_ACQUIRE) != value)
-      return;
-    sched_yield();
-  }
-  while (__atomic_load_n(address, __ATOMIC_ACQUIRE) == value)
-    futex_wait(address, value);
+static int event_get(struct event *event) {
+  return __atomic_load_n(&event->value, __ATOMIC_ACQUIRE);
 }
+
+static void event_sleep(struct event *event, int value) {
+  __atomic_add_fetch(&event->sleepers, 1, __ATOMIC_SEQ_CST);
+  while (__atomic_load_n(&event->value, __ATOMIC_SEQ_CST) == value)
+    syscall(SYS_futex, &event->value, FUTEX_WAIT_PRIVATE, value, NULL, NULL,
+            0);
+  __atomic_sub_fetch(&event->sleepers, 1, __ATOMIC_SEQ_CST);
+}
+
 
 /* One dynamic loop's shared state: `next` is the first iteration (counted
    from 0) not yet handed out. `instance` says which loop of the region
@@ -102,34 +117,91 @@ struct dispatch_slot {
   int64_t instance;
   uint64_t lower;
   int64_t stride, chunk, trip_count;
+  /* Monotonic loops: the first chunk (counted in iterations) not yet
+     handed out. */
   int64_t next;
+  /* Otherwise (OpenMP's default for dynamic schedules): each thread's own
+     run of chunks, [first, end) packed as end << 32 | first, which it
+     takes from the front and the others steal from the back, so that a
+     thread's chunks are mostly adjacent, as libomp's static_steal. */
+  int steal;
   int ready;
+};
+
+/* A thread's run of chunks, on a cache line of its own. */
+struct chunk_run {
+  _Alignas(64) uint64_t run;
 };
 
 struct pool {
   /* Taken by the thread whose region the workers run. */
   int busy;
-  /* Bumped to start a region (workers wait on it), and to stop. */
-  int generation;
   int stopping;
+  /* Bumped to start a region (workers wait on it), and to stop. */
+  struct event generation;
   /* The region: its function, arguments, team size. */
   microtask_t task;
   int32_t argc;
   void *args[MAX_ARGS];
   int team_size;
   /* Workers yet to finish the region (the caller waits on it). */
-  int pending;
+  struct event pending;
   /* The team barrier: arrivals, and its sense (bumped per episode). */
-  int barrier_count;
-  int barrier_sense;
+  _Alignas(64) int barrier_count;
+  struct event barrier_sense;
   /* Dynamic loops of the region, by instance modulo DISPATCH_SLOTS. */
   struct dispatch_slot slots[DISPATCH_SLOTS];
+  struct chunk_run runs[DISPATCH_SLOTS][MAX_THREADS];
   int worker_count;
   pthread_t workers[MAX_THREADS];
   pthread_mutex_t grow;
 };
 
 static struct pool pool = {.grow = PTHREAD_MUTEX_INITIALIZER};
+
+static int64_t now_ns(void) {
+  struct timespec time;
+  clock_gettime(CLOCK_MONOTONIC, &time);
+  return (int64_t)time.tv_sec * 1000000000 + time.tv_nsec;
+}
+
+/* How long a waiting thread spins before it sleeps: KMP_BLOCKTIME
+   milliseconds, as libomp reads it, else libomp's default of 200. A
+   thread woken from a futex costs tens of microseconds (more in a virtual
+   machine), a region a model runs every few hundred. */
+static int64_t spin_ns(void) {
+  static int64_t cached = -1;
+  int64_t value = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+  if (value >= 0)
+    return value;
+  const char *env = getenv("KMP_BLOCKTIME");
+  long ms = env ? strtol(env, NULL, 10) : 200;
+  value = (ms < 0 ? 200 : ms) * 1000000;
+  __atomic_store_n(&cached, value, __ATOMIC_RELAXED);
+  return value;
+}
+
+/* Waits until the event's value differs from `value`: spinning for the
+   block time, yielding now and then, then sleeping. */
+static void wait_while_equal(struct event *event, int value) {
+  int64_t deadline = 0;
+  for (unsigned spin = 1;; ++spin) {
+    if (event_get(event) != value)
+      return;
+    cpu_relax();
+    if (spin % SPINS_PER_YIELD)
+      continue;
+    sched_yield();
+    if (spin % SPINS_PER_CLOCK)
+      continue;
+    int64_t now = now_ns();
+    if (!deadline)
+      deadline = now + spin_ns();
+    else if (now >= deadline)
+      break;
+  }
+  event_sleep(event, value);
+}
 
 /* Per thread: its index in the team it runs for (-1 outside one) and that
    team's size (1 for a region run alone), the dynamic loops it has
@@ -139,6 +211,20 @@ static __thread int team_members = 1;
 static __thread int64_t dispatch_instance;
 static __thread int thread_count_setting;
 
+/* The CPUs this process may run on. */
+static int cpu_count(void) {
+  static int count;
+  int cached = __atomic_load_n(&count, __ATOMIC_RELAXED);
+  if (cached)
+    return cached;
+  cpu_set_t cpus;
+  int value = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus)
+                                                            : 1;
+  value = value < 1 ? 1 : value;
+  __atomic_store_n(&count, value, __ATOMIC_RELAXED);
+  return value;
+}
+
 static int default_thread_count(void) {
   static int count;
   int cached = __atomic_load_n(&count, __ATOMIC_RELAXED);
@@ -146,11 +232,8 @@ static int default_thread_count(void) {
     return cached;
   const char *env = getenv("OMP_NUM_THREADS");
   long value = env ? strtol(env, NULL, 10) : 0;
-  if (value <= 0) {
-    cpu_set_t cpus;
-    value = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus)
-                                                          : 1;
-  }
+  if (value <= 0)
+    value = cpu_count();
   if (value > MAX_THREADS)
     value = MAX_THREADS;
   __atomic_store_n(&count, (int)value, __ATOMIC_RELAXED);
@@ -276,18 +359,22 @@ static void run_member(int index) {
   team_members = 1;
 }
 
+/* A worker's start: its index, and the generation current when it was
+   made (the next bump is its first region). */
+#define WORKER_ARGUMENT(index, generation)                                     \
+  ((void *)(((intptr_t)(unsigned)(generation) << 16) | (intptr_t)(index)))
+
 static void *worker_main(void *argument) {
-  int index = (int)(intptr_t)argument;
-  int seen = 0;
+  int index = (int)((intptr_t)argument & 0xffff);
+  int seen = (int)(unsigned)((intptr_t)argument >> 16);
   for (;;) {
     wait_while_equal(&pool.generation, seen);
-    seen = __atomic_load_n(&pool.generation, __ATOMIC_ACQUIRE);
+    seen = event_get(&pool.generation);
     if (__atomic_load_n(&pool.stopping, __ATOMIC_ACQUIRE))
       return NULL;
     if (index < pool.team_size) {
       run_member(index);
-      if (__atomic_sub_fetch(&pool.pending, 1, __ATOMIC_ACQ_REL) == 0)
-        futex_wake_all(&pool.pending);
+      event_add(&pool.pending, -1);
     }
   }
 }
@@ -300,7 +387,8 @@ static int ensure_workers(int count) {
   while (pool.worker_count < count - 1) {
     int index = pool.worker_count + 1;
     if (pthread_create(&pool.workers[pool.worker_count], NULL, worker_main,
-                       (void *)(intptr_t)index) != 0)
+                       WORKER_ARGUMENT(index, event_get(&pool.generation))) !=
+        0)
       break;
     __atomic_store_n(&pool.worker_count, pool.worker_count + 1,
                      __ATOMIC_RELEASE);
@@ -315,8 +403,7 @@ __attribute__((destructor)) static void stop_workers(void) {
   if (!pool.worker_count)
     return;
   __atomic_store_n(&pool.stopping, 1, __ATOMIC_RELEASE);
-  __atomic_add_fetch(&pool.generation, 1, __ATOMIC_ACQ_REL);
-  futex_wake_all(&pool.generation);
+  event_add(&pool.generation, 1);
   for (int i = 0; i < pool.worker_count; ++i)
     pthread_join(pool.workers[i], NULL);
   pool.worker_count = 0;
@@ -326,7 +413,7 @@ __attribute__((destructor)) static void stop_workers(void) {
 static void forget_workers(void) {
   pool.worker_count = 0;
   pool.busy = 0;
-  pool.pending = 0;
+  pool.pending.value = 0;
   pthread_mutex_init(&pool.grow, NULL);
 }
 
@@ -374,12 +461,10 @@ HIDDEN void __kmpc_fork_call(ident_t *loc, int32_t argc, microtask_t task,
     pool.slots[i].instance = -1;
     pool.slots[i].ready = 0;
   }
-  __atomic_store_n(&pool.pending, threads - 1, __ATOMIC_RELEASE);
-  __atomic_add_fetch(&pool.generation, 1, __ATOMIC_ACQ_REL);
-  futex_wake_all(&pool.generation);
+  event_set(&pool.pending, threads - 1);
+  event_add(&pool.generation, 1);
   run_member(0);
-  for (int pending; (pending = __atomic_load_n(&pool.pending,
-                                               __ATOMIC_ACQUIRE)) != 0;)
+  for (int pending; (pending = event_get(&pool.pending)) != 0;)
     wait_while_equal(&pool.pending, pending);
   __atomic_store_n(&pool.busy, 0, __ATOMIC_RELEASE);
 }
@@ -389,12 +474,11 @@ HIDDEN void __kmpc_barrier(ident_t *loc, int32_t gtid) {
   (void)loc, (void)gtid;
   if (team_members <= 1)
     return;
-  int sense = __atomic_load_n(&pool.barrier_sense, __ATOMIC_ACQUIRE);
+  int sense = event_get(&pool.barrier_sense);
   if (__atomic_add_fetch(&pool.barrier_count, 1, __ATOMIC_ACQ_REL) ==
       team_members) {
     __atomic_store_n(&pool.barrier_count, 0, __ATOMIC_RELAXED);
-    __atomic_add_fetch(&pool.barrier_sense, 1, __ATOMIC_ACQ_REL);
-    futex_wake_all(&pool.barrier_sense);
+    event_add(&pool.barrier_sense, 1);
     return;
   }
   wait_while_equal(&pool.barrier_sense, sense);
@@ -460,15 +544,15 @@ static struct dispatch_slot *current_slot(void) {
 /* A dynamic (or guided, or runtime) loop lower .. upper (inclusive) by
    `stride`, handed out `chunk` iterations at a time; `trips` iterations
    (wrapping arithmetic serves signed and unsigned bounds alike). */
-static void dispatch_init(uint64_t lower, uint64_t trips, int64_t stride,
-                          int64_t chunk) {
+static void dispatch_init(int32_t schedule, uint64_t lower, uint64_t trips,
+                          int64_t stride, int64_t chunk) {
   int64_t instance = ++dispatch_instance;
   struct dispatch_slot *slot = current_slot();
   if (chunk < 1)
     chunk = 1;
   if (team_members <= 1) {
     *slot = (struct dispatch_slot){instance, lower, stride, chunk,
-                                   (int64_t)trips, 0, 1};
+                                   (int64_t)trips, 0, 0, 1};
     return;
   }
   /* The first thread of the team to reach the loop fills the slot; the
@@ -484,11 +568,36 @@ static void dispatch_init(uint64_t lower, uint64_t trips, int64_t stride,
     slot->chunk = chunk;
     slot->trip_count = (int64_t)trips;
     __atomic_store_n(&slot->next, 0, __ATOMIC_RELAXED);
+    uint64_t chunks = (trips + (uint64_t)chunk - 1) / (uint64_t)chunk;
+    slot->steal = !(schedule & SCHED_MONOTONIC) && chunks < (1ull << 32);
+    if (slot->steal) {
+      struct chunk_run *runs = pool.runs[(instance - 1) % DISPATCH_SLOTS];
+      for (uint64_t t = 0; t < (uint64_t)team_members; ++t) {
+        uint64_t first = chunks * t / team_members,
+                 end = chunks * (t + 1) / team_members;
+        __atomic_store_n(&runs[t].run, end << 32 | first, __ATOMIC_RELAXED);
+      }
+    }
     __atomic_store_n(&slot->ready, (int)instance, __ATOMIC_RELEASE);
     return;
   }
   while (__atomic_load_n(&slot->ready, __ATOMIC_ACQUIRE) != (int)instance)
     sched_yield();
+}
+
+/* A chunk from the front (own) or the back (stolen) of a run, or -1. */
+static int64_t take_chunk(struct chunk_run *run, int own) {
+  uint64_t old = __atomic_load_n(&run->run, __ATOMIC_RELAXED);
+  for (;;) {
+    uint64_t first = old & 0xffffffffu, end = old >> 32;
+    if (first >= end)
+      return -1;
+    uint64_t taken = own ? first : end - 1;
+    uint64_t rest = own ? end << 32 | (first + 1) : (end - 1) << 32 | first;
+    if (__atomic_compare_exchange_n(&run->run, &old, rest, 0,
+                                    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+      return (int64_t)taken;
+  }
 }
 
 /* The next chunk's first and last iteration, or 0 when none is left. */
@@ -499,6 +608,15 @@ static int dispatch_next(int32_t *last, uint64_t *lower, uint64_t *upper,
   if (team_members <= 1) {
     begin = slot->next;
     slot->next += slot->chunk;
+  } else if (slot->steal) {
+    struct chunk_run *runs = pool.runs[(dispatch_instance - 1) % DISPATCH_SLOTS];
+    int members = team_members, index = team_index;
+    int64_t chunk = take_chunk(&runs[index], 1);
+    for (int other = 1; chunk < 0 && other < members; ++other)
+      chunk = take_chunk(&runs[(index + other) % members], 0);
+    if (chunk < 0)
+      return 0;
+    begin = chunk * slot->chunk;
   } else {
     begin = __atomic_fetch_add(&slot->next, slot->chunk, __ATOMIC_RELAXED);
   }
@@ -519,13 +637,13 @@ static int dispatch_next(int32_t *last, uint64_t *lower, uint64_t *upper,
                                             int32_t schedule, T lower,         \
                                             T upper, int64_t stride,           \
                                             int64_t chunk) {                   \
-    (void)loc, (void)gtid, (void)schedule;                                     \
+    (void)loc, (void)gtid;                                                     \
     uint64_t trips = 0;                                                        \
     if (stride > 0 && upper >= lower)                                          \
       trips = (uint64_t)(upper - lower) / (uint64_t)stride + 1;                \
     else if (stride < 0 && upper <= lower)                                     \
       trips = (uint64_t)(lower - upper) / (uint64_t)(-stride) + 1;             \
-    dispatch_init((uint64_t)lower, trips, stride, chunk);                      \
+    dispatch_init(schedule, (uint64_t)lower, trips, stride, chunk);                      \
   }                                                                            \
   HIDDEN int32_t __kmpc_dispatch_next_##suffix(ident_t *loc, int32_t gtid,     \
                                                int32_t *last, T *lower,        \
