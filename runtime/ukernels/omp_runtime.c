@@ -47,7 +47,9 @@ typedef void (*microtask_t)(int32_t *gtid, int32_t *btid, ...);
 
 enum {
   /* The most threads a team has, and the most arguments a region's
-     outlined function takes (clang passes each captured variable). */
+     outlined function takes: clang passes each captured variable (the
+     kernels' regions take up to 37; CheckForkArguments.cmake fails the
+     build past 64), MLIR's OpenMP lowering one structure. */
   MAX_THREADS = 256,
   MAX_ARGS = 64,
   /* A waiting thread yields its core every this many spins, as libomp
