@@ -116,8 +116,13 @@ static memref::AllocaOp paramsOf(func::CallOp call) {
   return params;
 }
 
-bool isKernelCall(func::CallOp call) {
-  return !kernelFields(call.getCallee()).empty() && paramsOf(call);
+/// The parameter array `user` stores into, or null when it is no such
+/// store.
+static memref::AllocaOp paramsStoredBy(Operation *user) {
+  auto store = dyn_cast<memref::StoreOp>(user);
+  auto params =
+      store ? store.getMemRef().getDefiningOp<memref::AllocaOp>() : nullptr;
+  return params && params->hasAttr(kParamsAttr) ? params : nullptr;
 }
 
 Value kernelCallBuffer(func::CallOp call, StringRef field) {
@@ -159,11 +164,8 @@ SmallVector<func::CallOp> kernelCallsAddressing(Value view) {
     for (Operation *add : base->getUsers())
       for (Operation *cast : add->getUsers())
         for (Operation *store : cast->getUsers()) {
-          auto storeOp = dyn_cast<memref::StoreOp>(store);
-          auto params =
-              storeOp ? storeOp.getMemRef().getDefiningOp<memref::AllocaOp>()
-                      : nullptr;
-          if (!params || !params->hasAttr(kParamsAttr))
+          memref::AllocaOp params = paramsStoredBy(store);
+          if (!params)
             continue;
           for (Operation *address : params->getUsers())
             if (isa<memref::ExtractAlignedPointerAsIndexOp>(address))
@@ -184,12 +186,11 @@ bool onlyKernelParameters(Value address, ArrayRef<StringRef> kernels) {
       if (!isa<arith::IndexCastOp>(cast))
         return false;
       for (Operation *store : cast->getUsers()) {
-        auto storeOp = dyn_cast<memref::StoreOp>(store);
-        auto params = storeOp ? storeOp.getMemRef().getDefiningOp<memref::AllocaOp>()
-                              : nullptr;
-        auto kernel =
-            params ? params->getAttrOfType<StringAttr>(kParamsAttr) : nullptr;
-        if (!kernel || !llvm::is_contained(kernels, kernel.getValue()))
+        memref::AllocaOp params = paramsStoredBy(store);
+        if (!params ||
+            !llvm::is_contained(
+                kernels,
+                params->getAttrOfType<StringAttr>(kParamsAttr).getValue()))
           return false;
       }
     }

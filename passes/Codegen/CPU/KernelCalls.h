@@ -126,9 +126,6 @@ public:
   }
 };
 
-/// Whether `call` calls one of the microkernels.
-bool isKernelCall(func::CallOp call);
-
 /// The buffer (a view, as given to setAddress) that `call`'s field `field`
 /// addresses; null when `call` is no kernel call, has no such field or
 /// the field holds no buffer's address.
