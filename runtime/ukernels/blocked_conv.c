@@ -21,33 +21,15 @@
 
 #include "ukernel_common.h"
 
-/* The blocked kernels' view of inception_uk_conv2d_params: the channel
-   strides are between blocks, channels are counted in blocks of `lanes`
-   (the input's) or VL (the output's), and the input is the padded buffer.
-   `initialize`: start from the bias and residual rather than the output's
-   own value. */
+/* The blocked kernels read inception_uk_conv2d_params under the NCHW
+   kernels' names (UNPACK_CONV2D_PARAMS): the channel strides are those
+   between blocks, channels come in blocks of `lanes` (the input's) or VL
+   (the output's), and the input is the padded buffer. `initialize`: start
+   from the bias and residual rather than the output's own value. */
 #define UNPACK_BLOCKED_PARAMS(params)                                          \
-  const float *input = params->input, *filter = params->filter,                \
-              *bias = params->bias, *residual = params->residual;              \
-  float *output = params->output;                                              \
-  int64_t input_batch_stride = params->input_batch_stride,                     \
-          input_block_stride = params->input_channel_stride,                   \
-          input_row_stride = params->input_row_stride,                         \
-          lanes = params->input_lanes;                                         \
-  int64_t residual_batch_stride = params->residual_batch_stride,               \
-          residual_block_stride = params->residual_channel_stride,             \
-          residual_row_stride = params->residual_row_stride;                   \
-  int64_t output_batch_stride = params->output_batch_stride,                   \
-          output_block_stride = params->output_channel_stride,                 \
-          output_row_stride = params->output_row_stride;                       \
-  int64_t initialize = !params->accumulate, relu = params->relu,               \
-          batch = params->batch;                                               \
-  int64_t in_blocks = params->in_channels / lanes,                             \
-          out_blocks = params->out_channels / VL;                              \
-  int64_t kernel_h = params->kernel_h, kernel_w = params->kernel_w,            \
-          out_h = params->out_h, out_w = params->out_w;                        \
-  int64_t stride_h = params->stride_h, stride_w = params->stride_w,            \
-          dilation_h = params->dilation_h, dilation_w = params->dilation_w
+  UNPACK_CONV2D_PARAMS(params);                                                \
+  int64_t lanes = params->input_lanes, initialize = !accumulate,               \
+          in_blocks = in_channels / lanes, out_blocks = out_channels / VL
 
 /* Tiles: up to BLOCKED_MAX_BLOCKS output blocks by up to
    blocked_pixels(blocks) pixels, BLOCKED_ACCUMULATORS vector accumulators
@@ -139,7 +121,7 @@ static int64_t blocked_row_cost(int64_t b, int64_t p, int64_t width) {
    output's own value; for an input that is blocked (lanes = VL: channel c
    at block c / VL, lane c % VL, pixels VL floats apart) or NCHW (lanes =
    1: channel c a block of its own, pixels adjacent); in_blocks blocks of
-   lanes channels, block_stride floats apart. The input is the padded
+   lanes channels, input_channel_stride floats apart. The input is the padded
    buffer: its element (0, 0) is the padding's corner. */
 void inception_uk_conv2d_blocked(const inception_uk_conv2d_params *params) {
   UNPACK_BLOCKED_PARAMS(params);
@@ -205,11 +187,11 @@ void inception_uk_conv2d_blocked(const inception_uk_conv2d_params *params) {
     const float *in = input + image * input_batch_stride +
                       oy * stride_h * input_row_stride;
     float *out = output + image * output_batch_stride +
-                 ob * output_block_stride + oy * output_row_stride;
+                 ob * output_channel_stride + oy * output_row_stride;
     const float *w = filter + ob * filter_stride;
     const float *b = bias ? bias + ob * INCEPTION_UK_VL : 0;
     const float *res = residual ? residual + image * residual_batch_stride +
-                                      ob * residual_block_stride +
+                                      ob * residual_channel_stride +
                                       oy * residual_row_stride
                                 : 0;
     for (int64_t b0 = 0; b0 < in_blocks; b0 += run) {
@@ -219,13 +201,13 @@ void inception_uk_conv2d_blocked(const inception_uk_conv2d_params *params) {
         int64_t pixels = ox_end - ox < tile_pixels ? ox_end - ox : tile_pixels;
         blocked_tiles[strided][blocks - 1][pixels - 1](
             kernel_h, kernel_w, count, in_blocks, lanes,
-            in + b0 * input_block_stride + ox * stride_w * pixel_floats,
+            in + b0 * input_channel_stride + ox * stride_w * pixel_floats,
             dilation_h * input_row_stride, dilation_w * pixel_floats,
-            input_block_stride, stride_w * pixel_floats,
+            input_channel_stride, stride_w * pixel_floats,
             w + b0 * lanes * INCEPTION_UK_VL, filter_stride,
-            out + ox * INCEPTION_UK_VL, output_block_stride, relu && last,
+            out + ox * INCEPTION_UK_VL, output_channel_stride, relu && last,
             first, b, res ? res + ox * INCEPTION_UK_VL : 0,
-            residual_block_stride);
+            residual_channel_stride);
       }
     }
   }
@@ -241,10 +223,10 @@ void inception_uk_pool2d_blocked(const inception_uk_pool2d_params *params) {
   const float *input = params->input, *divisor = params->divisor;
   float *output = params->output;
   int64_t input_batch_stride = params->input_batch_stride,
-          input_block_stride = params->input_channel_stride,
+          input_channel_stride = params->input_channel_stride,
           input_row_stride = params->input_row_stride;
   int64_t output_batch_stride = params->output_batch_stride,
-          output_block_stride = params->output_channel_stride,
+          output_channel_stride = params->output_channel_stride,
           output_row_stride = params->output_row_stride;
   int64_t batch = params->batch, blocks = params->channels / VL,
           out_h = params->out_h, out_w = params->out_w;
@@ -257,10 +239,10 @@ void inception_uk_pool2d_blocked(const inception_uk_pool2d_params *params) {
     int64_t image = task / (blocks * out_h);
     int64_t block = task / out_h % blocks, oy = task % out_h;
     const float *in = input + image * input_batch_stride +
-                      block * input_block_stride +
+                      block * input_channel_stride +
                       oy * stride_h * input_row_stride;
     float *out = output + image * output_batch_stride +
-                 block * output_block_stride + oy * output_row_stride;
+                 block * output_channel_stride + oy * output_row_stride;
     for (int64_t ox = 0; ox < out_w; ++ox) {
       /* vf and vf_unaligned are ukernel_common.h's vectors of VL floats. */
       const float *window = in + ox * stride_w * INCEPTION_UK_VL;
@@ -311,16 +293,16 @@ void inception_uk_depthwise2d_blocked(
     int64_t image = task / (blocks * out_h);
     int64_t block = task / out_h % blocks, oy = task % out_h;
     const float *in = input + image * input_batch_stride +
-                      block * input_block_stride +
+                      block * input_channel_stride +
                       oy * stride_h * input_row_stride;
     const float *w = filter + block * taps * INCEPTION_UK_VL;
     const float *b = bias ? bias + block * INCEPTION_UK_VL : 0;
     const float *res = residual ? residual + image * residual_batch_stride +
-                                      block * residual_block_stride +
+                                      block * residual_channel_stride +
                                       oy * residual_row_stride
                                 : 0;
     float *out = output + image * output_batch_stride +
-                 block * output_block_stride + oy * output_row_stride;
+                 block * output_channel_stride + oy * output_row_stride;
     for (int64_t ox = 0; ox < out_w; ox += DEPTHWISE_PIXELS) {
       int64_t pixels =
           out_w - ox < DEPTHWISE_PIXELS ? out_w - ox : DEPTHWISE_PIXELS;

@@ -114,9 +114,9 @@ static inline void microkernel(int64_t kc, const float *a, const float *b,
                                  rows, relu);
 }
 
-/* The fields of an NCHW convolution's parameters as locals of the same
-   names (inception_uk_conv2d, _winograd3x3, _depthwise2d; each reads its
-   share). */
+/* The fields of a convolution's parameters as locals of the same names,
+   for every convolution kernel (blocked_conv.c derives its block counts
+   from them); each reads its share. */
 #define UK_UNUSED __attribute__((unused))
 #define UNPACK_CONV2D_PARAMS(params)                                           \
   UK_UNUSED const float *input = params->input, *filter = params->filter,      \
