@@ -8,6 +8,7 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/Constants.h"
 #include "llvm/IR/LegacyPassManager.h"
 
 using namespace mlir;
@@ -39,6 +40,34 @@ translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
   return std::move(llvmModule);
 }
 
+/// Rewrites each constant array of wider elements (the weights: float
+/// arrays of millions) as the same bytes in an i8 array. LLVM's assembly
+/// printer emits a float array one element at a time and a byte array in
+/// one piece; with opaque pointers every use is unchanged.
+static void emitConstantArraysAsBytes(llvm::Module &module) {
+  llvm::Type *byte = llvm::Type::getInt8Ty(module.getContext());
+  for (llvm::GlobalVariable &global :
+       llvm::make_early_inc_range(module.globals())) {
+    auto *data = global.hasInitializer()
+                     ? dyn_cast<llvm::ConstantDataArray>(global.getInitializer())
+                     : nullptr;
+    if (!data || data->getElementByteSize() == 1)
+      continue;
+    llvm::StringRef raw = data->getRawDataValues();
+    llvm::Constant *bytes =
+        llvm::ConstantDataArray::getRaw(raw, raw.size(), byte);
+    auto *replacement = new llvm::GlobalVariable(
+        module, bytes->getType(), global.isConstant(), global.getLinkage(),
+        bytes, "", &global, global.getThreadLocalMode(),
+        global.getAddressSpace());
+    replacement->copyAttributesFrom(&global);
+    replacement->setAlignment(global.getAlign());
+    replacement->takeName(&global);
+    global.replaceAllUsesWith(replacement);
+    global.eraseFromParent();
+  }
+}
+
 llvm::Error emitMachineCode(llvm::Module &module, const TargetDescription &target,
                             unsigned optLevel, OutputFile kind,
                             llvm::raw_pwrite_stream &os) {
@@ -50,6 +79,7 @@ llvm::Error emitMachineCode(llvm::Module &module, const TargetDescription &targe
                                              : llvm::CodeGenFileType::AssemblyFile;
   if ((*machine)->addPassesToEmitFile(passes, os, nullptr, fileType))
     return compilerError("the target cannot emit this file type");
+  emitConstantArraysAsBytes(module);
   passes.run(module);
   return llvm::Error::success();
 }

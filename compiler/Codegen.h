@@ -20,7 +20,8 @@ translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
                   const TargetDescription &target, unsigned optLevel);
 
 enum class OutputFile { Assembly, Object };
-/// Writes `module` as assembly or a relocatable, position-independent object.
+/// Writes `module` as assembly or a relocatable, position-independent object
+/// (its constant arrays rewritten as byte arrays first, for the printer).
 llvm::Error emitMachineCode(llvm::Module &module, const TargetDescription &target,
                             unsigned optLevel, OutputFile kind,
                             llvm::raw_pwrite_stream &os);

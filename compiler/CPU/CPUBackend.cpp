@@ -16,8 +16,6 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/ScopeExit.h"
-#include "llvm/IR/Constants.h"
-#include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -51,34 +49,6 @@ llvm::Expected<std::string> packExternalWeights(ModuleOp module) {
     std::copy(bytes.begin(), bytes.end(), packed.begin() + offset);
   }
   return packed;
-}
-
-/// Rewrites each constant array of wider elements (the weights: float
-/// arrays of millions) as the same bytes in an i8 array. LLVM's assembly
-/// printer emits a float array one element at a time and a byte array in
-/// one piece; with opaque pointers every use is unchanged.
-void emitConstantArraysAsBytes(llvm::Module &module) {
-  llvm::Type *byte = llvm::Type::getInt8Ty(module.getContext());
-  for (llvm::GlobalVariable &global :
-       llvm::make_early_inc_range(module.globals())) {
-    auto *data = global.hasInitializer()
-                     ? dyn_cast<llvm::ConstantDataArray>(global.getInitializer())
-                     : nullptr;
-    if (!data || data->getElementByteSize() == 1)
-      continue;
-    llvm::StringRef raw = data->getRawDataValues();
-    llvm::Constant *bytes =
-        llvm::ConstantDataArray::getRaw(raw, raw.size(), byte);
-    auto *replacement = new llvm::GlobalVariable(
-        module, bytes->getType(), global.isConstant(), global.getLinkage(),
-        bytes, "", &global, global.getThreadLocalMode(),
-        global.getAddressSpace());
-    replacement->copyAttributesFrom(&global);
-    replacement->setAlignment(global.getAlign());
-    replacement->takeName(&global);
-    global.replaceAllUsesWith(replacement);
-    global.eraseFromParent();
-  }
 }
 
 class CPUBackend final : public Backend {
@@ -156,7 +126,6 @@ public:
       if (!function.isDeclaration() && !function.hasLocalLinkage() &&
           function.getName() != model.kernelSymbol())
         function.setVisibility(llvm::GlobalValue::HiddenVisibility);
-    emitConstantArraysAsBytes(**llvmModule);
     if (emit == EmitKind::LLVMIR) {
       llvm::raw_string_ostream os(artifacts.primary);
       (*llvmModule)->print(os, nullptr);
