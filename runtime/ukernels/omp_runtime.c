@@ -84,19 +84,21 @@ struct event {
   int sleepers;
 };
 
-static void event_set(struct event *event, int value) {
-  __atomic_store_n(&event->value, value, __ATOMIC_SEQ_CST);
+/* After a change of the value: wakes those asleep on it, if any. */
+static void event_wake(struct event *event) {
   if (__atomic_load_n(&event->sleepers, __ATOMIC_SEQ_CST))
     syscall(SYS_futex, &event->value, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL,
             0);
 }
 
-static int event_add(struct event *event, int delta) {
-  int value = __atomic_add_fetch(&event->value, delta, __ATOMIC_SEQ_CST);
-  if (__atomic_load_n(&event->sleepers, __ATOMIC_SEQ_CST))
-    syscall(SYS_futex, &event->value, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL,
-            0);
-  return value;
+static void event_set(struct event *event, int value) {
+  __atomic_store_n(&event->value, value, __ATOMIC_SEQ_CST);
+  event_wake(event);
+}
+
+static void event_add(struct event *event, int delta) {
+  __atomic_add_fetch(&event->value, delta, __ATOMIC_SEQ_CST);
+  event_wake(event);
 }
 
 static int event_get(struct event *event) {
@@ -533,6 +535,12 @@ HIDDEN void __kmpc_for_static_fini(ident_t *loc, int32_t gtid) {
   (void)loc, (void)gtid;
 }
 
+/* Where the region's dynamic loop `instance` (1, 2, ...) keeps its state
+   in the pool. */
+static int slot_index(int64_t instance) {
+  return (int)((instance - 1) % DISPATCH_SLOTS);
+}
+
 /* The slot of this thread's current dynamic loop; a team of one keeps it
    on its stack frame's behalf here. */
 static __thread struct dispatch_slot alone;
@@ -540,7 +548,7 @@ static __thread struct dispatch_slot alone;
 static struct dispatch_slot *current_slot(void) {
   return team_members <= 1
              ? &alone
-             : &pool.slots[(dispatch_instance - 1) % DISPATCH_SLOTS];
+             : &pool.slots[slot_index(dispatch_instance)];
 }
 
 /* A dynamic (or guided, or runtime) loop lower .. upper (inclusive) by
@@ -573,7 +581,7 @@ static void dispatch_init(int32_t schedule, uint64_t lower, uint64_t trips,
     uint64_t chunks = (trips + (uint64_t)chunk - 1) / (uint64_t)chunk;
     slot->steal = !(schedule & SCHED_MONOTONIC) && chunks < (1ull << 32);
     if (slot->steal) {
-      struct chunk_run *runs = pool.runs[(instance - 1) % DISPATCH_SLOTS];
+      struct chunk_run *runs = pool.runs[slot_index(instance)];
       for (uint64_t t = 0; t < (uint64_t)team_members; ++t) {
         uint64_t first = chunks * t / team_members,
                  end = chunks * (t + 1) / team_members;
@@ -611,7 +619,7 @@ static int dispatch_next(int32_t *last, uint64_t *lower, uint64_t *upper,
     begin = slot->next;
     slot->next += slot->chunk;
   } else if (slot->steal) {
-    struct chunk_run *runs = pool.runs[(dispatch_instance - 1) % DISPATCH_SLOTS];
+    struct chunk_run *runs = pool.runs[slot_index(dispatch_instance)];
     int members = team_members, index = team_index;
     int64_t chunk = take_chunk(&runs[index], 1);
     for (int other = 1; chunk < 0 && other < members; ++other)
