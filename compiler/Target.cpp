@@ -1,6 +1,7 @@
 //===- Target.cpp - The one description of the compilation target ---------===//
 
 #include "compiler/Target.h"
+#include "compiler/CPU/MicrokernelObjects.h"
 #include "compiler/Error.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -142,9 +143,10 @@ createTargetMachine(const TargetDescription &description, unsigned optLevel) {
   return std::move(machine);
 }
 
-/// The convolution microkernel's blocking: the register tile of the ISA
-/// level the kernels were built for (runtime/ukernels/CMakeLists.txt: 6 x
-/// 64 for x86-64-v4's AVX-512, 6 x 16 for x86-64-v3's AVX2), kc so
+/// The convolution microkernel's blocking: the register tile of the widest
+/// ISA level the kernels were built for whose every feature the CPU has
+/// (compiler/CPU/MicrokernelObjects.h: 6 x 64 for x86-64-v4's AVX-512,
+/// 6 x 16 for x86-64-v3's AVX2), kc so
 /// that a kc x nr panel of the packed im2col fills half of L1, and nc so
 /// that the kc x nc block fills a quarter of L2 (at most 8 panels).
 static std::optional<MicrokernelTiling>
@@ -152,18 +154,14 @@ microkernelTiling(const TargetMachine &machine, const CacheSizes &caches) {
   if (!machine.getTargetTriple().isX86())
     return std::nullopt;
   const MCSubtargetInfo *subtarget = machine.getMCSubtargetInfo();
-  MicrokernelTiling tiling;
-  // Every feature of the level: the kernels use what it implies.
-  constexpr const char *kX86_64_V3 =
-      "+avx,+avx2,+bmi,+bmi2,+f16c,+fma,+lzcnt,+movbe,+xsave";
-  if (subtarget->checkFeatures(
-          (llvm::Twine(kX86_64_V3) + ",+avx512f,+avx512bw,+avx512cd,+avx512dq,+avx512vl")
-              .str()))
-    tiling = {6, 64, 16, 0, 0, 0, 0};
-  else if (subtarget->checkFeatures(kX86_64_V3))
-    tiling = {6, 16, 8, 0, 0, 0, 0};
-  else
+  auto levels = microkernelObjects();
+  const MicrokernelObject *level =
+      llvm::find_if(levels, [&](const MicrokernelObject &candidate) {
+        return subtarget->checkFeatures(candidate.features);
+      });
+  if (level == levels.end())
     return std::nullopt;
+  MicrokernelTiling tiling = {level->mr, level->nr, level->vl, 0, 0, 0, 0};
   int64_t floats = sizeof(float);
   tiling.kc =
       std::clamp<int64_t>(caches.l1 / 2 / (tiling.nr * floats) / 16 * 16, 64, 512);

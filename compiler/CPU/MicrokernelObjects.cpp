@@ -12,13 +12,17 @@ extern "C" const char inception_ukernels_x86_64_v4_begin[],
 namespace inception {
 
 llvm::ArrayRef<MicrokernelObject> microkernelObjects() {
-  // The tiles of compiler/Target.cpp's microkernelTiling.
+  // runtime/ukernels/CMakeLists.txt builds these levels with these tiles.
   static const MicrokernelObject objects[] = {
-      {"x86-64-v4", 6, 64, 16,
+      {"x86-64-v4",
+       "+avx,+avx2,+bmi,+bmi2,+f16c,+fma,+lzcnt,+movbe,+xsave,+avx512f,"
+       "+avx512bw,+avx512cd,+avx512dq,+avx512vl",
+       6, 64, 16,
        llvm::StringRef(inception_ukernels_x86_64_v4_begin,
                        inception_ukernels_x86_64_v4_end -
                            inception_ukernels_x86_64_v4_begin)},
-      {"x86-64-v3", 6, 16, 8,
+      {"x86-64-v3", "+avx,+avx2,+bmi,+bmi2,+f16c,+fma,+lzcnt,+movbe,+xsave",
+       6, 16, 8,
        llvm::StringRef(inception_ukernels_x86_64_v3_begin,
                        inception_ukernels_x86_64_v3_end -
                            inception_ukernels_x86_64_v3_begin)},

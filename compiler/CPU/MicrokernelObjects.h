@@ -20,11 +20,15 @@ namespace inception {
 /// One ISA level's microkernels.
 struct MicrokernelObject {
   llvm::StringRef isa;      // x86-64-v4: the -march they were built for
+  /// Every feature of the level, as LLVM's subtarget spells them: the
+  /// kernels may use anything it implies, so a CPU needs them all.
+  llvm::StringRef features;
   int64_t mr, nr, vl;       // the register tile
   llvm::StringRef bytes;    // the ELF relocatable object
 };
 
-/// Every level built.
+/// Every level built, the widest first (the target takes the first its
+/// CPU runs: compiler/Target.cpp).
 llvm::ArrayRef<MicrokernelObject> microkernelObjects();
 
 /// The level built for the register tile mr x nr (vectors of vl floats), or
