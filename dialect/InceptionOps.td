@@ -7,6 +7,8 @@ include "dialect/InceptionBase.td"
 include "mlir/IR/CommonAttrConstraints.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/DestinationStyleOpInterface.td"
+include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.td"
 
 //===----------------------------------------------------------------------===//
 // Convolution and dense layers
@@ -304,6 +306,71 @@ def Inception_DropoutOp : Inception_Op<"dropout", [Pure, InferTypeOpAdaptor]> {
   let arguments = (ins Inception_Tensor:$input, F64Attr:$ratio);
   let results = (outs Inception_Tensor:$output);
   let assemblyFormat = "$input `ratio` `=` $ratio attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// The CPU back half's kernel selection
+//===----------------------------------------------------------------------===//
+
+def Inception_UkernelOp : Inception_Op<"ukernel",
+    [AttrSizedOperandSegments, DestinationStyleOpInterface,
+     DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
+     DeclareOpInterfaceMethods<BufferizableOpInterface,
+         ["bufferizesToMemoryRead", "bufferizesToMemoryWrite",
+          "getAliasingValues", "bufferize"]>]> {
+  let summary = "a layer run by one C microkernel, with its epilogue";
+  let description = [{
+    The CPU back half's `inception-microkernels` replaces a convolution,
+    pooling or dense contraction on tensors, with the ops that make its
+    epilogue (the accumulator's initialization from a bias and a residual,
+    a ReLU after it, an average pooling's division), by this op: which
+    kernel of `runtime/ukernels/ukernel_abi.h` runs it (`kernel`, the
+    symbol without its `inception_uk_` prefix), what it reads and, in
+    `params`, every static parameter of the call (window, strides,
+    padding, the epilogue's flags, the cache blocking). It is in
+    destination-passing style: one-shot bufferization places its output
+    like any other op's, in a concat's slice or a padded buffer's interior,
+    and `inception-lower-ukernels` then builds the call from the buffers'
+    layouts.
+
+    `output` is written; it is also read when `params` has `accumulate`
+    set (the kernel adds to the output's own values).
+
+    ```mlir
+    %y = inception.ukernel "conv2d_blocked" input(%x : tensor<1x4x30x30x16xf32>)
+           filter(%w : tensor<8x3x3x64x16xf32>) bias(%b : tensor<8x16xf32>)
+           output(%init : tensor<1x8x28x28x16xf32>)
+           params {relu = 1 : i64, ...} -> tensor<1x8x28x28x16xf32>
+    ```
+  }];
+  let arguments = (ins StrAttr:$kernel,
+                       AnyShaped:$input,
+                       Optional<AnyShaped>:$filter,
+                       Optional<AnyShaped>:$bias,
+                       Optional<AnyShaped>:$residual,
+                       Optional<AnyShaped>:$divisor,
+                       AnyShaped:$output,
+                       DictionaryAttr:$params);
+  let results = (outs Optional<AnyRankedTensor>:$result);
+  let assemblyFormat = [{
+    $kernel `input` `(` $input `:` type($input) `)`
+    (`filter` `(` $filter^ `:` type($filter) `)`)?
+    (`bias` `(` $bias^ `:` type($bias) `)`)?
+    (`residual` `(` $residual^ `:` type($residual) `)`)?
+    (`divisor` `(` $divisor^ `:` type($divisor) `)`)?
+    `output` `(` $output `:` type($output) `)`
+    `params` $params attr-dict (`->` type($result)^)?
+  }];
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() {
+      return getOutputMutable();
+    }
+    /// An integer of `params`; `otherwise` where it has none.
+    int64_t getParam(::llvm::StringRef name, int64_t otherwise = 0);
+    /// Whether the kernel adds to the output's own values.
+    bool accumulates() { return getParam("accumulate") != 0; }
+  }];
   let hasVerifier = 1;
 }
 

@@ -331,3 +331,35 @@ func.func @dropout_ratio(%x: tensor<1x10xf32>) {
   %0 = inception.dropout %x ratio = 1.0 : tensor<1x10xf32>
   return
 }
+
+// -----
+
+func.func @ukernel_mixed(%x: tensor<1x8x4x4xf32>, %out: memref<1x8x4x4xf32>) {
+  // expected-error @+1 {{'inception.ukernel' op takes tensors or buffers, not both}}
+  inception.ukernel "pool2d" input(%x : tensor<1x8x4x4xf32>) output(%out : memref<1x8x4x4xf32>) params {}
+  return
+}
+
+// -----
+
+func.func @ukernel_no_result(%x: tensor<1x8x4x4xf32>, %out: tensor<1x8x4x4xf32>) {
+  // expected-error @+1 {{'inception.ukernel' op on tensors returns its output}}
+  inception.ukernel "pool2d" input(%x : tensor<1x8x4x4xf32>) output(%out : tensor<1x8x4x4xf32>) params {}
+  return
+}
+
+// -----
+
+func.func @ukernel_result_type(%x: tensor<1x8x4x4xf32>, %out: tensor<1x8x4x4xf32>) {
+  // expected-error @+1 {{'inception.ukernel' op returns a result of its output's type, not 'tensor<1x8x2x2xf32>'}}
+  %0 = inception.ukernel "pool2d" input(%x : tensor<1x8x4x4xf32>) output(%out : tensor<1x8x4x4xf32>) params {} -> tensor<1x8x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @ukernel_param(%x: memref<1x8x4x4xf32>, %out: memref<1x8x4x4xf32>) {
+  // expected-error @+1 {{'inception.ukernel' op param 'kind' is not an integer or array}}
+  inception.ukernel "pool2d" input(%x : memref<1x8x4x4xf32>) output(%out : memref<1x8x4x4xf32>) params {kind = "max"}
+  return
+}

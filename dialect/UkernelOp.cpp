@@ -1,0 +1,95 @@
+//===- UkernelOp.cpp - inception.ukernel: verifier, effects, bufferization ===//
+//
+// The op is in destination-passing style on tensors and bufferizes like a
+// linalg op: its output takes the buffer its destination gets, which
+// one-shot bufferization (and elide-concat after it) may place in a
+// concat's slice or a padded buffer's interior.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialect/InceptionOps.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+
+using namespace mlir;
+using namespace mlir::inception;
+
+int64_t UkernelOp::getParam(StringRef name, int64_t otherwise) {
+  if (auto value = getParams().getAs<IntegerAttr>(name))
+    return value.getInt();
+  return otherwise;
+}
+
+LogicalResult UkernelOp::verify() {
+  bool tensors = isa<RankedTensorType>(getOutput().getType());
+  for (Value operand : getOperands())
+    if (isa<RankedTensorType>(operand.getType()) != tensors)
+      return emitOpError("takes tensors or buffers, not both");
+  if (tensors != bool(getResult()))
+    return emitOpError(tensors ? "on tensors returns its output"
+                               : "on buffers returns nothing");
+  if (getResult() && getResult().getType() != getOutput().getType())
+    return emitOpError("returns a result of its output's type, not ")
+           << getResult().getType();
+  for (NamedAttribute param : getParams())
+    if (!isa<IntegerAttr, DenseI64ArrayAttr>(param.getValue()))
+      return emitOpError("param '")
+             << param.getName().getValue() << "' is not an integer or array";
+  return success();
+}
+
+void UkernelOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  if (hasPureTensorSemantics())
+    return;
+  for (OpOperand &operand : getOperation()->getOpOperands()) {
+    if (!isa<MemRefType>(operand.get().getType()))
+      continue;
+    bool output = isDpsInit(&operand);
+    if (!output || accumulates())
+      effects.emplace_back(MemoryEffects::Read::get(), &operand,
+                           SideEffects::DefaultResource::get());
+    if (output)
+      effects.emplace_back(MemoryEffects::Write::get(), &operand,
+                           SideEffects::DefaultResource::get());
+  }
+}
+
+bool UkernelOp::bufferizesToMemoryRead(OpOperand &operand,
+                                       const bufferization::AnalysisState &) {
+  return !isDpsInit(&operand) || accumulates();
+}
+
+bool UkernelOp::bufferizesToMemoryWrite(OpOperand &operand,
+                                        const bufferization::AnalysisState &) {
+  return isDpsInit(&operand);
+}
+
+bufferization::AliasingValueList
+UkernelOp::getAliasingValues(OpOperand &operand,
+                             const bufferization::AnalysisState &) {
+  if (!isDpsInit(&operand))
+    return {};
+  return {{getResult(), bufferization::BufferRelation::Equivalent}};
+}
+
+LogicalResult
+UkernelOp::bufferize(RewriterBase &rewriter,
+                     const bufferization::BufferizationOptions &options,
+                     bufferization::BufferizationState &state) {
+  SmallVector<Value> buffers;
+  for (Value operand : getOperands()) {
+    FailureOr<Value> buffer =
+        bufferization::getBuffer(rewriter, operand, options, state);
+    if (failed(buffer))
+      return failure();
+    buffers.push_back(*buffer);
+  }
+  rewriter.setInsertionPoint(*this);
+  auto onBuffers = UkernelOp::create(rewriter, getLoc(), TypeRange(),
+                                     buffers, (*this)->getAttrs());
+  bufferization::replaceOpWithBufferizedValues(rewriter, *this,
+                                               onBuffers.getOutput());
+  return success();
+}
