@@ -8,11 +8,13 @@
 namespace mlir::inception::cpu {
 
 // inception-blocked-layout needs the microkernels (its layout is for them),
-// so both are -O3's.
+// so both are -O3's. The kernels' calls are built after bufferization by
+// inception-lower-ukernels, which always runs: it has nothing to do unless
+// inception-microkernels ran.
 static constexpr OptimizationPass kCPUPasses[] = {
     {"inception-blocked-layout", 3, Stage::Linalg},
+    {"inception-microkernels", 3, Stage::Linalg, /*onModule=*/true},
     {"elide-concat", 2, Stage::Buffers},
-    {"inception-microkernels", 3, Stage::Buffers, /*onModule=*/true},
 };
 
 ArrayRef<OptimizationPass> optimizationPasses() { return kCPUPasses; }
@@ -51,7 +53,7 @@ LogicalResult buildBufferizePipeline(OpPassManager &pm,
   if (std::string bufferPasses = nestedPasses(passes, Stage::Buffers, "cpu");
       !bufferPasses.empty())
     pipeline += "," + bufferPasses;
-  return parsePassPipeline(pipeline, pm);
+  return parsePassPipeline(pipeline + ",inception-lower-ukernels", pm);
 }
 
 LogicalResult buildBuffersToLLVMPipeline(OpPassManager &pm,

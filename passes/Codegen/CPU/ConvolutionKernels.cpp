@@ -1,12 +1,12 @@
 //===- ConvolutionKernels.cpp - Convolutions as kernel calls --------------===//
 //
-// A convolution on NCHW activations becomes a call to the GEMM kernel
+// A convolution on NCHW activations runs on the GEMM kernel
 // (inception_uk_conv2d), Winograd's for 3x3 stride-1 ones whose
 // initialization it absorbs (inception_uk_winograd3x3), or the depthwise
-// one; on blocked activations (blocked-layout's), to their blocked
+// one; on blocked activations (blocked-layout's), on their blocked
 // counterparts. The accumulator's initialization (bias, residual, or a zero
 // fill) and a ReLU after become the kernel's epilogue where the IR has
-// their usual shapes.
+// their usual shapes; otherwise the kernel adds to its output.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,61 +20,40 @@ namespace mlir::inception::microkernels {
 
 namespace {
 
-using F = ukernel::conv2d::Field;
+/// The NCHW lowering's 5-d views: [n, g, c, h, w] activations and
+/// [g, f, c, kh, kw] filters, with one group or one channel per group.
+const SmallVector<ReassociationIndices> kActivationGroups = {
+    {0}, {1, 2}, {3}, {4}};
+const SmallVector<ReassociationIndices> kFilterGroups = {
+    {0, 1}, {2}, {3}, {4}};
+const SmallVector<ReassociationIndices> kBiasGroups = {{0, 1}};
 
-/// The bias's and the residual's fields; null (and zero strides) for those
-/// absent. The residual's strides are its [batch, channel, row] axes.
-void setEpilogue(ukernel::KernelCall<F> &call, Value bias,
-                 const std::optional<StaticLayout> &biasLayout, Value residual,
-                 const std::optional<StaticLayout> &residualLayout,
-                 unsigned channelAxis, unsigned rowAxis) {
-  if (bias)
-    call.set(F::bias, bias, biasLayout->offset);
-  else
-    call.setNull(F::bias);
-  if (residual)
-    call.set(F::residual, residual, residualLayout->offset);
-  else
-    call.setNull(F::residual);
-  ArrayRef<int64_t> strides =
-      residual ? ArrayRef<int64_t>(residualLayout->strides) : ArrayRef<int64_t>();
-  call.set(F::residual_batch_stride, residual ? strides[0] : 0);
-  call.set(F::residual_channel_stride, residual ? strides[channelAxis] : 0);
-  call.set(F::residual_row_stride, residual ? strides[rowAxis] : 0);
+/// Whether a convolution's geometry suits Winograd F(4x4, 3x3).
+bool winogradWindow(int64_t kernelH, int64_t kernelW, DenseI64ArrayAttr strides,
+                    DenseI64ArrayAttr dilations) {
+  return kernelH == 3 && kernelW == 3 && strides[0] == 1 && strides[1] == 1 &&
+         dilations[0] == 1 && dilations[1] == 1;
 }
 
-void setWindow(ukernel::KernelCall<F> &call, int64_t kernelH, int64_t kernelW,
-               int64_t outH, int64_t outW, DenseI64ArrayAttr strides,
-               DenseI64ArrayAttr dilations) {
-  call.set(F::kernel_h, kernelH);
-  call.set(F::kernel_w, kernelW);
-  call.set(F::out_h, outH);
-  call.set(F::out_w, outW);
-  call.set(F::stride_h, strides[0]);
-  call.set(F::stride_w, strides[1]);
-  call.set(F::dilation_h, dilations[0]);
-  call.set(F::dilation_w, dilations[1]);
-}
-
-void setNoScratch(ukernel::KernelCall<F> &call) {
-  call.setNull(F::scratch);
-  call.set(F::scratch_per_thread, 0);
-}
-
-void setBlocking(ukernel::KernelCall<F> &call,
-                 const KernelSelection &selection) {
-  call.set(F::kc, selection.kc);
-  call.set(F::nc, selection.nc);
-  call.set(F::l1, selection.l1);
-  call.set(F::l2, selection.l2);
+/// The params every convolution carries: its window's geometry and its
+/// epilogue's flags.
+NamedAttrList convolutionParams(const KernelSelection &selection,
+                                Builder &builder, DictionaryAttr geometry,
+                                bool relu, bool accumulate) {
+  NamedAttrList params;
+  for (StringRef name : {"strides", "dilations", "padding"})
+    params.set(name, geometry.get(name));
+  params.set("relu", builder.getI64IntegerAttr(relu));
+  params.set("accumulate", builder.getI64IntegerAttr(accumulate));
+  selection.addBlocking(builder, params);
+  return params;
 }
 
 } // namespace
 
 LogicalResult selectConvolution(KernelSelection &selection,
-                                linalg::GenericOp op) {
-  SymbolTable &symbols = selection.symbols;
-  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+                                RewriterBase &rewriter, linalg::GenericOp op) {
+  if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1)
     return failure();
   auto geometry = op->getAttrOfType<DictionaryAttr>(kConvAttr);
@@ -82,394 +61,390 @@ LogicalResult selectConvolution(KernelSelection &selection,
   auto dilations = geometry.getAs<DenseI64ArrayAttr>("dilations");
   auto padding = geometry.getAs<DenseI64ArrayAttr>("padding");
   Value input = op.getDpsInputs()[0], filter = op.getDpsInputs()[1],
-        output = op.getDpsInits()[0];
-  auto inputType = cast<MemRefType>(input.getType());
-  auto filterType = cast<MemRefType>(filter.getType());
-  auto outputType = cast<MemRefType>(output.getType());
-  // [n, g, c, h, w], [g, f, c, kh, kw], [n, g, f, oh, ow]: one group (the
-  // GEMM and Winograd kernels), or one channel per group (depthwise).
+        init = op.getDpsInits()[0];
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto filterType = cast<RankedTensorType>(filter.getType());
+  auto outputType = cast<RankedTensorType>(init.getType());
+  // One group (the GEMM and Winograd kernels), or one channel per group
+  // (depthwise).
   int64_t groups = filterType.getDimSize(0);
   bool depthwise = groups > 1 && filterType.getDimSize(1) == 1 &&
                    filterType.getDimSize(2) == 1;
   if (!strides || !dilations || !padding || inputType.getRank() != 5 ||
-      (groups != 1 && !depthwise))
-    return failure();
-  auto inputLayout = staticLayout(input), outputLayout = staticLayout(output);
-  if (!inputLayout || !outputLayout)
-    return failure();
-  ArrayRef<int64_t> out = outputType.getShape();
-  ArrayRef<int64_t> inStrides = inputLayout->strides,
-                    outStrides = outputLayout->strides;
-  // The kernel reads input pixels with unit column stride and writes
-  // each channel's pixels contiguously, channels out_h * out_w apart.
-  if (inStrides[4] != 1 || outStrides[4] != 1 ||
-      (!depthwise &&
-       (outStrides[3] != out[4] || outStrides[2] != out[3] * out[4])))
-    return failure();
-  memref::GlobalOp global = filterGlobal(filter, symbols);
-  if (!global)
+      (groups != 1 && !depthwise) || !isConstantTensor(filter))
     return failure();
 
-  int64_t outChannels = filterType.getDimSize(1),
-          inChannels = filterType.getDimSize(2),
-          kernelH = filterType.getDimSize(3), kernelW = filterType.getDimSize(4);
-  int64_t depth = inChannels * kernelH * kernelW;
-  // Winograd needs the initialization fused (it has no accumulate mode),
-  // which is decided below; the filter form follows that choice.
-  bool winogradShape = selection.winograd && !depthwise && kernelH == 3 && kernelW == 3 &&
-                       strides[0] == 1 && strides[1] == 1 &&
-                       dilations[0] == 1 && dilations[1] == 1;
+  Initialization initialization = initializationOf(init, /*residualRank=*/5);
+  linalg::GenericOp relu =
+      initialization ? reluOf(op->getResult(0), /*throughCollapse=*/true)
+                     : linalg::GenericOp();
+  // Winograd has no accumulate mode: it needs the initialization.
+  bool winograd = selection.winograd && !depthwise && initialization &&
+                  winogradWindow(filterType.getDimSize(3),
+                                 filterType.getDimSize(4), strides, dilations);
 
-  // The accumulator's initialization (bias, residual) and a ReLU after
-  // it become the kernel's, where the IR has their usual shapes.
-  auto initOp = linalg::GenericOp();
-  auto reluOp = linalg::GenericOp();
-  Operation *fill = nullptr;
-  memref::CollapseShapeOp collapse;
-  for (Operation *user : output.getUsers()) {
-    if (user == op)
-      continue;
-    if (!initOp && !fill && isSumInitialization(user, output, op)) {
-      initOp = cast<linalg::GenericOp>(user);
-    } else if (!initOp && !fill && isZeroFill(user, output, op)) {
-      fill = user;
-    } else if (auto c = dyn_cast<memref::CollapseShapeOp>(user); c && !collapse) {
-      collapse = c;
-    } else {
-      initOp = {};
-      fill = nullptr;
-      break;
-    }
-  }
-  Value bias, residual;
-  if (initOp) {
-    if (auto terms = initializationTerms(initOp))
-      std::tie(bias, residual) = *terms;
-    else
-      initOp = {};
-  }
-  bool initialized = initOp || fill;
-  std::optional<StaticLayout> biasLayout, residualLayout;
-  // Bias [g, f]: contiguous along the output channels, which are f (one
-  // group) or g (depthwise).
-  if (bias && (!(biasLayout = staticLayout(bias)) ||
-               biasLayout->strides[depthwise ? 0 : 1] != 1))
-    initialized = false;
-  if (residual && (!(residualLayout = staticLayout(residual)) ||
-                   residualLayout->strides[4] != 1))
-    initialized = false;
-  if (collapse && collapse->hasOneUse() && initialized) {
-    reluOp = dyn_cast<linalg::GenericOp>(*collapse->getUsers().begin());
-    SmallVector<Value> inputs = {rootBuffer(input)};
-    if (residual)
-      inputs.push_back(rootBuffer(residual));
-    if (reluOp && (!isRelu(reluOp) || !reluOp.hasPureBufferSemantics() ||
-                   writtenBetween(op, reluOp, inputs)))
-      reluOp = {};
-  }
-  // The kernel writes the ReLU's destination when it applies the ReLU,
-  // which needs a static layout with unit stride along rows.
-  std::optional<StaticLayout> reluLayout;
-  if (reluOp && (!(reluLayout = staticLayout(reluOp.getDpsInits()[0])) ||
-                 reluLayout->strides[3] != 1))
-    reluOp = {};
-  // The buffer written, and its strides as [batch, channel, row]: the
-  // 5-d accumulator view's channel axis is f with one group (its group
-  // axis has size 1), g for a depthwise convolution.
-  int64_t channelAxis = depthwise ? 1 : 2;
-  Value result = reluOp ? reluOp.getDpsInits()[0] : output;
-  StaticLayout resultLayout = reluOp ? *reluLayout : *outputLayout;
-  SmallVector<int64_t> resultStrides =
-      reluOp ? SmallVector<int64_t>{reluLayout->strides[0],
-                                    reluLayout->strides[1],
-                                    reluLayout->strides[2]}
-             : SmallVector<int64_t>{outStrides[0], outStrides[channelAxis],
-                                    outStrides[3]};
-
-  // The depthwise kernel reads the filter as it is, [g][kh][kw].
-  bool useWinograd = winogradShape && initialized;
-  std::optional<StaticLayout> filterLayout = staticLayout(filter);
-  if (depthwise && (!filterLayout ||
-                    !memref::isStaticShapeAndContiguousRowMajor(filterType)))
-    return failure();
-  memref::GlobalOp packedGlobal;
-  if (!depthwise &&
-      !(packedGlobal = filterForm(selection, global, useWinograd, outChannels,
-                                  inChannels, depth)))
-    return failure();
-
-  OpBuilder builder(reluOp ? reluOp.getOperation() : op.getOperation());
+  rewriter.setInsertionPoint(relu ? relu.getOperation() : op.getOperation());
   Location loc = op.getLoc();
-  // The kernel pads by itself: it reads the padded buffer's interior.
-  int64_t inH = inputType.getDimSize(3) - padding[0] - padding[2];
-  int64_t inW = inputType.getDimSize(4) - padding[1] - padding[3];
-  int64_t interior =
-      inputLayout->offset + padding[0] * inStrides[3] + padding[1];
-  // Or the source of the copy that filled it: the copy goes.
-  KernelInput source = readInput(
-      selection, input, op, reluOp ? reluOp.getOperation() : op.getOperation(),
-      interior, {inStrides[0], inStrides[channelAxis], inStrides[3]},
-      {out[0], depthwise ? groups : inChannels, inH, inW});
-  memref::CopyOp filledBy = source.filledBy;
-
-  ukernel::KernelCall<F> call(builder, loc,
-                              depthwise     ? ukernel::k_depthwise2d
-                              : useWinograd ? ukernel::k_winograd3x3
-                                            : ukernel::k_conv2d);
-  call.set(F::input, source.buffer, source.offset);
-  call.set(F::input_batch_stride, source.strides[0]);
-  call.set(F::input_channel_stride, source.strides[1]);
-  call.set(F::input_row_stride, source.strides[2]);
-  call.set(F::input_lanes, 1);
-  if (depthwise)
-    call.set(F::filter, filter, filterLayout->offset);
-  else
-    call.set(F::filter,
-             memref::GetGlobalOp::create(builder, loc, packedGlobal.getType(),
-                                         packedGlobal.getSymName()),
-             0);
-  setEpilogue(call, initialized ? bias : Value(), biasLayout,
-              initialized ? residual : Value(), residualLayout, channelAxis,
-              /*rowAxis=*/3);
-  call.set(F::output, result, resultLayout.offset);
-  call.set(F::output_batch_stride, resultStrides[0]);
-  call.set(F::output_channel_stride, resultStrides[1]);
-  call.set(F::output_row_stride, resultStrides[2]);
-  call.set(F::accumulate, !initialized);
-  call.set(F::relu, bool(reluOp));
-  call.set(F::batch, out[0]);
-  call.set(F::in_channels, depthwise ? groups : inChannels);
-  call.set(F::out_channels, depthwise ? groups : outChannels);
-  call.set(F::in_h, inH);
-  call.set(F::in_w, inW);
-  setWindow(call, kernelH, kernelW, out[3], out[4], strides, dilations);
-  call.set(F::pad_top, padding[0]);
-  call.set(F::pad_left, padding[1]);
-  if (depthwise)
-    setNoScratch(call);
-  else
-    call.setThreadScratch(
-        F::scratch, F::scratch_per_thread,
-        useWinograd ? inception_uk_winograd_scratch(selection.mr, selection.nr,
-                                                    selection.l2, inChannels,
-                                                    outChannels)
-                    : inception_uk_conv2d_scratch(selection.mr, selection.kc,
-                                                  selection.nc));
-  setBlocking(call, selection);
-  if (failed(call.create(symbols)))
-    return selection.fail();
-  selection.depthwiseCount += depthwise;
-  selection.winogradCount += useWinograd;
-  Value paddedInput = rootBuffer(input);
-
-  SmallVector<Operation *> dead = {op};
-  if (filledBy)
-    dead.push_back(filledBy);
-  if (initialized)
-    dead.push_back(initOp ? initOp.getOperation() : fill);
-  if (reluOp)
-    dead.push_back(reluOp);
-  SmallVector<Value> maybeDead;
-  for (Operation *d : dead)
-    llvm::append_range(maybeDead, d->getOperands());
-  for (Operation *d : dead)
-    d->erase();
-  // Views (and the buffer) nothing reads any more.
-  while (!maybeDead.empty()) {
-    Value v = maybeDead.pop_back_val();
-    Operation *def = v.getDefiningOp();
-    if (!def || !v.use_empty() ||
-        !isa<ViewLikeOpInterface, memref::GetGlobalOp, memref::AllocOp>(def))
-      continue;
-    if (!llvm::all_of(def->getResults(), [](Value r) { return r.use_empty(); }))
-      continue;
-    llvm::append_range(maybeDead, def->getOperands());
-    def->erase();
+  // The kernel pads by itself: it reads the zero-padded tensor's source.
+  Value activation = collapsed(rewriter, input, kActivationGroups);
+  int64_t padTop = 0, padLeft = 0;
+  if (Value source = padSource(activation, padding[0], padding[1],
+                               APFloat(0.0f))) {
+    activation = source;
+    padTop = padding[0];
+    padLeft = padding[1];
+    ++selection.padsReadThrough;
   }
-  removePaddingFill(paddedInput);
-  eraseIfUnused(paddedInput);
+  Value bias = initialization.bias
+                   ? collapsed(rewriter, initialization.bias, kBiasGroups)
+                   : Value();
+  Value residual =
+      initialization.residual
+          ? collapsed(rewriter, initialization.residual, kActivationGroups)
+          : Value();
+  // [n, f, oh, ow]: the ReLU's destination, a new one, or the accumulator.
+  ArrayRef<int64_t> out = outputType.getShape();
+  Value output;
+  if (relu)
+    output = relu.getDpsInits()[0];
+  else if (initialization)
+    output = tensor::EmptyOp::create(rewriter, loc,
+                                     {out[0], out[1] * out[2], out[3], out[4]},
+                                     outputType.getElementType());
+  else
+    output = collapsed(rewriter, init, kActivationGroups);
+
+  NamedAttrList params = convolutionParams(selection, rewriter, geometry,
+                                           bool(relu), !initialization);
+  params.set("pad_top", rewriter.getI64IntegerAttr(padTop));
+  params.set("pad_left", rewriter.getI64IntegerAttr(padLeft));
+  UkernelOp ukernel = createUkernel(
+      rewriter, loc,
+      depthwise ? "depthwise2d" : winograd ? "winograd3x3" : "conv2d",
+      activation, collapsed(rewriter, filter, kFilterGroups), bias, residual,
+      Value(), output, params);
+  SmallVector<Operation *> absorbed = {op};
+  if (initialization)
+    absorbed.insert(absorbed.begin(), initialization.op);
+  if (relu) {
+    absorbed.push_back(relu.getDpsInputs()[0].getDefiningOp());
+    replaceLayer(rewriter, relu, ukernel.getResult(), absorbed);
+  } else {
+    Value result = tensor::ExpandShapeOp::create(
+        rewriter, loc, outputType, ukernel.getResult(), kActivationGroups);
+    replaceLayer(rewriter, op, result, absorbed);
+  }
+  ++selection.convolutions;
+  selection.depthwiseCount += depthwise;
+  selection.winogradCount += winograd;
   return success();
 }
 
-/// A convolution on blocked activations (blocked-layout, block = vl) as
-/// a call to inception_uk_conv2d_blocked. Its filter is already in the
-/// kernel's order. The accumulator's initialization (a zero fill, or the
-/// bias and residual) and a ReLU after it become the kernel's, which
-/// then writes the ReLU's destination; otherwise it adds to the
-/// initialized output. A depthwise one calls
-/// inception_uk_depthwise2d_blocked, with the same arguments.
 LogicalResult selectBlockedConvolution(KernelSelection &selection,
+                                       RewriterBase &rewriter,
                                        linalg::GenericOp op) {
-  SymbolTable &symbols = selection.symbols;
-  int64_t vl = selection.vl;
   auto block = op->getAttrOfType<IntegerAttr>(kBlockedAttr);
   auto geometry = op->getAttrOfType<DictionaryAttr>(kConvAttr);
-  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1 || !block || block.getInt() != vl)
+  if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || !block || block.getInt() != selection.vl)
     return failure();
   auto strides = geometry.getAs<DenseI64ArrayAttr>("strides");
   auto dilations = geometry.getAs<DenseI64ArrayAttr>("dilations");
   Value input = op.getDpsInputs()[0], filter = op.getDpsInputs()[1],
-        output = op.getDpsInits()[0];
-  auto inputType = cast<MemRefType>(input.getType());
-  auto filterType = cast<MemRefType>(filter.getType());
-  auto outputType = cast<MemRefType>(output.getType());
-  auto inputLayout = staticLayout(input), outputLayout = staticLayout(output);
+        init = op.getDpsInits()[0];
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto filterType = cast<RankedTensorType>(filter.getType());
   // [N, C/vl, H, W, vl] or NCHW in; [F/vl, kh, kw, C, vl] filter, or a
   // depthwise one's [C/vl, kh, kw, vl].
   bool blockedInput = inputType.getRank() == 5;
   bool depthwise = filterType.getRank() == 4;
-  if (!strides || !dilations || (depthwise && !blockedInput) || !inputLayout ||
-      !outputLayout || !filterGlobal(filter, symbols) ||
-      !memref::isStaticShapeAndContiguousRowMajor(filterType))
-    return failure();
-  // Pixels of a block are vl floats apart; a blocked input's too, an
-  // NCHW one's adjacent.
-  if (!(blockedInput ? pixelsOfBlocks(vl, *inputLayout)
-                     : inputLayout->strides[3] == 1) ||
-      !pixelsOfBlocks(vl, *outputLayout))
+  if (!strides || !dilations || !geometry.get("padding") ||
+      (depthwise && !blockedInput) || !isConstantTensor(filter))
     return failure();
 
-  // The initialization just before, and a ReLU after (when nothing else
-  // reads the output, which the kernel then does not write).
-  linalg::GenericOp initOp, reluOp;
-  Operation *fill = nullptr;
-  bool otherReaders = false;
-  for (Operation *user : output.getUsers()) {
-    if (user == op)
-      continue;
-    auto generic = dyn_cast<linalg::GenericOp>(user);
-    if (!initOp && !fill && isSumInitialization(user, output, op)) {
-      initOp = generic;
-    } else if (!initOp && !fill && isZeroFill(user, output, op)) {
-      fill = user;
-    } else if (generic && !reluOp && isRelu(generic) &&
-               generic.getDpsInputs()[0] == output &&
-               op->isBeforeInBlock(generic)) {
-      reluOp = generic;
-    } else if (op->isBeforeInBlock(user) &&
-               (!isa<DestinationStyleOpInterface>(user) ||
-                !llvm::is_contained(
-                    cast<DestinationStyleOpInterface>(user).getDpsInits(),
-                    output))) {
-      otherReaders = true;
-    } else {
-      initOp = reluOp = {};
-      fill = nullptr;
-      break;
-    }
-  }
-  Value bias, residual;
-  std::optional<StaticLayout> biasLayout, residualLayout;
-  if (initOp) {
-    if (auto terms = initializationTerms(initOp))
-      std::tie(bias, residual) = *terms;
-    else
-      initOp = {};
-  }
-  // Bias [F/vl, vl], contiguous; residual pixels of blocks.
-  if (bias && (!(biasLayout = staticLayout(bias)) ||
-               biasLayout->strides[1] != 1 || biasLayout->strides[0] != vl))
-    initOp = {};
-  if (residual && (!(residualLayout = staticLayout(residual)) ||
-                   !pixelsOfBlocks(vl, *residualLayout)))
-    initOp = {};
-  bool initialized = initOp || fill;
-  // The ReLU's destination is where the kernel accumulates: the inputs
-  // must not change before the ReLU would have read the output.
-  std::optional<StaticLayout> reluLayout;
-  if (reluOp) {
-    SmallVector<Value> inputs = {rootBuffer(input)};
-    if (residual)
-      inputs.push_back(rootBuffer(residual));
-    if (!initialized || otherReaders || !reluOp.hasPureBufferSemantics() ||
-        !(reluLayout = staticLayout(reluOp.getDpsInits()[0])) ||
-        !pixelsOfBlocks(vl, *reluLayout) || writtenBetween(op, reluOp, inputs))
-      reluOp = {};
-  }
-  Value result = reluOp ? reluOp.getDpsInits()[0] : output;
-  StaticLayout resultLayout = reluOp ? *reluLayout : *outputLayout;
-
-  ArrayRef<int64_t> out = outputType.getShape();
-  ArrayRef<int64_t> inStrides = inputLayout->strides,
-                    resultStrides = resultLayout.strides;
-  // 3x3 stride-1 ones with their initialization go through Winograd,
-  // its filter transformed here.
-  memref::GlobalOp winogradForm;
-  if (selection.winograd && initialized && blockedInput && !depthwise &&
-      filterType.getDimSize(1) == 3 && filterType.getDimSize(2) == 3 &&
-      strides[0] == 1 && strides[1] == 1 && dilations[0] == 1 &&
-      dilations[1] == 1 &&
-      !(winogradForm = filterForm(
-            selection, filterGlobal(filter, symbols), /*winogradForm=*/true,
-            out[1] * vl, inputType.getDimSize(1) * vl, 0,
-            /*blockedSource=*/true)))
-    return failure();
-  OpBuilder builder(reluOp ? reluOp.getOperation() : op.getOperation());
+  Initialization initialization = initializationOf(init, /*residualRank=*/5);
+  linalg::GenericOp relu =
+      initialization ? reluOf(op->getResult(0), /*throughCollapse=*/false)
+                     : linalg::GenericOp();
+  bool winograd = selection.winograd && initialization && blockedInput &&
+                  !depthwise &&
+                  winogradWindow(filterType.getDimSize(1),
+                                 filterType.getDimSize(2), strides, dilations);
+  rewriter.setInsertionPoint(relu ? relu.getOperation() : op.getOperation());
   Location loc = op.getLoc();
-  int64_t lanes = blockedInput ? vl : 1;
-  ukernel::KernelCall<F> call(builder, loc,
-                              depthwise      ? ukernel::k_depthwise2d_blocked
-                              : winogradForm ? ukernel::k_winograd3x3_blocked
-                                             : ukernel::k_conv2d_blocked);
-  call.set(F::input, input, inputLayout->offset);
-  call.set(F::input_batch_stride, inStrides[0]);
-  call.set(F::input_channel_stride, inStrides[1]);
-  call.set(F::input_row_stride, inStrides[2]);
-  call.set(F::input_lanes, lanes);
-  if (winogradForm)
-    call.set(F::filter,
-             memref::GetGlobalOp::create(builder, loc, winogradForm.getType(),
-                                         winogradForm.getSymName()),
-             0);
+  Value output;
+  if (relu)
+    output = relu.getDpsInits()[0];
+  else if (initialization)
+    output = tensor::EmptyOp::create(
+        rewriter, loc, cast<RankedTensorType>(init.getType()).getShape(),
+        inputType.getElementType());
   else
-    call.set(F::filter, filter, staticLayout(filter)->offset);
-  setEpilogue(call, initOp ? bias : Value(), biasLayout,
-              initOp ? residual : Value(), residualLayout, /*channelAxis=*/1,
-              /*rowAxis=*/2);
-  call.set(F::output, result, resultLayout.offset);
-  call.set(F::output_batch_stride, resultStrides[0]);
-  call.set(F::output_channel_stride, resultStrides[1]);
-  call.set(F::output_row_stride, resultStrides[2]);
-  call.set(F::accumulate, !initialized);
-  call.set(F::relu, bool(reluOp));
-  call.set(F::batch, out[0]);
-  call.set(F::in_channels, inputType.getDimSize(1) * lanes);
-  call.set(F::out_channels, out[1] * vl);
-  // The padded buffer, whole.
+    output = init;
+  NamedAttrList params = convolutionParams(selection, rewriter, geometry,
+                                           bool(relu), !initialization);
+  // The blocked kernels read the padded tensor whole.
+  params.set("pad_top", rewriter.getI64IntegerAttr(0));
+  params.set("pad_left", rewriter.getI64IntegerAttr(0));
+  UkernelOp ukernel = createUkernel(
+      rewriter, loc,
+      depthwise  ? "depthwise2d_blocked"
+      : winograd ? "winograd3x3_blocked"
+                 : "conv2d_blocked",
+      input, filter, initialization.bias, initialization.residual, Value(),
+      output, params);
+  SmallVector<Operation *> absorbed = {op};
+  if (initialization)
+    absorbed.insert(absorbed.begin(), initialization.op);
+  replaceLayer(rewriter, relu ? relu.getOperation() : op.getOperation(),
+               ukernel.getResult(), absorbed);
+  ++selection.convolutions;
+  selection.depthwiseCount += depthwise;
+  selection.winogradCount += winograd;
+  return success();
+}
+
+namespace {
+
+using F = ukernel::conv2d::Field;
+
+/// The operands' layouts, each checked to have what the kernels need;
+/// bias and residual null where absent.
+struct ConvolutionLayouts {
+  StaticLayout input, output;
+  std::optional<StaticLayout> bias, residual;
+};
+
+/// The bias's and the residual's fields (null and zero strides for those
+/// absent); the residual's strides are its [batch, channel, row] axes.
+void setEpilogue(ukernel::KernelCall<F> &call, UkernelOp op,
+                 const ConvolutionLayouts &layouts) {
+  if (Value bias = op.getBias())
+    call.set(F::bias, bias, layouts.bias->offset);
+  else
+    call.setNull(F::bias);
+  Value residual = op.getResidual();
+  if (residual)
+    call.set(F::residual, residual, layouts.residual->offset);
+  else
+    call.setNull(F::residual);
+  static constexpr int64_t kNoStrides[] = {0, 0, 0};
+  ArrayRef<int64_t> strides =
+      residual ? ArrayRef(layouts.residual->strides) : ArrayRef(kNoStrides);
+  call.set(F::residual_batch_stride, strides[0]);
+  call.set(F::residual_channel_stride, strides[1]);
+  call.set(F::residual_row_stride, strides[2]);
+}
+
+/// The input's, the output's and the window's fields, the epilogue's flags
+/// and the blocking, which every convolution kernel takes alike.
+void setConvolution(ukernel::KernelCall<F> &call, UkernelOp op,
+                    const ConvolutionLayouts &layouts, int64_t kernelH,
+                    int64_t kernelW) {
+  auto inputType = cast<MemRefType>(op.getInput().getType());
+  auto outputType = cast<MemRefType>(op.getOutput().getType());
+  DictionaryAttr params = op.getParams();
+  auto strides = params.getAs<DenseI64ArrayAttr>("strides");
+  auto dilations = params.getAs<DenseI64ArrayAttr>("dilations");
+  call.set(F::input, op.getInput(), layouts.input.offset);
+  call.set(F::input_batch_stride, layouts.input.strides[0]);
+  call.set(F::input_channel_stride, layouts.input.strides[1]);
+  call.set(F::input_row_stride, layouts.input.strides[2]);
+  setEpilogue(call, op, layouts);
+  call.set(F::output, op.getOutput(), layouts.output.offset);
+  call.set(F::output_batch_stride, layouts.output.strides[0]);
+  call.set(F::output_channel_stride, layouts.output.strides[1]);
+  call.set(F::output_row_stride, layouts.output.strides[2]);
+  call.set(F::accumulate, op.accumulates());
+  call.set(F::relu, op.getParam("relu"));
+  call.set(F::batch, outputType.getDimSize(0));
   call.set(F::in_h, inputType.getDimSize(2));
   call.set(F::in_w, inputType.getDimSize(3));
-  setWindow(call, filterType.getDimSize(1), filterType.getDimSize(2), out[2],
-            out[3], strides, dilations);
-  call.set(F::pad_top, 0);
-  call.set(F::pad_left, 0);
-  if (winogradForm)
-    call.setThreadScratch(
-        F::scratch, F::scratch_per_thread,
-        inception_uk_winograd_scratch(selection.mr, selection.nr, selection.l2,
-                                      inputType.getDimSize(1) * vl,
-                                      out[1] * vl));
-  else
-    setNoScratch(call);
-  setBlocking(call, selection);
-  if (failed(call.create(symbols)))
-    return selection.fail();
-  selection.depthwiseCount += depthwise;
-  selection.winogradCount += bool(winogradForm);
+  call.set(F::kernel_h, kernelH);
+  call.set(F::kernel_w, kernelW);
+  call.set(F::out_h, outputType.getDimSize(2));
+  call.set(F::out_w, outputType.getDimSize(3));
+  call.set(F::stride_h, strides[0]);
+  call.set(F::stride_w, strides[1]);
+  call.set(F::dilation_h, dilations[0]);
+  call.set(F::dilation_w, dilations[1]);
+  call.set(F::pad_top, op.getParam("pad_top"));
+  call.set(F::pad_left, op.getParam("pad_left"));
+  for (auto [field, name] : {std::pair{F::kc, "kc"}, {F::nc, "nc"},
+                             {F::l1, "l1"}, {F::l2, "l2"}})
+    call.set(field, op.getParam(name));
+}
+
+/// The layouts of `op`'s activations, bias and residual, where their
+/// innermost axis (and the bias's `biasUnit`) has stride 1, as the kernels
+/// read them; an error otherwise.
+FailureOr<ConvolutionLayouts> convolutionLayouts(UkernelOp op,
+                                                 unsigned biasUnit) {
+  ConvolutionLayouts layouts;
+  auto input = operandLayout(op, op.getInput(), "input");
+  auto output = operandLayout(op, op.getOutput(), "output");
+  if (failed(input) || failed(output))
+    return failure();
+  layouts.input = *input;
+  layouts.output = *output;
+  if (Value bias = op.getBias()) {
+    auto layout = operandLayout(op, bias, "bias");
+    if (failed(layout))
+      return failure();
+    layouts.bias = *layout;
+    if (layout->strides[biasUnit] != 1)
+      return op.emitOpError("inception-lower-ukernels: the bias ")
+             << bias.getType() << " is not contiguous";
+  }
+  if (Value residual = op.getResidual()) {
+    auto layout = operandLayout(op, residual, "residual");
+    if (failed(layout))
+      return failure();
+    layouts.residual = *layout;
+  }
+  for (auto [role, layout] :
+       {std::pair{"input", &layouts.input}, {"output", &layouts.output},
+        {"residual", layouts.residual ? &*layouts.residual : nullptr}})
+    if (layout && layout->strides.back() != 1)
+      return op.emitOpError("inception-lower-ukernels: the ")
+             << role << "'s innermost axis is not contiguous";
+  return layouts;
+}
+
+/// Points the call's filter at `form`, the constant holding the filter in
+/// the form the kernel reads; an error where none could be made.
+LogicalResult setFilterForm(ukernel::KernelCall<F> &call, UkernelOp op,
+                            memref::GlobalOp form) {
+  if (!form)
+    return op.emitOpError("inception-lower-ukernels: the filter is no "
+                          "constant whose values can be read");
+  call.set(F::filter,
+           memref::GetGlobalOp::create(call.getBuilder(), op.getLoc(),
+                                       form.getType(), form.getSymName()),
+           0);
+  return success();
+}
+
+void setScratch(ukernel::KernelCall<F> &call, int64_t bytes) {
+  if (bytes)
+    call.setThreadScratch(F::scratch, F::scratch_per_thread, bytes);
+  else {
+    call.setNull(F::scratch);
+    call.set(F::scratch_per_thread, 0);
+  }
+}
+
+} // namespace
+
+LogicalResult lowerConvolution(KernelLowering &lowering, UkernelOp op) {
+  bool depthwise = op.getKernel() == "depthwise2d";
+  bool winograd = op.getKernel() == "winograd3x3";
+  Value filter = op.getFilter();
+  // [n, c, h, w] activations, [F, C/g, kh, kw] filter, bias [F].
+  auto filterType = cast<MemRefType>(filter.getType());
+  auto layouts = convolutionLayouts(op, /*biasUnit=*/0);
+  if (failed(layouts))
+    return failure();
+  int64_t outChannels = filterType.getDimSize(0),
+          inChannels = depthwise ? outChannels : filterType.getDimSize(1),
+          kernelH = filterType.getDimSize(2), kernelW = filterType.getDimSize(3);
+  int64_t mr = op.getParam("mr"), nr = op.getParam("nr");
+  OpBuilder builder(op);
+  Location loc = op.getLoc();
+  ukernel::KernelCall<F> call(builder, loc,
+                              depthwise  ? ukernel::k_depthwise2d
+                              : winograd ? ukernel::k_winograd3x3
+                                         : ukernel::k_conv2d);
+  // The depthwise kernel reads the filter as it is, [g][kh][kw]; the others
+  // its packed or transformed form.
+  if (depthwise) {
+    if (!memref::isStaticShapeAndContiguousRowMajor(filterType))
+      return op.emitOpError("inception-lower-ukernels: the depthwise filter "
+                            "is not contiguous");
+    call.set(F::filter, filter, staticLayout(filter)->offset);
+  } else if (memref::GlobalOp global =
+                 filterGlobal(filter, lowering.symbols);
+             failed(setFilterForm(
+                 call, op,
+                 global ? filterForm(lowering, global, winograd, outChannels,
+                                     inChannels, inChannels * kernelH * kernelW,
+                                     mr, nr)
+                        : memref::GlobalOp()))) {
+    return failure();
+  }
+  setConvolution(call, op, *layouts, kernelH, kernelW);
+  call.set(F::input_lanes, 1);
+  call.set(F::in_channels, inChannels);
+  call.set(F::out_channels, outChannels);
+  int64_t kc = op.getParam("kc"), nc = op.getParam("nc"),
+          l2 = op.getParam("l2");
+  setScratch(call, depthwise ? 0
+                   : winograd
+                       ? inception_uk_winograd_scratch(mr, nr, l2, inChannels,
+                                                       outChannels)
+                       : inception_uk_conv2d_scratch(mr, kc, nc));
+  if (failed(call.create(lowering.symbols)))
+    return failure();
+  op.erase();
+  return success();
+}
+
+LogicalResult lowerBlockedConvolution(KernelLowering &lowering, UkernelOp op) {
+  bool depthwise = op.getKernel() == "depthwise2d_blocked";
+  bool winograd = op.getKernel() == "winograd3x3_blocked";
+  Value input = op.getInput(), filter = op.getFilter();
+  auto inputType = cast<MemRefType>(input.getType());
+  auto filterType = cast<MemRefType>(filter.getType());
+  auto outputType = cast<MemRefType>(op.getOutput().getType());
+  int64_t vl = outputType.getDimSize(4);
+  bool blockedInput = inputType.getRank() == 5;
+  auto layouts = convolutionLayouts(op, /*biasUnit=*/1);
+  if (failed(layouts))
+    return failure();
+  // Pixels of a block are vl floats apart, and so are a blocked input's.
+  if ((blockedInput && !pixelsOfBlocks(vl, layouts->input)) ||
+      !pixelsOfBlocks(vl, layouts->output) ||
+      (layouts->residual && !pixelsOfBlocks(vl, *layouts->residual)) ||
+      (layouts->bias && layouts->bias->strides[0] != vl) ||
+      !memref::isStaticShapeAndContiguousRowMajor(filterType))
+    return op.emitOpError("inception-lower-ukernels: the operands are not "
+                          "in blocks of ")
+           << vl << " channels";
+  int64_t inChannels = inputType.getDimSize(1) * (blockedInput ? vl : 1);
+  int64_t outChannels = outputType.getDimSize(1) * vl;
+  int64_t mr = op.getParam("mr"), nr = op.getParam("nr");
+  OpBuilder builder(op);
+  Location loc = op.getLoc();
+  ukernel::KernelCall<F> call(builder, loc,
+                              depthwise  ? ukernel::k_depthwise2d_blocked
+                              : winograd ? ukernel::k_winograd3x3_blocked
+                                         : ukernel::k_conv2d_blocked);
+  // The blocked filter as it is, or its Winograd transform.
+  if (!winograd) {
+    call.set(F::filter, filter, staticLayout(filter)->offset);
+  } else if (memref::GlobalOp global = filterGlobal(filter, lowering.symbols);
+             failed(setFilterForm(
+                 call, op,
+                 global ? filterForm(lowering, global, /*winogradForm=*/true,
+                                     outChannels, inChannels, 0, mr, nr, vl)
+                        : memref::GlobalOp()))) {
+    return failure();
+  }
+  setConvolution(call, op, *layouts, filterType.getDimSize(1),
+                 filterType.getDimSize(2));
+  call.set(F::input_lanes, blockedInput ? vl : 1);
+  call.set(F::in_channels, inChannels);
+  call.set(F::out_channels, outChannels);
+  setScratch(call, winograd ? inception_uk_winograd_scratch(
+                                  mr, nr, op.getParam("l2"), inChannels,
+                                  outChannels)
+                            : 0);
+  if (failed(call.create(lowering.symbols)))
+    return failure();
   op.erase();
   // The blocked filter, when the kernel reads its Winograd transform.
   if (Operation *read = filter.getDefiningOp(); read && read->use_empty())
     read->erase();
-  if (initialized)
-    (initOp ? initOp.getOperation() : fill)->erase();
-  if (reluOp)
-    reluOp.erase();
-  // The accumulator's buffer, when the kernel wrote the ReLU's instead.
-  eraseIfUnused(output);
-  if (auto padding = geometry.getAs<DenseI64ArrayAttr>("padding"))
-    fillBorderOnly(input, padding[0], padding[1],
-                   inputType.getDimSize(2) - padding[0] - padding[2],
-                   inputType.getDimSize(3) - padding[1] - padding[3]);
   return success();
 }
 

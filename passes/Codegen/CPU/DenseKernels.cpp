@@ -5,26 +5,42 @@
 
 namespace mlir::inception::microkernels {
 
-/// A dense contraction as a call to inception_uk_dense, which adds to
-/// the initialized output.
-LogicalResult selectDense(KernelSelection &selection, linalg::GenericOp op) {
-  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1)
+/// A dense contraction of a constant weight runs on inception_uk_dense,
+/// which adds to the initialized output (the bias's broadcast).
+LogicalResult selectDense(KernelSelection &selection, RewriterBase &rewriter,
+                          linalg::GenericOp op) {
+  if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || !isConstantTensor(op.getDpsInputs()[1]))
     return failure();
-  Value input = op.getDpsInputs()[0], weight = op.getDpsInputs()[1],
-        output = op.getDpsInits()[0];
-  auto inputLayout = staticLayout(input), weightLayout = staticLayout(weight),
-       outputLayout = staticLayout(output);
-  if (!inputLayout || !weightLayout || !outputLayout ||
-      inputLayout->strides[1] != 1 || weightLayout->strides[1] != 1 ||
+  rewriter.setInsertionPoint(op);
+  NamedAttrList params;
+  params.set("accumulate", rewriter.getI64IntegerAttr(1));
+  UkernelOp ukernel = createUkernel(
+      rewriter, op.getLoc(), "dense", op.getDpsInputs()[0],
+      op.getDpsInputs()[1], Value(), Value(), Value(), op.getDpsInits()[0],
+      params);
+  replaceLayer(rewriter, op, ukernel.getResult(), {});
+  ++selection.dense;
+  return success();
+}
+
+LogicalResult lowerDense(KernelLowering &lowering, UkernelOp op) {
+  Value input = op.getInput(), weight = op.getFilter(),
+        output = op.getOutput();
+  auto inputLayout = operandLayout(op, input, "input");
+  auto weightLayout = operandLayout(op, weight, "weight");
+  auto outputLayout = operandLayout(op, output, "output");
+  if (failed(inputLayout) || failed(weightLayout) || failed(outputLayout))
+    return failure();
+  if (inputLayout->strides[1] != 1 || weightLayout->strides[1] != 1 ||
       outputLayout->strides[1] != 1)
-    return failure();
+    return op.emitOpError("inception-lower-ukernels: rows of the input, the "
+                          "weight or the output are not contiguous");
   auto weightType = cast<MemRefType>(weight.getType());
   auto outputType = cast<MemRefType>(output.getType());
   OpBuilder builder(op);
-  Location loc = op.getLoc();
   using D = ukernel::dense::Field;
-  ukernel::KernelCall<D> call(builder, loc, ukernel::k_dense);
+  ukernel::KernelCall<D> call(builder, op.getLoc(), ukernel::k_dense);
   call.set(D::input, input, inputLayout->offset);
   call.set(D::input_row_stride, inputLayout->strides[0]);
   call.set(D::weight, weight, weightLayout->offset);
@@ -34,8 +50,8 @@ LogicalResult selectDense(KernelSelection &selection, linalg::GenericOp op) {
   call.set(D::batch, outputType.getDimSize(0));
   call.set(D::out_features, outputType.getDimSize(1));
   call.set(D::in_features, weightType.getDimSize(1));
-  if (failed(call.create(selection.symbols)))
-    return selection.fail();
+  if (failed(call.create(lowering.symbols)))
+    return failure();
   op.erase();
   return success();
 }

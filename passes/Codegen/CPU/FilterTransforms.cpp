@@ -71,21 +71,21 @@ memref::GlobalOp filterGlobal(Value filter, SymbolTable &symbols) {
   return global;
 }
 
-memref::GlobalOp filterForm(KernelSelection &selection, memref::GlobalOp global,
+memref::GlobalOp filterForm(KernelLowering &lowering, memref::GlobalOp global,
                             bool winogradForm, int64_t outChannels,
-                            int64_t inChannels, int64_t depth,
-                            bool blockedSource) {
-  int64_t mr = selection.mr, nr = selection.nr, vl = selection.vl;
+                            int64_t inChannels, int64_t depth, int64_t mr,
+                            int64_t nr, int64_t sourceBlock) {
+  int64_t vl = sourceBlock;
   StringRef suffix = winogradForm ? "winograd" : "packed";
   memref::GlobalOp &form =
-      selection.filterForms[(global.getSymName() + "." + suffix).str()];
+      lowering.filterForms[(global.getSymName() + "." + suffix).str()];
   if (form)
     return form;
   auto data = readF32Elements(*global.getInitialValue());
   if (!data)
     return {};
   std::vector<float> formData;
-  if (winogradForm && blockedSource) {
+  if (winogradForm && sourceBlock) {
     // [F/vl, 3, 3, C, vl] (blocked-layout's) as [F, C, 3, 3] first.
     std::vector<float> plain(data->size());
     for (int64_t f = 0; f < outChannels; ++f)
@@ -115,7 +115,7 @@ memref::GlobalOp filterForm(KernelSelection &selection, memref::GlobalOp global,
       builder, global.getLoc(), (global.getSymName() + "_" + suffix).str(),
       builder.getStringAttr("private"), type, value, /*constant=*/true,
       builder.getI64IntegerAttr(64));
-  selection.symbols.insert(form);
+  lowering.symbols.insert(form);
   return form;
 }
 

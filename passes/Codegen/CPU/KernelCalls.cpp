@@ -56,7 +56,7 @@ FailureOr<func::CallOp> KernelCallBuilder::create(SymbolTable &symbols) {
   for (auto [field, address, integer] :
        llvm::zip(fields, addresses, integers))
     if (!address && !integer)
-      return emitError(loc) << "inception-microkernels: the call to " << symbol
+      return emitError(loc) << "inception-lower-ukernels: the call to " << symbol
                             << " leaves its field '" << field.name << "' unset";
   Type index = builder.getIndexType();
   auto module = cast<ModuleOp>(symbols.getOp());
@@ -70,7 +70,8 @@ FailureOr<func::CallOp> KernelCallBuilder::create(SymbolTable &symbols) {
     symbols.insert(kernel);
   }
   // The array at the function's entry: a fixed stack slot, not a dynamic
-  // allocation where the call is.
+  // allocation where the call is. After the arrays of earlier calls, so
+  // that they read in the calls' order.
   Value params;
   {
     OpBuilder::InsertionGuard guard(builder);
@@ -78,7 +79,13 @@ FailureOr<func::CallOp> KernelCallBuilder::create(SymbolTable &symbols) {
     Region *body = insertion->getParent();
     while (!isa<FunctionOpInterface>(body->getParentOp()))
       body = body->getParentOp()->getParentRegion();
-    builder.setInsertionPointToStart(&body->front());
+    Block &entry = body->front();
+    builder.setInsertionPointToStart(&entry);
+    for (Operation &op : entry) {
+      if (!op.hasAttr(kParamsAttr))
+        break;
+      builder.setInsertionPointAfter(&op);
+    }
     auto alloca = memref::AllocaOp::create(
         builder, loc,
         MemRefType::get({int64_t(fields.size())}, builder.getI64Type()));
@@ -101,101 +108,6 @@ FailureOr<func::CallOp> KernelCallBuilder::create(SymbolTable &symbols) {
   Value address =
       memref::ExtractAlignedPointerAsIndexOp::create(builder, loc, params);
   return func::CallOp::create(builder, loc, kernel, ValueRange{address});
-}
-
-/// The parameter array a kernel call passes, or null.
-static memref::AllocaOp paramsOf(func::CallOp call) {
-  if (call.getNumOperands() != 1)
-    return {};
-  auto address =
-      call.getOperand(0).getDefiningOp<memref::ExtractAlignedPointerAsIndexOp>();
-  auto params =
-      address ? address.getSource().getDefiningOp<memref::AllocaOp>() : nullptr;
-  if (!params || !params->hasAttr(kParamsAttr))
-    return {};
-  return params;
-}
-
-/// The parameter array `user` stores into, or null when it is no such
-/// store.
-static memref::AllocaOp paramsStoredBy(Operation *user) {
-  auto store = dyn_cast<memref::StoreOp>(user);
-  auto params =
-      store ? store.getMemRef().getDefiningOp<memref::AllocaOp>() : nullptr;
-  return params && params->hasAttr(kParamsAttr) ? params : nullptr;
-}
-
-Value kernelCallBuffer(func::CallOp call, StringRef field) {
-  ArrayRef<FieldInfo> fields = kernelFields(call.getCallee());
-  memref::AllocaOp params = paramsOf(call);
-  auto found = llvm::find_if(
-      fields, [&](const FieldInfo &info) { return info.name == field; });
-  if (!params || found == fields.end())
-    return {};
-  int64_t slot = found - fields.begin();
-  // The last store to the slot before the call is the one it reads.
-  memref::StoreOp store;
-  for (Operation *user : params->getUsers()) {
-    auto candidate = dyn_cast<memref::StoreOp>(user);
-    std::optional<int64_t> index =
-        candidate ? getConstantIntValue(candidate.getIndices()[0])
-                  : std::nullopt;
-    if (index != slot || candidate->getBlock() != call->getBlock() ||
-        !candidate->isBeforeInBlock(call))
-      continue;
-    if (!store || store->isBeforeInBlock(candidate))
-      store = candidate;
-  }
-  if (!store)
-    return {};
-  auto cast = store.getValue().getDefiningOp<arith::IndexCastOp>();
-  auto add = cast ? cast.getIn().getDefiningOp<arith::AddIOp>() : nullptr;
-  auto base = add ? add.getLhs()
-                        .getDefiningOp<memref::ExtractAlignedPointerAsIndexOp>()
-                  : nullptr;
-  return base ? base.getSource() : Value();
-}
-
-SmallVector<func::CallOp> kernelCallsAddressing(Value view) {
-  SmallVector<func::CallOp> calls;
-  for (Operation *base : view.getUsers()) {
-    if (!isa<memref::ExtractAlignedPointerAsIndexOp>(base))
-      continue;
-    for (Operation *add : base->getUsers())
-      for (Operation *cast : add->getUsers())
-        for (Operation *store : cast->getUsers()) {
-          memref::AllocaOp params = paramsStoredBy(store);
-          if (!params)
-            continue;
-          for (Operation *address : params->getUsers())
-            if (isa<memref::ExtractAlignedPointerAsIndexOp>(address))
-              for (Operation *user : address->getUsers())
-                if (auto call = dyn_cast<func::CallOp>(user);
-                    call && !llvm::is_contained(calls, call))
-                  calls.push_back(call);
-        }
-  }
-  return calls;
-}
-
-bool onlyKernelParameters(Value address, ArrayRef<StringRef> kernels) {
-  for (Operation *add : address.getUsers()) {
-    if (!isa<arith::AddIOp>(add))
-      return false;
-    for (Operation *cast : add->getUsers()) {
-      if (!isa<arith::IndexCastOp>(cast))
-        return false;
-      for (Operation *store : cast->getUsers()) {
-        memref::AllocaOp params = paramsStoredBy(store);
-        if (!params ||
-            !llvm::is_contained(
-                kernels,
-                params->getAttrOfType<StringAttr>(kParamsAttr).getValue()))
-          return false;
-      }
-    }
-  }
-  return true;
 }
 
 } // namespace mlir::inception::ukernel

@@ -126,20 +126,6 @@ public:
   }
 };
 
-/// The buffer (a view, as given to setAddress) that `call`'s field `field`
-/// addresses; null when `call` is no kernel call, has no such field or
-/// the field holds no buffer's address.
-Value kernelCallBuffer(func::CallOp call, llvm::StringRef field);
-
-/// The kernel calls that take an address in `view` (setAddress's) among
-/// their parameters.
-SmallVector<func::CallOp> kernelCallsAddressing(Value view);
-
-/// Whether every use of `address` (an ExtractAlignedPointerAsIndexOp's
-/// result) goes into the parameters of calls to one of `kernels`, through
-/// the offset arithmetic setAddress builds.
-bool onlyKernelParameters(Value address, ArrayRef<StringRef> kernels);
-
 } // namespace mlir::inception::ukernel
 
 #endif // INCEPTION_PASSES_CODEGEN_CPU_KERNELCALLS_H

@@ -1,13 +1,12 @@
 //===- KernelMatching.cpp - What the kernel families share ----------------===//
 //
-// Recognizing a contraction's epilogue (the accumulator's initialization
-// with bias and residual, a ReLU after), the copy that filled a padded
-// input, and whether a buffer is written in between; and the clean-up of
-// the buffers and fills a kernel call leaves dead.
+// On tensors, recognizing a contraction's epilogue (the accumulator's
+// initialization with bias and residual, a ReLU or a division after) and
+// the padding a kernel can apply by itself; on buffers, the layouts the
+// kernels read and the padding fill they leave partly dead.
 //
 //===----------------------------------------------------------------------===//
 
-#include "passes/Codegen/CPU/KernelCalls.h"
 #include "passes/Codegen/CPU/Microkernels.h"
 
 #include "mlir/IR/Matchers.h"
@@ -43,7 +42,8 @@ static bool yieldsSumOfInputs(linalg::GenericOp op) {
 /// Whether a generic divides `dividend` elementwise by a map indexed by
 /// the output's row and column (loops 2 and 3 of `loops`: NCHW, or blocks
 /// with a lane loop after): an average pooling's division by window sizes.
-bool isDivisionByMap(linalg::GenericOp op, Value dividend, unsigned loops) {
+static bool isDivisionByMap(linalg::GenericOp op, Value dividend,
+                            unsigned loops) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
       op.getDpsInputs()[0] != dividend || op.getNumLoops() != loops)
     return false;
@@ -63,7 +63,7 @@ bool isDivisionByMap(linalg::GenericOp op, Value dividend, unsigned loops) {
 }
 
 /// Whether a generic computes max(x, 0) of its one input.
-bool isRelu(linalg::GenericOp op) {
+static bool isRelu(linalg::GenericOp op) {
   if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
       !llvm::all_of(op.getIndexingMapsArray(),
                     [](AffineMap map) { return map.isIdentity(); }))
@@ -79,38 +79,130 @@ bool isRelu(linalg::GenericOp op) {
          zero.getValue().isZero();
 }
 
-/// Whether `user` initializes the accumulator `output` of the contraction
-/// `op`, before it: a generic summing its inputs (bias, residual) into
-/// `output`; or, isZeroFill, a zero fill of it.
-bool isSumInitialization(Operation *user, Value output, Operation *op) {
-  auto generic = dyn_cast<linalg::GenericOp>(user);
-  return generic && generic.getNumDpsInits() == 1 &&
-         generic.getDpsInits()[0] == output && generic->isBeforeInBlock(op) &&
-         yieldsSumOfInputs(generic);
-}
-bool isZeroFill(Operation *user, Value output, Operation *op) {
-  auto fill = dyn_cast<linalg::FillOp>(user);
-  return fill && fill.getDpsInits()[0] == output && fill->isBeforeInBlock(op) &&
-         matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
+/// The one op that reads `value`, or null.
+static Operation *soleUser(Value value) {
+  return value.hasOneUse() ? *value.getUsers().begin() : nullptr;
 }
 
-/// The bias (rank 2) and residual (rank 5, read as the output is) that an
-/// initialization sums, each null when absent; nothing when it sums
-/// anything else.
-std::optional<std::pair<Value, Value>>
-initializationTerms(linalg::GenericOp init) {
-  Value bias, residual;
-  for (auto [value, map] :
-       llvm::zip(init.getDpsInputs(), init.getIndexingMapsArray())) {
-    auto type = cast<MemRefType>(value.getType());
-    if (type.getRank() == 5 && map.isIdentity() && !residual)
-      residual = value;
-    else if (type.getRank() == 2 && !bias)
-      bias = value;
-    else
-      return std::nullopt;
+bool isConstantTensor(Value value) {
+  while (Operation *def = value.getDefiningOp()) {
+    if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(def)) {
+      value = def->getOperand(0);
+      continue;
+    }
+    return isa<arith::ConstantOp>(def);
   }
-  return std::make_pair(bias, residual);
+  return false;
+}
+
+Value collapsed(RewriterBase &rewriter, Value value,
+                ArrayRef<ReassociationIndices> reassociation) {
+  if (auto expand = value.getDefiningOp<tensor::ExpandShapeOp>();
+      expand && expand.getReassociationIndices() == reassociation)
+    return expand.getSrc();
+  return tensor::CollapseShapeOp::create(rewriter, value.getLoc(), value,
+                                         reassociation);
+}
+
+Initialization initializationOf(Value init, int64_t residualRank) {
+  Operation *def = init.getDefiningOp();
+  if (!def || !init.hasOneUse())
+    return {};
+  if (auto fill = dyn_cast<linalg::FillOp>(def))
+    return matchPattern(fill.getInputs()[0], m_AnyZeroFloat())
+               ? Initialization{fill, {}, {}}
+               : Initialization{};
+  auto generic = dyn_cast<linalg::GenericOp>(def);
+  if (!generic || generic.getNumDpsInits() != 1 ||
+      !yieldsSumOfInputs(generic))
+    return {};
+  Initialization found{generic, {}, {}};
+  for (auto [value, map] :
+       llvm::zip(generic.getDpsInputs(), generic.getIndexingMapsArray())) {
+    int64_t rank = cast<ShapedType>(value.getType()).getRank();
+    if (rank == residualRank && map.isIdentity() && !found.residual)
+      found.residual = value;
+    else if (rank == 2 && !found.bias)
+      found.bias = value;
+    else
+      return {};
+  }
+  return found;
+}
+
+linalg::GenericOp reluOf(Value result, bool throughCollapse) {
+  Operation *user = soleUser(result);
+  if (throughCollapse) {
+    auto collapse = dyn_cast_or_null<tensor::CollapseShapeOp>(user);
+    if (!collapse)
+      return {};
+    result = collapse.getResult();
+    user = soleUser(result);
+  }
+  auto relu = dyn_cast_or_null<linalg::GenericOp>(user);
+  return relu && isRelu(relu) && relu.getDpsInputs()[0] == result
+             ? relu
+             : linalg::GenericOp();
+}
+
+linalg::GenericOp divisionOf(Value sums, unsigned loops) {
+  auto division = dyn_cast_or_null<linalg::GenericOp>(soleUser(sums));
+  return division && isDivisionByMap(division, sums, loops) &&
+                 isConstantTensor(division.getDpsInputs()[1])
+             ? division
+             : linalg::GenericOp();
+}
+
+Value padSource(Value padded, int64_t top, int64_t left,
+                std::optional<APFloat> value) {
+  auto pad = padded.getDefiningOp<tensor::PadOp>();
+  if (!pad)
+    return {};
+  SmallVector<int64_t> low(pad.getStaticLow());
+  if (low.size() != 4 || low[0] != 0 || low[1] != 0 || low[2] != top ||
+      low[3] != left || llvm::any_of(pad.getStaticHigh().take_front(2),
+                                     [](int64_t high) { return high != 0; }))
+    return {};
+  Value constant = pad.getConstantPaddingValue();
+  FloatAttr padding;
+  if (!constant || !matchPattern(constant, m_Constant(&padding)))
+    return {};
+  if (value && padding.getValue().compare(*value) != APFloat::cmpEqual)
+    return {};
+  return pad.getSource();
+}
+
+void replaceLayer(RewriterBase &rewriter, Operation *last, Value replacement,
+                  ArrayRef<Operation *> absorbed) {
+  rewriter.replaceOp(last, replacement);
+  // Later ones read earlier ones.
+  for (Operation *op : llvm::reverse(absorbed))
+    if (op != last && op->use_empty())
+      rewriter.eraseOp(op);
+}
+
+UkernelOp createUkernel(RewriterBase &rewriter, Location loc, StringRef kernel,
+                        Value input, Value filter, Value bias, Value residual,
+                        Value divisor, Value output, NamedAttrList &params) {
+  return UkernelOp::create(rewriter, loc, output.getType(), kernel, input,
+                           filter, bias, residual, divisor, output,
+                           params.getDictionary(rewriter.getContext()));
+}
+
+void KernelSelection::addBlocking(Builder &builder,
+                                  NamedAttrList &params) const {
+  for (auto [name, value] :
+       {std::pair{"mr", mr}, {"nr", nr}, {"kc", kc}, {"nc", nc}, {"l1", l1},
+        {"l2", l2}})
+    params.set(name, builder.getI64IntegerAttr(value));
+}
+
+FailureOr<StaticLayout> operandLayout(UkernelOp op, Value buffer,
+                                      StringRef role) {
+  if (std::optional<StaticLayout> layout = staticLayout(buffer))
+    return *layout;
+  return op.emitOpError("inception-lower-ukernels: the ")
+         << role << " " << buffer.getType() << " has no static layout";
 }
 
 /// Whether a layout is blocked-layout's [.., H, W, vl] with its pixels'
@@ -120,15 +212,8 @@ bool pixelsOfBlocks(int64_t vl, const StaticLayout &layout) {
          layout.strides[3] == vl;
 }
 
-/// The buffer a call writes: a microkernel's output (a view's root), or
-/// null for any other call, which may write anything.
-static Value kernelOutput(func::CallOp call) {
-  Value view = ukernel::kernelCallBuffer(call, "output");
-  return view ? rootBuffer(view) : Value();
-}
-
-/// Whether a view is the destination of a copy, a destination-style op or
-/// a kernel call.
+/// Whether a view is the destination of a copy or a destination-style op
+/// (kernels' included, before they become calls).
 static bool isWritten(Value view) {
   for (OpOperand &use : view.getUses()) {
     Operation *user = use.getOwner();
@@ -137,30 +222,6 @@ static bool isWritten(Value view) {
       return true;
     if (auto dps = dyn_cast<DestinationStyleOpInterface>(user);
         dps && dps.isDpsInit(&use))
-      return true;
-  }
-  return llvm::any_of(ukernel::kernelCallsAddressing(view), [&](func::CallOp call) {
-    return ukernel::kernelCallBuffer(call, "output") == view;
-  });
-}
-
-/// Whether an op between `from` and `to` (exclusive) may write a view of
-/// one of `roots`.
-bool writtenBetween(Operation *from, Operation *to, ArrayRef<Value> roots) {
-  for (Operation *op = from->getNextNode(); op && op != to; op = op->getNextNode()) {
-    bool writes = false;
-    op->walk([&](Operation *nested) {
-      if (auto dps = dyn_cast<DestinationStyleOpInterface>(nested)) {
-        for (Value init : dps.getDpsInits())
-          writes |= llvm::is_contained(roots, rootBuffer(init));
-      } else if (auto copy = dyn_cast<memref::CopyOp>(nested)) {
-        writes |= llvm::is_contained(roots, rootBuffer(copy.getTarget()));
-      } else if (auto call = dyn_cast<func::CallOp>(nested)) {
-        Value written = kernelOutput(call);
-        writes |= !written || llvm::is_contained(roots, written);
-      }
-    });
-    if (writes)
       return true;
   }
   return false;
@@ -193,9 +254,8 @@ static void writtenChannels(Value view, int64_t base,
 /// Narrows the fill of the whole padded buffer `input` (rows and columns
 /// on axes 2 and 3) to its border, when views of exactly its interior
 /// (`top`, `left`, `height` x `width`), whole or in channel ranges that
-/// cover it (a concat's slices), are written by something else: the
-/// blocked kernels read the padding, but the interior's fill is dead.
-void fillBorderOnly(Value input, int64_t top, int64_t left,
+/// cover it (a concat's slices), are written by something else.
+static void fillBorderOnly(Value input, int64_t top, int64_t left,
                            int64_t height, int64_t width) {
   auto alloc = input.getDefiningOp<memref::AllocOp>();
   if (!alloc || !alloc.getType().hasStaticShape())
@@ -265,143 +325,18 @@ void fillBorderOnly(Value input, int64_t top, int64_t left,
   fill->erase();
 }
 
-/// The copy that fills the interior of `input`'s padded buffer (offset
-/// and [batch, channel, row] strides, extents [n, c, h, w]), when nothing
-/// else reads or writes that buffer besides `kernel` and the padding
-/// fill, and nothing writes the copy's source until `until`: the kernel,
-/// which pads by itself, can read the source instead.
-static memref::CopyOp interiorCopy(Value input, Operation *kernel,
-                                   Operation *until, int64_t offset,
-                                   ArrayRef<int64_t> strides,
-                                   ArrayRef<int64_t> shape) {
-  Value root = rootBuffer(input);
-  if (!root.getDefiningOp<memref::AllocOp>())
-    return {};
-  memref::CopyOp copy;
-  SmallVector<Value> worklist = {root};
-  while (!worklist.empty()) {
-    Value value = worklist.pop_back_val();
-    for (Operation *user : value.getUsers()) {
-      if (user == kernel)
-        continue;
-      if (isa<ViewLikeOpInterface>(user)) {
-        llvm::append_range(worklist, user->getResults());
-        continue;
-      }
-      auto c = dyn_cast<memref::CopyOp>(user);
-      if (c && c.getTarget() == value && !copy) {
-        copy = c;
-        continue;
-      }
-      // The padding fill of the whole buffer, which goes too.
-      auto init = dyn_cast<DestinationStyleOpInterface>(user);
-      if (value == root && isa<linalg::FillOp, linalg::MapOp>(user) &&
-          init.getNumDpsInits() == 1 && init.getDpsInits()[0] == root &&
-          (isa<linalg::FillOp>(user) || init.getNumDpsInputs() == 0))
-        continue;
-      return {};
-    }
-  }
-  if (!copy || copy->getBlock() != kernel->getBlock() ||
-      !copy->isBeforeInBlock(kernel))
-    return {};
-  auto target = staticLayout(copy.getTarget());
-  auto source = staticLayout(copy.getSource());
-  auto targetType = cast<MemRefType>(copy.getTarget().getType());
-  if (!target || !source || targetType.getRank() != 4 ||
-      targetType.getShape() != shape || target->offset != offset ||
-      (shape[0] > 1 && target->strides[0] != strides[0]) ||
-      target->strides[1] != strides[1] || target->strides[2] != strides[2] ||
-      target->strides[3] != 1 || source->strides[3] != 1)
-    return {};
-  if (writtenBetween(copy, until, {rootBuffer(copy.getSource())}))
-    return {};
-  return copy;
-}
-
-/// The interior of `input`'s padded buffer (`offset`, `strides`), or the
-/// source of the copy that filled it (interiorCopy), which the caller
-/// erases once the kernel call reads the source.
-KernelInput readInput(KernelSelection &selection, Value input,
-                      Operation *kernel, Operation *until, int64_t offset,
-                      SmallVector<int64_t> strides, ArrayRef<int64_t> shape) {
-  memref::CopyOp copy =
-      interiorCopy(input, kernel, until, offset, strides, shape);
-  if (!copy)
-    return {input, offset, strides, {}};
-  StaticLayout layout = *staticLayout(copy.getSource());
-  ++selection.forwardedCount;
-  return {copy.getSource(),
-          layout.offset,
-          {layout.strides[0], layout.strides[1], layout.strides[2]},
-          copy};
-}
-
-/// Erases `buffer` and its views once nothing else uses them.
-void eraseIfUnused(Value buffer) {
-  auto alloc = buffer.getDefiningOp<memref::AllocOp>();
-  if (!alloc)
+void fillBorderOnly(UkernelOp op) {
+  auto padding = op.getParams().getAs<DenseI64ArrayAttr>("padding");
+  auto type = cast<MemRefType>(op.getInput().getType());
+  if (!padding || type.getRank() < 4)
     return;
-  SmallVector<Operation *> views;
-  SmallVector<Value> worklist = {buffer};
-  while (!worklist.empty()) {
-    Value value = worklist.pop_back_val();
-    for (Operation *user : value.getUsers()) {
-      if (!isa<ViewLikeOpInterface>(user))
-        return;
-      views.push_back(user);
-      llvm::append_range(worklist, user->getResults());
-    }
-  }
-  for (Operation *view : llvm::reverse(views))
-    view->erase();
-  alloc.erase();
-}
-
-/// The fill of a padded input buffer that only microkernels read, which
-/// never read its border: the buffer's other users write its interior.
-void removePaddingFill(Value buffer) {
-  if (!buffer.getDefiningOp<memref::AllocOp>())
-    return;
-  Operation *fill = nullptr;
-  SmallVector<Value> worklist = {buffer};
-  while (!worklist.empty()) {
-    Value value = worklist.pop_back_val();
-    for (OpOperand &use : value.getUses()) {
-      Operation *user = use.getOwner();
-      if (isa<ViewLikeOpInterface>(user)) {
-        llvm::append_range(worklist, user->getResults());
-        continue;
-      }
-      // Addresses given to the NCHW kernels, which pad by themselves.
-      if (isa<memref::ExtractAlignedPointerAsIndexOp>(user) &&
-          ukernel::onlyKernelParameters(
-              user->getResult(0),
-              {ukernel::k_conv2d.symbol, ukernel::k_winograd3x3.symbol,
-               ukernel::k_depthwise2d.symbol, ukernel::k_pool2d.symbol}))
-        continue;
-      if (auto copy = dyn_cast<memref::CopyOp>(user);
-          copy && copy.getTarget() == value)
-        continue;
-      auto linalgOp = dyn_cast<linalg::LinalgOp>(user);
-      if (!linalgOp || !linalgOp.isDpsInit(&use) ||
-          linalgOp.payloadUsesValueFromOperand(&use))
-        return;
-      // A write of the whole buffer from constants is the padding fill.
-      if (value == buffer && linalgOp.getNumDpsInputs() == 0 && !fill) {
-        fill = user;
-        continue;
-      }
-      if (value == buffer && isa<linalg::FillOp>(user) && !fill) {
-        fill = user;
-        continue;
-      }
-      if (value == buffer)
-        return;
-    }
-  }
-  if (fill)
-    fill->erase();
+  // The pooling's input size, or the padded extent less the padding.
+  auto inputSize = op.getParams().getAs<DenseI64ArrayAttr>("input_size");
+  int64_t height = inputSize ? inputSize[0]
+                             : type.getDimSize(2) - padding[0] - padding[2];
+  int64_t width = inputSize ? inputSize[1]
+                            : type.getDimSize(3) - padding[1] - padding[3];
+  fillBorderOnly(op.getInput(), padding[0], padding[1], height, width);
 }
 
 } // namespace mlir::inception::microkernels

@@ -1,8 +1,10 @@
-//===- Microkernels.cpp - Convolutions and pooling as kernel calls --------===//
+//===- Microkernels.cpp - Kernel selection and the calls it becomes -------===//
 //
-// The pass's driver: it reads the register tile and the cache blocking from
-// the options or the module's target, hands each convolution, pooling and
-// dense op to its family (Microkernels.h) and records what became of them.
+// The two passes' drivers: inception-microkernels reads the register tile
+// and the cache blocking from its options or the module's target and hands
+// each convolution, pooling and dense op on tensors to its family
+// (Microkernels.h); inception-lower-ukernels hands each inception.ukernel
+// op on buffers to its family's call builder.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +17,7 @@
 
 namespace mlir::inception {
 #define GEN_PASS_DEF_MICROKERNELS
+#define GEN_PASS_DEF_LOWERUKERNELS
 #include "passes/Codegen/CPU/Passes.h.inc"
 
 namespace {
@@ -45,9 +48,7 @@ struct MicrokernelsPass : impl::MicrokernelsBase<MicrokernelsPass> {
     // The kernels' cache blocking, which sizes their scratch: the target's,
     // else the kernels' defaults.
     bool targetBlocking = target && target.hasMicrokernels();
-    SymbolTable symbols(module);
     microkernels::KernelSelection selection{
-        symbols,
         mr,
         nr,
         vl,
@@ -55,65 +56,94 @@ struct MicrokernelsPass : impl::MicrokernelsBase<MicrokernelsPass> {
         targetBlocking ? target.getNc() : nr * INCEPTION_UK_DEFAULT_NC_PANELS,
         target ? target.getL1() : INCEPTION_UK_DEFAULT_L1,
         target ? target.getL2() : INCEPTION_UK_DEFAULT_L2,
-        winograd,
-        {}};
+        winograd};
 
-    SmallVector<linalg::GenericOp> convolutions, pools, denses;
-    SmallVector<linalg::GenericOp> blockedConvolutions, blockedPools;
+    SmallVector<linalg::GenericOp> layers;
     module.walk([&](linalg::GenericOp op) {
+      if (op->hasAttr(kConvAttr) || op->hasAttr(kPoolAttr) ||
+          op->hasAttr(kDenseAttr))
+        layers.push_back(op);
+    });
+    IRRewriter rewriter(module.getContext());
+    for (linalg::GenericOp op : layers) {
       // blocked-layout's convolutions and pooling have kernels of their
       // own; its other ops stay loops.
-      if (op->hasAttr(kBlockedAttr)) {
-        if (op->hasAttr(kConvAttr))
-          blockedConvolutions.push_back(op);
-        else if (op->hasAttr(kPoolAttr))
-          blockedPools.push_back(op);
-        return;
+      bool blocked = op->hasAttr(kBlockedAttr);
+      LogicalResult selected = failure();
+      if (op->hasAttr(kConvAttr)) {
+        selected =
+            blocked ? microkernels::selectBlockedConvolution(selection,
+                                                             rewriter, op)
+                    : microkernels::selectConvolution(selection, rewriter, op);
+        selection.kept += failed(selected);
+      } else if (op->hasAttr(kPoolAttr)) {
+        (void)(blocked
+                   ? microkernels::selectBlockedPool(selection, rewriter, op)
+                   : microkernels::selectPool(selection, rewriter, op));
+      } else if (!blocked) {
+        (void)microkernels::selectDense(selection, rewriter, op);
       }
-      if (op->hasAttr(kConvAttr))
-        convolutions.push_back(op);
-      else if (op->hasAttr(kPoolAttr))
-        pools.push_back(op);
-      else if (op->hasAttr(kDenseAttr))
-        denses.push_back(op);
-    });
-    uint64_t converted = 0, kept = 0, pooled = 0, dense = 0;
-    for (linalg::GenericOp op : pools)
-      pooled += succeeded(microkernels::selectPool(selection, op));
-    for (linalg::GenericOp op : denses)
-      dense += succeeded(microkernels::selectDense(selection, op));
-    for (linalg::GenericOp op : blockedPools)
-      pooled += succeeded(microkernels::selectBlockedPool(selection, op));
-    for (linalg::GenericOp op : blockedConvolutions) {
-      bool done =
-          succeeded(microkernels::selectBlockedConvolution(selection, op));
-      converted += done;
-      kept += !done;
     }
-    for (linalg::GenericOp op : convolutions) {
-      bool done = succeeded(microkernels::selectConvolution(selection, op));
-      converted += done;
-      kept += !done;
+    // The backend links the kernels built for this register tile.
+    if (selection.convolutions || selection.pools || selection.dense)
+      module->setAttr(kMicrokernelAttr,
+                      Builder(module).getDenseI64ArrayAttr({mr, nr, vl}));
+    recordStatistic(*this, numConverted, "convolutions",
+                    selection.convolutions);
+    recordStatistic(*this, numKept, "kept-as-loops", selection.kept);
+    recordStatistic(*this, numWinograd, "winograd", selection.winogradCount);
+    recordStatistic(*this, numDepthwise, "depthwise", selection.depthwiseCount);
+    recordStatistic(*this, numPadsReadThrough, "pads-read-through",
+                    selection.padsReadThrough);
+    recordStatistic(*this, numPools, "pools", selection.pools);
+    recordStatistic(*this, numDense, "dense", selection.dense);
+  }
+};
+
+struct LowerUkernelsPass : impl::LowerUkernelsBase<LowerUkernelsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<UkernelOp> ops;
+    module.walk([&](UkernelOp op) { ops.push_back(op); });
+    if (ops.empty())
+      return markAllAnalysesPreserved();
+    SymbolTable symbols(module);
+    microkernels::KernelLowering lowering{symbols, {}};
+    using Lower = LogicalResult (*)(microkernels::KernelLowering &, UkernelOp);
+    const llvm::StringMap<Lower> families = {
+        {"conv2d", microkernels::lowerConvolution},
+        {"winograd3x3", microkernels::lowerConvolution},
+        {"depthwise2d", microkernels::lowerConvolution},
+        {"conv2d_blocked", microkernels::lowerBlockedConvolution},
+        {"winograd3x3_blocked", microkernels::lowerBlockedConvolution},
+        {"depthwise2d_blocked", microkernels::lowerBlockedConvolution},
+        {"pool2d", microkernels::lowerPool},
+        {"pool2d_blocked", microkernels::lowerPool},
+        {"dense", microkernels::lowerDense},
+    };
+    for (UkernelOp op : ops)
+      if (op.getKernel().ends_with("_blocked") && !op.hasPureTensorSemantics())
+        microkernels::fillBorderOnly(op);
+    for (UkernelOp op : ops) {
+      if (op.hasPureTensorSemantics()) {
+        op.emitOpError("inception-lower-ukernels: runs after bufferization");
+        return signalPassFailure();
+      }
+      auto family = families.find(op.getKernel());
+      if (family == families.end()) {
+        op.emitOpError("inception-lower-ukernels: no kernel '")
+            << op.getKernel() << "'";
+        return signalPassFailure();
+      }
+      if (failed(family->second(lowering, op)))
+        return signalPassFailure();
     }
-    if (selection.failedCall)
-      return signalPassFailure();
     // Filters now read only in packed form.
     for (memref::GlobalOp global :
          llvm::to_vector(module.getOps<memref::GlobalOp>()))
       if (global.isPrivate() && SymbolTable::symbolKnownUseEmpty(global, module))
         global.erase();
-    // The backend links the kernels built for this register tile.
-    if (converted || pooled || dense)
-      module->setAttr(kMicrokernelAttr,
-                      Builder(module).getDenseI64ArrayAttr({mr, nr, vl}));
-    recordStatistic(*this, numConverted, "convolutions", converted);
-    recordStatistic(*this, numKept, "kept-as-loops", kept);
-    recordStatistic(*this, numWinograd, "winograd", selection.winogradCount);
-    recordStatistic(*this, numDepthwise, "depthwise", selection.depthwiseCount);
-    recordStatistic(*this, numForwarded, "copies-read-through",
-                    selection.forwardedCount);
-    recordStatistic(*this, numPools, "pools", pooled);
-    recordStatistic(*this, numDense, "dense", dense);
+    recordStatistic(*this, numCalls, "calls", ops.size());
   }
 };
 

@@ -1,58 +1,141 @@
-//===- Microkernels.h - inception-microkernels' pieces ----------*- C++ -*-===//
+//===- Microkernels.h - Kernel selection and calls --------------*- C++ -*-===//
 //
-// `inception-microkernels` replaces convolution, pooling and dense loops on
-// buffers by calls to the C microkernels (runtime/ukernels/), one family
-// per file: ConvolutionKernels.cpp (GEMM, Winograd and depthwise, on NCHW
-// or blocked activations), PoolingKernels.cpp, DenseKernels.cpp. The
-// filters' packed and transformed forms are made in FilterTransforms.cpp,
-// the calls built in KernelCalls.cpp, and what the families share in
-// recognizing an op's epilogue and its input's copy is KernelMatching.cpp.
+// The CPU back half runs convolutions, pooling and dense layers through the
+// C microkernels (runtime/ukernels/) in two steps:
+//
+// - `inception-microkernels`, on linalg on tensors, selects each layer's
+//   kernel from the contraction and the ops that make its epilogue (the
+//   accumulator's initialization from bias and residual, a ReLU or an
+//   average pooling's division after it), which SSA makes plain there, and
+//   replaces them by one `inception.ukernel` op carrying the call's static
+//   parameters. One family per file: ConvolutionKernels.cpp (GEMM,
+//   Winograd and depthwise, on NCHW or blocked activations),
+//   PoolingKernels.cpp, DenseKernels.cpp; what they share in recognizing
+//   an epilogue is KernelMatching.cpp.
+// - `inception-lower-ukernels`, after bufferization has placed every
+//   output (elide-concat included), builds each op's call from its
+//   buffers' layouts (KernelCalls.cpp), with the filter in the form the
+//   kernel reads (FilterTransforms.cpp), in the same family files.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef INCEPTION_PASSES_CODEGEN_CPU_MICROKERNELS_H
 #define INCEPTION_PASSES_CODEGEN_CPU_MICROKERNELS_H
 
+#include "dialect/InceptionOps.h"
 #include "passes/Passes.h"
 #include "passes/Transforms/BufferViews.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/StringMap.h"
 
 namespace mlir::inception::microkernels {
 
-/// What the families need to know and count while the pass runs.
+//===----------------------------------------------------------------------===//
+// Selection, on tensors
+//===----------------------------------------------------------------------===//
+
+/// What the families need to know and count while they select kernels.
 struct KernelSelection {
-  SymbolTable &symbols;
   /// The register tile and the cache blocking the kernels were built and
   /// their scratch is sized for.
   int64_t mr, nr, vl, kc, nc, l1, l2;
   /// Whether 3x3 stride-1 convolutions may go through Winograd.
   bool winograd;
-  /// The filters' packed and transformed forms, one per filter and form.
-  llvm::StringMap<memref::GlobalOp> filterForms;
-  uint64_t winogradCount = 0, depthwiseCount = 0, forwardedCount = 0;
-  /// Set when a call could not be built (an error was emitted).
-  bool failedCall = false;
+  uint64_t convolutions = 0, kept = 0, winogradCount = 0, depthwiseCount = 0,
+           padsReadThrough = 0, pools = 0, dense = 0;
 
-  LogicalResult fail() {
-    failedCall = true;
-    return failure();
-  }
+  /// The tile and blocking entries that a convolution's params carry.
+  void addBlocking(Builder &builder, NamedAttrList &params) const;
 };
 
-// The families: each replaces `op` (and the epilogue ops it absorbs) by a
-// kernel call, or fails leaving the IR as it was.
+// The families: each replaces `op` and the epilogue ops it absorbs by an
+// inception.ukernel op, or fails leaving the IR as it was.
 LogicalResult selectConvolution(KernelSelection &selection,
-                                linalg::GenericOp op);
+                                RewriterBase &rewriter, linalg::GenericOp op);
 LogicalResult selectBlockedConvolution(KernelSelection &selection,
+                                       RewriterBase &rewriter,
                                        linalg::GenericOp op);
-LogicalResult selectPool(KernelSelection &selection, linalg::GenericOp op);
+LogicalResult selectPool(KernelSelection &selection, RewriterBase &rewriter,
+                         linalg::GenericOp op);
 LogicalResult selectBlockedPool(KernelSelection &selection,
-                                linalg::GenericOp op);
-LogicalResult selectDense(KernelSelection &selection, linalg::GenericOp op);
+                                RewriterBase &rewriter, linalg::GenericOp op);
+LogicalResult selectDense(KernelSelection &selection, RewriterBase &rewriter,
+                          linalg::GenericOp op);
+
+// KernelMatching.cpp
+
+/// Whether a value is a constant, through reshapes: a weight that the
+/// lowering finds as a global.
+bool isConstantTensor(Value value);
+/// `value` with its `reassociation` collapsed: the source of the
+/// expand_shape that made it, where it has one, else a new collapse_shape.
+Value collapsed(RewriterBase &rewriter, Value value,
+                ArrayRef<ReassociationIndices> reassociation);
+/// The accumulator's initialization that a contraction's `init` comes from,
+/// when nothing else reads it: a zero fill, or a generic summing a bias
+/// (rank 2) and a residual (`residualRank`, read as the output is).
+struct Initialization {
+  Operation *op = nullptr;
+  Value bias, residual;
+  explicit operator bool() const { return op; }
+};
+Initialization initializationOf(Value init, int64_t residualRank);
+/// The ReLU that alone reads `result` (through one collapse_shape, where
+/// `throughCollapse`), or null.
+linalg::GenericOp reluOf(Value result, bool throughCollapse);
+/// The average pooling's division that alone reads `sums`, elementwise by
+/// a constant map indexed by the output's row and column (loops 2 and 3 of
+/// `loops`), or null.
+linalg::GenericOp divisionOf(Value sums, unsigned loops);
+/// The tensor a `tensor.pad` pads by rows `top` and columns `left` (axes 2
+/// and 3) with the constant `value` (any value when null), or null.
+Value padSource(Value padded, int64_t top, int64_t left,
+                std::optional<APFloat> value);
+/// Replaces the layer's last op (the contraction or its epilogue's last)
+/// by `replacement`, the kernel's result, and erases the `absorbed` ops
+/// (contraction, initialization, reshapes between) nothing reads any more.
+void replaceLayer(RewriterBase &rewriter, Operation *last, Value replacement,
+                  ArrayRef<Operation *> absorbed);
+/// Builds the op; `params` gets its entries sorted.
+UkernelOp createUkernel(RewriterBase &rewriter, Location loc, StringRef kernel,
+                        Value input, Value filter, Value bias, Value residual,
+                        Value divisor, Value output, NamedAttrList &params);
+
+//===----------------------------------------------------------------------===//
+// Lowering to calls, on buffers
+//===----------------------------------------------------------------------===//
+
+/// What the families need while they build calls.
+struct KernelLowering {
+  SymbolTable &symbols;
+  /// The filters' packed and transformed forms, one per filter and form.
+  llvm::StringMap<memref::GlobalOp> filterForms;
+};
+
+// Each replaces the op on buffers by its call, or fails with an error.
+LogicalResult lowerConvolution(KernelLowering &lowering, UkernelOp op);
+LogicalResult lowerBlockedConvolution(KernelLowering &lowering, UkernelOp op);
+/// Both poolings, NCHW and blocked.
+LogicalResult lowerPool(KernelLowering &lowering, UkernelOp op);
+LogicalResult lowerDense(KernelLowering &lowering, UkernelOp op);
+
+/// A buffer's static layout, or an error on `op` naming the operand.
+FailureOr<StaticLayout> operandLayout(UkernelOp op, Value buffer,
+                                      StringRef role);
+/// Whether a layout is blocked-layout's [.., H, W, vl] with its pixels'
+/// vl lanes adjacent: what the blocked kernels read and write.
+bool pixelsOfBlocks(int64_t vl, const StaticLayout &layout);
+/// Narrows the fill of the padded buffer a blocked kernel `op` reads whole
+/// to its border, when other ops write its interior (whole, or in channel
+/// slices that cover it: a concat's): the kernel reads the padding, but the
+/// interior's fill is dead. Runs before any op becomes a call, while every
+/// kernel's output is still an op's destination.
+void fillBorderOnly(UkernelOp op);
 
 // FilterTransforms.cpp
 
@@ -61,65 +144,12 @@ memref::GlobalOp filterGlobal(Value filter, SymbolTable &symbols);
 /// The constant the kernel reads for `global`'s filter, made once per
 /// filter and form: panels of mr output channels, k-major (the GEMM
 /// kernel), or the Winograd transform in panels of nr, of an NCHW filter
-/// or (`blockedSource`) of blocked-layout's [F/vl, 3, 3, C, vl].
-memref::GlobalOp filterForm(KernelSelection &selection, memref::GlobalOp global,
+/// (`sourceBlock` 0) or of blocked-layout's [F/vl, 3, 3, C, vl]
+/// (`sourceBlock` = vl).
+memref::GlobalOp filterForm(KernelLowering &lowering, memref::GlobalOp global,
                             bool winogradForm, int64_t outChannels,
-                            int64_t inChannels, int64_t depth,
-                            bool blockedSource = false);
-
-// KernelMatching.cpp
-
-/// Whether a generic divides `dividend` elementwise by a map indexed by
-/// the output's row and column (loops 2 and 3 of `loops`: NCHW, or blocks
-/// with a lane loop after): an average pooling's division by window sizes.
-bool isDivisionByMap(linalg::GenericOp op, Value dividend, unsigned loops);
-/// Whether a generic computes max(x, 0) of its one input.
-bool isRelu(linalg::GenericOp op);
-/// Whether `user` initializes the accumulator `output` of the contraction
-/// `op`, before it: a generic summing its inputs (bias, residual) into
-/// `output`; or, isZeroFill, a zero fill of it.
-bool isSumInitialization(Operation *user, Value output, Operation *op);
-bool isZeroFill(Operation *user, Value output, Operation *op);
-/// The bias (rank 2) and residual (rank 5, read as the output is) that an
-/// initialization sums, each null when absent; nothing when it sums
-/// anything else.
-std::optional<std::pair<Value, Value>>
-initializationTerms(linalg::GenericOp init);
-/// Whether a layout is blocked-layout's [.., H, W, vl] with its pixels'
-/// vl lanes adjacent: what the blocked kernels read and write.
-bool pixelsOfBlocks(int64_t vl, const StaticLayout &layout);
-/// Whether an op between `from` and `to` (exclusive) may write a view of
-/// one of `roots`.
-bool writtenBetween(Operation *from, Operation *to, ArrayRef<Value> roots);
-
-/// Where a kernel reads its input: a buffer, the offset of element 0 and
-/// [batch, channel, row] strides, and the copy it replaces, if any.
-struct KernelInput {
-  Value buffer;
-  int64_t offset;
-  SmallVector<int64_t> strides;
-  memref::CopyOp filledBy;
-};
-/// The interior of `input`'s padded buffer (`offset`, `strides`, extents
-/// `shape` [n, c, h, w]), or the source of the copy that filled it, when
-/// nothing else reads or writes that buffer besides `kernel` and the
-/// padding fill and nothing writes the copy's source until `until`: the
-/// caller erases the copy once the kernel call reads the source.
-KernelInput readInput(KernelSelection &selection, Value input,
-                      Operation *kernel, Operation *until, int64_t offset,
-                      SmallVector<int64_t> strides, ArrayRef<int64_t> shape);
-/// Erases `buffer` and its views once nothing else uses them.
-void eraseIfUnused(Value buffer);
-/// The fill of a padded input buffer that only microkernels read, which
-/// never read its border: the buffer's other users write its interior.
-void removePaddingFill(Value buffer);
-/// Narrows the fill of the whole padded buffer `input` (rows and columns
-/// on axes 2 and 3) to its border, when views of exactly its interior
-/// (`top`, `left`, `height` x `width`), whole or in channel ranges that
-/// cover it (a concat's slices), are written by something else: the
-/// blocked kernels read the padding, but the interior's fill is dead.
-void fillBorderOnly(Value input, int64_t top, int64_t left, int64_t height,
-                    int64_t width);
+                            int64_t inChannels, int64_t depth, int64_t mr,
+                            int64_t nr, int64_t sourceBlock = 0);
 
 } // namespace mlir::inception::microkernels
 

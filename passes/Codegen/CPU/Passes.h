@@ -3,6 +3,7 @@
 #ifndef INCEPTION_PASSES_CODEGEN_CPU_PASSES_H
 #define INCEPTION_PASSES_CODEGEN_CPU_PASSES_H
 
+#include "dialect/InceptionDialect.h"
 #include "passes/Passes.h"
 
 namespace mlir::inception {

@@ -14,75 +14,65 @@
 include "mlir/Pass/PassBase.td"
 
 def Microkernels : Pass<"inception-microkernels", "mlir::ModuleOp"> {
-  let summary = "Run convolutions and pooling through C microkernels";
+  let summary = "Select the C microkernel of each convolution, pooling and "
+                "dense layer";
   let description = [{
-    Runs after bufferization, on what the lowering marked.
+    Runs on linalg on tensors, after `inception-blocked-layout`, on the ops
+    the lowering marked. Each layer a kernel runs becomes one
+    `inception.ukernel` op naming the kernel, with the ops its epilogue
+    absorbs and every static parameter of the call; after bufferization,
+    `inception-lower-ukernels` turns it into the call.
 
-    - A convolution contraction (`inception.conv2d`) with one group, a
-      constant filter and static layouts becomes a call to
-      `inception_uk_conv2d` (`runtime/ukernels/conv2d_gemm.c`), the GEMM
-      output[m][pixel] = filter[m][k] * im2col(input)[k][pixel]: the filter
-      is packed here, at compile time, into panels of `mr` output channels;
-      the kernel packs blocks of the input's im2col as it goes, applying the
-      zero padding itself, and keeps an `mr` x `nr` tile of the output in
-      vector registers. The accumulator's initialization (bias, residual)
-      and a ReLU after the contraction become the kernel's epilogue, which
-      then writes the ReLU's destination (a concat slice, say) directly.
-    - A 3x3, stride-1, undilated one of those with a bias or residual
-      initialization calls `inception_uk_winograd3x3`
-      (`runtime/ukernels/winograd.c`) instead when `winograd` is set:
-      Winograd F(4x4, 3x3), a quarter of the multiplications. The filter's
-      transform G g G^T is computed here (in double) and packed into
-      panels of `nr` output channels for the same microkernel.
-    - A depthwise convolution (one input and one output channel per group)
-      with a bias or residual initialization calls
-      `inception_uk_depthwise2d` (`runtime/ukernels/depthwise.c`), which
-      reads the filter as it is and sums shifted rows per channel plane.
-    - A max or sum pooling reduction (`inception.pool2d`) becomes a call to
-      `inception_uk_pool2d` (`runtime/ukernels/pool2d.c`), which clips each
-      window to the input instead of reading padding.
-    - On blocked activations (`inception-blocked-layout` with `block` = `vl`): a
-      convolution calls `inception_uk_conv2d_blocked`
-      (`runtime/ukernels/blocked_conv.c`), a direct convolution (no
-      im2col) whose generated tile keeps up to 24 vectors of output (b
-      blocks of `vl` channels by p pixels of a row) in registers, reading
-      blocked-layout's filter constant as it is; a 3x3 stride-1 one with a
-      blocked input `inception_uk_winograd3x3_blocked` (the filter's
-      transform computed here); a depthwise one
-      `inception_uk_depthwise2d_blocked`. They take the initialization and
-      ReLU as the NCHW kernels do. Pooling calls
-      `inception_uk_pool2d_blocked`, an average's division included. A
-      padded input these read, whose interior producers write (whole or
-      in channel slices), is filled on its border only.
-    - A dense layer's contraction (`inception.dense`) becomes a call to
-      `inception_uk_dense` (`runtime/ukernels/dense.c`): a dot product of
-      contiguous rows per output, in vector registers.
+    - A convolution contraction (`inception.conv2d`) with one group and a
+      constant filter: `conv2d` (`runtime/ukernels/conv2d_gemm.c`), the
+      GEMM output[m][pixel] = filter[m][k] * im2col(input)[k][pixel], which
+      packs blocks of the input's im2col as it goes and keeps an `mr` x
+      `nr` tile of the output in vector registers.
+    - A 3x3, stride-1, undilated one whose initialization it absorbs:
+      `winograd3x3` (`runtime/ukernels/winograd.c`) when `winograd` is set,
+      Winograd F(4x4, 3x3), a quarter of the multiplications.
+    - A depthwise convolution (one input and one output channel per group):
+      `depthwise2d` (`runtime/ukernels/depthwise.c`).
+    - A max or sum pooling reduction (`inception.pool2d`) whose output a
+      fill with the reduction's identity initializes: `pool2d`
+      (`runtime/ukernels/pool2d.c`), which clips each window to the input
+      instead of reading padding; an average pooling's division after it
+      becomes the kernel's.
+    - On blocked activations (`inception-blocked-layout` with `block` =
+      `vl`): `conv2d_blocked` (`runtime/ukernels/blocked_conv.c`), a
+      direct convolution (no im2col) whose generated tile keeps up to 24
+      vectors of output in registers; `winograd3x3_blocked` for a 3x3
+      stride-1 one with a blocked input; `depthwise2d_blocked`;
+      `pool2d_blocked`. These read the padded tensor whole.
+    - A dense layer's contraction (`inception.dense`) with a constant
+      weight: `dense` (`runtime/ukernels/dense.c`), a dot product of
+      contiguous rows per output, which adds to the initialized output.
 
-    A padded input buffer that only kernels read no longer needs its
-    border: its fill goes. When the buffer's interior was filled by one
-    copy (a fused branch head's slice, say) and only the convolution or
-    pooling reads it, the kernel reads the copy's source instead, and the copy and the
-    buffer go. Unpacked filters, now unused, leave the module.
+    A convolution's epilogue is found where SSA puts it: the accumulator's
+    initialization (a zero fill, or a generic summing a bias and a
+    residual) that only the contraction reads becomes the kernel's bias,
+    residual and `accumulate = 0`; a ReLU that alone reads the result
+    (through the NCHW lowering's collapse_shape) becomes `relu = 1`, and
+    the kernel's output is the ReLU's destination. Without such an
+    initialization the kernel adds to its output (`accumulate = 1`). The
+    NCHW kernels pad by themselves, so they read the source of a
+    `tensor.pad` with their padding and value, which then goes.
+
     The module records `inception.microkernels = [mr, nr, vl]`, and the
     CPU back half links the kernels built for that tile. A module whose
     target (`#inception.target`) has no microkernels is left alone. Grouped
     convolutions with several channels per group stay loops.
 
-    Every kernel takes one argument, the address of its parameter struct
-    (`runtime/ukernels/ukernel_params.def`): an `i64` array on the stack,
-    one slot per field, that the pass fills right before the call
-    (`KernelCalls.h`). The cache blocking (kc, nc, L1, L2) travels there
-    too, so the kernels are built once per register tile.
-
     ```mlir
-    linalg.generic {...} ins(%in, %filter : memref<1x1x96x30x30xf32>, memref<1x128x96x3x3xf32>)
-        outs(%out : memref<1x1x128x28x28xf32>) attrs = {inception.conv2d = {...}}
+    %y = linalg.generic {...} ins(%x, %w : tensor<1x4x30x30x16xf32>, tensor<8x3x3x64x16xf32>)
+           outs(%bias : tensor<1x8x28x28x16xf32>)
+           attrs = {inception.blocked = 16 : i64, inception.conv2d = {...}}
+    %r = linalg.generic {...} ins(%y : ...) outs(%empty : ...) { maximumf ... }
     // becomes
-    %params = memref.alloca() {inception.ukernel_params = "inception_uk_conv2d"} : memref<38xi64>
-    ...
-    memref.store %in_address, %params[%c0] : memref<38xi64>
-    ...
-    func.call @inception_uk_conv2d(%params_address) : (index) -> ()
+    %r = inception.ukernel "conv2d_blocked" input(%x : tensor<1x4x30x30x16xf32>)
+           filter(%w : tensor<8x3x3x64x16xf32>) bias(%b : tensor<8x16xf32>)
+           output(%empty : tensor<1x8x28x28x16xf32>)
+           params {accumulate = 0 : i64, relu = 1 : i64, ...} -> tensor<1x8x28x28x16xf32>
     ```
   }];
   let options = [
@@ -103,10 +93,56 @@ def Microkernels : Pass<"inception-microkernels", "mlir::ModuleOp"> {
     Statistic<"numKept", "kept-as-loops", "Convolutions left as loops">,
     Statistic<"numWinograd", "winograd", "Convolutions calling the Winograd kernel">,
     Statistic<"numDepthwise", "depthwise", "Depthwise convolutions calling their kernel">,
-    Statistic<"numForwarded", "copies-read-through",
-              "Copies into a padded input replaced by reading their source">,
+    Statistic<"numPadsReadThrough", "pads-read-through",
+              "Padded inputs whose source the NCHW kernels read instead">,
     Statistic<"numPools", "pools", "Pooling reductions calling the microkernel">,
     Statistic<"numDense", "dense", "Dense layers calling the microkernel">,
+  ];
+  let dependentDialects = ["mlir::inception::InceptionDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def LowerUkernels : Pass<"inception-lower-ukernels", "mlir::ModuleOp"> {
+  let summary = "Turn inception.ukernel ops on buffers into kernel calls";
+  let description = [{
+    Runs after bufferization and `elide-concat`, which have placed every
+    kernel's output (a concat's channel slice, a padded buffer's interior):
+    each `inception.ukernel` op becomes a call to
+    `inception_uk_<kernel>` with the strides and offsets of its buffers'
+    layouts.
+
+    Every kernel takes one argument, the address of its parameter struct
+    (`runtime/ukernels/ukernel_params.def`): an `i64` array on the stack,
+    one slot per field, that the pass fills right before the call
+    (`KernelCalls.h`); each store names its field
+    (`inception.ukernel_field`). The GEMM kernel's filter is packed here,
+    at compile time, into panels of `mr` output channels; Winograd's
+    transform G g G^T is computed (in double) and packed into panels of
+    `nr`; the blocked and depthwise kernels read their filter constant as
+    it is. The GEMM and Winograd kernels get per-thread scratch that
+    `inception-plan-workspace` places in the workspace. A padded buffer
+    that the blocked kernels read, whose interior producers write (whole
+    or in channel slices), is filled on its border only. Unpacked filters,
+    now unused, leave the module.
+
+    An op whose buffers the kernel cannot address (a layout that is not
+    static, an innermost axis that is not contiguous) is an error: the
+    selection only makes ops whose buffers bufferization lays out so.
+
+    ```mlir
+    inception.ukernel "conv2d" input(%in : memref<1x96x28x28xf32>)
+        filter(%w : memref<128x96x3x3xf32>) bias(%b : memref<128xf32>)
+        output(%out : memref<1x128x28x28xf32, strided<...>>) params {...}
+    // becomes
+    %params = memref.alloca() {inception.ukernel_params = "inception_uk_conv2d"} : memref<38xi64>
+    ...
+    memref.store %in_address, %params[%c0] {inception.ukernel_field = "input"} : memref<38xi64>
+    ...
+    func.call @inception_uk_conv2d(%params_address) : (index) -> ()
+    ```
+  }];
+  let statistics = [
+    Statistic<"numCalls", "calls", "Kernel calls built">,
   ];
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::memref::MemRefDialect",
                            "mlir::arith::ArithDialect"];
