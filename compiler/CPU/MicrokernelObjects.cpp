@@ -3,29 +3,27 @@
 #include "compiler/CPU/MicrokernelObjects.h"
 
 // runtime/ukernels/UkernelObjects.S (generated) places each object between
-// these symbols.
-extern "C" const char inception_ukernels_x86_64_v4_begin[],
-    inception_ukernels_x86_64_v4_end[], inception_ukernels_x86_64_v3_begin[],
-    inception_ukernels_x86_64_v3_end[], inception_omp_runtime_begin[],
+// these symbols; UkernelLevels.inc (generated) lists the levels
+// runtime/ukernels/CMakeLists.txt builds, with their tiles and features.
+#define INCEPTION_UK_LEVEL(isa, march, features, mr, nr, vl)                   \
+  extern "C" const char inception_ukernels_##isa##_begin[],                    \
+      inception_ukernels_##isa##_end[];
+#include "runtime/ukernels/UkernelLevels.inc"
+#undef INCEPTION_UK_LEVEL
+extern "C" const char inception_omp_runtime_begin[],
     inception_omp_runtime_end[];
 
 namespace inception {
 
 llvm::ArrayRef<MicrokernelObject> microkernelObjects() {
-  // runtime/ukernels/CMakeLists.txt builds these levels with these tiles.
   static const MicrokernelObject objects[] = {
-      {"x86-64-v4",
-       "+avx,+avx2,+bmi,+bmi2,+f16c,+fma,+lzcnt,+movbe,+xsave,+avx512f,"
-       "+avx512bw,+avx512cd,+avx512dq,+avx512vl",
-       6, 64, 16,
-       llvm::StringRef(inception_ukernels_x86_64_v4_begin,
-                       inception_ukernels_x86_64_v4_end -
-                           inception_ukernels_x86_64_v4_begin)},
-      {"x86-64-v3", "+avx,+avx2,+bmi,+bmi2,+f16c,+fma,+lzcnt,+movbe,+xsave",
-       6, 16, 8,
-       llvm::StringRef(inception_ukernels_x86_64_v3_begin,
-                       inception_ukernels_x86_64_v3_end -
-                           inception_ukernels_x86_64_v3_begin)},
+#define INCEPTION_UK_LEVEL(isa, march, features, mr, nr, vl)                   \
+  {march, features, mr, nr, vl,                                                \
+   llvm::StringRef(inception_ukernels_##isa##_begin,                           \
+                   inception_ukernels_##isa##_end -                            \
+                       inception_ukernels_##isa##_begin)},
+#include "runtime/ukernels/UkernelLevels.inc"
+#undef INCEPTION_UK_LEVEL
   };
   return objects;
 }
