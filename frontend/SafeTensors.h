@@ -2,9 +2,10 @@
 //
 // Reads the safetensors format (an 8-byte little-endian header length, a
 // JSON header, then the raw tensor bytes) without copying: tensors are views
-// into the mapped file. Every declared offset, size and shape is checked
-// before it is trusted, so a truncated or lying file is an error, never an
-// out-of-bounds read.
+// into the mapped file. The checks are runtime/safetensors.c's, the one
+// reader the runtime's weight loader shares: every declared offset, size and
+// shape is checked before it is trusted, so a truncated or lying file is an
+// error, never an out-of-bounds read.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,6 +23,7 @@
 
 namespace inception {
 
+/// runtime/safetensors.h's inception_st_dtype, in its order.
 enum class DType { F64, F32, F16, BF16, F8_E4M3, F8_E5M2, I64, I32, I16, I8,
                    U64, U32, U16, U8, Bool };
 
@@ -39,9 +41,6 @@ struct TensorView {
 
 class SafeTensorsFile {
 public:
-  /// The largest JSON header accepted; real headers are a few hundred KiB.
-  static constexpr uint64_t kMaxHeaderSize = 100u << 20;
-
   /// Maps `path` and validates its header.
   static llvm::Expected<std::unique_ptr<SafeTensorsFile>>
   open(llvm::StringRef path);

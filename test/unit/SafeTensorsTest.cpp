@@ -2,6 +2,7 @@
 
 #include "frontend/SafeTensors.h"
 #include "frontend/Weights.h"
+#include "runtime/safetensors.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -65,6 +66,50 @@ TEST(SafeTensors, ReadsTensorsInPlace) {
   EXPECT_EQ(values[0], 4.0f);
   EXPECT_EQ(values[1], 5.0f);
   EXPECT_EQ((*file)->lookup("missing"), nullptr);
+}
+
+// The C reader the runtime's loader calls, directly: lookups by decoded
+// name (escapes, UTF-8 from surrogate pairs, an embedded NUL), the data's
+// order, and a message that fits the buffer it is given.
+TEST(SafeTensorsC, FindsTensorsByDecodedName) {
+  std::string header =
+      R"({"c\u00e9\ud83d\ude00":{"dtype":"F32","shape":[1],"data_offsets":[8,12]},)"
+      R"("a\u0000b":{"dtype":"U8","shape":[2,2],"data_offsets":[12,16]},)"
+      R"("q\"\\":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
+  std::string image = makeFile(header, floats({1, 2, 3, 4}));
+  inception_st_file *file = nullptr;
+  char error[128];
+  ASSERT_EQ(inception_st_parse(image.data(), image.size(), &file, error,
+                               sizeof(error)),
+            0)
+      << error;
+  ASSERT_EQ(inception_st_count(file), 3u);
+  EXPECT_STREQ(inception_st_at(file, 0)->name, "q\"\\");
+  EXPECT_EQ(inception_st_at(file, 3), nullptr);
+  const char emoji[] = "c\xc3\xa9\xf0\x9f\x98\x80";
+  const inception_st_tensor *found =
+      inception_st_find(file, emoji, sizeof(emoji) - 1);
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(found->offset, 8u);
+  EXPECT_EQ(*static_cast<const float *>(found->data), 3.0f);
+  const inception_st_tensor *embedded = inception_st_find(file, "a\0b", 3);
+  ASSERT_NE(embedded, nullptr);
+  EXPECT_EQ(embedded->dtype, INCEPTION_ST_U8);
+  EXPECT_EQ(embedded->rank, 2u);
+  EXPECT_EQ(embedded->byte_size, 4u);
+  EXPECT_EQ(inception_st_find(file, "a", 1), nullptr);
+  EXPECT_EQ(inception_st_find(file, nullptr, 0), nullptr);
+  inception_st_free(file);
+
+  // A null image, and a message cut to the buffer.
+  EXPECT_EQ(inception_st_parse(nullptr, 16, &file, error, sizeof(error)), -1);
+  EXPECT_STREQ(error, "no image (a null pointer)");
+  EXPECT_EQ(file, nullptr);
+  char small[8];
+  EXPECT_EQ(inception_st_parse("", 0, &file, small, sizeof(small)), -1);
+  EXPECT_STREQ(small, "file is");
+  EXPECT_STREQ(inception_st_dtype_name(INCEPTION_ST_BF16), "BF16");
+  EXPECT_EQ(inception_st_dtype_size(INCEPTION_ST_F64), 8u);
 }
 
 TEST(SafeTensors, ZeroSizedTensorsAndScalars) {
@@ -159,7 +204,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadFile{"max u64 header length", makeFile("{}", "", UINT64_MAX), "w.safetensors: header length 18446744073709551615 exceeds the limit of 104857600 bytes"},
         BadFile{"truncated header", makeFile(kOne, floats({1, 2})).substr(0, 30), "w.safetensors: header length 54 runs past the end of the file (30 bytes)"},
         BadFile{"truncated data", makeFile(kOne, floats({1})), "w.safetensors: tensor 'w': data_offsets [0, 8] run past the 4 bytes of data"},
-        BadFile{"not json", makeFile("{oops", ""), "w.safetensors: header is not valid JSON: [1:2, byte=2]: Expected object key"},
+        BadFile{"not json", makeFile("{oops", ""), "w.safetensors: header is not valid JSON: at byte 1: expected an object key"},
         BadFile{"not an object", makeFile("[1, 2]", ""), "w.safetensors: header is not a JSON object"},
         BadFile{"entry not object", makeFile(R"({"w": 3})", ""), "w.safetensors: tensor 'w': entry is not an object"},
         BadFile{"no dtype", makeFile(R"({"w":{"shape":[1],"data_offsets":[0,4]}})", floats({1})), "w.safetensors: tensor 'w': missing string 'dtype'"},
@@ -177,7 +222,19 @@ INSTANTIATE_TEST_SUITE_P(
         BadFile{"duplicate key", makeFile(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", floats({1, 2})), "w.safetensors: tensor 'w' is declared twice"},
         BadFile{"duplicate escaped key", makeFile(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"\u0077":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", floats({1, 2})), "w.safetensors: tensor 'w' is declared twice"},
         BadFile{"metadata not object", makeFile(R"({"__metadata__": 1})", ""), "w.safetensors: '__metadata__' is not an object"},
-        BadFile{"metadata not string", makeFile(R"({"__metadata__": {"k": 1}})", ""), "w.safetensors: '__metadata__' entry 'k' is not a string"}),
+        BadFile{"metadata not string", makeFile(R"({"__metadata__": {"k": 1}})", ""), "w.safetensors: '__metadata__' entry 'k' is not a string"},
+        // JSON the reader checks itself (runtime/safetensors.c).
+        BadFile{"unterminated string", makeFile(R"({"w)", ""), "w.safetensors: header is not valid JSON: at byte 3: unterminated string"},
+        BadFile{"bad escape", makeFile(R"({"\q": 1})", ""), "w.safetensors: header is not valid JSON: at byte 4: invalid escape in a string"},
+        BadFile{"lone surrogate", makeFile(R"({"\udc00": 1})", ""), "w.safetensors: header is not valid JSON: at byte 8: invalid escape in a string"},
+        BadFile{"control character", makeFile("{\"w\n\": 1}", ""), "w.safetensors: header is not valid JSON: at byte 3: control character in a string"},
+        BadFile{"leading zero", makeFile(R"({"w": 01})", ""), "w.safetensors: header is not valid JSON: at byte 7: expected ',' or '}'"},
+        BadFile{"text after", makeFile(R"({} {})", ""), "w.safetensors: header is not valid JSON: at byte 3: text after the header's object"},
+        BadFile{"deep nesting", makeFile("{\"w\":" + std::string(40, '[') + std::string(40, ']') + "}", ""), "w.safetensors: header nests deeper than 32 levels"},
+        BadFile{"exponent extent", makeFile(R"({"w":{"dtype":"F32","shape":[1e0],"data_offsets":[0,4]}})", floats({1})), "w.safetensors: tensor 'w': shape entries must be non-negative integers"},
+        BadFile{"extent past int64", makeFile(R"({"w":{"dtype":"F32","shape":[9223372036854775808],"data_offsets":[0,4]}})", floats({1})), "w.safetensors: tensor 'w': shape entries must be non-negative integers"},
+        BadFile{"string offset", makeFile(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":["0",4]}})", floats({1})), "w.safetensors: tensor 'w': 'data_offsets' must be non-negative integers"},
+        BadFile{"repeated field", makeFile(R"({"w":{"dtype":"F32","dtype":"F16","shape":[1],"data_offsets":[0,4]}})", floats({1})), "w.safetensors: tensor 'w': key 'dtype' appears twice"}),
     [](const testing::TestParamInfo<BadFile> &info) {
       std::string name = info.param.what;
       for (char &c : name)
