@@ -4,6 +4,7 @@ checks that the library computes what PyTorch computes:
     python3 compare_with_pytorch.py MODEL --inceptionc PATH --workdir DIR
         [--batch N] [--seed S] [--runtime LIBINCEPTION_RUNTIME.so]
         [--external-weights] [--opt-level L | --passes LIST] [--each-pass]
+        [--pass-stats]
 
 The reference is built from a fixed seed in eval mode, then re-initialized
 from that seed so that activations stay near unit scale through every
@@ -23,7 +24,10 @@ and with each optimization pass alone (inceptionc --passes=P); each of
 those outputs, like the default -O3 one, must be within the tolerance of
 PyTorch's and of the -O0 output. A graph pass that leaves the model's graph
 as -O0 has it (compared with --emit=optimized) is reported as unchanged and
-not compiled again.
+not compiled again; each pass's statistics are printed. With --pass-stats,
+the statistics of the passes together, in the compile checked, instead:
+what the largest models' tests pin, whose loop-only variants would take
+minutes to run.
 """
 
 import argparse
@@ -127,6 +131,8 @@ def main():
                         help="inceptionc --passes list instead of the -O level's")
     parser.add_argument("--each-pass", action="store_true",
                         help="also compare -O0 and each optimization pass alone")
+    parser.add_argument("--pass-stats", action="store_true",
+                        help="print what each pass did in the compile checked")
     args = parser.parse_args()
 
     os.makedirs(args.workdir, exist_ok=True)
@@ -182,10 +188,16 @@ def main():
     suffix = ("_external" if args.external_weights else "") + (
         f"_O{args.opt_level}" if args.opt_level else "") + (
         "_passes" if args.passes is not None else "")
-    library, y, info_line, _ = compile_and_run(
+    library, y, info_line, stats = compile_and_run(
         suffix, (["--external-weights"] if args.external_weights else [])
         + ([f"-O{args.opt_level}"] if args.opt_level else [])
-        + ([f"--passes={args.passes}"] if args.passes is not None else []))
+        + ([f"--passes={args.passes}"] if args.passes is not None else [])
+        + (["--pass-stats"] if args.pass_stats else []))
+    if args.pass_stats:
+        # What the passes did together: the tests pin these counts, so that
+        # a pass that stops rewriting fails rather than passes unchanged.
+        for name in OPTIMIZATION_PASSES:
+            print(f"{name} statistics: {pass_statistics(name, stats)}")
     x = next(iter(inputs.values()))
 
     if args.runtime:
