@@ -1,6 +1,7 @@
 //===- Weights.cpp - Where a model's parameters come from -----------------===//
 
 #include "frontend/Weights.h"
+#include "runtime/safetensors.h"
 #include "dialect/ShapeInference.h"
 
 #include "mlir/IR/AsmState.h"
@@ -14,7 +15,7 @@ using namespace mlir;
 WeightProvider::~WeightProvider() = default;
 
 bool ::inception::isIgnoredWeightKey(llvm::StringRef key) {
-  return key == "num_batches_tracked" || key.ends_with(".num_batches_tracked");
+  return inception_st_is_bookkeeping_key(key.data(), key.size());
 }
 
 FailureOr<ElementsAttr> SafeTensorsWeights::get(llvm::StringRef key,

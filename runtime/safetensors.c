@@ -730,3 +730,12 @@ const inception_st_tensor *inception_st_find(const inception_st_file *file,
   }
   return NULL;
 }
+
+int inception_st_is_bookkeeping_key(const char *name, size_t name_length) {
+  static const char suffix[] = "num_batches_tracked";
+  size_t length = sizeof(suffix) - 1;
+  if (!name || name_length < length ||
+      memcmp(name + name_length - length, suffix, length))
+    return 0;
+  return name_length == length || name[name_length - length - 1] == '.';
+}

@@ -77,6 +77,11 @@ const inception_st_tensor *inception_st_find(const inception_st_file *file,
                                              const char *name,
                                              size_t name_length);
 
+/* Whether a state_dict key is bookkeeping that no model reads (a batch
+ * norm's num_batches_tracked), which weight files may hold and readers
+ * ignore. */
+int inception_st_is_bookkeeping_key(const char *name, size_t name_length);
+
 #ifdef __cplusplus
 }
 #endif

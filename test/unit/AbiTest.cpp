@@ -16,8 +16,8 @@
 
 namespace {
 
-static_assert(INCEPTION_ABI_VERSION == 3,
-              "the layout below is version 3's: update it with the version");
+static_assert(INCEPTION_ABI_VERSION == 4,
+              "the layout below is version 4's: update it with the version");
 
 using RunFn = int (*)(const float *, float *, void *, size_t);
 using RunThreadsFn = int (*)(const float *, float *, void *, size_t, int);
@@ -28,12 +28,25 @@ static_assert(
     std::is_same_v<decltype(inception_model_info::run_threads), RunThreadsFn>);
 static_assert(std::is_same_v<decltype(inception_model_info::run_profiled),
                              RunProfiledFn>);
+using PrepareFn = int (*)(const float *const *, void *);
+using RunWeightsFn = int (*)(const void *, const float *, float *, void *,
+                             size_t, int);
+using RunProfiledWeightsFn = int (*)(const void *, const float *, float *,
+                                     void *, size_t, int,
+                                     inception_layer_event *, size_t, size_t *);
+static_assert(std::is_same_v<decltype(inception_model_info::prepare_weights),
+                             PrepareFn>);
+static_assert(
+    std::is_same_v<decltype(inception_model_info::run_weights), RunWeightsFn>);
+static_assert(
+    std::is_same_v<decltype(inception_model_info::run_profiled_weights),
+                   RunProfiledWeightsFn>);
 static_assert(std::is_same_v<decltype(inception_model_info::workspace_size),
                              size_t (*)(int)>);
 static_assert(std::is_same_v<decltype(inception_model_info::last_error),
                              const char *(*)(void)>);
 
-TEST(ModelAbi, ModelInfoLayoutIsVersion3) {
+TEST(ModelAbi, ModelInfoLayoutIsVersion4) {
   ASSERT_EQ(sizeof(void *), 8u) << "the table is for LP64 targets";
   EXPECT_EQ(offsetof(inception_model_info, abi_version), 0u);
   EXPECT_EQ(offsetof(inception_model_info, compiler_version), 8u);
@@ -52,7 +65,16 @@ TEST(ModelAbi, ModelInfoLayoutIsVersion3) {
   EXPECT_EQ(offsetof(inception_model_info, num_layers), 112u);
   EXPECT_EQ(offsetof(inception_model_info, layer_names), 120u);
   EXPECT_EQ(offsetof(inception_model_info, run_profiled), 128u);
-  EXPECT_EQ(sizeof(inception_model_info), 136u);
+  EXPECT_EQ(offsetof(inception_model_info, num_parameters), 136u);
+  EXPECT_EQ(offsetof(inception_model_info, parameters), 144u);
+  EXPECT_EQ(offsetof(inception_model_info, num_ignored_keys), 152u);
+  EXPECT_EQ(offsetof(inception_model_info, ignored_keys), 160u);
+  EXPECT_EQ(offsetof(inception_model_info, weights_size), 168u);
+  EXPECT_EQ(offsetof(inception_model_info, weights_alignment), 176u);
+  EXPECT_EQ(offsetof(inception_model_info, prepare_weights), 184u);
+  EXPECT_EQ(offsetof(inception_model_info, run_weights), 192u);
+  EXPECT_EQ(offsetof(inception_model_info, run_profiled_weights), 200u);
+  EXPECT_EQ(sizeof(inception_model_info), 208u);
 }
 
 TEST(ModelAbi, TensorAndEventLayouts) {

@@ -3,6 +3,7 @@
 #include "frontend/SafeTensors.h"
 #include "frontend/Weights.h"
 #include "runtime/safetensors.h"
+#include "test/unit/SafeTensorsImage.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -13,24 +14,10 @@
 #include <cstring>
 
 using namespace inception;
+using inception::test::floats;
+using inception::test::makeFile;
 
 namespace {
-/// Assembles a safetensors image: length prefix, header, data.
-std::string makeFile(llvm::StringRef header, llvm::StringRef data,
-                     std::optional<uint64_t> declaredLength = {}) {
-  uint64_t length = declaredLength.value_or(header.size());
-  std::string bytes(8, '\0');
-  for (int i = 0; i < 8; ++i)
-    bytes[i] = char((length >> (8 * i)) & 0xff);
-  return bytes + header.str() + data.str();
-}
-
-std::string floats(std::initializer_list<float> values) {
-  std::string bytes(values.size() * 4, '\0');
-  std::memcpy(bytes.data(), values.begin(), bytes.size());
-  return bytes;
-}
-
 llvm::Expected<std::unique_ptr<SafeTensorsFile>> load(const std::string &image) {
   return SafeTensorsFile::fromBuffer(
       llvm::MemoryBuffer::getMemBufferCopy(image, "w.safetensors"));

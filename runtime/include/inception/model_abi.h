@@ -19,8 +19,8 @@ extern "C" {
 
 /* Bumped whenever the structures below change (test/unit/AbiTest.cpp pins
    their layout to it). 3: the workspace has a per-thread part, and the run
-   entries take the workspace's size. */
-#define INCEPTION_ABI_VERSION 3
+   entries take the workspace's size. 4: weights bound at load time. */
+#define INCEPTION_ABI_VERSION 4
 
 /* The status codes every entry point returns; 0 is success. */
 typedef enum {
@@ -95,6 +95,33 @@ typedef struct {
                       size_t workspace_size, int num_threads,
                       struct inception_layer_event *events, size_t capacity,
                       size_t *count);
+
+  /* Weights bound at load time (`inceptionc --weights-at-load`): such a
+     library carries no weight data. It lists the parameters it takes, by
+     their state_dict keys (f32, row-major), and `prepare_weights` computes
+     from them (parameters[i] holding parameter i) the weights arena that
+     its runs read: weights_size bytes aligned to weights_alignment, which
+     the caller owns and may share among any number of concurrent runs.
+     `run_weights` and `run_profiled_weights` are `run_threads` and
+     `run_profiled` over an arena; the entries without one return
+     INCEPTION_ERROR_WEIGHTS. A weights file may also hold the
+     `ignored_keys`: parameters the model file declares that the compiled
+     model does not read (layers the graph passes removed). All 0 and null
+     in a library with its weights built in. */
+  int32_t num_parameters;
+  const inception_tensor_info *parameters;
+  int32_t num_ignored_keys;
+  const char *const *ignored_keys;
+  size_t weights_size;
+  size_t weights_alignment;
+  int (*prepare_weights)(const float *const *parameters, void *weights);
+  int (*run_weights)(const void *weights, const float *input, float *output,
+                     void *workspace, size_t workspace_size, int num_threads);
+  int (*run_profiled_weights)(const void *weights, const float *input,
+                              float *output, void *workspace,
+                              size_t workspace_size, int num_threads,
+                              struct inception_layer_event *events,
+                              size_t capacity, size_t *count);
 } inception_model_info;
 
 typedef const inception_model_info *(*inception_model_info_fn)(void);

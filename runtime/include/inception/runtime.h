@@ -27,6 +27,7 @@ extern "C" {
 
 typedef struct inception_model inception_model;
 typedef struct inception_context inception_context;
+typedef struct inception_weights inception_weights;
 
 /* Loads a compiled model. A path without '/' ("libgooglenet.so") names the
    file in the current folder when there is one, else a library on the
@@ -43,6 +44,30 @@ const inception_model_info *inception_model_get_info(const inception_model *mode
 size_t inception_model_input_elements(const inception_model *model, int32_t index);
 size_t inception_model_output_elements(const inception_model *model, int32_t index);
 
+/* Whether the model takes its weights at load (inceptionc
+   --weights-at-load): its contexts run only with a weight set. */
+int inception_model_takes_weights(const inception_model *model);
+
+/* Reads a safetensors file (a state_dict: torchvision's loads as is) and
+   prepares the model's weights from it into a new weight set, which owns
+   its arena. Every parameter the model takes must be there, f32, of its
+   shape; a tensor the model does not take (but for its ignored keys and
+   num_batches_tracked) is an error too, as it is to the compiler. Failures
+   are INCEPTION_ERROR_IO (the file cannot be read) or
+   INCEPTION_ERROR_WEIGHTS, with a message naming the file, the key and
+   both shapes; INCEPTION_ERROR_WEIGHTS for a model with its weights built
+   in. A model may hold any number of weight sets; loading one takes no
+   lock that a run waits on. The file is not needed afterwards. */
+int inception_model_load_weights(const inception_model *model,
+                                 const char *path, inception_weights **weights);
+/* The same from a safetensors image in memory (`size` bytes at `data`);
+   messages name it "<memory>". */
+int inception_model_load_weights_from_memory(const inception_model *model,
+                                             const void *data, size_t size,
+                                             inception_weights **weights);
+/* Frees a weight set; no context may run with it any more. */
+void inception_weights_free(inception_weights *weights);
+
 /* A context owns a workspace of the model's size for its thread count; it
    is not thread-safe, but any number of contexts may run at once. */
 int inception_context_create(const inception_model *model,
@@ -56,10 +81,18 @@ void inception_context_free(inception_context *context);
 int inception_context_set_num_threads(inception_context *context,
                                       int num_threads);
 
+/* The weight set runs in this context read (it must outlive them); null
+   for none. INCEPTION_ERROR_INVALID_ARGUMENT for a set loaded for another
+   model. */
+int inception_context_set_weights(inception_context *context,
+                                  const inception_weights *weights);
+
 /* Runs the model. The element counts must match the model's input and
    output (INCEPTION_ERROR_SHAPE otherwise). Nothing is allocated, unless
    the library's default thread count (OMP_NUM_THREADS, or the cores it may
-   use) grew since the workspace was sized: it then grows once. */
+   use) grew since the workspace was sized: it then grows once. A model
+   that takes its weights at load runs with the context's weight set
+   (INCEPTION_ERROR_WEIGHTS without one). */
 int inception_run(inception_context *context, const float *input,
                   size_t input_elements, float *output, size_t output_elements);
 

@@ -1,6 +1,10 @@
 /* A hand-written model library for the runtime's unit tests: y = 2x over a
  * [1, 4] tensor, with a workspace of 64 bytes and 32 more per thread, which
- * it checks for alignment and size. */
+ * it checks for alignment and size. Built with FAKE_MODEL_WEIGHTS, it takes
+ * its weights at load instead: y = w x + b, per element, from the
+ * parameters "layer.weight" and "layer.bias" ([4] each), which it prepares
+ * into an arena as [2 w, b] (the factor 2 stands for the transforms a
+ * compiled model performs) and reads back halved. */
 #include "inception/model_abi.h"
 
 #include <stdint.h>
@@ -37,8 +41,56 @@ static int run(const float *input, float *output, void *workspace,
 
 static const char *last_error(void) { return ""; }
 
+#ifndef FAKE_MODEL_WEIGHTS
 static const inception_model_info info = {
     INCEPTION_ABI_VERSION, "test", "doubler", 1, inputs, 1, outputs,
     64, 32, 64, workspace_size, run, last_error, run_threads};
+#else
+static const int64_t vector_shape[] = {4};
+static const inception_tensor_info parameters[] = {
+    {"layer.weight", "f32", 1, vector_shape},
+    {"layer.bias", "f32", 1, vector_shape}};
+static const char *const ignored_keys[] = {"aux.weight"};
+
+static int prepare_weights(const float *const *values, void *weights) {
+  if (!values || !values[0] || !values[1] || !weights)
+    return INCEPTION_ERROR_NULL_ARGUMENT;
+  float *arena = weights;
+  for (int i = 0; i < 4; ++i) {
+    arena[i] = 2.0f * values[0][i];
+    arena[4 + i] = values[1][i];
+  }
+  return INCEPTION_OK;
+}
+
+static int run_weights(const void *weights, const float *input, float *output,
+                       void *workspace, size_t size, int num_threads) {
+  if (!weights)
+    return INCEPTION_ERROR_WEIGHTS;
+  int status = run_threads(input, output, workspace, size, num_threads);
+  const float *arena = weights;
+  for (int i = 0; status == INCEPTION_OK && i < 4; ++i)
+    output[i] = 0.5f * arena[i] * input[i] + arena[4 + i];
+  return status;
+}
+
+static int no_weights(const float *input, float *output, void *workspace,
+                      size_t size) {
+  (void)input, (void)output, (void)workspace, (void)size;
+  return INCEPTION_ERROR_WEIGHTS;
+}
+
+static int no_weights_threads(const float *input, float *output,
+                              void *workspace, size_t size, int num_threads) {
+  (void)num_threads;
+  return no_weights(input, output, workspace, size);
+}
+
+static const inception_model_info info = {
+    INCEPTION_ABI_VERSION, "test", "affine", 1, inputs, 1, outputs,
+    64, 32, 64, workspace_size, no_weights, last_error, no_weights_threads,
+    0, NULL, NULL, 2, parameters, 1, ignored_keys, 8 * sizeof(float), 64,
+    prepare_weights, run_weights, NULL};
+#endif
 
 const inception_model_info *inception_model_info_v1(void) { return &info; }
