@@ -2,7 +2,7 @@
 //
 // inception-bench LIB.so [--input IN.npy | --random-input=SEED] [--runs N]
 //                 [--warmup N] [--threads N] [--macs N] [--output OUT.npy]
-//                 [--trace TRACE.json]
+//                 [--trace TRACE.json] [--weights W.safetensors]
 //
 // Runs the model through the runtime N times after a warmup and prints the
 // minimum and median latency; with --macs (the count `inceptionc
@@ -52,12 +52,13 @@ static std::string jsonString(const std::string &text) {
 }
 
 /// `runs` profiled runs: each run's events, in order.
-static std::string profileRuns(inception_model *model, int threads,
+static std::string profileRuns(inception_model *model,
+                               const inception_weights *weights, int threads,
                                const NpyArray &input, NpyArray &output,
                                long long runs,
                                std::vector<std::vector<inception_layer_event>> &all) {
   const inception_model_info *info = inception_model_get_info(model);
-  return withContext(model, threads, [&](inception_context *context) {
+  return withContext(model, weights, threads, [&](inception_context *context) {
     std::vector<inception_layer_event> events(4 * size_t(info->num_layers) + 16);
     for (long long r = 0; r < runs; ++r) {
       size_t count = 0;
@@ -135,13 +136,14 @@ static int usage(const std::string &message) {
                "inception-bench: error: %s\n"
                "usage: inception-bench LIB.so [--input IN.npy | "
                "--random-input=SEED] [--runs N] [--warmup N] [--threads N] "
-               "[--macs N] [--output OUT.npy] [--trace TRACE.json]\n",
+               "[--macs N] [--output OUT.npy] [--trace TRACE.json] "
+               "[--weights W.safetensors]\n",
                message.c_str());
   return 2;
 }
 
 int main(int argc, char **argv) {
-  std::string library, inputPath, outputPath, tracePath;
+  std::string library, inputPath, outputPath, tracePath, weightsPath;
   long long seed = -1, runs = 20, warmup = 3, threads = 0, macs = 0;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -160,6 +162,8 @@ int main(int argc, char **argv) {
       outputPath = v;
     else if (const char *v = value("--trace"))
       tracePath = v;
+    else if (const char *v = value("--weights"))
+      weightsPath = v;
     else if (const char *v = value("--random-input")) {
       if (!count("--random-input", v, 1LL << 31, seed))
         return 2;
@@ -204,8 +208,11 @@ int main(int argc, char **argv) {
     inception_model_free(model);
     return 1;
   }
+  inception_weights *weights = nullptr;
+  std::string error = loadWeights(model, library, weightsPath, &weights);
   NpyArray input;
-  std::string error = prepareInput(model, inputPath, seed, input);
+  if (error.empty())
+    error = prepareInput(model, inputPath, seed, input);
   if (!error.empty()) {
     std::fprintf(stderr, "inception-bench: error: %s\n", error.c_str());
     return 1;
@@ -213,7 +220,8 @@ int main(int argc, char **argv) {
   NpyArray output = outputArray(model);
 
   std::vector<double> milliseconds;
-  error = timeRuns(model, int(threads), input, output, warmup, runs, milliseconds);
+  error = timeRuns(model, weights, int(threads), input, output, warmup, runs,
+                   milliseconds);
   if (!error.empty()) {
     std::fprintf(stderr, "inception-bench: error: %s\n", error.c_str());
     return 1;
@@ -242,7 +250,8 @@ int main(int argc, char **argv) {
   }
   if (!tracePath.empty()) {
     std::vector<std::vector<inception_layer_event>> events;
-    error = profileRuns(model, int(threads), input, output, runs, events);
+    error = profileRuns(model, weights, int(threads), input, output, runs,
+                        events);
     if (error.empty())
       error = reportProfile(info, int(threads), events, tracePath);
     if (!error.empty()) {
@@ -254,6 +263,7 @@ int main(int argc, char **argv) {
   std::printf("json: {\"median_ms\": %.4f, \"min_ms\": %.4f, \"gflops\": %.2f, "
               "\"peak_gflops\": %.2f}\n",
               median, best, gflops, peak);
+  inception_weights_free(weights);
   inception_model_free(model);
   return 0;
 }

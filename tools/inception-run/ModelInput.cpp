@@ -44,13 +44,31 @@ NpyArray outputArray(inception_model *model) {
   return output;
 }
 
-std::string withContext(inception_model *model, int threads,
+std::string loadWeights(inception_model *model, const std::string &library,
+                        const std::string &path, inception_weights **weights) {
+  *weights = nullptr;
+  bool takesWeights = inception_model_takes_weights(model);
+  if (!takesWeights && !path.empty())
+    return "'" + library + "' has its weights built in; --weights is for " +
+           "libraries compiled with inceptionc --weights-at-load";
+  if (takesWeights && path.empty())
+    return "'" + library + "' takes its weights at load: give --weights " +
+           "FILE.safetensors";
+  if (takesWeights &&
+      inception_model_load_weights(model, path.c_str(), weights) != INCEPTION_OK)
+    return inception_last_error();
+  return "";
+}
+
+std::string withContext(inception_model *model, const inception_weights *weights,
+                        int threads,
                         const std::function<std::string(inception_context *)> &body) {
   inception_context *context = nullptr;
   if (inception_context_create(model, &context) != INCEPTION_OK)
     return inception_last_error();
   std::string error;
-  if (inception_context_set_num_threads(context, threads) != INCEPTION_OK)
+  if (inception_context_set_num_threads(context, threads) != INCEPTION_OK ||
+      inception_context_set_weights(context, weights) != INCEPTION_OK)
     error = inception_last_error();
   else
     error = body(context);
@@ -58,11 +76,13 @@ std::string withContext(inception_model *model, int threads,
   return error;
 }
 
-std::string timeRuns(inception_model *model, int threads, const NpyArray &input,
-                     NpyArray &output, long long warmup, long long runs,
+std::string timeRuns(inception_model *model, const inception_weights *weights,
+                     int threads, const NpyArray &input, NpyArray &output,
+                     long long warmup, long long runs,
                      std::vector<double> &milliseconds) {
   milliseconds.clear();
-  std::string error = withContext(model, threads, [&](inception_context *context) {
+  std::string error =
+      withContext(model, weights, threads, [&](inception_context *context) {
     for (long long r = 0; r < warmup + runs; ++r) {
       auto start = std::chrono::steady_clock::now();
       int status = inception_run(context, input.data.data(), input.data.size(),

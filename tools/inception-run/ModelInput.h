@@ -20,18 +20,30 @@ std::string prepareInput(inception_model *model, const std::string &path,
 /// An array of the model's first output's shape.
 NpyArray outputArray(inception_model *model);
 
-/// Calls `body` with a new context of the model that runs on `threads`
-/// threads (0: the library's default), then frees it. Returns the runtime's
-/// error or `body`'s, empty on success.
-std::string withContext(inception_model *model, int threads,
+/// The weight set of `--weights PATH` (empty: none given) for the model of
+/// `library`: loaded for a model that takes its weights at load, which
+/// needs one; refused for a model with its weights built in. *weights stays
+/// null when the model needs none. Returns an empty string on success,
+/// else the error a tool prints.
+std::string loadWeights(inception_model *model, const std::string &library,
+                        const std::string &path, inception_weights **weights);
+
+/// Calls `body` with a new context of the model that runs with `weights`
+/// (null for a model with its weights built in) on `threads` threads (0:
+/// the library's default), then frees it. Returns the runtime's error or
+/// `body`'s, empty on success.
+std::string withContext(inception_model *model, const inception_weights *weights,
+                        int threads,
                         const std::function<std::string(inception_context *)> &body);
 
-/// Runs the model `warmup + runs` times on `threads` threads (0: the
-/// library's default) through one context, and returns the wall time of
-/// the last `runs`, sorted, in milliseconds, in `milliseconds`. Returns an
-/// empty string on success, else the runtime's error.
-std::string timeRuns(inception_model *model, int threads, const NpyArray &input,
-                     NpyArray &output, long long warmup, long long runs,
+/// Runs the model `warmup + runs` times with `weights` on `threads`
+/// threads (0: the library's default) through one context, and returns the
+/// wall time of the last `runs`, sorted, in milliseconds, in
+/// `milliseconds`. Returns an empty string on success, else the runtime's
+/// error.
+std::string timeRuns(inception_model *model, const inception_weights *weights,
+                     int threads, const NpyArray &input, NpyArray &output,
+                     long long warmup, long long runs,
                      std::vector<double> &milliseconds);
 
 } // namespace inception

@@ -1,7 +1,7 @@
 //===- inception-run.cpp - Run a compiled model on a .npy input -----------===//
 //
 // inception-run LIB.so [--input IN.npy | --random-input=SEED] [--output OUT.npy]
-//               [--top N] [--repeat N] [--threads N]
+//               [--weights W.safetensors] [--top N] [--repeat N] [--threads N]
 //
 // Loads the library through the runtime, runs it, and prints the run time;
 // --top prints the N highest-scoring classes of each batch item.
@@ -23,14 +23,15 @@ static int usage(const char *message) {
   std::fprintf(stderr,
                "inception-run: error: %s\n"
                "usage: inception-run LIB.so [--input IN.npy | "
-               "--random-input=SEED] [--output OUT.npy] [--top N] "
-               "[--repeat N] [--threads N]\n",
+               "--random-input=SEED] [--output OUT.npy] "
+               "[--weights W.safetensors] [--top N] [--repeat N] "
+               "[--threads N]\n",
                message);
   return 2;
 }
 
 int main(int argc, char **argv) {
-  std::string library, inputPath, outputPath;
+  std::string library, inputPath, outputPath, weightsPath;
   long long seed = -1, top = 0, repeat = 1, threads = 0;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -39,6 +40,8 @@ int main(int argc, char **argv) {
       inputPath = v;
     else if (const char *v = value("--output"))
       outputPath = v;
+    else if (const char *v = value("--weights"))
+      weightsPath = v;
     else if (const char *v = value("--random-input")) {
       if (!parseCount(v, 1LL << 31, seed))
         return usage(("--random-input needs a seed, got '" + std::string(v) + "'").c_str());
@@ -72,16 +75,19 @@ int main(int argc, char **argv) {
   const inception_model_info *info = inception_model_get_info(model);
   const inception_tensor_info &out = info->outputs[0];
 
+  inception_weights *weights = nullptr;
+  std::string error = loadWeights(model, library, weightsPath, &weights);
   NpyArray input;
-  std::string error = prepareInput(model, inputPath, seed, input);
+  if (error.empty())
+    error = prepareInput(model, inputPath, seed, input);
   if (!error.empty()) {
     std::fprintf(stderr, "inception-run: error: %s\n", error.c_str());
     return 1;
   }
   NpyArray output = outputArray(model);
   std::vector<double> milliseconds;
-  error = timeRuns(model, int(threads), input, output, /*warmup=*/0, repeat,
-                   milliseconds);
+  error = timeRuns(model, weights, int(threads), input, output, /*warmup=*/0,
+                   repeat, milliseconds);
   if (!error.empty()) {
     std::fprintf(stderr, "inception-run: error: %s\n", error.c_str());
     return 1;
@@ -115,6 +121,7 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
+  inception_weights_free(weights);
   inception_model_free(model);
   return 0;
 }
