@@ -72,6 +72,37 @@ static size_t elements(const inception_tensor_info *tensor) {
   return n;
 }
 
+/* What is wrong with a library's description of the weights it takes at
+   load, or null: the runtime calls what it describes, so a hand-written or
+   damaged library must not make it call a null entry. */
+static const char *malformed_weights(const inception_model_info *info) {
+  if (!info->prepare_weights)
+    return info->num_parameters || info->run_weights ||
+                   info->run_profiled_weights
+               ? "it describes weights taken at load but has no "
+                 "prepare_weights"
+               : NULL;
+  if (!info->run_weights)
+    return "it takes its weights at load but has no run_weights";
+  if (info->num_layers && !info->run_profiled_weights)
+    return "it has a layer profile but no run_profiled_weights";
+  if (info->num_parameters < 0 || (info->num_parameters && !info->parameters) ||
+      info->num_ignored_keys < 0 ||
+      (info->num_ignored_keys && !info->ignored_keys))
+    return "its parameter or ignored-key table is missing";
+  for (int32_t i = 0; i < info->num_parameters; ++i)
+    if (!info->parameters[i].name || info->parameters[i].rank < 0 ||
+        (info->parameters[i].rank && !info->parameters[i].shape))
+      return "a parameter has no name or shape";
+  for (int32_t i = 0; i < info->num_ignored_keys; ++i)
+    if (!info->ignored_keys[i])
+      return "an ignored key is null";
+  size_t alignment = info->weights_alignment;
+  if (alignment & (alignment - 1))
+    return "its weights alignment is not a power of two";
+  return NULL;
+}
+
 int inception_model_load(const char *path, inception_model **model) {
   if (!path || !model)
     return fail(INCEPTION_ERROR_NULL_ARGUMENT,
@@ -108,6 +139,13 @@ int inception_model_load(const char *path, inception_model **model) {
                       path, info ? info->abi_version : 0u,
                       info ? info->compiler_version : "?",
                       (unsigned)INCEPTION_ABI_VERSION);
+    dlclose(handle);
+    return status;
+  }
+  const char *why = malformed_weights(info);
+  if (why) {
+    int status = fail(INCEPTION_ERROR_LOAD,
+                      "'%s' is a malformed model library: %s", path, why);
     dlclose(handle);
     return status;
   }

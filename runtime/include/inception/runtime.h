@@ -32,9 +32,10 @@ typedef struct inception_weights inception_weights;
 /* Loads a compiled model. A path without '/' ("libgooglenet.so") names the
    file in the current folder when there is one, else a library on the
    loader's search path (LD_LIBRARY_PATH, the system folders). Fails with
-   INCEPTION_ERROR_LOAD when the file is missing or is not a model library,
-   and INCEPTION_ERROR_VERSION when it was built by a compiler with another
-   ABI version. */
+   INCEPTION_ERROR_LOAD when the file is missing, is not a model library
+   or describes its load-time weights with entries missing, and
+   INCEPTION_ERROR_VERSION when it was built by a compiler with another ABI
+   version. */
 int inception_model_load(const char *path, inception_model **model);
 void inception_model_free(inception_model *model);
 

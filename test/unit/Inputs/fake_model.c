@@ -86,11 +86,18 @@ static int no_weights_threads(const float *input, float *output,
   return no_weights(input, output, workspace, size);
 }
 
+/* FAKE_MODEL_BROKEN: a damaged description, which the runtime refuses to
+   load rather than call a null entry. */
+#ifdef FAKE_MODEL_BROKEN
+#define RUN_WEIGHTS NULL
+#else
+#define RUN_WEIGHTS run_weights
+#endif
 static const inception_model_info info = {
     INCEPTION_ABI_VERSION, "test", "affine", 1, inputs, 1, outputs,
     64, 32, 64, workspace_size, no_weights, last_error, no_weights_threads,
     0, NULL, NULL, 2, parameters, 1, ignored_keys, 8 * sizeof(float), 64,
-    prepare_weights, run_weights, NULL};
+    prepare_weights, RUN_WEIGHTS, NULL};
 #endif
 
 const inception_model_info *inception_model_info_v1(void) { return &info; }
