@@ -383,10 +383,7 @@ LogicalResult lowerConvolution(KernelLowering &lowering, UkernelOp op) {
                        ? inception_uk_winograd_scratch(mr, nr, l2, inChannels,
                                                        outChannels)
                        : inception_uk_conv2d_scratch(mr, kc, nc));
-  if (failed(call.create(lowering.symbols)))
-    return failure();
-  op.erase();
-  return success();
+  return call.create(lowering.symbols);
 }
 
 LogicalResult lowerBlockedConvolution(KernelLowering &lowering, UkernelOp op) {
@@ -439,13 +436,7 @@ LogicalResult lowerBlockedConvolution(KernelLowering &lowering, UkernelOp op) {
                                   mr, nr, op.getParam("l2"), inChannels,
                                   outChannels)
                             : 0);
-  if (failed(call.create(lowering.symbols)))
-    return failure();
-  op.erase();
-  // The blocked filter, when the kernel reads its Winograd transform.
-  if (Operation *read = filter.getDefiningOp(); read && read->use_empty())
-    read->erase();
-  return success();
+  return call.create(lowering.symbols);
 }
 
 } // namespace mlir::inception::microkernels

@@ -50,10 +50,7 @@ LogicalResult lowerDense(KernelLowering &lowering, UkernelOp op) {
   call.set(D::batch, outputType.getDimSize(0));
   call.set(D::out_features, outputType.getDimSize(1));
   call.set(D::in_features, weightType.getDimSize(1));
-  if (failed(call.create(lowering.symbols)))
-    return failure();
-  op.erase();
-  return success();
+  return call.create(lowering.symbols);
 }
 
 } // namespace mlir::inception::microkernels

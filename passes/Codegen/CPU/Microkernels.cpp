@@ -15,6 +15,8 @@
 #include "passes/Statistics.h"
 #include "runtime/ukernels/ukernel_abi.h"
 
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
 namespace mlir::inception {
 #define GEN_PASS_DEF_MICROKERNELS
 #define GEN_PASS_DEF_LOWERUKERNELS
@@ -100,6 +102,21 @@ struct MicrokernelsPass : impl::MicrokernelsBase<MicrokernelsPass> {
   }
 };
 
+/// Erases `op` and the views and global reads that only it used: a filter
+/// the kernel reads in packed or transformed form, whose global then goes.
+void eraseWithDeadReads(Operation *op) {
+  SmallVector<Value> worklist(op->getOperands());
+  op->erase();
+  while (!worklist.empty()) {
+    Operation *def = worklist.pop_back_val().getDefiningOp();
+    if (!def || !isa<ViewLikeOpInterface, memref::GetGlobalOp>(def) ||
+        !def->use_empty())
+      continue;
+    llvm::append_range(worklist, def->getOperands());
+    def->erase();
+  }
+}
+
 struct LowerUkernelsPass : impl::LowerUkernelsBase<LowerUkernelsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -137,6 +154,7 @@ struct LowerUkernelsPass : impl::LowerUkernelsBase<LowerUkernelsPass> {
       }
       if (failed(family->second(lowering, op)))
         return signalPassFailure();
+      eraseWithDeadReads(op);
     }
     // Filters now read only in packed form.
     for (memref::GlobalOp global :

@@ -117,7 +117,8 @@ struct KernelLowering {
   llvm::StringMap<memref::GlobalOp> filterForms;
 };
 
-// Each replaces the op on buffers by its call, or fails with an error.
+// Each builds the call of the op on buffers before it, or fails with an
+// error; the pass then erases the op and the reads only it used.
 LogicalResult lowerConvolution(KernelLowering &lowering, UkernelOp op);
 LogicalResult lowerBlockedConvolution(KernelLowering &lowering, UkernelOp op);
 /// Both poolings, NCHW and blocked.

@@ -204,11 +204,9 @@ LogicalResult lowerPool(KernelLowering &lowering, UkernelOp op) {
   ukernel::KernelCall<F> call(
       builder, op.getLoc(),
       blocked ? ukernel::k_pool2d_blocked : ukernel::k_pool2d);
-  if (failed(setPooling(call, op, blocked)) ||
-      failed(call.create(lowering.symbols)))
+  if (failed(setPooling(call, op, blocked)))
     return failure();
-  op.erase();
-  return success();
+  return call.create(lowering.symbols);
 }
 
 } // namespace mlir::inception::microkernels
