@@ -183,6 +183,16 @@ size_t inception_model_output_elements(const inception_model *model, int32_t ind
   return elements(&model->info->outputs[index]);
 }
 
+/* At least `size` bytes aligned to `alignment` (a power of two), as
+   aligned_alloc wants them: a multiple of the alignment, at least one;
+   *rounded gets their count. */
+static void *allocate_aligned(size_t size, size_t alignment, size_t *rounded) {
+  *rounded = (size + alignment - 1) / alignment * alignment;
+  if (!*rounded)
+    *rounded = alignment;
+  return aligned_alloc(alignment, *rounded);
+}
+
 /* Makes the context's workspace hold a run on `num_threads` threads (0:
    the library's default); allocates only when it grows. */
 static int reserve_workspace(inception_context *context, int num_threads) {
@@ -190,10 +200,9 @@ static int reserve_workspace(inception_context *context, int num_threads) {
   size_t size = info->workspace_size(num_threads);
   if (context->workspace && size <= context->workspace_size)
     return INCEPTION_OK;
-  size_t alignment = info->workspace_alignment;
-  /* aligned_alloc wants a multiple of the alignment, and at least one. */
-  size_t rounded = (size + alignment - 1) / alignment * alignment;
-  void *workspace = aligned_alloc(alignment, rounded ? rounded : alignment);
+  size_t rounded;
+  void *workspace =
+      allocate_aligned(size, info->workspace_alignment, &rounded);
   if (!workspace)
     return fail(INCEPTION_ERROR_OUT_OF_MEMORY,
                 "cannot allocate a %zu-byte workspace for '%s'", size,
@@ -359,22 +368,22 @@ static const char *format_shape(char *text, size_t size, const int64_t *shape,
   return text;
 }
 
-static int is_ignored_key(const inception_model_info *info,
-                          const inception_st_tensor *tensor) {
-  if (inception_st_is_bookkeeping_key(tensor->name, tensor->name_length))
-    return 1;
-  for (int32_t i = 0; i < info->num_ignored_keys; ++i)
-    if (strlen(info->ignored_keys[i]) == tensor->name_length &&
-        !memcmp(info->ignored_keys[i], tensor->name, tensor->name_length))
-      return 1;
-  return 0;
+/* Whether the library's `key` names `tensor` (whose name may hold NULs). */
+static int names(const char *key, const inception_st_tensor *tensor) {
+  return strlen(key) == tensor->name_length &&
+         !memcmp(key, tensor->name, tensor->name_length);
 }
 
-static int is_parameter(const inception_model_info *info,
+/* Whether the model takes `tensor`, or lets a file hold it unread. */
+static int is_known_key(const inception_model_info *info,
                         const inception_st_tensor *tensor) {
+  if (inception_st_is_bookkeeping_key(tensor->name, tensor->name_length))
+    return 1;
   for (int32_t i = 0; i < info->num_parameters; ++i)
-    if (strlen(info->parameters[i].name) == tensor->name_length &&
-        !memcmp(info->parameters[i].name, tensor->name, tensor->name_length))
+    if (names(info->parameters[i].name, tensor))
+      return 1;
+  for (int32_t i = 0; i < info->num_ignored_keys; ++i)
+    if (names(info->ignored_keys[i], tensor))
       return 1;
   return 0;
 }
@@ -439,7 +448,7 @@ static int prepare(const inception_model *model, const char *source,
   for (size_t i = 0; status == INCEPTION_OK && i < inception_st_count(file);
        ++i) {
     const inception_st_tensor *tensor = inception_st_at(file, i);
-    if (is_parameter(info, tensor) || is_ignored_key(info, tensor))
+    if (is_known_key(info, tensor))
       continue;
     if (!unused++)
       first_unused = tensor;
@@ -452,10 +461,11 @@ static int prepare(const inception_model *model, const char *source,
                                first_unused->rank),
                   unused > 1 ? " (and more)" : "");
   if (status == INCEPTION_OK) {
-    size_t alignment = info->weights_alignment ? info->weights_alignment : 64;
-    size_t size = (info->weights_size + alignment - 1) / alignment * alignment;
+    size_t rounded;
     weights->model = model;
-    weights->arena = aligned_alloc(alignment, size ? size : alignment);
+    weights->arena = allocate_aligned(
+        info->weights_size,
+        info->weights_alignment ? info->weights_alignment : 64, &rounded);
     if (!weights->arena)
       status = fail(INCEPTION_ERROR_OUT_OF_MEMORY,
                     "cannot allocate the %zu-byte weights of '%s'",
