@@ -307,6 +307,12 @@ typedef struct {
   const char *value; /* the entry's JSON value */
 } entry;
 
+/* Whether the decoded JSON string `text` (which may hold NULs) is
+ * `literal`. */
+static bool is_text(const char *text, size_t length, const char *literal) {
+  return length == strlen(literal) && !memcmp(text, literal, length);
+}
+
 static int compare_names(const char *a, size_t a_length, const char *b,
                          size_t b_length) {
   int order = memcmp(a, b, a_length < b_length ? a_length : b_length);
@@ -398,10 +404,11 @@ static int read_tensor(reader *r, const entry *e, const char *data,
     size_t key_length = 0;
     if ((member = next_member(r, first, &key, &key_length)) != 0)
       break;
-    const char **slot = !strcmp(key, "dtype")          ? &dtype_at
-                        : !strcmp(key, "shape")        ? &shape_at
-                        : !strcmp(key, "data_offsets") ? &offsets_at
-                                                       : NULL;
+    const char **slot =
+        is_text(key, key_length, "dtype")          ? &dtype_at
+        : is_text(key, key_length, "shape")        ? &shape_at
+        : is_text(key, key_length, "data_offsets") ? &offsets_at
+                                                   : NULL;
     if (slot && *slot) {
       int status = fail(r, "tensor '%s': key '%s' appears twice", name, key);
       free(key);
@@ -424,7 +431,8 @@ static int read_tensor(reader *r, const entry *e, const char *data,
       read_string(r, &dtype_text, &dtype_length))
     return fail(r, "tensor '%s': missing string 'dtype'", name);
   size_t dtype = 0;
-  while (dtype < DTYPE_COUNT && strcmp(dtype_text, dtype_names[dtype]))
+  while (dtype < DTYPE_COUNT &&
+         !is_text(dtype_text, dtype_length, dtype_names[dtype]))
     ++dtype;
   if (dtype == DTYPE_COUNT) {
     int status = fail(r, "tensor '%s': unknown dtype '%s'", name, dtype_text);
@@ -619,8 +627,7 @@ static int parse(reader *r, const char *data, uint64_t data_size,
       status = fail(r, "out of memory reading the header");
   }
   for (size_t i = 0; !status && i < count; ++i) {
-    if (!strcmp(entries[i].name, "__metadata__") &&
-        entries[i].name_length == strlen("__metadata__")) {
+    if (is_text(entries[i].name, entries[i].name_length, "__metadata__")) {
       status = check_metadata(r, &entries[i]);
       continue;
     }

@@ -221,6 +221,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadFile{"exponent extent", makeFile(R"({"w":{"dtype":"F32","shape":[1e0],"data_offsets":[0,4]}})", floats({1})), "w.safetensors: tensor 'w': shape entries must be non-negative integers"},
         BadFile{"extent past int64", makeFile(R"({"w":{"dtype":"F32","shape":[9223372036854775808],"data_offsets":[0,4]}})", floats({1})), "w.safetensors: tensor 'w': shape entries must be non-negative integers"},
         BadFile{"string offset", makeFile(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":["0",4]}})", floats({1})), "w.safetensors: tensor 'w': 'data_offsets' must be non-negative integers"},
+        BadFile{"field name with a NUL", makeFile(R"({"w":{"dtype\u0000x":"F32","shape":[1],"data_offsets":[0,4]}})", floats({1})), "w.safetensors: tensor 'w': missing string 'dtype'"},
+        BadFile{"dtype with a NUL", makeFile(R"({"w":{"dtype":"F32\u0000","shape":[1],"data_offsets":[0,4]}})", floats({1})), "w.safetensors: tensor 'w': unknown dtype 'F32'"},
         BadFile{"repeated field", makeFile(R"({"w":{"dtype":"F32","dtype":"F16","shape":[1],"data_offsets":[0,4]}})", floats({1})), "w.safetensors: tensor 'w': key 'dtype' appears twice"}),
     [](const testing::TestParamInfo<BadFile> &info) {
       std::string name = info.param.what;
