@@ -64,6 +64,9 @@ struct CompileOptions {
   TargetDescription target;
   /// Parameters in a `<model>.weights` file beside the library.
   bool externalWeights = false;
+  /// No weights in the library: it takes a safetensors state_dict at load
+  /// and prepares it (the module's parameters are inception.parameter ops).
+  bool weightsAtLoad = false;
   /// Per-layer timing through the library's run_profiled.
   bool profileLayers = false;
   /// Textual IR with weight data in full.

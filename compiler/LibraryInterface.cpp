@@ -77,6 +77,8 @@ static void writeShape(llvm::raw_ostream &os, ArrayRef<int64_t> shape) {
   os << '}';
 }
 
+static std::string escapeC(llvm::StringRef text);
+
 std::string generateHeader(const ModelInterface &model) {
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -134,8 +136,38 @@ std::string generateHeader(const ModelInterface &model) {
         "calling\n   thread's OpenMP setting is restored. */\n"
      << "int " << model.name
      << "_run_threads(const float *input, float *output, void *workspace,\n"
-     << "    size_t workspace_size, int num_threads);\n\n"
-     << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
+     << "    size_t workspace_size, int num_threads);\n\n";
+  if (model.loadTimeWeights) {
+    const LoadTimeWeights &weights = *model.loadTimeWeights;
+    os << "/* The library takes its weights at load (inceptionc "
+          "--weights-at-load):\n   "
+       << model.name << "_run and " << model.name
+       << "_run_threads return INCEPTION_ERROR_WEIGHTS (9).\n"
+       << "   The parameters, f32 row-major, in the order "
+       << model.name << "_prepare_weights takes\n   them (their state_dict "
+          "keys), and the weights arena it fills. */\n"
+       << "#define " << macro << "_NUM_PARAMETERS " << weights.parameters.size()
+       << "\n#define " << macro << "_PARAMETER_KEYS {";
+    for (auto [index, parameter] : llvm::enumerate(weights.parameters))
+      os << (index ? ", " : "") << "\"" << escapeC(parameter.name) << "\"";
+    os << "}\n#define " << macro << "_WEIGHTS_SIZE " << weights.arenaSize << "\n"
+       << "#define " << macro << "_WEIGHTS_ALIGNMENT " << kWorkspaceAlignment
+       << "\n\n"
+       << "/* Prepares parameters[i] (parameter i) into `weights`, "
+       << macro << "_WEIGHTS_SIZE\n   bytes aligned to " << macro
+       << "_WEIGHTS_ALIGNMENT that the caller owns: the\n   computations "
+          "the compiler folds when the weights are built in. Returns 0,\n"
+          "   or a nonzero inception_status. */\n"
+       << "int " << model.name
+       << "_prepare_weights(const float *const *parameters, void *weights);\n\n"
+       << "/* " << model.name
+       << "_run_threads over prepared weights, which any number of runs may\n"
+          "   read at once. */\n"
+       << "int " << model.name
+       << "_run_weights(const void *weights, const float *input, float *output,\n"
+       << "    void *workspace, size_t workspace_size, int num_threads);\n\n";
+  }
+  os << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
   return text;
 }
 
@@ -273,33 +305,85 @@ __attribute__((visibility("hidden"))) void inception_profile_layer(int64_t layer
   state->start = now;
 }
 
-static int run_profiled(const float *input, float *output, void *workspace,
-                        size_t workspace_size, int num_threads,
-                        inception_layer_event *events, size_t capacity,
-                        size_t *count) {
+static int run_profiled_with(const void *arena, const float *input,
+                             float *output, void *workspace,
+                             size_t workspace_size, int num_threads,
+                             inception_layer_event *events, size_t capacity,
+                             size_t *count) {
 )";
   os << "  if (!count || (!events && capacity))\n"
      << "    return INCEPTION_ERROR_NULL_ARGUMENT;\n"
      << "  *count = 0;\n";
   if (model.layerNames.empty()) {
-    os << "  (void)input, (void)output, (void)workspace, (void)workspace_size,\n"
-       << "      (void)num_threads;\n"
+    os << "  (void)arena, (void)input, (void)output, (void)workspace,\n"
+       << "      (void)workspace_size, (void)num_threads;\n"
        << "  return INCEPTION_ERROR_INVALID_ARGUMENT; /* no --profile */\n}\n\n";
     return;
   }
   os << "  profile_state state = {events, capacity, 0, -1, now_us(), 0.0};\n"
      << "  profile = &state;\n"
-     << "  int status = " << model.name
-     << "_run_threads(input, output, workspace, workspace_size, num_threads);\n"
+     << "  int status = run_with(arena, input, output, workspace, workspace_size,\n"
+     << "                        num_threads);\n"
      << "  profile = NULL;\n"
      << "  *count = state.count;\n"
      << "  return status;\n}\n\n";
+}
+
+/// The parameters a library compiled with --weights-at-load takes, the
+/// keys it ignores, and the preparation's entry: it allocates the
+/// preparation's scratch (load time, not a run) and fills the arena.
+static void writeWeightPreparation(llvm::raw_ostream &os,
+                                   const ModelInterface &model) {
+  const LoadTimeWeights &weights = *model.loadTimeWeights;
+  os << "void " << model.prepareSymbol() << "(";
+  for (size_t i = 0; i < weights.parameters.size(); ++i)
+    os << "const float *, ";
+  os << "void *workspace, void *weights);\n\n";
+  for (auto [index, parameter] : llvm::enumerate(weights.parameters)) {
+    os << "static const int64_t parameter_shape_" << index << "[] = ";
+    writeShape(os, parameter.shape);
+    os << ";\n";
+  }
+  if (weights.parameters.empty()) {
+    os << "static const inception_tensor_info *const parameters = NULL;\n";
+  } else {
+    os << "static const inception_tensor_info parameters[] = {\n";
+    for (auto [index, parameter] : llvm::enumerate(weights.parameters))
+      os << "    {\"" << escapeC(parameter.name) << "\", \"f32\", "
+         << parameter.shape.size() << ", parameter_shape_" << index << "},\n";
+    os << "};\n";
+  }
+  if (!weights.ignoredKeys.empty()) {
+    os << "static const char *const ignored_keys[] = {\n";
+    for (const std::string &key : weights.ignoredKeys)
+      os << "    \"" << escapeC(key) << "\",\n";
+    os << "};\n";
+  }
+  os << "\nint " << model.name
+     << "_prepare_weights(const float *const *parameters, void *weights) {\n"
+     << "  if (!parameters || !weights)\n"
+     << "    return INCEPTION_ERROR_NULL_ARGUMENT;\n"
+     << "  for (size_t i = 0; i < " << weights.parameters.size() << "; ++i)\n"
+     << "    if (!parameters[i])\n      return INCEPTION_ERROR_NULL_ARGUMENT;\n"
+     << "  if ((uintptr_t)weights % " << kWorkspaceAlignment << ")\n"
+     << "    return INCEPTION_ERROR_INVALID_ARGUMENT;\n"
+     << "  void *workspace = aligned_alloc(" << kWorkspaceAlignment << ", "
+     << llvm::alignTo(std::max<int64_t>(weights.prepareWorkspaceSize, 1),
+                      kWorkspaceAlignment)
+     << "u);\n"
+     << "  if (!workspace)\n    return INCEPTION_ERROR_OUT_OF_MEMORY;\n"
+     << "  " << model.prepareSymbol() << "(";
+  for (size_t i = 0; i < weights.parameters.size(); ++i)
+    os << "parameters[" << i << "], ";
+  os << "workspace, weights);\n"
+     << "  free(workspace);\n  return INCEPTION_OK;\n}\n\n";
 }
 
 std::string generateWrapper(const ModelInterface &model) {
   std::string text;
   llvm::raw_string_ostream os(text);
   bool external = model.externalWeights.has_value();
+  bool atLoad = model.loadTimeWeights.has_value();
   const std::string &name = model.name;
   // POSIX for clock_gettime (the profiler) under -std=c11; GNU for the
   // weights loader's dladdr.
@@ -311,11 +395,18 @@ std::string generateWrapper(const ModelInterface &model) {
        << "#include <sys/mman.h>\n#include <sys/stat.h>\n#include <unistd.h>\n";
   os << "\nvoid " << model.kernelSymbol()
      << "(const float *input, float *output, void *workspace"
-     << (external ? ", const void *weights" : "") << ");\n\n";
+     << (external || atLoad ? ", const void *weights" : "") << ");\n\n";
   if (external)
     writeWeightsLoader(os, model);
+  else if (atLoad)
+    os << "static const char weights_error[] = \"the library takes its "
+          "weights at load (inceptionc --weights-at-load): run it with a "
+          "weight set (inception_model_load_weights, or "
+       << name << "_prepare_weights and " << name << "_run_weights)\";\n\n";
   else
     os << "static const char weights_error[1] = \"\";\n\n";
+  if (atLoad)
+    writeWeightPreparation(os, model);
   os << "static const char *last_error(void) { return weights_error; }\n\n"
      << "/* The OpenMP runtime's thread-count interface (stable C ABI). */\n"
      << "int omp_get_max_threads(void);\nvoid omp_set_num_threads(int);\n\n"
@@ -345,11 +436,19 @@ std::string generateWrapper(const ModelInterface &model) {
      << "}\n\n"
      << "size_t " << name << "_workspace_size(void) {\n"
      << "  return " << name << "_workspace_size_threads(0);\n}\n\n"
-     << "int " << name
-     << "_run_threads(const float *input, float *output, void *workspace,\n"
-     << "    size_t workspace_size, int num_threads) {\n"
-     << "  if (!input || !output)\n    return INCEPTION_ERROR_NULL_ARGUMENT;\n"
-     << "  if (num_threads < 0)\n    return INCEPTION_ERROR_INVALID_ARGUMENT;\n"
+     << "/* A run; `arena` is the weight set of a library whose weights bind\n"
+     << "   at load, else unused. */\n"
+     << "static int run_with(const void *arena, const float *input, float *output,\n"
+     << "                    void *workspace, size_t workspace_size,\n"
+     << "                    int num_threads) {\n"
+     << "  if (!input || !output)\n    return INCEPTION_ERROR_NULL_ARGUMENT;\n";
+  if (atLoad)
+    os << "  if (!arena)\n    return INCEPTION_ERROR_WEIGHTS;\n"
+       << "  if ((uintptr_t)arena % " << kWorkspaceAlignment << ")\n"
+       << "    return INCEPTION_ERROR_INVALID_ARGUMENT;\n";
+  else
+    os << "  (void)arena;\n";
+  os << "  if (num_threads < 0)\n    return INCEPTION_ERROR_INVALID_ARGUMENT;\n"
      << "  int threads = run_thread_count(num_threads);\n"
      << "  size_t needed = workspace_base + (size_t)threads * workspace_per_thread;\n";
   if (external)
@@ -373,15 +472,43 @@ std::string generateWrapper(const ModelInterface &model) {
      << "  int saved_threads = omp_get_max_threads();\n"
      << "  omp_set_num_threads(threads);\n"
      << "  " << model.kernelSymbol() << "(input, output, workspace"
-     << (external ? ", weights" : "") << ");\n"
+     << (external ? ", weights" : atLoad ? ", arena" : "") << ");\n"
      << "  omp_set_num_threads(saved_threads);\n"
      << "  free(owned);\n  return INCEPTION_OK;\n}\n\n"
+     << "int " << name
+     << "_run_threads(const float *input, float *output, void *workspace,\n"
+     << "    size_t workspace_size, int num_threads) {\n"
+     << "  return run_with(NULL, input, output, workspace, workspace_size,\n"
+     << "                  num_threads);\n}\n\n"
      << "int " << name
      << "_run(const float *input, float *output, void *workspace,\n"
      << "    size_t workspace_size) {\n"
      << "  return " << name
      << "_run_threads(input, output, workspace, workspace_size, 0);\n}\n\n";
+  if (atLoad)
+    os << "int " << name
+       << "_run_weights(const void *weights, const float *input, float *output,\n"
+       << "    void *workspace, size_t workspace_size, int num_threads) {\n"
+       << "  if (!weights)\n    return INCEPTION_ERROR_NULL_ARGUMENT;\n"
+       << "  return run_with(weights, input, output, workspace, workspace_size,\n"
+       << "                  num_threads);\n}\n\n";
   writeProfiler(os, model);
+  os << "static int run_profiled(const float *input, float *output,\n"
+     << "                        void *workspace, size_t workspace_size,\n"
+     << "                        int num_threads, inception_layer_event *events,\n"
+     << "                        size_t capacity, size_t *count) {\n"
+     << "  return run_profiled_with(NULL, input, output, workspace,\n"
+     << "                           workspace_size, num_threads, events,\n"
+     << "                           capacity, count);\n}\n\n";
+  if (atLoad)
+    os << "static int run_profiled_weights(const void *weights,\n"
+       << "    const float *input, float *output, void *workspace,\n"
+       << "    size_t workspace_size, int num_threads,\n"
+       << "    inception_layer_event *events, size_t capacity, size_t *count) {\n"
+       << "  if (!weights)\n    return INCEPTION_ERROR_NULL_ARGUMENT;\n"
+       << "  return run_profiled_with(weights, input, output, workspace,\n"
+       << "                           workspace_size, num_threads, events,\n"
+       << "                           capacity, count);\n}\n\n";
   os << "static const inception_model_info info = {\n"
      << "    INCEPTION_ABI_VERSION, \"" << INCEPTION_VERSION << "\", \""
      << name << "\",\n"
@@ -391,7 +518,17 @@ std::string generateWrapper(const ModelInterface &model) {
      << "_workspace_size_threads,\n"
      << "    " << name << "_run, last_error, " << name << "_run_threads,\n"
      << "    " << model.layerNames.size() << ", "
-     << (model.layerNames.empty() ? "NULL" : "layer_names") << ", run_profiled};\n\n"
+     << (model.layerNames.empty() ? "NULL" : "layer_names") << ", run_profiled";
+  if (atLoad) {
+    const LoadTimeWeights &weights = *model.loadTimeWeights;
+    os << ",\n    " << weights.parameters.size() << ", parameters, "
+       << weights.ignoredKeys.size() << ", "
+       << (weights.ignoredKeys.empty() ? "NULL" : "ignored_keys") << ",\n"
+       << "    " << weights.arenaSize << "u, " << kWorkspaceAlignment << "u, "
+       << name << "_prepare_weights, " << name << "_run_weights,\n"
+       << "    run_profiled_weights";
+  }
+  os << "};\n\n"
      << "/* Weak: an application may link several model libraries. */\n"
      << "__attribute__((weak, visibility(\"default\"))) const "
         "inception_model_info *\ninception_model_info_v1(void) { return &info; }\n";

@@ -17,6 +17,19 @@ struct TensorInterface {
   int64_t numElements() const;
 };
 
+/// A library whose weights bind at load (inceptionc --weights-at-load).
+struct LoadTimeWeights {
+  /// The parameters its preparation takes, in order: state_dict keys
+  /// (as names) and shapes.
+  std::vector<TensorInterface> parameters;
+  /// Keys the model file declares that the compiled model does not read.
+  std::vector<std::string> ignoredKeys;
+  /// The weights arena a preparation fills and runs read.
+  int64_t arenaSize = 0;
+  /// The scratch the preparation needs (it allocates it itself).
+  int64_t prepareWorkspaceSize = 0;
+};
+
 /// What a compiled model's C interface exposes.
 struct ModelInterface {
   std::string name;
@@ -33,6 +46,8 @@ struct ModelInterface {
   std::optional<std::pair<int64_t, uint64_t>> externalWeights;
   /// With --profile: the layers the kernel marks, by index.
   std::vector<std::string> layerNames;
+  /// With --weights-at-load: what the library takes at load.
+  std::optional<LoadTimeWeights> loadTimeWeights;
 
   /// The weights file's name, found beside the library.
   std::string weightsFileName() const { return name + ".weights"; }
@@ -44,6 +59,11 @@ struct ModelInterface {
   /// The symbol of the generated kernel: `void kernel(const float *input,
   /// float *output, void *workspace)`.
   std::string kernelSymbol() const { return name + "_kernel"; }
+
+  /// The symbol of the generated weight preparation (inception-hoist-
+  /// weights'): `void prepare(const float *parameter..., void *workspace,
+  /// void *weights)`.
+  std::string prepareSymbol() const { return kernelSymbol() + "_prepare"; }
 };
 
 /// Alignment of the workspace the kernels expect, in bytes.

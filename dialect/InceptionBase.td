@@ -20,6 +20,8 @@ def Inception_Dialect : Dialect {
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect"];
   let useDefaultAttributePrinterParser = 1;
+  // Folded weight transforms become arith.constant.
+  let hasConstantMaterializer = 1;
   let extraClassDeclaration = [{
     /// The module attribute that holds the target (a TargetAttr).
     static constexpr ::llvm::StringLiteral kTargetAttrName = "inception.target";

@@ -4,6 +4,7 @@
 #include "dialect/InceptionAttrs.h"
 #include "dialect/InceptionOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -25,6 +26,12 @@ void InceptionDialect::initialize() {
 #define GET_ATTRDEF_LIST
 #include "dialect/InceptionAttrs.cpp.inc"
       >();
+}
+
+Operation *InceptionDialect::materializeConstant(OpBuilder &builder,
+                                                Attribute value, Type type,
+                                                Location loc) {
+  return arith::ConstantOp::materialize(builder, value, type, loc);
 }
 
 LogicalResult

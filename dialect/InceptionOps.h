@@ -16,4 +16,14 @@
 #define GET_OP_CLASSES
 #include "dialect/InceptionOps.h.inc"
 
+namespace mlir::inception {
+/// The buffers of `op`'s operands, in order, for the destination-style ops
+/// (inception.ukernel, inception.weight_transform), which bufferize into
+/// their destination.
+FailureOr<SmallVector<Value>>
+getOperandBuffers(RewriterBase &rewriter, Operation *op,
+                  const bufferization::BufferizationOptions &options,
+                  bufferization::BufferizationState &state);
+} // namespace mlir::inception
+
 #endif // INCEPTION_DIALECT_INCEPTIONOPS_H

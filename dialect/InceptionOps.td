@@ -374,4 +374,73 @@ def Inception_UkernelOp : Inception_Op<"ukernel",
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Weights
+//===----------------------------------------------------------------------===//
+
+def Inception_ParameterOp : Inception_Op<"parameter", [Pure]> {
+  let summary = "a weight bound when the library loads";
+  let description = [{
+    The tensor a weights file holds under `key` (a state_dict key), f32,
+    row-major. `inceptionc --weights-at-load` builds these instead of
+    constants: the library carries the shapes, not the data, and
+    `inception-hoist-weights` moves every computation on them into the
+    generated weight preparation.
+
+    ```mlir
+    %w = inception.parameter "conv1.weight" : tensor<64x3x7x7xf32>
+    ```
+  }];
+  let arguments = (ins StrAttr:$key);
+  let results = (outs AnyStaticShapeTensor:$result);
+  let assemblyFormat = "$key attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def Inception_WeightTransformOp : Inception_Op<"weight_transform",
+    [DestinationStyleOpInterface,
+     DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
+     DeclareOpInterfaceMethods<BufferizableOpInterface,
+         ["bufferizesToMemoryRead", "bufferizesToMemoryWrite",
+          "getAliasingValues", "bufferize"]>]> {
+  let summary = "what a pass does to weights, as one C transform";
+  let description = [{
+    Runs the weight transform `inception_uk_<transform>` of
+    `runtime/ukernels/weight_transforms.c` on `inputs` into `output`: the
+    struct's pointers are the inputs in order and then the output, its
+    integers and reals come from `params` by name. The passes that change
+    weights (`fold-batch-norm`, `fuse-branches`, `inception-blocked-layout`
+    and `inception-microkernels`) build these; on constants with data the
+    op folds, running the same C function while it compiles, and otherwise
+    `inception-hoist-weights` moves it into the weight preparation, where
+    it becomes a call. Every operand is contiguous and row-major.
+
+    ```mlir
+    %u = inception.weight_transform "pack_panels"
+           ins(%w : tensor<64x147xf32>) outs(%e : tensor<1584xf32>)
+           params {depth = 147 : i64, mr = 6 : i64, out_channels = 64 : i64}
+           -> tensor<1584xf32>
+    ```
+  }];
+  let arguments = (ins StrAttr:$transform,
+                       Variadic<AnyShaped>:$inputs,
+                       AnyShaped:$output,
+                       DictionaryAttr:$params);
+  let results = (outs Optional<AnyRankedTensor>:$result);
+  let assemblyFormat = [{
+    $transform `ins` `(` $inputs `:` type($inputs) `)`
+    `outs` `(` $output `:` type($output) `)`
+    `params` $params attr-dict (`->` type($result)^)?
+  }];
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() {
+      return getOutputMutable();
+    }
+    /// The transform's symbol, `inception_uk_<transform>`.
+    std::string getSymbol();
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 #endif // INCEPTION_OPS_TD

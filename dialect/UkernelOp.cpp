@@ -74,21 +74,32 @@ UkernelOp::getAliasingValues(OpOperand &operand,
   return {{getResult(), bufferization::BufferRelation::Equivalent}};
 }
 
-LogicalResult
-UkernelOp::bufferize(RewriterBase &rewriter,
-                     const bufferization::BufferizationOptions &options,
-                     bufferization::BufferizationState &state) {
+FailureOr<SmallVector<Value>> mlir::inception::getOperandBuffers(
+    RewriterBase &rewriter, Operation *op,
+    const bufferization::BufferizationOptions &options,
+    bufferization::BufferizationState &state) {
   SmallVector<Value> buffers;
-  for (Value operand : getOperands()) {
+  for (Value operand : op->getOperands()) {
     FailureOr<Value> buffer =
         bufferization::getBuffer(rewriter, operand, options, state);
     if (failed(buffer))
       return failure();
     buffers.push_back(*buffer);
   }
+  return buffers;
+}
+
+LogicalResult
+UkernelOp::bufferize(RewriterBase &rewriter,
+                     const bufferization::BufferizationOptions &options,
+                     bufferization::BufferizationState &state) {
+  FailureOr<SmallVector<Value>> buffers =
+      getOperandBuffers(rewriter, *this, options, state);
+  if (failed(buffers))
+    return failure();
   rewriter.setInsertionPoint(*this);
   auto onBuffers = UkernelOp::create(rewriter, getLoc(), TypeRange(),
-                                     buffers, (*this)->getAttrs());
+                                     *buffers, (*this)->getAttrs());
   bufferization::replaceOpWithBufferizedValues(rewriter, *this,
                                                onBuffers.getOutput());
   return success();

@@ -8,6 +8,8 @@
 
 #include "frontend/ModelBuilderImpl.h"
 
+#include "dialect/InceptionOps.h"
+#include "dialect/WeightConstants.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
 using namespace inception::detail;
@@ -113,6 +115,8 @@ Value ModelBuilder::param(llvm::StringRef opPath, llvm::StringRef name,
                          << "' is already used by another op; give one of "
                          << "them a distinct name with 'as' or a new statement";
     mlir::emitRemark(owner->second) << "the other op is here";
+  } else if (weights.bindsAtLoad()) {
+    return mlir::inception::ParameterOp::create(builder, loc, type, key);
   } else {
     data = weights.get(key, type, role, loc);
     if (failed(data))

@@ -11,6 +11,8 @@
 
 #include "frontend/ModelBuilderImpl.h"
 
+#include "dialect/InceptionOps.h"
+#include "dialect/WeightConstants.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Verifier.h"
@@ -115,6 +117,16 @@ FailureOr<OwningOpRef<ModuleOp>> ModelBuilder::build(const ast::Model &model) {
     return failure();
   if (failed(weights.finish(context)))
     return failure();
+  if (weights.bindsAtLoad()) {
+    // Every key the model declares, in order: the library lists those its
+    // passes leave unused as keys a weights file may still hold.
+    SmallVector<Attribute> keys;
+    function.walk([&](mlir::inception::ParameterOp parameter) {
+      keys.push_back(parameter.getKeyAttr());
+    });
+    (*module)->setAttr(mlir::inception::kParameterKeysAttr,
+                       builder.getArrayAttr(keys));
+  }
   if (failed(mlir::verify(*module)))
     return failure();
   return module;

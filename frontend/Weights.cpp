@@ -48,6 +48,13 @@ FailureOr<ElementsAttr> SafeTensorsWeights::get(llvm::StringRef key,
       DenseF32ResourceElementsAttr::get(type, key, std::move(blob)));
 }
 
+FailureOr<ElementsAttr> LoadTimeWeights::get(llvm::StringRef key,
+                                             RankedTensorType, ParamRole,
+                                             Location loc) {
+  return emitError(loc) << "weight '" << key
+                        << "' has no data: it is bound when the library loads";
+}
+
 LogicalResult SafeTensorsWeights::finish(MLIRContext *context) {
   constexpr size_t kMaxListed = 20;
   size_t unused = 0;

@@ -29,6 +29,20 @@ public:
   virtual mlir::LogicalResult finish(mlir::MLIRContext *context) {
     return mlir::success();
   }
+  /// Whether parameters are bound when the library loads
+  /// (inception.parameter ops) rather than now (constants of `get`).
+  virtual bool bindsAtLoad() const { return false; }
+};
+
+/// No data: every parameter is an inception.parameter of its key and shape,
+/// bound when the library loads (inceptionc --weights-at-load).
+class LoadTimeWeights : public WeightProvider {
+public:
+  mlir::FailureOr<mlir::ElementsAttr> get(llvm::StringRef key,
+                                          mlir::RankedTensorType type,
+                                          ParamRole role,
+                                          mlir::Location loc) override;
+  bool bindsAtLoad() const override { return true; }
 };
 
 /// Binds parameters to the tensors of a safetensors file by key. The

@@ -63,6 +63,19 @@ constexpr llvm::StringLiteral kMicrokernelAttr = "inception.microkernels";
 /// by the argument of its inception_profile_layer calls.
 constexpr llvm::StringLiteral kProfileLayersAttr = "inception.profile_layers";
 
+/// On a module whose weights bind at load (inception-hoist-weights): the
+/// parameters the preparation takes, in order, each [key, [shape...]].
+constexpr llvm::StringLiteral kParametersAttr = "inception.parameters";
+/// The keys the model file declares that the compiled model does not read.
+constexpr llvm::StringLiteral kIgnoredKeysAttr = "inception.ignored_keys";
+/// On a run function: [first argument, count] of its prepared weights.
+constexpr llvm::StringLiteral kPreparedWeightsAttr =
+    "inception.prepared_weights";
+/// On the preparation function: the run function it prepares for.
+constexpr llvm::StringLiteral kPreparesAttr = "inception.prepares";
+/// On the module, after inception-weights-arena: the arena's bytes.
+constexpr llvm::StringLiteral kArenaSizeAttr = "inception.arena_size";
+
 /// The DSL name of the layer an op comes from: its first NameLoc (a fused
 /// op carries the locations of all the ops it replaced, its producer
 /// first), or "" where it has none.

@@ -42,7 +42,8 @@ def FoldBatchNorm : Pass<"fold-batch-norm", "mlir::func::FuncOp"> {
     %y = inception.conv2d %x, %w_folded, %b_folded ... : (...) -> tensor<1x64x56x56xf32>
     ```
   }];
-  let dependentDialects = ["mlir::arith::ArithDialect"];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect"];
   let statistics = [
     Statistic<"numFolded", "folded", "Batch norms folded into convolutions">,
   ];
@@ -136,6 +137,7 @@ def FuseEpilogue : Pass<"fuse-epilogue", "mlir::func::FuncOp"> {
     Statistic<"numScales", "scales-folded", "Scales folded into convolution weights">,
     Statistic<"numResiduals", "residual-adds-fused", "Residual adds fused into convolutions">,
   ];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
 }
 
 def FuseBranches : Pass<"fuse-branches", "mlir::func::FuncOp"> {
@@ -322,6 +324,62 @@ def FlattenGlobals : Pass<"inception-flatten-globals", "mlir::ModuleOp"> {
     %0 = memref.expand_shape %1 [[0, 1]] output_shape [2, 3] : memref<6xf32> into memref<2x3xf32>
     ```
   }];
+}
+
+def HoistWeights : Pass<"inception-hoist-weights", "mlir::ModuleOp"> {
+  let summary = "Move every computation on load-time parameters into a weight preparation function";
+  let description = [{
+    For a library whose weights bind at load (`inceptionc
+    --weights-at-load`), on tensors before bufferization, as IREE's
+    const-eval hoisting does: every op of a public function that computes
+    only from `inception.parameter` ops (and constants), free of memory
+    effects, moves into a new public function `<function>_prepare`, which
+    takes the parameters, in program order, and returns what the function
+    reads of them (the prepared weights). The function takes those as new
+    trailing arguments (read-only) instead. Nothing that depends on the
+    function's own arguments moves; constants are cloned where both need
+    them.
+
+    The module records the parameters (`inception.parameters`, keys and
+    shapes in the preparation's argument order) and the keys the model
+    file declares that nothing reads any more (`inception.ignored_keys`,
+    from `inception.parameter_keys`); the function records where its
+    prepared weights start (`inception.prepared_weights`, [first argument,
+    count]). `inception-weights-arena` later places them in one arena.
+
+    ```mlir
+    func.func @m(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+      %w = inception.parameter "conv.weight" : tensor<8x8x1x1xf32>
+      %p = inception.weight_transform "pack_panels" ins(%w : ...) ...
+      %y = inception.ukernel "conv2d" input(%x : ...) filter(%p : ...) ...
+    // becomes
+    func.func @m(%x: tensor<1x8x4x4xf32>, %p: tensor<64xf32>) -> ... {
+      %y = inception.ukernel "conv2d" input(%x : ...) filter(%p : ...) ...
+    func.func @m_prepare(%w: tensor<8x8x1x1xf32>) -> tensor<64xf32> {
+      %p = inception.weight_transform "pack_panels" ins(%w : ...) ...
+      return %p
+    ```
+  }];
+  let statistics = [
+    Statistic<"numHoisted", "hoisted-ops", "Ops moved into the weight preparation">,
+    Statistic<"numPrepared", "prepared-weights", "Weights the preparation returns">,
+    Statistic<"numParameters", "parameters", "Parameters the preparation takes">,
+  ];
+  let dependentDialects = ["mlir::func::FuncDialect"];
+}
+
+def WeightsArena : Pass<"inception-weights-arena", "mlir::ModuleOp"> {
+  let summary = "Place the prepared weights in one arena the preparation fills";
+  let description = [{
+    After bufferization and the workspace plan, for the functions
+    `inception-hoist-weights` made: each prepared weight gets a 64-byte
+    aligned offset in one weights arena. The run function's prepared
+    weight arguments and the preparation's result buffers (out-params by
+    then) become `memref.view`s of a new trailing `memref<Nxi8>` argument
+    of each, so the preparation writes each weight where the run reads
+    it. The arena's size is recorded as `inception.arena_size`.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"];
 }
 
 def ExternalizeWeights : Pass<"inception-externalize-weights", "mlir::ModuleOp"> {

@@ -51,6 +51,45 @@ llvm::Expected<std::string> packExternalWeights(ModuleOp module) {
   return packed;
 }
 
+/// What a module lowered with its weights bound at load takes: its
+/// parameters and ignored keys (inception-hoist-weights'), its arena
+/// (inception-weights-arena's) and its preparation's scratch.
+llvm::Expected<LoadTimeWeights> loadTimeWeights(ModuleOp module,
+                                                const ModelInterface &model) {
+  LoadTimeWeights weights;
+  auto parameters =
+      module->getAttrOfType<ArrayAttr>(mlir::inception::kParametersAttr);
+  auto arena =
+      module->getAttrOfType<IntegerAttr>(mlir::inception::kArenaSizeAttr);
+  auto prepare = module.lookupSymbol<LLVM::LLVMFuncOp>(model.prepareSymbol());
+  auto workspace = prepare ? prepare->getAttrOfType<IntegerAttr>(
+                                 mlir::inception::kWorkspaceSizeAttr)
+                           : nullptr;
+  if (!parameters || !arena || !workspace)
+    return compilerError("--weights-at-load: the model reads no parameters "
+                         "(the lowered module has no weight preparation)");
+  if (auto perThread = prepare->getAttrOfType<IntegerAttr>(
+          mlir::inception::kWorkspacePerThreadAttr);
+      perThread && perThread.getInt())
+    return compilerError("--weights-at-load: the weight preparation needs "
+                         "per-thread scratch, which it does not get");
+  for (Attribute entry : parameters) {
+    auto fields = cast<ArrayAttr>(entry);
+    TensorInterface parameter;
+    parameter.name = cast<StringAttr>(fields[0]).getValue().str();
+    for (Attribute extent : cast<ArrayAttr>(fields[1]))
+      parameter.shape.push_back(cast<IntegerAttr>(extent).getInt());
+    weights.parameters.push_back(std::move(parameter));
+  }
+  if (auto ignored =
+          module->getAttrOfType<ArrayAttr>(mlir::inception::kIgnoredKeysAttr))
+    for (auto key : ignored.getAsRange<StringAttr>())
+      weights.ignoredKeys.push_back(key.getValue().str());
+  weights.arenaSize = arena.getInt();
+  weights.prepareWorkspaceSize = workspace.getInt();
+  return weights;
+}
+
 class CPUBackend final : public Backend {
 public:
   llvm::StringRef name() const override { return "cpu"; }
@@ -66,7 +105,8 @@ public:
       return llvm::make_error<ReportedError>();
     if (emit != EmitKind::Linalg &&
         failed(runPipeline(module, [&](OpPassManager &pm) {
-          return mlir::inception::cpu::buildBufferizePipeline(pm, passes);
+          return mlir::inception::cpu::buildBufferizePipeline(
+              pm, passes, options.weightsAtLoad);
         })))
       return llvm::make_error<ReportedError>();
     if (emit == EmitKind::Linalg || emit == EmitKind::Buffers) {
@@ -75,7 +115,8 @@ public:
     }
     if (failed(runPipeline(module, [&](OpPassManager &pm) {
           return mlir::inception::cpu::buildBuffersToLLVMPipeline(
-              pm, options.externalWeights, options.profileLayers);
+              pm, options.externalWeights, options.profileLayers,
+              options.weightsAtLoad);
         })))
       return llvm::make_error<ReportedError>();
     if (auto layers = module->getAttrOfType<ArrayAttr>(
@@ -92,6 +133,12 @@ public:
           int64_t(packedWeights.size()),
           weightsChecksum(ArrayRef<char>(packedWeights.data(),
                                          packedWeights.size())));
+    }
+    if (options.weightsAtLoad) {
+      auto weights = loadTimeWeights(module, model);
+      if (!weights)
+        return weights.takeError();
+      model.loadTimeWeights = std::move(*weights);
     }
     auto kernel = module.lookupSymbol<LLVM::LLVMFuncOp>(model.kernelSymbol());
     auto workspace = kernel ? kernel->getAttrOfType<IntegerAttr>(
@@ -171,6 +218,8 @@ public:
     }
     // The OpenMP runtime, and the microkernels for the module's tile.
     SmallVector<llvm::StringRef> linked = {ompRuntimeObject()};
+    if (options.weightsAtLoad)
+      linked.push_back(weightTransformsObject());
     if (auto tile = module->getAttrOfType<DenseI64ArrayAttr>(
             mlir::inception::kMicrokernelAttr)) {
       const MicrokernelObject *object =

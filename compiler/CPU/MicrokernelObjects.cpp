@@ -12,6 +12,8 @@
 #undef INCEPTION_UK_LEVEL
 extern "C" const char inception_omp_runtime_begin[],
     inception_omp_runtime_end[];
+extern "C" const char inception_weight_transforms_begin[],
+    inception_weight_transforms_end[];
 
 namespace inception {
 
@@ -40,6 +42,12 @@ llvm::StringRef ompRuntimeObject() {
   return llvm::StringRef(inception_omp_runtime_begin,
                          inception_omp_runtime_end -
                              inception_omp_runtime_begin);
+}
+
+llvm::StringRef weightTransformsObject() {
+  return llvm::StringRef(inception_weight_transforms_begin,
+                         inception_weight_transforms_end -
+                             inception_weight_transforms_begin);
 }
 
 } // namespace inception

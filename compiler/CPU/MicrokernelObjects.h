@@ -41,6 +41,11 @@ const MicrokernelObject *findMicrokernelObject(int64_t mr, int64_t nr,
 /// ELF relocatable object that every library links, for the host.
 llvm::StringRef ompRuntimeObject();
 
+/// The weight transforms (runtime/ukernels/weight_transforms.c) a library
+/// that prepares its weights at load calls, for the host: an ELF
+/// relocatable object.
+llvm::StringRef weightTransformsObject();
+
 } // namespace inception
 
 #endif // INCEPTION_COMPILER_CPU_MICROKERNELOBJECTS_H

@@ -5,7 +5,7 @@
 #include "passes/Statistics.h"
 
 #include "passes/Transforms/SymmetricEigen.h"
-#include "passes/Transforms/WeightConstants.h"
+#include "dialect/WeightConstants.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -100,12 +100,25 @@ struct FactorizeConvPass : impl::FactorizeConvBase<FactorizeConvPass> {
       return signalPassFailure();
     }
     SmallVector<Conv2DOp> candidates;
+    int64_t unknown = 0;
     getOperation().walk([&](Conv2DOp conv) {
       auto filter = cast<RankedTensorType>(conv.getFilter().getType());
-      if (conv.getGroups() == 1 && filter.getDimSize(2) == filter.getDimSize(3) &&
-          filter.getDimSize(2) >= 3 && hasF32Data(conv.getFilter()))
+      if (conv.getGroups() != 1 || filter.getDimSize(2) != filter.getDimSize(3) ||
+          filter.getDimSize(2) < 3)
+        return;
+      if (hasF32Data(conv.getFilter()))
         candidates.push_back(conv);
+      else if (isWeight(conv.getFilter()))
+        ++unknown;
     });
+    // The rank is chosen from the filter's values, which a library whose
+    // weights bind at load does not have.
+    if (unknown)
+      emitRemark(getOperation().getLoc())
+          << "factorize-conv: skipped " << unknown
+          << " convolutions whose filters are not known at compile time "
+             "(weights bound at load): the factorization's rank depends on "
+             "their values";
     for (Conv2DOp conv : candidates)
       factorize(conv);
   }

@@ -4,10 +4,9 @@
 #include "passes/Passes.h"
 #include "passes/Statistics.h"
 
-#include "passes/Transforms/WeightConstants.h"
+#include "dialect/WeightConstants.h"
 
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
-#include <cmath>
 
 namespace mlir::inception {
 #define GEN_PASS_DEF_FOLDBATCHNORM
@@ -29,39 +28,34 @@ struct FoldIntoConvolution : OpRewritePattern<BatchNormOp> {
       return rewriter.notifyMatchFailure(bn, "the convolution applies a ReLU");
     if (conv.getResidual())
       return rewriter.notifyMatchFailure(bn, "the convolution adds a residual");
-    auto filter = readF32Constant(conv.getFilter());
-    auto gamma = readF32Constant(bn.getScale());
-    auto beta = readF32Constant(bn.getOffset());
-    auto mean = readF32Constant(bn.getMean());
-    auto variance = readF32Constant(bn.getVariance());
-    std::optional<std::vector<float>> bias;
-    if (conv.getBias() && !(bias = readF32Constant(conv.getBias())))
-      return rewriter.notifyMatchFailure(bn, "the bias is not a constant");
-    if (!filter || !gamma || !beta || !mean || !variance)
-      return rewriter.notifyMatchFailure(bn, "parameters are not constants");
-
-    size_t channels = gamma->size();
-    size_t perChannel = filter->size() / channels;
-    double epsilon = bn.getEpsilon().convertToDouble();
-    std::vector<float> foldedBias(channels);
-    for (size_t o = 0; o < channels; ++o) {
-      double scale = double((*gamma)[o]) / std::sqrt(double((*variance)[o]) + epsilon);
-      for (size_t i = 0; i < perChannel; ++i)
-        (*filter)[o * perChannel + i] =
-            float(double((*filter)[o * perChannel + i]) * scale);
-      double b = bias ? double((*bias)[o]) : 0.0;
-      foldedBias[o] = float((b - double((*mean)[o])) * scale + double((*beta)[o]));
-    }
+    if (!isWeight(conv.getFilter()) || !isWeight(bn.getScale()) ||
+        !isWeight(bn.getOffset()) || !isWeight(bn.getMean()) ||
+        !isWeight(bn.getVariance()) ||
+        (conv.getBias() && !isWeight(conv.getBias())))
+      return rewriter.notifyMatchFailure(bn, "parameters are not weights");
 
     // The folded op is both: its location names the convolution first.
     Location loc = rewriter.getFusedLoc({conv.getLoc(), bn.getLoc()});
     auto filterType = cast<RankedTensorType>(conv.getFilter().getType());
-    std::string name = constantName(conv.getFilter(), "conv.weight");
-    Value newFilter = createF32Constant(rewriter, loc, filterType.getShape(),
-                                        name + ".bn_folded", *filter);
-    Value newBias = createF32Constant(
-        rewriter, loc, {int64_t(channels)},
-        constantName(bn.getOffset(), "bn.bias") + ".bn_folded", foldedBias);
+    int64_t channels = filterType.getDimSize(0);
+    FloatAttr epsilon = rewriter.getF64FloatAttr(bn.getEpsilon().convertToDouble());
+    Value newFilter = createWeightTransform(
+        rewriter, loc, "batch_norm_filter",
+        {conv.getFilter(), bn.getScale(), bn.getVariance()},
+        filterType.getShape(),
+        {rewriter.getNamedAttr("channels", rewriter.getI64IntegerAttr(channels)),
+         rewriter.getNamedAttr(
+             "per_channel",
+             rewriter.getI64IntegerAttr(filterType.getNumElements() / channels)),
+         rewriter.getNamedAttr("epsilon", epsilon)});
+    Value bias = conv.getBias() ? conv.getBias()
+                                : createF32Zeros(rewriter, loc, {channels});
+    Value newBias = createWeightTransform(
+        rewriter, loc, "batch_norm_bias",
+        {bias, bn.getScale(), bn.getOffset(), bn.getMean(), bn.getVariance()},
+        {channels},
+        {rewriter.getNamedAttr("channels", rewriter.getI64IntegerAttr(channels)),
+         rewriter.getNamedAttr("epsilon", epsilon)});
     auto folded = Conv2DOp::create(
         rewriter, loc, bn.getType(), conv.getInput(), newFilter, newBias,
         /*residual=*/Value(), conv.getStridesAttr(), conv.getPaddingAttr(), conv.getDilationsAttr(),

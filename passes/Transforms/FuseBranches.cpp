@@ -4,7 +4,7 @@
 #include "passes/Passes.h"
 #include "passes/Statistics.h"
 
-#include "passes/Transforms/WeightConstants.h"
+#include "dialect/WeightConstants.h"
 
 namespace mlir::inception {
 #define GEN_PASS_DEF_FUSEBRANCHES
@@ -47,15 +47,15 @@ struct FuseBranchesPass : impl::FuseBranchesBase<FuseBranchesPass> {
   /// it, in program order, `conv` included.
   static SmallVector<Conv2DOp> findGroup(Conv2DOp conv) {
     SmallVector<Conv2DOp> group;
-    if (conv.getGroups() != 1 || !hasF32Data(conv.getFilter()) ||
-        (conv.getBias() && !hasF32Data(conv.getBias())))
+    if (conv.getGroups() != 1 || !isWeight(conv.getFilter()) ||
+        (conv.getBias() && !isWeight(conv.getBias())))
       return group;
     for (Operation *user : conv.getInput().getUsers()) {
       auto other = dyn_cast<Conv2DOp>(user);
       if (other && other.getInput() == conv.getInput() &&
           other->getBlock() == conv->getBlock() && sameGeometry(conv, other) &&
-          hasF32Data(other.getFilter()) &&
-          (!other.getBias() || hasF32Data(other.getBias())) &&
+          isWeight(other.getFilter()) &&
+          (!other.getBias() || isWeight(other.getBias())) &&
           !llvm::is_contained(group, other))
         group.push_back(other);
     }
@@ -63,35 +63,53 @@ struct FuseBranchesPass : impl::FuseBranchesBase<FuseBranchesPass> {
     return group;
   }
 
+  /// `parts` (weights of equal trailing shape) one after the other along
+  /// their first axis, as a chain of concat transforms.
+  static Value concatenate(OpBuilder &builder, Location loc,
+                           ArrayRef<Value> parts) {
+    Value joined = parts.front();
+    for (Value part : parts.drop_front()) {
+      auto joinedType = cast<RankedTensorType>(joined.getType());
+      auto partType = cast<RankedTensorType>(part.getType());
+      SmallVector<int64_t> shape(joinedType.getShape());
+      shape[0] += partType.getDimSize(0);
+      joined = createWeightTransform(
+          builder, loc, "concat", {joined, part}, shape,
+          {builder.getNamedAttr(
+               "first_elements",
+               builder.getI64IntegerAttr(joinedType.getNumElements())),
+           builder.getNamedAttr(
+               "second_elements",
+               builder.getI64IntegerAttr(partType.getNumElements()))});
+    }
+    return joined;
+  }
+
   LogicalResult merge(ArrayRef<Conv2DOp> group) {
     Conv2DOp first = group.front();
     OpBuilder builder(first);
-    auto filterType = cast<RankedTensorType>(first.getFilter().getType());
     bool anyBias = llvm::any_of(group, [](Conv2DOp c) { return bool(c.getBias()); });
-    std::vector<float> filters, biases;
+    SmallVector<Value> filters, biases;
     int64_t channels = 0;
     SmallVector<Location> locations;
-    for (Conv2DOp conv : group) {
-      std::vector<float> filter = *readF32Constant(conv.getFilter());
-      int64_t out = cast<RankedTensorType>(conv.getFilter().getType()).getDimSize(0);
-      filters.insert(filters.end(), filter.begin(), filter.end());
-      if (anyBias) {
-        // findGroup admitted only constant biases.
-        std::vector<float> bias = conv.getBias() ? *readF32Constant(conv.getBias())
-                                                 : std::vector<float>(out, 0.0f);
-        biases.insert(biases.end(), bias.begin(), bias.end());
-      }
-      channels += out;
+    for (Conv2DOp conv : group)
       locations.push_back(conv.getLoc());
-    }
     Location loc = builder.getFusedLoc(locations);
-    SmallVector<int64_t> filterShape(filterType.getShape());
-    filterShape[0] = channels;
-    Value filter = createF32Constant(builder, loc, filterShape,
-                                     "fused_branches.weight", filters);
-    Value bias = anyBias ? createF32Constant(builder, loc, {channels},
-                                             "fused_branches.bias", biases)
-                         : Value();
+    for (Conv2DOp conv : group) {
+      int64_t out = cast<RankedTensorType>(conv.getFilter().getType()).getDimSize(0);
+      // The wide convolution takes the first one's place: the others'
+      // weights (computed after it, a folded batch norm's say) move up.
+      moveWeightBefore(conv.getFilter(), first);
+      if (conv.getBias())
+        moveWeightBefore(conv.getBias(), first);
+      filters.push_back(conv.getFilter());
+      if (anyBias)
+        biases.push_back(conv.getBias() ? conv.getBias()
+                                        : createF32Zeros(builder, loc, {out}));
+      channels += out;
+    }
+    Value filter = concatenate(builder, loc, filters);
+    Value bias = anyBias ? concatenate(builder, loc, biases) : Value();
     auto firstType = first.getType();
     auto wideType = RankedTensorType::get(
         {firstType.getDimSize(0), channels, firstType.getDimSize(2),

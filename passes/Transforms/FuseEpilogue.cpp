@@ -4,7 +4,7 @@
 #include "passes/Passes.h"
 #include "passes/Statistics.h"
 
-#include "passes/Transforms/WeightConstants.h"
+#include "dialect/WeightConstants.h"
 
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -73,33 +73,27 @@ struct FoldScale : CountingPattern<ScaleOp> {
     double factor = scale.getFactor().convertToDouble();
     if (conv.getFusedRelu() && factor < 0)
       return rewriter.notifyMatchFailure(scale, "negative factor after a ReLU");
-    auto filter = readF32Constant(conv.getFilter());
-    std::optional<std::vector<float>> bias;
-    if (conv.getBias() && !(bias = readF32Constant(conv.getBias())))
-      return rewriter.notifyMatchFailure(scale, "the bias is not constant");
-    if (!filter)
-      return rewriter.notifyMatchFailure(scale, "the filter is not constant");
+    if (conv.getBias() && !isWeight(conv.getBias()))
+      return rewriter.notifyMatchFailure(scale, "the bias is no weight");
+    if (!isWeight(conv.getFilter()))
+      return rewriter.notifyMatchFailure(scale, "the filter is no weight");
 
-    for (float &w : *filter)
-      w = float(double(w) * factor);
     Location loc = rewriter.getFusedLoc({conv.getLoc(), scale.getLoc()});
-    auto filterType = cast<RankedTensorType>(conv.getFilter().getType());
-    Value newFilter = createF32Constant(
-        rewriter, loc, filterType.getShape(),
-        constantName(conv.getFilter(), "conv.weight") + ".scaled", *filter);
-    Value newBias;
-    if (bias) {
-      for (float &b : *bias)
-        b = float(double(b) * factor);
-      newBias = createF32Constant(
-          rewriter, loc, {int64_t(bias->size())},
-          constantName(conv.getBias(), "conv.bias") + ".scaled", *bias);
-    }
-    auto scaled = Conv2DOp::create(
+    auto scaled = [&](Value weights) {
+      auto type = cast<RankedTensorType>(weights.getType());
+      return createWeightTransform(
+          rewriter, loc, "scale", {weights}, type.getShape(),
+          {rewriter.getNamedAttr("elements",
+                                 rewriter.getI64IntegerAttr(type.getNumElements())),
+           rewriter.getNamedAttr("factor", rewriter.getF64FloatAttr(factor))});
+    };
+    Value newFilter = scaled(conv.getFilter());
+    Value newBias = conv.getBias() ? scaled(conv.getBias()) : Value();
+    auto scaledConv = Conv2DOp::create(
         rewriter, loc, conv.getType(), conv.getInput(), newFilter, newBias,
         /*residual=*/Value(), conv.getStridesAttr(), conv.getPaddingAttr(),
         conv.getDilationsAttr(), conv.getGroupsAttr(), conv.getFusedReluAttr());
-    rewriter.replaceOp(scale, scaled.getResult());
+    rewriter.replaceOp(scale, scaledConv.getResult());
     rewriter.eraseOp(conv);
     ++counts.scales;
     return success();

@@ -35,6 +35,7 @@ _Static_assert(sizeof(void *) == 8, "the microkernels' ABI is for 64-bit targets
 #define INCEPTION_UK_PARAMS(params) typedef struct inception_uk_##params##_params {
 #define INCEPTION_UK_POINTER(params, type, name) type *name;
 #define INCEPTION_UK_INTEGER(params, name) int64_t name;
+#define INCEPTION_UK_REAL(params, name) double name;
 #define INCEPTION_UK_PARAMS_END(params) } inception_uk_##params##_params;
 #include "ukernel_params.def"
 

@@ -363,3 +363,109 @@ func.func @ukernel_param(%x: memref<1x8x4x4xf32>, %out: memref<1x8x4x4xf32>) {
   inception.ukernel "pool2d" input(%x : memref<1x8x4x4xf32>) output(%out : memref<1x8x4x4xf32>) params {kind = "max"}
   return
 }
+
+// -----
+
+func.func @parameter_key() {
+  // expected-error @+1 {{'inception.parameter' op needs a non-empty key}}
+  %0 = inception.parameter "" : tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @parameter_type() {
+  // expected-error @+1 {{'inception.parameter' op parameter 'w' must be f32, not 'f16'}}
+  %0 = inception.parameter "w" : tensor<2xf16>
+  return
+}
+
+// -----
+
+func.func @transform_unknown(%w: tensor<4xf32>, %e: tensor<4xf32>) {
+  // expected-error @+1 {{'inception.weight_transform' op unknown weight transform 'transpose'}}
+  %0 = inception.weight_transform "transpose" ins(%w : tensor<4xf32>) outs(%e : tensor<4xf32>) params {} -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @transform_inputs(%w: tensor<4xf32>, %e: tensor<4xf32>) {
+  // expected-error @+1 {{'inception.weight_transform' op 'concat' takes 2 inputs, not 1}}
+  %0 = inception.weight_transform "concat" ins(%w : tensor<4xf32>) outs(%e : tensor<4xf32>) params {first_elements = 4 : i64, second_elements = 0 : i64} -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @transform_missing_param(%w: tensor<4xf32>, %e: tensor<4xf32>) {
+  // expected-error @+1 {{'inception.weight_transform' op 'scale' needs param 'factor', a float}}
+  %0 = inception.weight_transform "scale" ins(%w : tensor<4xf32>) outs(%e : tensor<4xf32>) params {elements = 4 : i64} -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @transform_extra_param(%w: tensor<4xf32>, %e: tensor<4xf32>) {
+  // expected-error @+1 {{'inception.weight_transform' op 'scale' has no param 'mr'}}
+  %0 = inception.weight_transform "scale" ins(%w : tensor<4xf32>) outs(%e : tensor<4xf32>) params {elements = 4 : i64, factor = 2.0 : f64, mr = 6 : i64} -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @transform_negative(%w: tensor<4xf32>, %e: tensor<4xf32>) {
+  // expected-error @+1 {{'inception.weight_transform' op param 'elements' must not be negative}}
+  %0 = inception.weight_transform "scale" ins(%w : tensor<4xf32>) outs(%e : tensor<4xf32>) params {elements = -4 : i64, factor = 2.0 : f64} -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// The extents the C function would touch are checked against the
+// operands: folding runs it inside the compiler.
+func.func @transform_input_extent(%w: tensor<6x10xf32>, %e: tensor<72xf32>) {
+  // expected-error @+1 {{'inception.weight_transform' op input 0 has 60 elements; 'pack_panels' reads 66}}
+  %0 = inception.weight_transform "pack_panels" ins(%w : tensor<6x10xf32>) outs(%e : tensor<72xf32>) params {depth = 11 : i64, mr = 6 : i64, out_channels = 6 : i64} -> tensor<72xf32>
+  return
+}
+
+// -----
+
+func.func @transform_output_extent(%w: tensor<7x10xf32>, %e: tensor<70xf32>) {
+  // expected-error @+1 {{'inception.weight_transform' op output has 70 elements; 'pack_panels' writes 120}}
+  %0 = inception.weight_transform "pack_panels" ins(%w : tensor<7x10xf32>) outs(%e : tensor<70xf32>) params {depth = 10 : i64, mr = 6 : i64, out_channels = 7 : i64} -> tensor<70xf32>
+  return
+}
+
+// -----
+
+func.func @transform_zero_tile(%w: tensor<7x10xf32>, %e: tensor<70xf32>) {
+  // expected-error @+1 {{'inception.weight_transform' op param 'mr' must be positive}}
+  %0 = inception.weight_transform "pack_panels" ins(%w : tensor<7x10xf32>) outs(%e : tensor<70xf32>) params {depth = 10 : i64, mr = 0 : i64, out_channels = 7 : i64} -> tensor<70xf32>
+  return
+}
+
+// -----
+
+func.func @transform_depth(%w: tensor<2x3x1x1xf32>, %e: tensor<1x1x1x2x4xf32>) {
+  // expected-error @+1 {{'inception.weight_transform' op depth 2 is less than the 3 input channels}}
+  %0 = inception.weight_transform "block_filter" ins(%w : tensor<2x3x1x1xf32>) outs(%e : tensor<1x1x1x2x4xf32>) params {block = 4 : i64, depth = 2 : i64, depthwise = 0 : i64, in_channels = 3 : i64, out_channels = 2 : i64, taps = 1 : i64} -> tensor<1x1x1x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @transform_mixed(%w: tensor<4xf32>, %e: memref<4xf32>) {
+  // expected-error @+1 {{'inception.weight_transform' op takes tensors or buffers, not both}}
+  inception.weight_transform "scale" ins(%w : tensor<4xf32>) outs(%e : memref<4xf32>) params {elements = 4 : i64, factor = 2.0 : f64}
+  return
+}
+
+// -----
+
+func.func @transform_strided(%w: memref<4xf32, strided<[2]>>, %e: memref<4xf32>) {
+  // expected-error @+1 {{'inception.weight_transform' op takes row-major buffers, not 'memref<4xf32, strided<[2]>>'}}
+  inception.weight_transform "scale" ins(%w : memref<4xf32, strided<[2]>>) outs(%e : memref<4xf32>) params {elements = 4 : i64, factor = 2.0 : f64}
+  return
+}

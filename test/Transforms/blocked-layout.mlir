@@ -31,7 +31,7 @@
 // CHECK: %[[OUT:.*]] = linalg.generic {indexing_maps = [#[[UNPACK]], {{.*}}]{{.*}} ins(%[[PW]] : tensor<1x2x4x4x4xf32>) outs(%{{.*}} : tensor<1x6x4x4xf32>) attrs = {inception.unpack}
 // CHECK: return %[[OUT]]
 // The six output channels: block 1 holds channels 4 and 5, then two zeros.
-// CHECK: filter.blocked{{.*}}: "0x04000000{{(0000003E)+(0000003E0000003E0000000000000000)+}}"
+// CHECK: weight.block_filter{{.*}}: "0x04000000{{(0000003E)+(0000003E0000003E0000000000000000)+}}"
 func.func @stem_pool_pointwise(%x: tensor<1x3x8x8xf32>) -> tensor<1x6x4x4xf32> {
   %w1 = arith.constant dense<0.5> : tensor<8x3x3x3xf32>
   %b1 = arith.constant dense<0.25> : tensor<8xf32>

@@ -79,3 +79,18 @@ func.func @not_eligible(%x: tensor<1x2x8x8xf32>, %w: tensor<2x2x3x3xf32>) -> (te
   %3 = inception.conv2d %x, %w strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<1x2x8x8xf32>, tensor<2x2x3x3xf32>) -> tensor<1x2x8x8xf32>
   return %0, %1, %2, %3 : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>
 }
+
+// -----
+
+// Weights bound at load: the rank depends on the filter's values, so the
+// pass leaves such convolutions alone and says so, once per function.
+// CHECK-LABEL: func.func @at_load
+// RANK1: remark: factorize-conv: skipped 1 convolutions whose filters are not known at compile time
+// CHECK: inception.conv2d %arg0, %{{.*}} strides = [1, 1] padding = [1, 1, 1, 1]
+// CHECK-NOT: inception.conv2d
+// expected-remark @+1 {{factorize-conv: skipped 1 convolutions whose filters are not known at compile time (weights bound at load): the factorization's rank depends on their values}}
+func.func @at_load(%x: tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32> {
+  %w = inception.parameter "conv.weight" : tensor<2x2x3x3xf32>
+  %0 = inception.conv2d %x, %w strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<1x2x8x8xf32>, tensor<2x2x3x3xf32>) -> tensor<1x2x8x8xf32>
+  return %0 : tensor<1x2x8x8xf32>
+}

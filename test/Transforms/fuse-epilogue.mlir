@@ -52,8 +52,8 @@ func.func @kept(%x: tensor<1x2x4x4xf32>, %w: tensor<3x2x1x1xf32>) -> (tensor<1x3
 // The Inception-ResNet block: relu(x + 0.5 * conv(y)). The scale goes into
 // the weights and bias, the add into the accumulator, the ReLU last.
 // CHECK-LABEL: func.func @residual_block
-// CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<{{.*}}scaled{{.*}}> : tensor<2x3x1x1xf32>
-// CHECK-DAG: %[[B:.*]] = arith.constant dense_resource<{{.*}}scaled{{.*}}> : tensor<2xf32>
+// CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<{{.*}}scale{{.*}}> : tensor<2x3x1x1xf32>
+// CHECK-DAG: %[[B:.*]] = arith.constant dense_resource<{{.*}}scale{{.*}}> : tensor<2xf32>
 // CHECK: %[[C:.*]] = inception.conv2d %arg1, %[[W]], %[[B]] residual %arg0 {{.*}} fused_relu
 // CHECK-NOT: inception.
 // CHECK: return %[[C]]

@@ -26,23 +26,29 @@ template <typename T> constexpr bool isAddress() {
 }
 
 TEST(UkernelAbi, EveryFieldSitsInItsSlot) {
-#define CHECK_FIELD(params, field, address)                                     \
+#define CHECK_FIELD(params, field, fieldKind)                                   \
   {                                                                            \
+    using Type = decltype(inception_uk_##params##_params::field);              \
     unsigned slot = unsigned(ukernel::params::Field::field);                    \
     EXPECT_EQ(offsetof(inception_uk_##params##_params, field), 8 * slot)        \
         << #params "." #field;                                                  \
-    EXPECT_EQ(sizeof(inception_uk_##params##_params::field), 8u)                \
+    EXPECT_EQ(sizeof(Type), 8u) << #params "." #field;                          \
+    EXPECT_EQ(isAddress<Type>(), fieldKind == ukernel::FieldKind::Pointer)      \
         << #params "." #field;                                                  \
-    EXPECT_EQ(                                                                 \
-        isAddress<decltype(inception_uk_##params##_params::field)>(), address)  \
+    EXPECT_EQ(std::is_floating_point_v<Type>,                                  \
+              fieldKind == ukernel::FieldKind::Real)                           \
         << #params "." #field;                                                  \
-    EXPECT_EQ(ukernel::fieldsOf<ukernel::params::Field>()[slot].pointer,       \
-              address)                                                         \
+    EXPECT_EQ(ukernel::fieldsOf<ukernel::params::Field>()[slot].kind,           \
+              fieldKind)                                                       \
         << #params "." #field;                                                  \
     EXPECT_EQ(ukernel::fieldsOf<ukernel::params::Field>()[slot].name, #field);  \
   }
-#define INCEPTION_UK_POINTER(params, type, field) CHECK_FIELD(params, field, true)
-#define INCEPTION_UK_INTEGER(params, field) CHECK_FIELD(params, field, false)
+#define INCEPTION_UK_POINTER(params, type, field)                              \
+  CHECK_FIELD(params, field, ukernel::FieldKind::Pointer)
+#define INCEPTION_UK_INTEGER(params, field)                                    \
+  CHECK_FIELD(params, field, ukernel::FieldKind::Integer)
+#define INCEPTION_UK_REAL(params, field)                                       \
+  CHECK_FIELD(params, field, ukernel::FieldKind::Real)
 #define INCEPTION_UK_PARAMS_END(params)                                        \
   EXPECT_EQ(sizeof(inception_uk_##params##_params),                            \
             8 * unsigned(ukernel::params::Field::count))                       \
@@ -64,7 +70,7 @@ TEST(UkernelAbi, EveryKernelTakesItsStruct) {
   static_assert(std::is_same_v<decltype(&inception_uk_##kernel),               \
                                void (*)(const inception_uk_##params##_params *)>);
 #include "runtime/ukernels/ukernel_params.def"
-  EXPECT_EQ(kernels, 9u);
+  EXPECT_EQ(kernels, 17u);
   EXPECT_TRUE(ukernel::kernelFields("inception_uk_gemm_6x1v16").empty());
 }
 

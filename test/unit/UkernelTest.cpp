@@ -11,7 +11,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "passes/Codegen/CPU/FilterLayouts.h"
 #include "runtime/ukernels/ukernel_abi.h"
 
 #include <gtest/gtest.h>
@@ -27,7 +26,30 @@ extern "C" int omp_get_max_threads(void);
 
 namespace {
 
-namespace layouts = mlir::inception::microkernels;
+/// The filter forms, from the weight transforms a library runs
+/// (runtime/ukernels/weight_transforms.c).
+namespace layouts {
+std::vector<float> packFilterPanels(const std::vector<float> &filter,
+                                    int64_t outChannels, int64_t depth,
+                                    int64_t mr) {
+  std::vector<float> packed(size_t((outChannels + mr - 1) / mr * depth * mr));
+  inception_uk_pack_panels_params p = {filter.data(), packed.data(),
+                                       outChannels, depth, mr};
+  inception_uk_pack_panels(&p);
+  return packed;
+}
+
+std::vector<float> winogradFilter(const std::vector<float> &filter,
+                                  int64_t outChannels, int64_t inChannels,
+                                  int64_t nr) {
+  std::vector<float> u(
+      size_t(36 * ((outChannels + nr - 1) / nr) * inChannels * nr));
+  inception_uk_winograd_filter_params p = {filter.data(), u.data(),
+                                           outChannels, inChannels, nr, 0};
+  inception_uk_winograd_filter(&p);
+  return u;
+}
+} // namespace layouts
 
 constexpr int64_t MR = INCEPTION_UK_MR, NR = INCEPTION_UK_NR,
                   VL = INCEPTION_UK_VL;

@@ -1,6 +1,7 @@
 //===- inceptionc.cpp - The Inception compiler driver ---------------------===//
 //
-// inceptionc MODEL.inception (--weights W.safetensors | --random-weights=SEED)
+// inceptionc MODEL.inception (--weights W.safetensors | --random-weights=SEED |
+//                             --weights-at-load)
 //            [--emit=KIND] [-o OUT] [--backend=cpu] [-O0..3] [--passes=LIST]
 //            [--batch N] [-mcpu=CPU] [-mtriple=T] [--cache-sizes=L1,L2,L3]
 //
@@ -77,6 +78,11 @@ cl::opt<bool> externalWeights(
     "external-weights",
     cl::desc("Keep the weights out of the library: write <model>.weights "
              "beside it, which the library maps and checks when it first runs"));
+cl::opt<bool> weightsAtLoad(
+    "weights-at-load",
+    cl::desc("Build no weights into the library: it takes a safetensors "
+             "state_dict when it loads (inception_model_load_weights, "
+             "inception-run --weights) and prepares it there"));
 cl::opt<bool> profileLayers(
     "profile", cl::desc("Time each layer of a run made through the library's "
                         "run_profiled (inception-bench --trace); other runs "
@@ -142,8 +148,13 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "Inception model compiler\n");
 
   bool useRandom = randomWeights.getNumOccurrences() > 0;
-  if (useRandom == !weightsPath.empty())
-    return fail("give exactly one of --weights=FILE and --random-weights=SEED");
+  if (int(useRandom) + int(!weightsPath.empty()) + int(weightsAtLoad) != 1)
+    return fail("give exactly one of --weights=FILE, --random-weights=SEED "
+                "and --weights-at-load");
+  if (weightsAtLoad && externalWeights)
+    return fail("--weights-at-load and --external-weights exclude each "
+                "other: a library that takes its weights at load has none "
+                "to keep beside it");
   if (batch.getNumOccurrences() &&
       (batch < 1 || batch > mlir::inception::kMaxExtent))
     return fail("--batch must be a positive integer, got " + Twine(batch));
@@ -161,6 +172,7 @@ int main(int argc, char **argv) {
   if (passList.getNumOccurrences())
     options.passes = passList;
   options.externalWeights = externalWeights;
+  options.weightsAtLoad = weightsAtLoad;
   options.profileLayers = profileLayers;
   options.printWeights = printWeights;
   auto target = inception::TargetDescription::create(
@@ -183,7 +195,9 @@ int main(int argc, char **argv) {
 
   std::unique_ptr<inception::SafeTensorsFile> weightsFile;
   std::unique_ptr<inception::WeightProvider> weights;
-  if (useRandom) {
+  if (weightsAtLoad) {
+    weights = std::make_unique<inception::LoadTimeWeights>();
+  } else if (useRandom) {
     weights = std::make_unique<inception::RandomWeights>(randomWeights);
   } else {
     auto file = inception::SafeTensorsFile::open(weightsPath);

@@ -21,7 +21,7 @@
 #include "passes/Codegen/CPU/Passes.h"
 #include "dialect/InceptionAttrs.h"
 #include "passes/Statistics.h"
-#include "passes/Transforms/WeightConstants.h"
+#include "dialect/WeightConstants.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
@@ -43,8 +43,9 @@ RankedTensorType activationType(Type type) {
              : RankedTensorType();
 }
 
-/// The constant a tensor is, through reshapes, or null.
-Value constantSource(Value value) {
+/// The weight a tensor is (constants and parameters, and what only they
+/// compute), through reshapes, or null.
+Value weightSource(Value value) {
   while (true) {
     if (auto expand = value.getDefiningOp<tensor::ExpandShapeOp>())
       value = expand.getSrc();
@@ -53,9 +54,7 @@ Value constantSource(Value value) {
     else
       break;
   }
-  return value.getDefiningOp<arith::ConstantOp>() && hasF32Data(value)
-             ? value
-             : Value();
+  return isWeight(value) ? value : Value();
 }
 
 /// Copies `from`'s body into the body of `to`, whose block arguments
@@ -242,15 +241,15 @@ struct BlockedLayoutPass : impl::BlockedLayoutBase<BlockedLayoutPass> {
     return unpacked;
   }
 
-  /// A per-channel constant [C] (or [1, C]) as [CB, b], zero past C.
-  Value blockedChannelConstant(OpBuilder &builder, Location loc, Value constant,
+  /// A per-channel weight [C] (or [1, C]) as [CB, b], zero past C.
+  Value blockedChannelConstant(OpBuilder &builder, Location loc, Value weight,
                                int64_t channels) {
-    std::vector<float> data = *readF32Constant(constant);
     int64_t blocks = ceilDiv(channels, block);
-    std::vector<float> form(size_t(blocks * block), 0.0f);
-    std::copy(data.begin(), data.end(), form.begin());
-    return createF32Constant(builder, loc, {blocks, block},
-                             constantName(constant, "bias") + ".blocked", form);
+    return createWeightTransform(
+        builder, loc, "pad_channels", {weight}, {blocks, block},
+        {builder.getNamedAttr("channels", builder.getI64IntegerAttr(channels)),
+         builder.getNamedAttr("padded",
+                              builder.getI64IntegerAttr(blocks * block))});
   }
 
   /// `generic` (a conv2d contraction) on blocked activations: groups = 1,
@@ -264,7 +263,7 @@ struct BlockedLayoutPass : impl::BlockedLayoutBase<BlockedLayoutPass> {
     auto strides = geometry.getAs<DenseI64ArrayAttr>("strides");
     auto dilations = geometry.getAs<DenseI64ArrayAttr>("dilations");
     auto inputExpand = op.getDpsInputs()[0].getDefiningOp<tensor::ExpandShapeOp>();
-    Value filter = constantSource(op.getDpsInputs()[1]);
+    Value filter = weightSource(op.getDpsInputs()[1]);
     if (!strides || !dilations || !inputExpand || !filter)
       return failure();
     Value input = inputExpand.getSrc();
@@ -306,7 +305,7 @@ struct BlockedLayoutPass : impl::BlockedLayoutBase<BlockedLayoutPass> {
       for (auto [value, map] : llvm::zip(initGeneric.getDpsInputs(),
                                          initGeneric.getIndexingMapsArray())) {
         auto type = cast<RankedTensorType>(value.getType());
-        if (type.getRank() == 2 && constantSource(value)) {
+        if (type.getRank() == 2 && weightSource(value)) {
           initInputs.push_back(value);
         } else if (auto expand = value.getDefiningOp<tensor::ExpandShapeOp>();
                    expand && type.getRank() == 5 && map.isIdentity() &&
@@ -336,7 +335,7 @@ struct BlockedLayoutPass : impl::BlockedLayoutBase<BlockedLayoutPass> {
           maps.push_back(builder.getMultiDimIdentityMap(5));
         } else {
           inputs.push_back(blockedChannelConstant(
-              builder, loc, constantSource(value), outChannels));
+              builder, loc, weightSource(value), outChannels));
           maps.push_back(AffineMap::get(5, 0, {dim(1), dim(4)}, &getContext()));
         }
       }
@@ -350,36 +349,26 @@ struct BlockedLayoutPass : impl::BlockedLayoutBase<BlockedLayoutPass> {
       initForm = generic.getResult(0);
     }
 
-    // The filter, in the order the loops below read it.
-    std::vector<float> weights = *readF32Constant(filter);
-    std::vector<float> form;
-    SmallVector<int64_t> formShape;
+    // The filter, in the order the loops below read it: [CB, kh, kw, b]
+    // from a depthwise [C, 1, kh, kw]; [FB, kh, kw, C', b] from
+    // [F, C, kh, kw], C' = C padded to whole blocks when the input is
+    // blocked.
     int64_t taps = kernelH * kernelW;
-    if (depthwise) {
-      // [CB, kh, kw, b] from [C, 1, kh, kw].
-      formShape = {outBlocks, kernelH, kernelW, block};
-      form.assign(size_t(outBlocks * taps * block), 0.0f);
-      for (int64_t c = 0; c < outChannels; ++c)
-        for (int64_t t = 0; t < taps; ++t)
-          form[size_t(((c / block) * taps + t) * block + c % block)] =
-              weights[size_t(c * taps + t)];
-    } else {
-      // [FB, kh, kw, C', b] from [F, C, kh, kw], C' = C padded to whole
-      // blocks when the input is blocked.
-      int64_t depth =
-          blockedInput ? ceilDiv(inChannels, block) * block : inChannels;
-      formShape = {outBlocks, kernelH, kernelW, depth, block};
-      form.assign(size_t(outBlocks * taps * depth * block), 0.0f);
-      for (int64_t f = 0; f < outChannels; ++f)
-        for (int64_t c = 0; c < inChannels; ++c)
-          for (int64_t t = 0; t < taps; ++t)
-            form[size_t((((f / block) * taps + t) * depth + c) * block +
-                        f % block)] =
-                weights[size_t((f * inChannels + c) * taps + t)];
-    }
-    Value filterForm = createF32Constant(
-        builder, loc, formShape, constantName(filter, "filter") + ".blocked",
-        form);
+    int64_t depth =
+        blockedInput ? ceilDiv(inChannels, block) * block : inChannels;
+    SmallVector<int64_t> formShape =
+        depthwise ? SmallVector<int64_t>{outBlocks, kernelH, kernelW, block}
+                  : SmallVector<int64_t>{outBlocks, kernelH, kernelW, depth,
+                                         block};
+    auto integer = [&](StringRef name, int64_t value) {
+      return builder.getNamedAttr(name, builder.getI64IntegerAttr(value));
+    };
+    Value filterForm = createWeightTransform(
+        builder, loc, "block_filter", {filter}, formShape,
+        {integer("out_channels", outChannels),
+         integer("in_channels", depthwise ? 1 : inChannels),
+         integer("taps", taps), integer("depth", depthwise ? 1 : depth),
+         integer("block", block), integer("depthwise", depthwise)});
 
     // Loops (n, ob, oh, ow, o, kh, kw[, ib, i | c]); the input row and
     // column of output pixel (oh, ow) and tap (kh, kw).
@@ -494,7 +483,7 @@ struct BlockedLayoutPass : impl::BlockedLayoutBase<BlockedLayoutPass> {
       }
       // A per-channel constant [C] indexed by the channel loop alone.
       auto type = cast<RankedTensorType>(value.getType());
-      if (!constantSource(value) || type.getRank() != 1 ||
+      if (!weightSource(value) || type.getRank() != 1 ||
           map.getResult(0) != channel || type.getDimSize(0) != channels)
         return failure();
       operands.push_back(value);
@@ -507,7 +496,7 @@ struct BlockedLayoutPass : impl::BlockedLayoutBase<BlockedLayoutPass> {
         value = blocked(value);
       else if (maps[index].getNumResults() == 2 &&
                maps[index].getResult(1) == lane)
-        value = blockedChannelConstant(builder, loc, constantSource(value),
+        value = blockedChannelConstant(builder, loc, weightSource(value),
                                        channels);
       operands[index] = value;
     }

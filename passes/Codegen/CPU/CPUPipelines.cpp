@@ -48,8 +48,11 @@ static constexpr llvm::StringLiteral kToLLVM =
     "convert-cf-to-llvm,convert-openmp-to-llvm,reconcile-unrealized-casts";
 
 LogicalResult buildBufferizePipeline(OpPassManager &pm,
-                                     ArrayRef<std::string> passes) {
-  std::string pipeline = kBufferize.str();
+                                     ArrayRef<std::string> passes,
+                                     bool weightsAtLoad) {
+  std::string pipeline =
+      (weightsAtLoad ? "inception-hoist-weights,canonicalize," : "") +
+      kBufferize.str();
   if (std::string bufferPasses = nestedPasses(passes, Stage::Buffers, "cpu");
       !bufferPasses.empty())
     pipeline += "," + bufferPasses;
@@ -58,10 +61,13 @@ LogicalResult buildBufferizePipeline(OpPassManager &pm,
 
 LogicalResult buildBuffersToLLVMPipeline(OpPassManager &pm,
                                          bool externalWeights,
-                                         bool profileLayers) {
+                                         bool profileLayers,
+                                         bool weightsAtLoad) {
   std::string pipeline = kPlanMemory.str();
   if (externalWeights)
     pipeline += kExternalizeWeights;
+  if (weightsAtLoad)
+    pipeline += "inception-weights-arena,";
   pipeline += kOutline;
   if (profileLayers)
     pipeline += kProfileLayers;
@@ -81,6 +87,11 @@ struct LinalgToLLVMOptions : PassPipelineOptions<LinalgToLLVMOptions> {
   Option<bool> profile{*this, "profile",
                        llvm::cl::desc("Mark each layer's start for profiling"),
                        llvm::cl::init(false)};
+  Option<bool> weightsAtLoad{
+      *this, "weights-at-load",
+      llvm::cl::desc("Move the computations on parameters into a weight "
+                     "preparation that fills an arena the runs read"),
+      llvm::cl::init(false)};
 };
 } // namespace
 
@@ -95,9 +106,10 @@ void registerPassesAndPipelines() {
         auto passes = *parseOptimizationPasses(
             optimizationPassesForLevel(options.level, "cpu"), llvm::errs(),
             "cpu");
-        (void)buildBufferizePipeline(pm, passes);
+        (void)buildBufferizePipeline(pm, passes, options.weightsAtLoad);
         (void)buildBuffersToLLVMPipeline(pm, options.externalWeights,
-                                         options.profile);
+                                         options.profile,
+                                         options.weightsAtLoad);
       });
 }
 

@@ -23,19 +23,25 @@ LogicalResult buildLinalgPipeline(OpPassManager &pm,
                                   llvm::ArrayRef<std::string> passes);
 /// linalg on tensors -> buffers: one-shot bufferization, results as
 /// out-params, then the listed optimization passes that run on buffers
-/// (elide-concat, inception-microkernels).
+/// (elide-concat, inception-microkernels). With `weightsAtLoad`, what
+/// computes from parameters alone first moves into the weight preparation
+/// (inception-hoist-weights).
 LogicalResult buildBufferizePipeline(OpPassManager &pm,
-                                     llvm::ArrayRef<std::string> passes = {});
+                                     llvm::ArrayRef<std::string> passes = {},
+                                     bool weightsAtLoad = false);
 /// buffers -> LLVM dialect: workspace planning, one function per op whose
 /// outermost parallel loop is an OpenMP worksharing loop, and the
 /// conversion to LLVM with bare-pointer function signatures (the kernel is
 /// `void f(in*, out*, workspace*)`). With `externalWeights`, the parameters
 /// come from a fourth argument, a packed weights buffer (see
 /// inception-externalize-weights). With `profileLayers`, the kernel marks
-/// where each layer starts (inception-profile-layers).
+/// where each layer starts (inception-profile-layers). With
+/// `weightsAtLoad`, the prepared weights are read from an arena, a fourth
+/// argument that the preparation fills (inception-weights-arena).
 LogicalResult buildBuffersToLLVMPipeline(OpPassManager &pm,
                                          bool externalWeights = false,
-                                         bool profileLayers = false);
+                                         bool profileLayers = false,
+                                         bool weightsAtLoad = false);
 
 /// Registers the CPU passes and `inception-linalg-to-llvm{external-weights
 /// level profile}`.

@@ -12,6 +12,7 @@
 
 #include "passes/Codegen/CPU/KernelCalls.h"
 #include "passes/Codegen/CPU/Microkernels.h"
+#include "dialect/WeightConstants.h"
 #include "runtime/ukernels/ukernel_abi.h"
 
 #include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
@@ -49,6 +50,34 @@ NamedAttrList convolutionParams(const KernelSelection &selection,
   return params;
 }
 
+/// The filter in the form the GEMM kernel (`winograd` false) or a Winograd
+/// kernel reads: a weight transform of `filter`, row-major [F, C, kh, kw],
+/// or blocked-layout's [F/b, 3, 3, C, b] when `sourceBlock` is b.
+Value filterForm(RewriterBase &rewriter, Location loc, Value filter,
+                 bool winograd, int64_t outChannels, int64_t inChannels,
+                 int64_t taps, int64_t sourceBlock,
+                 const KernelSelection &selection) {
+  auto integer = [&](StringRef name, int64_t value) {
+    return rewriter.getNamedAttr(name, rewriter.getI64IntegerAttr(value));
+  };
+  if (winograd) {
+    int64_t panels = (outChannels + selection.nr - 1) / selection.nr;
+    return createWeightTransform(
+        rewriter, loc, "winograd_filter", {filter},
+        {36 * panels * inChannels * selection.nr},
+        {integer("out_channels", outChannels),
+         integer("in_channels", inChannels), integer("nr", selection.nr),
+         integer("source_block", sourceBlock)});
+  }
+  int64_t depth = inChannels * taps;
+  int64_t panels = (outChannels + selection.mr - 1) / selection.mr;
+  return createWeightTransform(
+      rewriter, loc, "pack_panels", {filter},
+      {panels * depth * selection.mr},
+      {integer("out_channels", outChannels), integer("depth", depth),
+       integer("mr", selection.mr)});
+}
+
 } // namespace
 
 LogicalResult selectConvolution(KernelSelection &selection,
@@ -71,7 +100,7 @@ LogicalResult selectConvolution(KernelSelection &selection,
   bool depthwise = groups > 1 && filterType.getDimSize(1) == 1 &&
                    filterType.getDimSize(2) == 1;
   if (!strides || !dilations || !padding || inputType.getRank() != 5 ||
-      (groups != 1 && !depthwise) || !isConstantTensor(filter))
+      (groups != 1 && !depthwise) || !isWeightTensor(filter))
     return failure();
 
   Initialization initialization = initializationOf(init, /*residualRank=*/5);
@@ -118,11 +147,21 @@ LogicalResult selectConvolution(KernelSelection &selection,
                                            bool(relu), !initialization);
   params.set("pad_top", rewriter.getI64IntegerAttr(padTop));
   params.set("pad_left", rewriter.getI64IntegerAttr(padLeft));
+  // [g, f, c, kh, kw]: the depthwise kernel reads it as it is, the others
+  // their form of it.
+  int64_t kernelH = filterType.getDimSize(3), kernelW = filterType.getDimSize(4);
+  params.set("kernel_h", rewriter.getI64IntegerAttr(kernelH));
+  params.set("kernel_w", rewriter.getI64IntegerAttr(kernelW));
+  Value filterOperand = collapsed(rewriter, filter, kFilterGroups);
+  if (!depthwise)
+    filterOperand = filterForm(rewriter, loc, filterOperand, winograd,
+                               filterType.getDimSize(1),
+                               filterType.getDimSize(2), kernelH * kernelW,
+                               /*sourceBlock=*/0, selection);
   UkernelOp ukernel = createUkernel(
       rewriter, loc,
       depthwise ? "depthwise2d" : winograd ? "winograd3x3" : "conv2d",
-      activation, collapsed(rewriter, filter, kFilterGroups), bias, residual,
-      Value(), output, params);
+      activation, filterOperand, bias, residual, Value(), output, params);
   SmallVector<Operation *> absorbed = {op};
   if (initialization)
     absorbed.insert(absorbed.begin(), initialization.op);
@@ -159,7 +198,7 @@ LogicalResult selectBlockedConvolution(KernelSelection &selection,
   bool blockedInput = inputType.getRank() == 5;
   bool depthwise = filterType.getRank() == 4;
   if (!strides || !dilations || !geometry.get("padding") ||
-      (depthwise && !blockedInput) || !isConstantTensor(filter))
+      (depthwise && !blockedInput) || !isWeightTensor(filter))
     return failure();
 
   Initialization initialization = initializationOf(init, /*residualRank=*/5);
@@ -186,13 +225,25 @@ LogicalResult selectBlockedConvolution(KernelSelection &selection,
   // The blocked kernels read the padded tensor whole.
   params.set("pad_top", rewriter.getI64IntegerAttr(0));
   params.set("pad_left", rewriter.getI64IntegerAttr(0));
+  params.set("kernel_h", rewriter.getI64IntegerAttr(filterType.getDimSize(1)));
+  params.set("kernel_w", rewriter.getI64IntegerAttr(filterType.getDimSize(2)));
+  // The blocked filter as it is, or its Winograd transform.
+  Value filterOperand = filter;
+  if (winograd) {
+    int64_t vl = selection.vl;
+    int64_t outChannels =
+        cast<RankedTensorType>(init.getType()).getDimSize(1) * vl;
+    filterOperand = filterForm(rewriter, loc, filter, /*winograd=*/true,
+                               outChannels, inputType.getDimSize(1) * vl, 9,
+                               /*sourceBlock=*/vl, selection);
+  }
   UkernelOp ukernel = createUkernel(
       rewriter, loc,
       depthwise  ? "depthwise2d_blocked"
       : winograd ? "winograd3x3_blocked"
                  : "conv2d_blocked",
-      input, filter, initialization.bias, initialization.residual, Value(),
-      output, params);
+      input, filterOperand, initialization.bias, initialization.residual,
+      Value(), output, params);
   SmallVector<Operation *> absorbed = {op};
   if (initialization)
     absorbed.insert(absorbed.begin(), initialization.op);
@@ -311,20 +362,6 @@ FailureOr<ConvolutionLayouts> convolutionLayouts(UkernelOp op,
   return layouts;
 }
 
-/// Points the call's filter at `form`, the constant holding the filter in
-/// the form the kernel reads; an error where none could be made.
-LogicalResult setFilterForm(ukernel::KernelCall<F> &call, UkernelOp op,
-                            memref::GlobalOp form) {
-  if (!form)
-    return op.emitOpError("inception-lower-ukernels: the filter is no "
-                          "constant whose values can be read");
-  call.set(F::filter,
-           memref::GetGlobalOp::create(call.getBuilder(), op.getLoc(),
-                                       form.getType(), form.getSymName()),
-           0);
-  return success();
-}
-
 void setScratch(ukernel::KernelCall<F> &call, int64_t bytes) {
   if (bytes)
     call.setThreadScratch(F::scratch, F::scratch_per_thread, bytes);
@@ -340,14 +377,20 @@ LogicalResult lowerConvolution(KernelLowering &lowering, UkernelOp op) {
   bool depthwise = op.getKernel() == "depthwise2d";
   bool winograd = op.getKernel() == "winograd3x3";
   Value filter = op.getFilter();
-  // [n, c, h, w] activations, [F, C/g, kh, kw] filter, bias [F].
+  // [n, c, h, w] activations, bias [F]; the depthwise filter [F, 1, kh, kw],
+  // the others' filter in their form (inception-microkernels').
   auto filterType = cast<MemRefType>(filter.getType());
   auto layouts = convolutionLayouts(op, /*biasUnit=*/0);
   if (failed(layouts))
     return failure();
-  int64_t outChannels = filterType.getDimSize(0),
-          inChannels = depthwise ? outChannels : filterType.getDimSize(1),
-          kernelH = filterType.getDimSize(2), kernelW = filterType.getDimSize(3);
+  if (!memref::isStaticShapeAndContiguousRowMajor(filterType))
+    return op.emitOpError("inception-lower-ukernels: the filter is not "
+                          "contiguous");
+  int64_t outChannels =
+              cast<MemRefType>(op.getOutput().getType()).getDimSize(1),
+          inChannels = depthwise ? outChannels
+                                 : cast<MemRefType>(op.getInput().getType())
+                                       .getDimSize(1);
   int64_t mr = op.getParam("mr"), nr = op.getParam("nr");
   OpBuilder builder(op);
   Location loc = op.getLoc();
@@ -355,24 +398,9 @@ LogicalResult lowerConvolution(KernelLowering &lowering, UkernelOp op) {
                               depthwise  ? ukernel::k_depthwise2d
                               : winograd ? ukernel::k_winograd3x3
                                          : ukernel::k_conv2d);
-  // The depthwise kernel reads the filter as it is, [g][kh][kw]; the others
-  // its packed or transformed form.
-  if (depthwise) {
-    if (!memref::isStaticShapeAndContiguousRowMajor(filterType))
-      return op.emitOpError("inception-lower-ukernels: the depthwise filter "
-                            "is not contiguous");
-    call.set(F::filter, filter, staticLayout(filter)->offset);
-  } else if (memref::GlobalOp global =
-                 filterGlobal(filter, lowering.symbols);
-             failed(setFilterForm(
-                 call, op,
-                 global ? filterForm(lowering, global, winograd, outChannels,
-                                     inChannels, inChannels * kernelH * kernelW,
-                                     mr, nr)
-                        : memref::GlobalOp()))) {
-    return failure();
-  }
-  setConvolution(call, op, *layouts, kernelH, kernelW);
+  call.set(F::filter, filter, staticLayout(filter)->offset);
+  setConvolution(call, op, *layouts, op.getParam("kernel_h"),
+                 op.getParam("kernel_w"));
   call.set(F::input_lanes, 1);
   call.set(F::in_channels, inChannels);
   call.set(F::out_channels, outChannels);
@@ -416,19 +444,10 @@ LogicalResult lowerBlockedConvolution(KernelLowering &lowering, UkernelOp op) {
                               depthwise  ? ukernel::k_depthwise2d_blocked
                               : winograd ? ukernel::k_winograd3x3_blocked
                                          : ukernel::k_conv2d_blocked);
-  // The blocked filter as it is, or its Winograd transform.
-  if (!winograd) {
-    call.set(F::filter, filter, staticLayout(filter)->offset);
-  } else if (memref::GlobalOp global = filterGlobal(filter, lowering.symbols);
-             failed(setFilterForm(
-                 call, op,
-                 global ? filterForm(lowering, global, /*winogradForm=*/true,
-                                     outChannels, inChannels, 0, mr, nr, vl)
-                        : memref::GlobalOp()))) {
-    return failure();
-  }
-  setConvolution(call, op, *layouts, filterType.getDimSize(1),
-                 filterType.getDimSize(2));
+  // The blocked filter, or its Winograd transform (inception-microkernels').
+  call.set(F::filter, filter, staticLayout(filter)->offset);
+  setConvolution(call, op, *layouts, op.getParam("kernel_h"),
+                 op.getParam("kernel_w"));
   call.set(F::input_lanes, blockedInput ? vl : 1);
   call.set(F::in_channels, inChannels);
   call.set(F::out_channels, outChannels);

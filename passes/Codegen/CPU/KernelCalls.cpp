@@ -5,16 +5,9 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "llvm/ADT/bit.h"
 
 namespace mlir::inception::ukernel {
-
-ArrayRef<FieldInfo> kernelFields(StringRef symbol) {
-#define INCEPTION_UK_KERNEL(kernel, params)                                    \
-  if (symbol == k_##kernel.symbol)                                             \
-    return fieldsOf<params::Field>();
-#include "runtime/ukernels/ukernel_params.def"
-  return {};
-}
 
 KernelCallBuilder::KernelCallBuilder(OpBuilder &builder, Location loc,
                                      StringRef symbol,
@@ -23,13 +16,20 @@ KernelCallBuilder::KernelCallBuilder(OpBuilder &builder, Location loc,
       addresses(fields.size()), integers(fields.size()) {}
 
 void KernelCallBuilder::setInteger(unsigned field, int64_t value) {
-  assert(!fields[field].pointer && "an address field given an integer");
+  assert(fields[field].kind == FieldKind::Integer &&
+         "a field that is no integer given an integer");
   integers[field] = value;
+}
+
+void KernelCallBuilder::setReal(unsigned field, double value) {
+  assert(fields[field].kind == FieldKind::Real &&
+         "a field that is no real given a real");
+  integers[field] = llvm::bit_cast<int64_t>(value);
 }
 
 void KernelCallBuilder::setAddress(unsigned field, Value buffer,
                                    int64_t offset) {
-  assert(fields[field].pointer && "an integer field given an address");
+  assert(fields[field].isPointer() && "an integer field given an address");
   Value base =
       memref::ExtractAlignedPointerAsIndexOp::create(builder, loc, buffer);
   auto elementBytes = cast<MemRefType>(buffer.getType()).getElementTypeBitWidth() / 8;
@@ -39,7 +39,7 @@ void KernelCallBuilder::setAddress(unsigned field, Value buffer,
 }
 
 void KernelCallBuilder::setNull(unsigned field) {
-  assert(fields[field].pointer && "an integer field given a null address");
+  assert(fields[field].isPointer() && "an integer field given a null address");
   addresses[field] = arith::ConstantIndexOp::create(builder, loc, 0);
 }
 

@@ -2,17 +2,17 @@
 //
 // The C microkernels (runtime/ukernels/) each take a pointer to a parameter
 // struct that runtime/ukernels/ukernel_params.def lists. This file expands
-// the same list into field indices, so that the compiler stores every
-// field where the C struct has it: a call is an i64 array on the stack (one
-// 8-byte slot per field, in the list's order) and one `index` argument, its
-// address. test/unit/UkernelAbiTest.cpp checks the C structs' offsets
-// against these indices.
+// the same list into field indices (dialect/UkernelFields.h), so that the
+// compiler stores every field where the C struct has it: a call is an i64
+// array on the stack (one 8-byte slot per field, in the list's order) and
+// one `index` argument, its address.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef INCEPTION_PASSES_CODEGEN_CPU_KERNELCALLS_H
 #define INCEPTION_PASSES_CODEGEN_CPU_KERNELCALLS_H
 
+#include "dialect/UkernelFields.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
@@ -20,57 +20,6 @@
 #include "llvm/ADT/StringRef.h"
 
 namespace mlir::inception::ukernel {
-
-/// A field of a parameter struct: its name in C, and whether it holds an
-/// address (the rest are int64_t).
-struct FieldInfo {
-  llvm::StringLiteral name;
-  bool pointer;
-};
-
-// ukernel::<params>::Field, one enumerator per field, in slot order.
-#define INCEPTION_UK_PARAMS(params)                                            \
-  namespace params {                                                           \
-  enum class Field : unsigned {
-#define INCEPTION_UK_POINTER(params, type, name) name,
-#define INCEPTION_UK_INTEGER(params, name) name,
-#define INCEPTION_UK_PARAMS_END(params)                                        \
-  count                                                                        \
-  }                                                                            \
-  ;                                                                            \
-  }
-#include "runtime/ukernels/ukernel_params.def"
-
-/// The fields of the struct whose indices are `Field`.
-template <typename Field> llvm::ArrayRef<FieldInfo> fieldsOf();
-
-#define INCEPTION_UK_PARAMS(params)                                            \
-  namespace params {                                                           \
-  inline constexpr FieldInfo kFields[] = {
-#define INCEPTION_UK_POINTER(params, type, name) {#name, true},
-#define INCEPTION_UK_INTEGER(params, name) {#name, false},
-#define INCEPTION_UK_PARAMS_END(params)                                        \
-  }                                                                            \
-  ;                                                                            \
-  }                                                                            \
-  template <> inline llvm::ArrayRef<FieldInfo> fieldsOf<params::Field>() {     \
-    return params::kFields;                                                    \
-  }
-#include "runtime/ukernels/ukernel_params.def"
-
-/// A kernel: its symbol and, in its type, the struct it takes.
-template <typename Field> struct Kernel {
-  llvm::StringLiteral symbol;
-};
-
-// ukernel::k<kernel>, e.g. k_conv2d_blocked for inception_uk_conv2d_blocked.
-#define INCEPTION_UK_KERNEL(kernel, params)                                    \
-  inline constexpr Kernel<params::Field> k_##kernel{"inception_uk_" #kernel};
-#include "runtime/ukernels/ukernel_params.def"
-
-/// The fields of the struct the kernel `symbol` takes; empty for any other
-/// symbol.
-llvm::ArrayRef<FieldInfo> kernelFields(llvm::StringRef symbol);
 
 /// Names the parameter array of a kernel call (the kernel's symbol).
 constexpr llvm::StringLiteral kParamsAttr = "inception.ukernel_params";
@@ -84,6 +33,8 @@ public:
                     llvm::ArrayRef<FieldInfo> fields);
 
   void setInteger(unsigned field, int64_t value);
+  /// A double, stored as its bits.
+  void setReal(unsigned field, double value);
   /// The address of element `offset` (floats) of `buffer`'s allocation.
   void setAddress(unsigned field, Value buffer, int64_t offset);
   void setNull(unsigned field);

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/Codegen/CPU/Microkernels.h"
+#include "dialect/WeightConstants.h"
 
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
@@ -84,16 +85,7 @@ static Operation *soleUser(Value value) {
   return value.hasOneUse() ? *value.getUsers().begin() : nullptr;
 }
 
-bool isConstantTensor(Value value) {
-  while (Operation *def = value.getDefiningOp()) {
-    if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(def)) {
-      value = def->getOperand(0);
-      continue;
-    }
-    return isa<arith::ConstantOp>(def);
-  }
-  return false;
-}
+bool isWeightTensor(Value value) { return isWeight(value); }
 
 Value collapsed(RewriterBase &rewriter, Value value,
                 ArrayRef<ReassociationIndices> reassociation) {
@@ -148,7 +140,7 @@ linalg::GenericOp reluOf(Value result, bool throughCollapse) {
 linalg::GenericOp divisionOf(Value sums, unsigned loops) {
   auto division = dyn_cast_or_null<linalg::GenericOp>(soleUser(sums));
   return division && isDivisionByMap(division, sums, loops) &&
-                 isConstantTensor(division.getDpsInputs()[1])
+                 isWeightTensor(division.getDpsInputs()[1])
              ? division
              : linalg::GenericOp();
 }

@@ -14,6 +14,9 @@
 #include "passes/Codegen/CPU/VectorKernels.h"
 #include "passes/Statistics.h"
 #include "runtime/ukernels/ukernel_abi.h"
+#include "passes/Codegen/CPU/KernelCalls.h"
+
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
@@ -117,15 +120,57 @@ void eraseWithDeadReads(Operation *op) {
   }
 }
 
+/// The call of a weight transform on buffers: its inputs and then its
+/// output are the struct's pointers, its params the rest, by name.
+LogicalResult lowerWeightTransform(SymbolTable &symbols, WeightTransformOp op) {
+  std::string symbol = op.getSymbol();
+  ArrayRef<ukernel::FieldInfo> fields = ukernel::kernelFields(symbol);
+  OpBuilder builder(op);
+  ukernel::KernelCallBuilder call(builder, op.getLoc(), symbol, fields);
+  SmallVector<Value> buffers(op.getInputs());
+  buffers.push_back(op.getOutput());
+  unsigned next = 0;
+  for (auto [index, field] : llvm::enumerate(fields)) {
+    if (field.isPointer()) {
+      Value buffer = buffers[next++];
+      std::optional<StaticLayout> layout = staticLayout(buffer);
+      if (!layout ||
+          !memref::isStaticShapeAndContiguousRowMajor(
+              cast<MemRefType>(buffer.getType())))
+        return op.emitOpError("inception-lower-ukernels: operand ")
+               << next - 1 << " of the weight transform is not contiguous";
+      call.setAddress(index, buffer, layout->offset);
+    } else if (field.kind == ukernel::FieldKind::Real) {
+      call.setReal(index,
+                   op.getParams().getAs<FloatAttr>(field.name).getValueAsDouble());
+    } else {
+      call.setInteger(index,
+                      op.getParams().getAs<IntegerAttr>(field.name).getInt());
+    }
+  }
+  return call.create(symbols);
+}
+
 struct LowerUkernelsPass : impl::LowerUkernelsBase<LowerUkernelsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SmallVector<UkernelOp> ops;
     module.walk([&](UkernelOp op) { ops.push_back(op); });
-    if (ops.empty())
+    SmallVector<WeightTransformOp> transforms;
+    module.walk([&](WeightTransformOp op) { transforms.push_back(op); });
+    if (ops.empty() && transforms.empty())
       return markAllAnalysesPreserved();
     SymbolTable symbols(module);
-    microkernels::KernelLowering lowering{symbols, {}};
+    for (WeightTransformOp op : transforms) {
+      if (op.hasPureTensorSemantics()) {
+        op.emitOpError("inception-lower-ukernels: runs after bufferization");
+        return signalPassFailure();
+      }
+      if (failed(lowerWeightTransform(symbols, op)))
+        return signalPassFailure();
+      eraseWithDeadReads(op);
+    }
+    microkernels::KernelLowering lowering{symbols};
     using Lower = LogicalResult (*)(microkernels::KernelLowering &, UkernelOp);
     const llvm::StringMap<Lower> families = {
         {"conv2d", microkernels::lowerConvolution},
@@ -162,6 +207,8 @@ struct LowerUkernelsPass : impl::LowerUkernelsBase<LowerUkernelsPass> {
       if (global.isPrivate() && SymbolTable::symbolKnownUseEmpty(global, module))
         global.erase();
     recordStatistic(*this, numCalls, "calls", ops.size());
+    recordStatistic(*this, numTransforms, "weight-transforms",
+                    transforms.size());
   }
 };
 

@@ -15,7 +15,8 @@
 // - `inception-lower-ukernels`, after bufferization has placed every
 //   output (elide-concat included), builds each op's call from its
 //   buffers' layouts (KernelCalls.cpp), with the filter in the form the
-//   kernel reads (FilterTransforms.cpp), in the same family files.
+//   kernel reads (weight transforms inception-microkernels built), in the
+//   same family files.
 //
 //===----------------------------------------------------------------------===//
 
@@ -69,9 +70,9 @@ LogicalResult selectDense(KernelSelection &selection, RewriterBase &rewriter,
 
 // KernelMatching.cpp
 
-/// Whether a value is a constant, through reshapes: a weight that the
-/// lowering finds as a global.
-bool isConstantTensor(Value value);
+/// Whether a value is a weight (dialect/WeightConstants.h's isWeight):
+/// what the kernels read as a filter, a weight matrix or a divisor.
+bool isWeightTensor(Value value);
 /// `value` with its `reassociation` collapsed: the source of the
 /// expand_shape that made it, where it has one, else a new collapse_shape.
 Value collapsed(RewriterBase &rewriter, Value value,
@@ -113,8 +114,6 @@ UkernelOp createUkernel(RewriterBase &rewriter, Location loc, StringRef kernel,
 /// What the families need while they build calls.
 struct KernelLowering {
   SymbolTable &symbols;
-  /// The filters' packed and transformed forms, one per filter and form.
-  llvm::StringMap<memref::GlobalOp> filterForms;
 };
 
 // Each builds the call of the op on buffers before it, or fails with an
@@ -137,20 +136,6 @@ bool pixelsOfBlocks(int64_t vl, const StaticLayout &layout);
 /// interior's fill is dead. Runs before any op becomes a call, while every
 /// kernel's output is still an op's destination.
 void fillBorderOnly(UkernelOp op);
-
-// FilterTransforms.cpp
-
-/// The constant global a buffer is a view of, through reshapes.
-memref::GlobalOp filterGlobal(Value filter, SymbolTable &symbols);
-/// The constant the kernel reads for `global`'s filter, made once per
-/// filter and form: panels of mr output channels, k-major (the GEMM
-/// kernel), or the Winograd transform in panels of nr, of an NCHW filter
-/// (`sourceBlock` 0) or of blocked-layout's [F/vl, 3, 3, C, vl]
-/// (`sourceBlock` = vl).
-memref::GlobalOp filterForm(KernelLowering &lowering, memref::GlobalOp global,
-                            bool winogradForm, int64_t outChannels,
-                            int64_t inChannels, int64_t depth, int64_t mr,
-                            int64_t nr, int64_t sourceBlock = 0);
 
 } // namespace mlir::inception::microkernels
 

@@ -24,7 +24,8 @@ def Microkernels : Pass<"inception-microkernels", "mlir::ModuleOp"> {
     `inception-lower-ukernels` turns it into the call.
 
     - A convolution contraction (`inception.conv2d`) with one group and a
-      constant filter: `conv2d` (`runtime/ukernels/conv2d_gemm.c`), the
+      weight filter (constants and parameters, and what only they
+      compute): `conv2d` (`runtime/ukernels/conv2d_gemm.c`), the
       GEMM output[m][pixel] = filter[m][k] * im2col(input)[k][pixel], which
       packs blocks of the input's im2col as it goes and keeps an `mr` x
       `nr` tile of the output in vector registers.
@@ -44,8 +45,8 @@ def Microkernels : Pass<"inception-microkernels", "mlir::ModuleOp"> {
       vectors of output in registers; `winograd3x3_blocked` for a 3x3
       stride-1 one with a blocked input; `depthwise2d_blocked`;
       `pool2d_blocked`. These read the padded tensor whole.
-    - A dense layer's contraction (`inception.dense`) with a constant
-      weight: `dense` (`runtime/ukernels/dense.c`), a dot product of
+    - A dense layer's contraction (`inception.dense`) with a weight matrix:
+      `dense` (`runtime/ukernels/dense.c`), a dot product of
       contiguous rows per output, which adds to the initialized output.
 
     A convolution's epilogue is found where SSA puts it: the accumulator's
@@ -57,6 +58,14 @@ def Microkernels : Pass<"inception-microkernels", "mlir::ModuleOp"> {
     initialization the kernel adds to its output (`accumulate = 1`). The
     NCHW kernels pad by themselves, so they read the source of a
     `tensor.pad` with their padding and value, which then goes.
+
+    The filter operand is in the form the kernel reads, a weight transform
+    of the filter (`inception.weight_transform`): the GEMM kernel's panels
+    of `mr` output channels (`pack_panels`), Winograd's U = G g G^T in
+    panels of `nr` (`winograd_filter`, in double); the depthwise and
+    blocked direct kernels read the filter as it is. On constants the
+    transforms fold at compile time; on parameters they move into the
+    weight preparation (`inception-hoist-weights`).
 
     The module records `inception.microkernels = [mr, nr, vl]`, and the
     CPU back half links the kernels built for that tile. A module whose
@@ -115,15 +124,17 @@ def LowerUkernels : Pass<"inception-lower-ukernels", "mlir::ModuleOp"> {
     (`runtime/ukernels/ukernel_params.def`): an `i64` array on the stack,
     one slot per field, that the pass fills right before the call
     (`KernelCalls.h`); each store names its field
-    (`inception.ukernel_field`). The GEMM kernel's filter is packed here,
-    at compile time, into panels of `mr` output channels; Winograd's
-    transform G g G^T is computed (in double) and packed into panels of
-    `nr`; the blocked and depthwise kernels read their filter constant as
-    it is. The GEMM and Winograd kernels get per-thread scratch that
-    `inception-plan-workspace` places in the workspace. A padded buffer
-    that the blocked kernels read, whose interior producers write (whole
-    or in channel slices), is filled on its border only. Unpacked filters,
-    now unused, leave the module.
+    (`inception.ukernel_field`). Each kernel reads its filter buffer as
+    it is: `inception-microkernels` made it the form the kernel reads (a
+    weight transform). The GEMM and Winograd kernels get per-thread
+    scratch that `inception-plan-workspace` places in the workspace. A
+    padded buffer that the blocked kernels read, whose interior producers
+    write (whole or in channel slices), is filled on its border only.
+
+    An `inception.weight_transform` left on buffers (the weight
+    preparation of a library whose weights bind at load) becomes a call
+    to its transform the same way: its inputs and output are the struct's
+    pointers, its params the rest.
 
     An op whose buffers the kernel cannot address (a layout that is not
     static, an innermost axis that is not contiguous) is an error: the
@@ -143,6 +154,8 @@ def LowerUkernels : Pass<"inception-lower-ukernels", "mlir::ModuleOp"> {
   }];
   let statistics = [
     Statistic<"numCalls", "calls", "Kernel calls built">,
+    Statistic<"numTransforms", "weight-transforms",
+              "Weight transform calls built">,
   ];
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::memref::MemRefDialect",
                            "mlir::arith::ArithDialect"];
@@ -252,7 +265,8 @@ def BlockedLayout : Pass<"inception-blocked-layout", "mlir::func::FuncOp"> {
     Statistic<"numUnpacks", "unpacks", "Layout changes from blocked to NCHW">,
   ];
   let dependentDialects = ["mlir::tensor::TensorDialect", "mlir::arith::ArithDialect",
-                           "mlir::linalg::LinalgDialect"];
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::inception::InceptionDialect"];
 }
 
 #endif // INCEPTION_PASSES_CODEGEN_CPU_PASSES_TD

@@ -7,6 +7,7 @@
 
 #include "passes/Conversion/InceptionToLinalg/LoweringUtils.h"
 #include "dialect/InceptionDialect.h"
+#include "dialect/InceptionOps.h"
 #include "passes/Passes.h"
 
 #include "mlir/Transforms/DialectConversion.h"
@@ -67,6 +68,9 @@ struct ConvertInceptionToLinalgPass
     MLIRContext *context = &getContext();
     ConversionTarget target(*context);
     target.addIllegalDialect<InceptionDialect>();
+    // Weights stay what they are: parameters and their transforms are
+    // tensors the back half prepares or folds.
+    target.addLegalOp<ParameterOp, WeightTransformOp>();
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
                            arith::ArithDialect, math::MathDialect,
                            func::FuncDialect>();

@@ -28,8 +28,8 @@ func.func @dynamic_layout(%in: memref<1x8x10x10xf32, strided<[?, 100, 10, 1]>>, 
 
 // -----
 
-func.func @filter_argument(%in: memref<1x8x10x10xf32>, %w: memref<8x8x1x1xf32>, %out: memref<1x8x10x10xf32>) {
-  inception.ukernel "conv2d" input(%in : memref<1x8x10x10xf32>) filter(%w : memref<8x8x1x1xf32>) output(%out : memref<1x8x10x10xf32>) params {accumulate = 1 : i64, mr = 6 : i64, nr = 16 : i64}
+func.func @strided_filter(%in: memref<1x8x10x10xf32>, %w: memref<96xf32, strided<[2]>>, %out: memref<1x8x10x10xf32>) {
+  inception.ukernel "conv2d" input(%in : memref<1x8x10x10xf32>) filter(%w : memref<96xf32, strided<[2]>>) output(%out : memref<1x8x10x10xf32>) params {accumulate = 1 : i64, kernel_h = 1 : i64, kernel_w = 1 : i64, mr = 6 : i64, nr = 16 : i64}
   return
 }
 

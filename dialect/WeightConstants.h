@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef INCEPTION_PASSES_TRANSFORMS_WEIGHTCONSTANTS_H
-#define INCEPTION_PASSES_TRANSFORMS_WEIGHTCONSTANTS_H
+#ifndef INCEPTION_DIALECT_WEIGHTCONSTANTS_H
+#define INCEPTION_DIALECT_WEIGHTCONSTANTS_H
 
 #include "mlir/IR/Builders.h"
 #include <optional>
@@ -15,6 +15,19 @@
 #include <vector>
 
 namespace mlir::inception {
+
+/// On a module whose weights bind at load: every parameter key the model
+/// file declares, in order (an array of strings).
+constexpr llvm::StringLiteral kParameterKeysAttr = "inception.parameter_keys";
+
+/// Whether `op` has no memory effects and its regions read nothing defined
+/// outside them: it computes from its operands alone.
+bool computesFromOperandsAlone(Operation *op);
+
+/// Whether `value` is computed from weights alone: constants and
+/// inception.parameter ops, through ops free of memory effects whose
+/// regions read nothing from outside.
+bool isWeight(Value value);
 
 /// Whether `value` is an f32 constant whose data is available (resource
 /// blobs elided when a module was printed are not). Copies nothing.
@@ -45,6 +58,22 @@ Value createF32Constant(OpBuilder &builder, Location loc,
                         ArrayRef<int64_t> shape, StringRef name,
                         ArrayRef<float> values);
 
+/// An inception.weight_transform running `transform` on `inputs` into a
+/// tensor of `shape` with `params`: its result, or, on constants with data,
+/// the constant it folds to (the same C function, run now).
+Value createWeightTransform(OpBuilder &builder, Location loc,
+                            StringRef transform, ValueRange inputs,
+                            ArrayRef<int64_t> shape,
+                            ArrayRef<NamedAttribute> params);
+
+/// Moves what computes `weight` (an isWeight value) in `point`'s block and
+/// does not come before `point` to just before it, in order: a weight may
+/// then be read at `point`. Weights read nothing else, so they can move.
+void moveWeightBefore(Value weight, Operation *point);
+
+/// An f32 constant of zeros, shaped `shape`.
+Value createF32Zeros(OpBuilder &builder, Location loc, ArrayRef<int64_t> shape);
+
 } // namespace mlir::inception
 
-#endif // INCEPTION_PASSES_TRANSFORMS_WEIGHTCONSTANTS_H
+#endif // INCEPTION_DIALECT_WEIGHTCONSTANTS_H
