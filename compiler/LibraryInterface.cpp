@@ -150,6 +150,9 @@ std::string generateHeader(const ModelInterface &model) {
        << "\n#define " << macro << "_PARAMETER_KEYS {";
     for (auto [index, parameter] : llvm::enumerate(weights.parameters))
       os << (index ? ", " : "") << "\"" << escapeC(parameter.name) << "\"";
+    os << "}\n#define " << macro << "_PARAMETER_ELEMENTS {";
+    for (auto [index, parameter] : llvm::enumerate(weights.parameters))
+      os << (index ? ", " : "") << parameter.numElements();
     os << "}\n#define " << macro << "_WEIGHTS_SIZE " << weights.arenaSize << "\n"
        << "#define " << macro << "_WEIGHTS_ALIGNMENT " << kWorkspaceAlignment
        << "\n\n"

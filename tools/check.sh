@@ -2,21 +2,23 @@
 # The README's second command, and what CI runs: installs what is missing,
 # builds everything the tests need, and runs the whole suite through ctest:
 # lit (dialect, frontend, models, driver), the GoogleTest units, and the
-# malformed-model corpus again under AddressSanitizer and UBSan.
+# malformed-model corpus and the runtime's tests (its weight loader on every
+# malformed safetensors image) again under AddressSanitizer and UBSan.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 "$root/tools/setup.sh" --test
 
-# The sanitizer build only needs the driver.
+# The sanitizer build only needs the driver and the runtime's tests.
 INCEPTION_BUILD_DIR="$root/build-asan" \
 INCEPTION_CMAKE_ARGS="-DINCEPTION_ENABLE_ASAN=ON" \
-  "$root/tools/build.sh" inceptionc
+  "$root/tools/build.sh" inceptionc inception-runtime-tests
 
-INCEPTION_CMAKE_ARGS="-DINCEPTION_ASAN_INCEPTIONC=$root/build-asan/bin/inceptionc" \
-  "$root/tools/build.sh"
+asan_args=(-DINCEPTION_ASAN_INCEPTIONC="$root/build-asan/bin/inceptionc"
+           -DINCEPTION_ASAN_RUNTIME_TESTS="$root/build-asan/bin/inception-runtime-tests")
+INCEPTION_CMAKE_ARGS="${asan_args[*]}" "$root/tools/build.sh"
 # A build folder configured before the sanitizer build existed learns of it.
-cmake "$root/build" -DINCEPTION_ASAN_INCEPTIONC="$root/build-asan/bin/inceptionc" > /dev/null
+cmake "$root/build" "${asan_args[@]}" > /dev/null
 
 cd "$root/build"
 ctest --output-on-failure -j "$(nproc)"

@@ -4,7 +4,7 @@ checks that the library computes what PyTorch computes:
     python3 compare_with_pytorch.py MODEL --inceptionc PATH --workdir DIR
         [--batch N] [--seed S] [--runtime LIBINCEPTION_RUNTIME.so]
         [--external-weights] [--opt-level L | --passes LIST] [--each-pass]
-        [--pass-stats]
+        [--pass-stats] [--weights-at-load]
 
 The reference is built from a fixed seed in eval mode, then re-initialized
 from that seed so that activations stay near unit scale through every
@@ -28,6 +28,16 @@ not compiled again; each pass's statistics are printed. With --pass-stats,
 the statistics of the passes together, in the compile checked, instead:
 what the largest models' tests pin, whose loop-only variants would take
 minutes to run.
+
+With --weights-at-load (and --runtime), the model is also compiled with
+inceptionc --weights-at-load, a library without weights, and run through
+the runtime with the same state_dict loaded as a weight set, and with a
+second checkpoint (the reference from the next seed) loaded into the same
+model as a second set, each in its own context. The first must match the
+library with built-in weights (the largest difference is printed, with
+"bit-identical" where it is 0) and PyTorch; the second must match its own
+PyTorch reference and differ from the first; a run with no set must fail
+with INCEPTION_ERROR_WEIGHTS.
 """
 
 import argparse
@@ -115,6 +125,98 @@ def run_through_runtime(runtime_path, library, x, output_shape):
     return y
 
 
+INCEPTION_ERROR_WEIGHTS = 9
+
+
+def check_weights_at_load(args, source, weights, x, embedded_library, embedded,
+                          expected, tolerance):
+    """The --weights-at-load library, loaded with the state_dict and with a
+    second checkpoint; whether both match."""
+    library = os.path.join(args.workdir, f"lib{args.model}_b{args.batch}_at_load",
+                           f"lib{args.model}.so")
+    os.makedirs(os.path.dirname(library), exist_ok=True)
+    start = time.time()
+    compiled = subprocess.run([args.inceptionc, source, "--weights-at-load",
+                               "--batch", str(args.batch), "--emit=so", "-o", library],
+                              capture_output=True, text=True)
+    if compiled.returncode != 0:
+        sys.exit(f"inceptionc --weights-at-load failed:\n{compiled.stderr}")
+    compile_seconds = time.time() - start
+    second_model = reference(args.model, args.seed + 1)
+    second = os.path.join(args.workdir, f"{args.model}_seed{args.seed + 1}.safetensors")
+    safetensors_io.save(second_model.state_dict(), second)
+
+    runtime = ctypes.CDLL(args.runtime)
+    runtime.inception_last_error.restype = ctypes.c_char_p
+
+    def check(status, call):
+        if status != 0:
+            sys.exit(f"{call}: {runtime.inception_last_error().decode()}")
+
+    handle = ctypes.c_void_p()
+    check(runtime.inception_model_load(library.encode(), ctypes.byref(handle)),
+          "inception_model_load")
+    if runtime.inception_model_takes_weights(handle) != 1:
+        sys.exit("the --weights-at-load library does not take weights")
+    sets, load_ms = [], []
+    for path in (weights, second):
+        weight_set = ctypes.c_void_p()
+        start = time.time()
+        check(runtime.inception_model_load_weights(handle, path.encode(),
+                                                   ctypes.byref(weight_set)),
+              f"inception_model_load_weights({path})")
+        load_ms.append((time.time() - start) * 1e3)
+        sets.append(weight_set)
+
+    def run(weight_set):
+        context = ctypes.c_void_p()
+        check(runtime.inception_context_create(handle, ctypes.byref(context)),
+              "inception_context_create")
+        if weight_set is not None:
+            check(runtime.inception_context_set_weights(context, weight_set),
+                  "inception_context_set_weights")
+        y = np.zeros(embedded.shape, np.float32)
+        status = runtime.inception_run(context, x.ctypes.data_as(ctypes.c_void_p),
+                                       ctypes.c_size_t(x.size),
+                                       y.ctypes.data_as(ctypes.c_void_p),
+                                       ctypes.c_size_t(y.size))
+        runtime.inception_context_free(context)
+        return status, y
+
+    status, _ = run(None)
+    if status != INCEPTION_ERROR_WEIGHTS:
+        sys.exit(f"a run with no weight set returned {status}, not "
+                 f"INCEPTION_ERROR_WEIGHTS")
+    first_status, first = run(sets[0])
+    second_status, second_y = run(sets[1])
+    check(first_status, "inception_run (first set)")
+    check(second_status, "inception_run (second set)")
+    for weight_set in sets:
+        runtime.inception_weights_free(weight_set)
+    runtime.inception_model_free(handle)
+
+    with torch.no_grad():
+        second_expected = second_model(torch.from_numpy(x)).numpy()
+    to_embedded = float(np.abs(first - embedded).max())
+    to_torch = float(np.abs(first - expected).max())
+    second_tolerance = 1e-4 * max(1.0, float(np.abs(second_expected).max()))
+    second_to_torch = float(np.abs(second_y - second_expected).max())
+    between = float(np.abs(second_y - first).max())
+    print(f"weights at load: compile {compile_seconds:.1f} s, library "
+          f"{os.path.getsize(library) / 1e6:.2f} MB (built-in weights: "
+          f"{os.path.getsize(embedded_library) / 1e6:.1f} MB), load and prepare "
+          f"{load_ms[0]:.0f} ms")
+    print(f"weights at load: max |at load - built in|: {to_embedded:.3g}"
+          + (" (bit-identical)" if np.array_equal(first, embedded) else "")
+          + f", max |at load - torch|: {to_torch:.3g}, tolerance: {tolerance:.3g}")
+    print(f"second checkpoint: max |ours - torch|: {second_to_torch:.3g}, "
+          f"tolerance: {second_tolerance:.3g}; max |second - first|: {between:.3g}")
+    print("no weight set: INCEPTION_ERROR_WEIGHTS")
+    return bool(np.isfinite(first).all() and to_torch <= tolerance
+                and np.isfinite(second_y).all()
+                and second_to_torch <= second_tolerance and between > 0)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("model", choices=sorted(reference_models.MODELS))
@@ -133,7 +235,12 @@ def main():
                         help="also compare -O0 and each optimization pass alone")
     parser.add_argument("--pass-stats", action="store_true",
                         help="print what each pass did in the compile checked")
+    parser.add_argument("--weights-at-load", action="store_true",
+                        help="also check a --weights-at-load library with this "
+                             "state_dict and a second one (needs --runtime)")
     args = parser.parse_args()
+    if args.weights_at_load and not args.runtime:
+        parser.error("--weights-at-load needs --runtime")
 
     os.makedirs(args.workdir, exist_ok=True)
     model = reference(args.model, args.seed)
@@ -219,6 +326,9 @@ def main():
     print(f"max |torch|: {largest:.4g}, max |ours - torch|: {difference:.3g}, "
           f"tolerance: {tolerance:.3g}")
     ok = np.isfinite(y).all() and difference <= tolerance
+    if args.weights_at_load:
+        ok &= check_weights_at_load(args, source, weights, x, library, y, expected,
+                                    tolerance)
 
     if args.each_pass:
         ok &= check_each_pass(args, source, weights, compile_and_run, expected, y,

@@ -214,6 +214,22 @@ TEST(Weights, EveryKeyShapeAndDtypeIsChecked) {
   inception_weights_free(weights);
 }
 
+/// Every image the compiler's reader rejects (SafeTensorsTest.cpp's
+/// corpus), through the loader: the same message, for "<memory>".
+class MalformedWeights
+    : public testing::TestWithParam<inception::test::MalformedImage> {};
+
+TEST_P(MalformedWeights, AreRejectedWithTheReadersMessage) {
+  Loaded loaded;
+  EXPECT_EQ(loadError(loaded.model, GetParam().image),
+            std::string("<memory>: ") + GetParam().message)
+      << GetParam().what;
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, MalformedWeights,
+                         testing::ValuesIn(inception::test::malformedImages()),
+                         inception::test::malformedImageName);
+
 TEST(Weights, WrongCallsAreErrors) {
   Loaded loaded;
   Loaded builtIn(INCEPTION_FAKE_MODEL_PATH);

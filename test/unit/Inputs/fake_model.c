@@ -18,7 +18,13 @@ static size_t workspace_size(int num_threads) {
   return 64 + 32 * (size_t)(num_threads ? num_threads : 4);
 }
 
-/* Records the thread count of the last call, for the tests to read. */
+/* Records the thread count of the last call, for the tests to read. The
+   tests link the built-in variant and load the other: each has its own
+   name, so that the two libraries define no symbol twice (AddressSanitizer
+   reports that as an ODR violation). */
+#ifdef FAKE_MODEL_WEIGHTS
+#define fake_model_last_threads fake_model_weights_last_threads
+#endif
 int fake_model_last_threads = -1;
 static int run_threads(const float *input, float *output, void *workspace,
                        size_t size, int num_threads) {
