@@ -1,7 +1,7 @@
 """Inception compiler vs ONNX Runtime vs PyTorch, on the same inputs:
 
     bench/compare [--models googlenet,inception_v3] [--batches 1,8]
-                  [--threads 1,2] [--runs 10] [--rounds 3]
+                  [--threads 1,2] [--runs 10] [--rounds 3] [--weights-at-load]
 
 Prepares everything itself: builds the project if needed (tools/build.sh),
 installs onnxruntime-node@1.30.0 into bench/.node (npm, no install
@@ -15,7 +15,9 @@ speed hits all of them), checks that their outputs agree within
 over all runs, the ratio to ONNX Runtime's median, GFLOP/s (two per MAC,
 MACs from `inceptionc --emit=summary`) and the share of the FMA peak
 that the same number of threads reaches here (measured by
-inception-bench).
+inception-bench). With --weights-at-load, our model is also compiled with
+inceptionc --weights-at-load and run with the same safetensors file loaded
+as its weight set (`inception-at-load` rows), in the same rounds.
 """
 
 import argparse
@@ -64,8 +66,10 @@ def prepare_tools(build):
                         f"onnxruntime-node@{ORT_VERSION}"], check=True)
 
 
-def prepare_model(name, batch, work, inceptionc):
-    """The PyTorch model, its ONNX file and our compiled library."""
+def prepare_model(name, batch, work, inceptionc, at_load):
+    """The PyTorch model, its ONNX file, our compiled library, its MACs,
+    and with `at_load` the library compiled with --weights-at-load and the
+    weights file it runs with."""
     model = compare_with_pytorch.reference(name, seed=0)
     weights = os.path.join(work, f"{name}.safetensors")
     if not os.path.exists(weights):
@@ -85,12 +89,19 @@ def prepare_model(name, batch, work, inceptionc):
     summary = run([inceptionc, source, "--weights", weights, "--batch", str(batch),
                    "--emit=summary"]).stdout
     macs = int(re.search(r"^macs: (\d+)$", summary, re.M).group(1))
-    return model, onnx_path, library, macs
+    at_load_library = None
+    if at_load:
+        at_load_library = os.path.join(work, f"{name}_b{batch}_at_load", f"lib{name}.so")
+        os.makedirs(os.path.dirname(at_load_library), exist_ok=True)
+        run([inceptionc, source, "--weights-at-load", "--batch", str(batch), "-O3",
+             "--emit=so", "-o", at_load_library])
+    return model, onnx_path, library, macs, (at_load_library, weights)
 
 
-def time_ours(bench, library, x_path, threads, runs, macs, out_path):
+def time_ours(bench, library, x_path, threads, runs, macs, out_path, weights=None):
     result = run([bench, library, "--input", x_path, "--runs", str(runs), "--warmup", "2",
-                  "--threads", str(threads), "--macs", str(macs), "--output", out_path])
+                  "--threads", str(threads), "--macs", str(macs), "--output", out_path]
+                 + (["--weights", weights] if weights else []))
     numbers = json.loads(result.stdout.split("json: ", 1)[1])
     return numbers
 
@@ -122,6 +133,8 @@ def main():
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--runs", type=int, default=10, help="timed runs per round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--weights-at-load", action="store_true",
+                        help="also time our library compiled with --weights-at-load")
     parser.add_argument("--build", default=os.environ.get("INCEPTION_BUILD_DIR",
                                                           os.path.join(ROOT, "build")))
     args = parser.parse_args()
@@ -140,7 +153,8 @@ def main():
     ok = True
     for name in args.models.split(","):
         for batch in map(int, args.batches.split(",")):
-            model, onnx_path, library, macs = prepare_model(name, batch, work, inceptionc)
+            model, onnx_path, library, macs, (at_load, weights) = prepare_model(
+                name, batch, work, inceptionc, args.weights_at_load)
             size = 299 if name == "inception_v3" else 224
             x = np.random.default_rng(1).standard_normal((batch, 3, size, size)).astype(np.float32)
             x_path = os.path.join(work, f"x_{name}_b{batch}.npy")
@@ -150,6 +164,8 @@ def main():
             for threads in map(int, args.threads.split(",")):
                 ours, ort_times, torch_times, peak = [], [], [], 0.0
                 ours_min = float("inf")
+                loaded, loaded_min = [], float("inf")
+                loaded_out = os.path.join(work, "ours_at_load.npy")
                 ours_out = os.path.join(work, "ours.npy")
                 ort_out = os.path.join(work, "ort.bin")
                 for _ in range(args.rounds):
@@ -158,6 +174,11 @@ def main():
                     ours.append(numbers["median_ms"])
                     ours_min = min(ours_min, numbers["min_ms"])
                     peak = numbers["peak_gflops"]
+                    if at_load:
+                        numbers = time_ours(bench, at_load, x_path, threads, args.runs,
+                                            macs, loaded_out, weights)
+                        loaded.append(numbers["median_ms"])
+                        loaded_min = min(loaded_min, numbers["min_ms"])
                     ort_times += time_ort(onnx_path, bin_path, x.shape, threads, args.runs,
                                           ort_out)
                     times, expected = time_torch(model, x, threads, args.runs)
@@ -167,13 +188,18 @@ def main():
                 tolerance = 1e-4 * max(1.0, float(np.abs(expected).max()))
                 diffs = {"ours": float(np.abs(y_ours - expected).max()),
                          "ort": float(np.abs(y_ort - expected).max())}
+                if at_load:
+                    diffs["at_load"] = float(np.abs(np.load(loaded_out) - expected).max())
                 agree = all(d <= tolerance for d in diffs.values())
                 ok &= agree
                 ort_median = float(np.median(ort_times))
-                for engine, median, best in (
-                        ("inception", float(np.median(ours)), ours_min),
-                        ("onnxruntime", ort_median, min(ort_times)),
-                        ("pytorch", float(np.median(torch_times)), min(torch_times))):
+                engines = [("inception", float(np.median(ours)), ours_min)]
+                if at_load:
+                    engines.append(("inception-at-load", float(np.median(loaded)),
+                                    loaded_min))
+                engines += [("onnxruntime", ort_median, min(ort_times)),
+                            ("pytorch", float(np.median(torch_times)), min(torch_times))]
+                for engine, median, best in engines:
                     gflops = 2.0 * macs / (median * 1e-3) / 1e9
                     rows.append((name, batch, threads, engine, median, best,
                                  median / ort_median, gflops, 100 * gflops / peak))

@@ -1,6 +1,7 @@
 //===- ModelWeights.cpp - The parameters a module holds -------------------===//
 
 #include "compiler/ModelWeights.h"
+#include "dialect/InceptionOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -32,6 +33,16 @@ FailureOr<std::vector<TensorToWrite>> collectWeights(ModuleOp module) {
     return WalkResult::advance();
   });
   if (result.wasInterrupted())
+    return failure();
+  // A model whose weights bind at load has none to write: an empty file
+  // would pass for a model without parameters.
+  WalkResult atLoad = module.walk([&](mlir::inception::ParameterOp parameter) {
+    parameter.emitError() << "--emit=weights: weight '" << parameter.getKey()
+                          << "' binds at load (--weights-at-load); there is "
+                             "no data to write";
+    return WalkResult::interrupt();
+  });
+  if (atLoad.wasInterrupted())
     return failure();
   return tensors;
 }
