@@ -168,7 +168,22 @@ std::string generateHeader(const ModelInterface &model) {
           "   read at once. */\n"
        << "int " << model.name
        << "_run_weights(const void *weights, const float *input, float *output,\n"
-       << "    void *workspace, size_t workspace_size, int num_threads);\n\n";
+       << "    void *workspace, size_t workspace_size, int num_threads);\n\n"
+       << "/* Reads a safetensors state_dict (torchvision's loads as is), checks "
+          "every\n   key, shape and dtype, and prepares it into a new arena "
+          "(*weights; free it\n   with "
+       << model.name << "_weights_free): the runtime's "
+          "inception_model_load_weights,\n   for direct linking. Returns 0, "
+          "or INCEPTION_ERROR_IO (8) or\n   INCEPTION_ERROR_WEIGHTS (9) with "
+       << model.name << "_load_error() saying what and where. */\n"
+       << "int " << model.name
+       << "_load_weights(const char *path, void **weights);\n"
+       << "int " << model.name
+       << "_load_weights_from_memory(const void *data, size_t size,\n"
+       << "    void **weights);\n"
+       << "void " << model.name << "_weights_free(void *weights);\n"
+       << "/* The calling thread's last load failure, or \"\". */\n"
+       << "const char *" << model.name << "_load_error(void);\n\n";
   }
   os << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
   return text;
@@ -382,6 +397,34 @@ static void writeWeightPreparation(llvm::raw_ostream &os,
      << "  free(workspace);\n  return INCEPTION_OK;\n}\n\n";
 }
 
+/// <model>_load_weights for direct linking: the runtime's loader
+/// (runtime/weights_loader.c, linked hidden into the library) on the
+/// library's own description.
+static void writeWeightLoader(llvm::raw_ostream &os,
+                              const ModelInterface &model) {
+  const std::string &name = model.name;
+  os << "int inception_prepare_weight_image(const inception_model_info *,\n"
+     << "    const char *, const void *, size_t, void **, char *, size_t);\n"
+     << "int inception_prepare_weight_file(const inception_model_info *,\n"
+     << "    const char *, void **, char *, size_t);\n\n"
+     << "static _Thread_local char load_error[1024];\n\n"
+     << "int " << name << "_load_weights(const char *path, void **weights) {\n"
+     << "  if (!path || !weights)\n    return INCEPTION_ERROR_NULL_ARGUMENT;\n"
+     << "  load_error[0] = 0;\n"
+     << "  return inception_prepare_weight_file(&info, path, weights, load_error,\n"
+     << "                                       sizeof load_error);\n}\n\n"
+     << "int " << name
+     << "_load_weights_from_memory(const void *data, size_t size,\n"
+     << "    void **weights) {\n"
+     << "  if (!data || !weights)\n    return INCEPTION_ERROR_NULL_ARGUMENT;\n"
+     << "  load_error[0] = 0;\n"
+     << "  return inception_prepare_weight_image(&info, \"<memory>\", data, size,\n"
+     << "                                        weights, load_error,\n"
+     << "                                        sizeof load_error);\n}\n\n"
+     << "void " << name << "_weights_free(void *weights) { free(weights); }\n\n"
+     << "const char *" << name << "_load_error(void) { return load_error; }\n\n";
+}
+
 std::string generateWrapper(const ModelInterface &model) {
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -531,8 +574,10 @@ std::string generateWrapper(const ModelInterface &model) {
        << name << "_prepare_weights, " << name << "_run_weights,\n"
        << "    run_profiled_weights";
   }
-  os << "};\n\n"
-     << "/* Weak: an application may link several model libraries. */\n"
+  os << "};\n\n";
+  if (atLoad)
+    writeWeightLoader(os, model);
+  os << "/* Weak: an application may link several model libraries. */\n"
      << "__attribute__((weak, visibility(\"default\"))) const "
         "inception_model_info *\ninception_model_info_v1(void) { return &info; }\n";
   return text;

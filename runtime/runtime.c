@@ -4,7 +4,7 @@
 #define _GNU_SOURCE
 #endif
 #include "inception/runtime.h"
-#include "safetensors.h"
+#include "weights_loader.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -356,139 +356,6 @@ int inception_model_takes_weights(const inception_model *model) {
   return model && model->info->prepare_weights != NULL;
 }
 
-/* "[1, 64, 7, 7]" into `text`. */
-static const char *format_shape(char *text, size_t size, const int64_t *shape,
-                                size_t rank) {
-  size_t used = (size_t)snprintf(text, size, "[");
-  for (size_t i = 0; i < rank && used < size; ++i)
-    used += (size_t)snprintf(text + used, size - used, "%s%lld",
-                             i ? ", " : "", (long long)shape[i]);
-  if (used < size)
-    snprintf(text + used, size - used, "]");
-  return text;
-}
-
-/* Whether the library's `key` names `tensor` (whose name may hold NULs). */
-static int names(const char *key, const inception_st_tensor *tensor) {
-  return strlen(key) == tensor->name_length &&
-         !memcmp(key, tensor->name, tensor->name_length);
-}
-
-/* Whether the model takes `tensor`, or lets a file hold it unread. */
-static int is_known_key(const inception_model_info *info,
-                        const inception_st_tensor *tensor) {
-  if (inception_st_is_bookkeeping_key(tensor->name, tensor->name_length))
-    return 1;
-  for (int32_t i = 0; i < info->num_parameters; ++i)
-    if (names(info->parameters[i].name, tensor))
-      return 1;
-  for (int32_t i = 0; i < info->num_ignored_keys; ++i)
-    if (names(info->ignored_keys[i], tensor))
-      return 1;
-  return 0;
-}
-
-/* Checks `file` (named `source`) against the model's parameters and
-   prepares them into a new weight set. */
-static int prepare(const inception_model *model, const char *source,
-                   const inception_st_file *file, inception_weights **out) {
-  const inception_model_info *info = model->info;
-  char expected[256], found[256];
-  size_t count = (size_t)info->num_parameters;
-  const float **parameters = calloc(count ? count : 1, sizeof(float *));
-  /* Copies of the tensors whose data is not aligned for floats. */
-  float **copies = calloc(count ? count : 1, sizeof(float *));
-  inception_weights *weights = calloc(1, sizeof *weights);
-  int status = INCEPTION_OK;
-  if (!parameters || !copies || !weights)
-    status = fail(INCEPTION_ERROR_OUT_OF_MEMORY, "out of memory");
-  for (size_t i = 0; status == INCEPTION_OK && i < count; ++i) {
-    const inception_tensor_info *parameter = &info->parameters[i];
-    const inception_st_tensor *tensor =
-        inception_st_find(file, parameter->name, strlen(parameter->name));
-    format_shape(expected, sizeof expected, parameter->shape,
-                 (size_t)parameter->rank);
-    if (!tensor) {
-      status = fail(INCEPTION_ERROR_WEIGHTS,
-                    "%s: weight '%s' of shape %s is missing", source,
-                    parameter->name, expected);
-      break;
-    }
-    format_shape(found, sizeof found, tensor->shape, tensor->rank);
-    if (tensor->rank != (size_t)parameter->rank ||
-        (tensor->rank && memcmp(tensor->shape, parameter->shape,
-                                tensor->rank * sizeof(int64_t)))) {
-      status = fail(INCEPTION_ERROR_WEIGHTS,
-                    "%s: weight '%s' has shape %s but the model expects %s",
-                    source, parameter->name, found, expected);
-      break;
-    }
-    if (tensor->dtype != INCEPTION_ST_F32) {
-      status = fail(INCEPTION_ERROR_WEIGHTS,
-                    "%s: weight '%s' has dtype %s; the model takes F32",
-                    source, parameter->name,
-                    inception_st_dtype_name(tensor->dtype));
-      break;
-    }
-    if ((uintptr_t)tensor->data % _Alignof(float)) {
-      copies[i] = malloc(tensor->byte_size ? tensor->byte_size : 1);
-      if (!copies[i]) {
-        status = fail(INCEPTION_ERROR_OUT_OF_MEMORY, "out of memory");
-        break;
-      }
-      memcpy(copies[i], tensor->data, tensor->byte_size);
-      parameters[i] = copies[i];
-    } else {
-      parameters[i] = tensor->data;
-    }
-  }
-  /* What the model does not take, as the compiler's reader says it. */
-  size_t unused = 0;
-  const inception_st_tensor *first_unused = NULL;
-  for (size_t i = 0; status == INCEPTION_OK && i < inception_st_count(file);
-       ++i) {
-    const inception_st_tensor *tensor = inception_st_at(file, i);
-    if (is_known_key(info, tensor))
-      continue;
-    if (!unused++)
-      first_unused = tensor;
-  }
-  if (unused)
-    status = fail(INCEPTION_ERROR_WEIGHTS,
-                  "%s: tensor '%s' of shape %s is not used by the model%s",
-                  source, first_unused->name,
-                  format_shape(found, sizeof found, first_unused->shape,
-                               first_unused->rank),
-                  unused > 1 ? " (and more)" : "");
-  if (status == INCEPTION_OK) {
-    size_t rounded;
-    weights->model = model;
-    weights->arena = allocate_aligned(
-        info->weights_size,
-        info->weights_alignment ? info->weights_alignment : 64, &rounded);
-    if (!weights->arena)
-      status = fail(INCEPTION_ERROR_OUT_OF_MEMORY,
-                    "cannot allocate the %zu-byte weights of '%s'",
-                    info->weights_size, info->name);
-  }
-  if (status == INCEPTION_OK) {
-    status = info->prepare_weights(parameters, weights->arena);
-    if (status != INCEPTION_OK)
-      fail(status, "%s: preparing the weights of '%s' failed: %s", source,
-           info->name, inception_status_string(status));
-  }
-  for (size_t i = 0; copies && i < count; ++i)
-    free(copies[i]);
-  free(copies);
-  free((void *)parameters);
-  if (status != INCEPTION_OK) {
-    inception_weights_free(weights);
-    return status;
-  }
-  *out = weights;
-  return INCEPTION_OK;
-}
-
 /* The checks both loaders make first. */
 static int check_load(const char *entry, const inception_model *model,
                       const void *source, inception_weights **weights) {
@@ -504,16 +371,20 @@ static int check_load(const char *entry, const inception_model *model,
   return INCEPTION_OK;
 }
 
-static int load_image(const inception_model *model, const char *source,
-                      const void *data, size_t size,
-                      inception_weights **weights) {
-  inception_st_file *file = NULL;
-  char message[512];
-  if (inception_st_parse(data, size, &file, message, sizeof message))
-    return fail(INCEPTION_ERROR_WEIGHTS, "%s: %s", source, message);
-  int status = prepare(model, source, file, weights);
-  inception_st_free(file);
-  return status;
+/* A new weight set holding `arena`, or the status of the load. */
+static int adopt(const inception_model *model, int status, void *arena,
+                 const char *message, inception_weights **weights) {
+  if (status != INCEPTION_OK)
+    return fail(status, "%s", message);
+  inception_weights *set = calloc(1, sizeof *set);
+  if (!set) {
+    free(arena);
+    return fail(INCEPTION_ERROR_OUT_OF_MEMORY, "out of memory");
+  }
+  set->model = model;
+  set->arena = arena;
+  *weights = set;
+  return INCEPTION_OK;
 }
 
 int inception_model_load_weights_from_memory(const inception_model *model,
@@ -521,9 +392,13 @@ int inception_model_load_weights_from_memory(const inception_model *model,
                                              inception_weights **weights) {
   int status = check_load("inception_model_load_weights_from_memory", model,
                           data, weights);
-  return status != INCEPTION_OK ? status
-                                : load_image(model, "<memory>", data, size,
-                                             weights);
+  if (status != INCEPTION_OK)
+    return status;
+  void *arena = NULL;
+  char message[sizeof last_error];
+  status = inception_prepare_weight_image(model->info, "<memory>", data, size,
+                                          &arena, message, sizeof message);
+  return adopt(model, status, arena, message, weights);
 }
 
 int inception_model_load_weights(const inception_model *model,
@@ -532,27 +407,11 @@ int inception_model_load_weights(const inception_model *model,
   int status = check_load("inception_model_load_weights", model, path, weights);
   if (status != INCEPTION_OK)
     return status;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return fail(INCEPTION_ERROR_IO, "cannot open weights file '%s': %s", path,
-                strerror(errno));
-  struct stat info;
-  if (fstat(fd, &info) || !S_ISREG(info.st_mode)) {
-    close(fd);
-    return fail(INCEPTION_ERROR_IO, "weights file '%s' is not a regular file",
-                path);
-  }
-  size_t size = (size_t)info.st_size;
-  /* mmap refuses an empty mapping; the reader rejects an empty file. */
-  void *map = size ? mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
-  close(fd);
-  if (map == MAP_FAILED)
-    return fail(INCEPTION_ERROR_IO, "cannot map weights file '%s': %s", path,
-                strerror(errno));
-  status = load_image(model, path, size ? map : "", size, weights);
-  if (map)
-    munmap(map, size);
-  return status;
+  void *arena = NULL;
+  char message[sizeof last_error];
+  status = inception_prepare_weight_file(model->info, path, &arena, message,
+                                         sizeof message);
+  return adopt(model, status, arena, message, weights);
 }
 
 void inception_weights_free(inception_weights *weights) {

@@ -219,7 +219,7 @@ public:
     // The OpenMP runtime, and the microkernels for the module's tile.
     SmallVector<llvm::StringRef> linked = {ompRuntimeObject()};
     if (options.weightsAtLoad)
-      linked.push_back(weightTransformsObject());
+      linked.push_back(weightsAtLoadObject());
     if (auto tile = module->getAttrOfType<DenseI64ArrayAttr>(
             mlir::inception::kMicrokernelAttr)) {
       const MicrokernelObject *object =

@@ -12,8 +12,8 @@
 #undef INCEPTION_UK_LEVEL
 extern "C" const char inception_omp_runtime_begin[],
     inception_omp_runtime_end[];
-extern "C" const char inception_weight_transforms_begin[],
-    inception_weight_transforms_end[];
+extern "C" const char inception_weights_at_load_begin[],
+    inception_weights_at_load_end[];
 
 namespace inception {
 
@@ -44,10 +44,10 @@ llvm::StringRef ompRuntimeObject() {
                              inception_omp_runtime_begin);
 }
 
-llvm::StringRef weightTransformsObject() {
-  return llvm::StringRef(inception_weight_transforms_begin,
-                         inception_weight_transforms_end -
-                             inception_weight_transforms_begin);
+llvm::StringRef weightsAtLoadObject() {
+  return llvm::StringRef(inception_weights_at_load_begin,
+                         inception_weights_at_load_end -
+                             inception_weights_at_load_begin);
 }
 
 } // namespace inception

@@ -41,10 +41,12 @@ const MicrokernelObject *findMicrokernelObject(int64_t mr, int64_t nr,
 /// ELF relocatable object that every library links, for the host.
 llvm::StringRef ompRuntimeObject();
 
-/// The weight transforms (runtime/ukernels/weight_transforms.c) a library
-/// that prepares its weights at load calls, for the host: an ELF
+/// What a library that takes its weights at load links, for the host: the
+/// weight transforms its preparation calls (runtime/ukernels/
+/// weight_transforms.c) and the loader behind its <model>_load_weights
+/// (runtime/weights_loader.c, runtime/safetensors.c), hidden; an ELF
 /// relocatable object.
-llvm::StringRef weightTransformsObject();
+llvm::StringRef weightsAtLoadObject();
 
 } // namespace inception
 

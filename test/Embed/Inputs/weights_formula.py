@@ -1,5 +1,6 @@
 """The parameters prepared_weights.c fills, for the tiny model, written to
-a safetensors file (`write FILE`); or the output an inception-run of the
+a safetensors file (`write FILE X.npy`: also FILE with _bad, whose
+conv.weight is [3, 2], and an input); or the output an inception-run of the
 library with those weights built in wrote, printed as the C application
 prints its own (`print OUT.npy`)."""
 
@@ -28,6 +29,8 @@ if sys.argv[1] == "write":
         tensors[key] = np.array([value(key, index, j) for j in range(count)],
                                 np.float32).reshape(shape)
     safetensors_io.save(tensors, sys.argv[2])
+    tensors["conv.weight"] = tensors["conv.weight"].reshape(3, 2)
+    safetensors_io.save(tensors, sys.argv[2].replace(".safetensors", "_bad.safetensors"))
     x = np.array([((i % 7) - 3) / 4 for i in range(32)], np.float32).reshape(1, 2, 4, 4)
     np.save(sys.argv[3], x)
 else:
