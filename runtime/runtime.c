@@ -61,6 +61,7 @@ const char *inception_status_string(int status) {
   case INCEPTION_ERROR_IO: return "a file cannot be read or written";
   case INCEPTION_ERROR_WEIGHTS: return "the weights file is missing or does not match the library";
   case INCEPTION_ERROR_WORKSPACE_SIZE: return "the workspace is smaller than the run needs";
+  case INCEPTION_ERROR_NO_DEVICE: return "no CUDA driver or GPU is available";
   default: return "unknown status";
   }
 }

@@ -34,7 +34,9 @@ typedef enum {
   INCEPTION_ERROR_INVALID_ARGUMENT = 7,
   INCEPTION_ERROR_IO = 8,
   INCEPTION_ERROR_WEIGHTS = 9,
-  INCEPTION_ERROR_WORKSPACE_SIZE = 10
+  INCEPTION_ERROR_WORKSPACE_SIZE = 10,
+  /* A GPU library found no CUDA driver or no device to run on. */
+  INCEPTION_ERROR_NO_DEVICE = 11
 } inception_status;
 
 typedef struct {
