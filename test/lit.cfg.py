@@ -48,6 +48,11 @@ import shutil
 if shutil.which("dot"):
     config.available_features.add("graphviz")
 
+# The GPU back half's checks need the CUDA toolkit's ptxas (gpu-module-to-
+# binary looks in /usr/local/cuda, as on every machine of the project).
+if os.path.exists("/usr/local/cuda/bin/ptxas"):
+    config.available_features.add("ptxas")
+
 # Tests that need PyTorch say `REQUIRES: torch`.
 if config.has_torch:
     config.available_features.add("torch")
