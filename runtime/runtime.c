@@ -104,6 +104,22 @@ static const char *malformed_weights(const inception_model_info *info) {
   return NULL;
 }
 
+/* What is wrong with the rest of a library's description, or null: the
+   runtime divides by the workspace alignment and calls the entries. */
+static const char *malformed_interface(const inception_model_info *info) {
+  size_t alignment = info->workspace_alignment;
+  if (!alignment || (alignment & (alignment - 1)))
+    return "its workspace alignment is not a power of two";
+  if (!info->workspace_size || !info->run || !info->run_threads ||
+      !info->last_error)
+    return "an entry (workspace_size, run, run_threads or last_error) is "
+           "null";
+  if (info->num_inputs < 1 || !info->inputs || info->num_outputs < 1 ||
+      !info->outputs)
+    return "its input or output table is missing";
+  return NULL;
+}
+
 int inception_model_load(const char *path, inception_model **model) {
   if (!path || !model)
     return fail(INCEPTION_ERROR_NULL_ARGUMENT,
@@ -143,7 +159,9 @@ int inception_model_load(const char *path, inception_model **model) {
     dlclose(handle);
     return status;
   }
-  const char *why = malformed_weights(info);
+  const char *why = malformed_interface(info);
+  if (!why)
+    why = malformed_weights(info);
   if (why) {
     int status = fail(INCEPTION_ERROR_LOAD,
                       "'%s' is a malformed model library: %s", path, why);

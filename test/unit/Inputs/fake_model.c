@@ -48,9 +48,14 @@ static int run(const float *input, float *output, void *workspace,
 static const char *last_error(void) { return ""; }
 
 #ifndef FAKE_MODEL_WEIGHTS
+/* FAKE_MODEL_ALIGNMENT: a workspace alignment that is not a power of two
+   (0 here), which the runtime refuses to load rather than divide by. */
+#ifndef FAKE_MODEL_ALIGNMENT
+#define FAKE_MODEL_ALIGNMENT 64
+#endif
 static const inception_model_info info = {
     INCEPTION_ABI_VERSION, "test", "doubler", 1, inputs, 1, outputs,
-    64, 32, 64, workspace_size, run, last_error, run_threads};
+    64, 32, FAKE_MODEL_ALIGNMENT, workspace_size, run, last_error, run_threads};
 #else
 static const int64_t vector_shape[] = {4};
 static const inception_tensor_info parameters[] = {
