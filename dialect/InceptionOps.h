@@ -24,6 +24,17 @@ FailureOr<SmallVector<Value>>
 getOperandBuffers(RewriterBase &rewriter, Operation *op,
                   const bufferization::BufferizationOptions &options,
                   bufferization::BufferizationState &state);
+
+/// The fields of the struct `op`'s C function takes, in order: for each
+/// pointer, `pointer(slot, operand)` with the operand that fills it (the
+/// inputs, then the output, by their index among the op's operands); for
+/// the others `integer(slot, value)` or `real(slot, value)` from the param
+/// of its name. The one statement of that convention, for the folder and
+/// the lowering to a call.
+void forEachTransformField(WeightTransformOp op,
+                           function_ref<void(unsigned, unsigned)> pointer,
+                           function_ref<void(unsigned, int64_t)> integer,
+                           function_ref<void(unsigned, double)> real);
 } // namespace mlir::inception
 
 #endif // INCEPTION_DIALECT_INCEPTIONOPS_H

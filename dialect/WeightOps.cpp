@@ -184,31 +184,42 @@ LogicalResult WeightTransformOp::fold(FoldAdaptor adaptor,
   }
   auto type = cast<RankedTensorType>(getOutput().getType());
   std::vector<float> output(type.getNumElements());
-  const ukernel::TransformInfo *info =
-      ukernel::lookupTransform(getTransform());
   // The struct: one 8-byte slot per field, in the list's order.
   SmallVector<uint64_t> slots;
-  size_t nextInput = 0;
-  for (const ukernel::FieldInfo &field : ukernel::kernelFields(info->symbol)) {
-    if (field.isPointer()) {
-      const float *data = nextInput < inputs.size()
-                              ? inputs[nextInput++].data()
-                              : output.data();
-      slots.push_back(uint64_t(reinterpret_cast<uintptr_t>(data)));
-    } else if (field.kind == ukernel::FieldKind::Real) {
-      slots.push_back(llvm::bit_cast<uint64_t>(
-          getParams().getAs<FloatAttr>(field.name).getValueAsDouble()));
-    } else {
-      slots.push_back(
-          uint64_t(getParams().getAs<IntegerAttr>(field.name).getInt()));
-    }
-  }
-  info->function(slots.data());
+  forEachTransformField(
+      *this,
+      [&](unsigned, unsigned operand) {
+        const float *data =
+            operand < inputs.size() ? inputs[operand].data() : output.data();
+        slots.push_back(uint64_t(reinterpret_cast<uintptr_t>(data)));
+      },
+      [&](unsigned, int64_t value) { slots.push_back(uint64_t(value)); },
+      [&](unsigned, double value) {
+        slots.push_back(llvm::bit_cast<uint64_t>(value));
+      });
+  ukernel::lookupTransform(getTransform())->function(slots.data());
   results.push_back(f32ResourceElements(type.getShape(),
                                         (name.empty() ? "weight" : name) +
                                             "." + getTransform().str(),
                                         output, getContext()));
   return success();
+}
+
+void mlir::inception::forEachTransformField(
+    WeightTransformOp op, function_ref<void(unsigned, unsigned)> pointer,
+    function_ref<void(unsigned, int64_t)> integer,
+    function_ref<void(unsigned, double)> real) {
+  unsigned nextOperand = 0;
+  for (auto [slot, field] :
+       llvm::enumerate(ukernel::kernelFields(op.getSymbol()))) {
+    if (field.isPointer())
+      pointer(slot, nextOperand++);
+    else if (field.kind == ukernel::FieldKind::Real)
+      real(slot,
+           op.getParams().getAs<FloatAttr>(field.name).getValueAsDouble());
+    else
+      integer(slot, op.getParams().getAs<IntegerAttr>(field.name).getInt());
+  }
 }
 
 void WeightTransformOp::getEffects(

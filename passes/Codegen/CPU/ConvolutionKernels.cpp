@@ -100,7 +100,7 @@ LogicalResult selectConvolution(KernelSelection &selection,
   bool depthwise = groups > 1 && filterType.getDimSize(1) == 1 &&
                    filterType.getDimSize(2) == 1;
   if (!strides || !dilations || !padding || inputType.getRank() != 5 ||
-      (groups != 1 && !depthwise) || !isWeightTensor(filter))
+      (groups != 1 && !depthwise) || !isWeight(filter))
     return failure();
 
   Initialization initialization = initializationOf(init, /*residualRank=*/5);
@@ -198,7 +198,7 @@ LogicalResult selectBlockedConvolution(KernelSelection &selection,
   bool blockedInput = inputType.getRank() == 5;
   bool depthwise = filterType.getRank() == 4;
   if (!strides || !dilations || !geometry.get("padding") ||
-      (depthwise && !blockedInput) || !isWeightTensor(filter))
+      (depthwise && !blockedInput) || !isWeight(filter))
     return failure();
 
   Initialization initialization = initializationOf(init, /*residualRank=*/5);

@@ -10,7 +10,7 @@ namespace mlir::inception::microkernels {
 LogicalResult selectDense(KernelSelection &selection, RewriterBase &rewriter,
                           linalg::GenericOp op) {
   if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1 || !isWeightTensor(op.getDpsInputs()[1]))
+      op.getNumDpsInits() != 1 || !isWeight(op.getDpsInputs()[1]))
     return failure();
   rewriter.setInsertionPoint(op);
   NamedAttrList params;

@@ -85,8 +85,6 @@ static Operation *soleUser(Value value) {
   return value.hasOneUse() ? *value.getUsers().begin() : nullptr;
 }
 
-bool isWeightTensor(Value value) { return isWeight(value); }
-
 Value collapsed(RewriterBase &rewriter, Value value,
                 ArrayRef<ReassociationIndices> reassociation) {
   if (auto expand = value.getDefiningOp<tensor::ExpandShapeOp>();
@@ -140,7 +138,7 @@ linalg::GenericOp reluOf(Value result, bool throughCollapse) {
 linalg::GenericOp divisionOf(Value sums, unsigned loops) {
   auto division = dyn_cast_or_null<linalg::GenericOp>(soleUser(sums));
   return division && isDivisionByMap(division, sums, loops) &&
-                 isWeightTensor(division.getDpsInputs()[1])
+                 isWeight(division.getDpsInputs()[1])
              ? division
              : linalg::GenericOp();
 }

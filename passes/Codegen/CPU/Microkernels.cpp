@@ -124,30 +124,27 @@ void eraseWithDeadReads(Operation *op) {
 /// output are the struct's pointers, its params the rest, by name.
 LogicalResult lowerWeightTransform(SymbolTable &symbols, WeightTransformOp op) {
   std::string symbol = op.getSymbol();
-  ArrayRef<ukernel::FieldInfo> fields = ukernel::kernelFields(symbol);
   OpBuilder builder(op);
-  ukernel::KernelCallBuilder call(builder, op.getLoc(), symbol, fields);
-  SmallVector<Value> buffers(op.getInputs());
-  buffers.push_back(op.getOutput());
-  unsigned next = 0;
-  for (auto [index, field] : llvm::enumerate(fields)) {
-    if (field.isPointer()) {
-      Value buffer = buffers[next++];
-      std::optional<StaticLayout> layout = staticLayout(buffer);
-      if (!layout ||
-          !memref::isStaticShapeAndContiguousRowMajor(
-              cast<MemRefType>(buffer.getType())))
-        return op.emitOpError("inception-lower-ukernels: operand ")
-               << next - 1 << " of the weight transform is not contiguous";
-      call.setAddress(index, buffer, layout->offset);
-    } else if (field.kind == ukernel::FieldKind::Real) {
-      call.setReal(index,
-                   op.getParams().getAs<FloatAttr>(field.name).getValueAsDouble());
-    } else {
-      call.setInteger(index,
-                      op.getParams().getAs<IntegerAttr>(field.name).getInt());
-    }
-  }
+  ukernel::KernelCallBuilder call(builder, op.getLoc(), symbol,
+                                  ukernel::kernelFields(symbol));
+  LogicalResult result = success();
+  forEachTransformField(
+      op,
+      [&](unsigned slot, unsigned operand) {
+        Value buffer = op->getOperand(operand);
+        std::optional<StaticLayout> layout = staticLayout(buffer);
+        if (!layout || !memref::isStaticShapeAndContiguousRowMajor(
+                           cast<MemRefType>(buffer.getType()))) {
+          result = op.emitOpError("inception-lower-ukernels: operand ")
+                   << operand << " of the weight transform is not contiguous";
+          return;
+        }
+        call.setAddress(slot, buffer, layout->offset);
+      },
+      [&](unsigned slot, int64_t value) { call.setInteger(slot, value); },
+      [&](unsigned slot, double value) { call.setReal(slot, value); });
+  if (failed(result))
+    return failure();
   return call.create(symbols);
 }
 

@@ -24,6 +24,7 @@
 #define INCEPTION_PASSES_CODEGEN_CPU_MICROKERNELS_H
 
 #include "dialect/InceptionOps.h"
+#include "dialect/WeightConstants.h"
 #include "passes/Passes.h"
 #include "passes/Transforms/BufferViews.h"
 
@@ -70,9 +71,6 @@ LogicalResult selectDense(KernelSelection &selection, RewriterBase &rewriter,
 
 // KernelMatching.cpp
 
-/// Whether a value is a weight (dialect/WeightConstants.h's isWeight):
-/// what the kernels read as a filter, a weight matrix or a divisor.
-bool isWeightTensor(Value value);
 /// `value` with its `reassociation` collapsed: the source of the
 /// expand_shape that made it, where it has one, else a new collapse_shape.
 Value collapsed(RewriterBase &rewriter, Value value,
