@@ -38,6 +38,10 @@ const Backend *lookupBackend(llvm::StringRef name);
 /// The CPU back half: blocked layout, microkernels, OpenMP, LLVM.
 const Backend &cpuBackend();
 
+/// The GPU back half: thread blocks, NVVM, cubin, launches through the
+/// CUDA driver opened at run time.
+const Backend &gpuBackend();
+
 /// Prints a module as the textual IR stages emit it: large weights elided
 /// unless `printWeights`.
 std::string printModule(mlir::ModuleOp module, bool printWeights);

@@ -3,6 +3,7 @@
 #include "compiler/Compiler.h"
 #include "compiler/Error.h"
 #include "compiler/Backend.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "compiler/GraphExport.h"
 #include "compiler/ModelSummary.h"
 #include "compiler/ModelWeights.h"
@@ -65,6 +66,8 @@ llvm::ArrayRef<EmitKindInfo> emitKinds() {
        "inputs, outputs, op, convolution and parameter counts"},
       {EmitKind::Weights, "weights",
        "the bound parameters as safetensors, keyed by name path"},
+      {EmitKind::PTX, "ptx",
+       "with --backend=gpu: the kernels' PTX for the one --gpu-arch"},
   };
   return kinds;
 }
@@ -93,7 +96,7 @@ llvm::Expected<EmitKind> resolveEmitKind(std::optional<EmitKind> emit,
       return compilerError(
           "cannot tell what to write to '" + *outputPath +
           "' from its extension: give --emit, or -o a file ending in .so, "
-          ".a, .h, .o, .s, .ll, .mlir, .dot, .svg or .safetensors");
+          ".a, .h, .o, .s, .ll, .mlir, .dot, .svg, .safetensors or .ptx");
     return implied.value_or(EmitKind::SharedLibrary);
   }
   if (implied && *implied != *emit &&
@@ -117,6 +120,7 @@ std::optional<EmitKind> emitKindForPath(llvm::StringRef path) {
       .Case(".dot", EmitKind::Graph)
       .Case(".svg", EmitKind::GraphSvg)
       .Case(".safetensors", EmitKind::Weights)
+      .Case(".ptx", EmitKind::PTX)
       .Default(std::nullopt);
 }
 
@@ -141,13 +145,15 @@ std::string defaultOutputName(EmitKind kind, llvm::StringRef model) {
 }
 
 llvm::ArrayRef<llvm::StringRef> registeredBackends() {
-  static const llvm::StringRef names[] = {"cpu"};
+  static const llvm::StringRef names[] = {"cpu", "gpu"};
   return names;
 }
 
 const Backend *lookupBackend(llvm::StringRef name) {
   if (name == "cpu")
     return &cpuBackend();
+  if (name == "gpu")
+    return &gpuBackend();
   return nullptr;
 }
 
@@ -163,6 +169,8 @@ static void prepareContext(MLIRContext *context) {
   DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
+  // gpu-module-to-binary translates the kernels' module to LLVM IR.
+  mlir::registerAllToLLVMIRTranslations(registry);
   context->appendDialectRegistry(registry);
 }
 

@@ -22,6 +22,7 @@ namespace inception {
 enum class EmitKind {
   Mlir, Optimized, Summary, Weights, Graph, GraphSvg, Target, Linalg, Buffers,
   LLVMDialect, LLVMIR, Assembly, Object, SharedLibrary, StaticLibrary, Header,
+  PTX,
 };
 
 /// An output kind's --emit name and description.
@@ -36,7 +37,7 @@ llvm::ArrayRef<EmitKindInfo> emitKinds();
 llvm::StringRef emitKindName(EmitKind kind);
 
 /// The kind an output file's extension names (`.so`, `.a`, `.h`, `.o`,
-/// `.s`, `.ll`, `.mlir`, `.dot`, `.svg`, `.safetensors`), if any.
+/// `.s`, `.ll`, `.mlir`, `.dot`, `.svg`, `.safetensors`, `.ptx`), if any.
 std::optional<EmitKind> emitKindForPath(llvm::StringRef path);
 
 /// What to write: `emit` when given (an error when -o's extension names
@@ -56,7 +57,7 @@ std::string defaultOutputName(EmitKind kind, llvm::StringRef model);
 
 struct CompileOptions {
   EmitKind emit = EmitKind::SharedLibrary;
-  /// The back half: "cpu" (see registeredBackends()).
+  /// The back half: "cpu" or "gpu" (see registeredBackends()).
   std::string backend = "cpu";
   unsigned optLevel = 3;
   /// Optimization passes to run instead of -O's, checked by compileModel.
@@ -69,6 +70,13 @@ struct CompileOptions {
   bool weightsAtLoad = false;
   /// Per-layer timing through the library's run_profiled.
   bool profileLayers = false;
+  /// The GPU architectures a --backend=gpu library has kernels for.
+  std::vector<std::string> gpuArchs = {"sm_80", "sm_90"};
+  /// With --backend=gpu: a CPU library of the kernels' loop nests before
+  /// they are mapped to the GPU (blocks an OpenMP loop, threads
+  /// sequential), the weights beside it or bound at load: how tests check
+  /// the GPU tiling without a GPU.
+  bool gpuLoopsOnHost = false;
   /// Textual IR with weight data in full.
   bool printWeights = false;
 };

@@ -137,6 +137,26 @@ std::string generateHeader(const ModelInterface &model) {
      << "int " << model.name
      << "_run_threads(const float *input, float *output, void *workspace,\n"
      << "    size_t workspace_size, int num_threads);\n\n";
+  if (model.gpu) {
+    os << "/* The library runs on an NVIDIA GPU (inceptionc --backend=gpu): "
+          "its workspace,\n   zeroed before the first run, holds one "
+          "context's launch state (the\n   kernels, a stream, the device "
+          "memory), which "
+       << model.name << "_release_workspace\n   frees. A run needs no "
+          "threads (num_threads is ignored). */\n"
+       << "#define " << macro << "_DEVICE_WORKSPACE_SIZE "
+       << model.gpu->deviceWorkspaceSize << "\n\n"
+       << "/* A run on device memory enqueued on `stream` (a CUstream; NULL: "
+          "the\n   workspace's own) and not waited for; `d_workspace` has "
+       << macro << "_DEVICE_WORKSPACE_SIZE\n   bytes aligned to 256 (NULL: "
+          "the workspace's own); `weights` is the host\n   arena of a "
+          "library whose weights bind at load, else NULL. */\n"
+       << "int " << model.name
+       << "_run_device(void *workspace, size_t workspace_size,\n"
+       << "    const void *weights, const float *d_input, float *d_output,\n"
+       << "    void *d_workspace, void *stream);\n"
+       << "void " << model.name << "_release_workspace(void *workspace);\n\n";
+  }
   if (model.loadTimeWeights) {
     const LoadTimeWeights &weights = *model.loadTimeWeights;
     os << "/* The library takes its weights at load (inceptionc "
@@ -425,50 +445,13 @@ static void writeWeightLoader(llvm::raw_ostream &os,
      << "const char *" << name << "_load_error(void) { return load_error; }\n\n";
 }
 
-std::string generateWrapper(const ModelInterface &model) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
+/// The CPU library's workspace sizes and its run: the thread count, the
+/// workspace checks, the kernel on an OpenMP team.
+static void writeCPURun(llvm::raw_ostream &os, const ModelInterface &model) {
+  const std::string &name = model.name;
   bool external = model.externalWeights.has_value();
   bool atLoad = model.loadTimeWeights.has_value();
-  const std::string &name = model.name;
-  // POSIX for clock_gettime (the profiler) under -std=c11; GNU for the
-  // weights loader's dladdr.
-  os << (external ? "#define _GNU_SOURCE\n" : "#define _POSIX_C_SOURCE 200809L\n");
-  os << kModelAbiHeader << "\n#include <stdlib.h>\n#include <time.h>\n";
-  if (external)
-    os << "#include <dlfcn.h>\n#include <errno.h>\n#include <fcntl.h>\n"
-       << "#include <pthread.h>\n#include <stdio.h>\n#include <string.h>\n"
-       << "#include <sys/mman.h>\n#include <sys/stat.h>\n#include <unistd.h>\n";
-  os << "\nvoid " << model.kernelSymbol()
-     << "(const float *input, float *output, void *workspace"
-     << (external || atLoad ? ", const void *weights" : "") << ");\n\n";
-  if (external)
-    writeWeightsLoader(os, model);
-  else if (atLoad)
-    os << "static const char weights_error[] = \"the library takes its "
-          "weights at load (inceptionc --weights-at-load): run it with a "
-          "weight set (inception_model_load_weights, or "
-       << name << "_prepare_weights and " << name << "_run_weights)\";\n\n";
-  else
-    os << "static const char weights_error[1] = \"\";\n\n";
-  if (atLoad)
-    writeWeightPreparation(os, model);
-  os << "static const char *last_error(void) { return weights_error; }\n\n"
-     << "/* The OpenMP runtime's thread-count interface (stable C ABI). */\n"
-     << "int omp_get_max_threads(void);\nvoid omp_set_num_threads(int);\n\n"
-     << "static const int64_t input_shape[] = ";
-  writeShape(os, model.input.shape);
-  os << ";\nstatic const int64_t output_shape[] = ";
-  writeShape(os, model.output.shape);
-  os << ";\n"
-     << "static const inception_tensor_info inputs[] = {{\"" << model.input.name
-     << "\", \"f32\", " << model.input.shape.size() << ", input_shape}};\n"
-     << "static const inception_tensor_info outputs[] = {{\""
-     << model.output.name << "\", \"f32\", " << model.output.shape.size()
-     << ", output_shape}};\n\n"
-     << "enum { DEFAULT_THREADS = " << model.defaultThreads << " };\n"
-     << "static const size_t workspace_base = " << model.workspaceSize
-     << "u, workspace_per_thread = " << model.workspacePerThread << "u;\n\n"
+  os << "enum { DEFAULT_THREADS = " << model.defaultThreads << " };\n"
      << "/* The threads a run asks for: its own count, else the library's\n"
      << "   default, else OpenMP's. */\n"
      << "static int run_thread_count(int num_threads) {\n"
@@ -520,8 +503,143 @@ std::string generateWrapper(const ModelInterface &model) {
      << "  " << model.kernelSymbol() << "(input, output, workspace"
      << (external ? ", weights" : atLoad ? ", arena" : "") << ");\n"
      << "  omp_set_num_threads(saved_threads);\n"
-     << "  free(owned);\n  return INCEPTION_OK;\n}\n\n"
-     << "int " << name
+     << "  free(owned);\n  return INCEPTION_OK;\n}\n\n";
+}
+
+/// The GPU library's description for runtime/gpu_library.c: its host
+/// function, the kernels' binaries (hidden symbols the backend adds to the
+/// host object) and names, and its device buffers.
+static void writeGPUModel(llvm::raw_ostream &os, const ModelInterface &model) {
+  const GPUInterface &gpu = *model.gpu;
+  os << "typedef struct { int major, minor; const void *data; size_t size; } "
+        "inception_gpu_image;\n"
+     << "typedef void (*inception_gpu_host_fn)(void *, const float *, float *, "
+        "void *, const void *);\n"
+     << "typedef struct {\n  const char *name;\n  inception_gpu_host_fn host;\n"
+     << "  int num_images;\n  const inception_gpu_image *images;\n"
+     << "  int num_kernels;\n  const char *const *kernel_names;\n"
+     << "  size_t input_bytes, output_bytes;\n"
+     << "  size_t device_workspace_size, weights_size;\n"
+     << "  const void *builtin_weights;\n} inception_gpu_model;\n"
+     << "/* runtime/gpu_library.h */\n"
+     << "int inception_gpu_run(const inception_gpu_model *, void *, size_t,\n"
+     << "    const void *, const float *, float *);\n"
+     << "int inception_gpu_run_device(const inception_gpu_model *, void *, "
+        "size_t,\n    const void *, const float *, float *, void *, void *);\n"
+     << "void inception_gpu_release(const inception_gpu_model *, void *);\n"
+     << "const char *inception_gpu_last_error(void);\n\n";
+  for (size_t i = 0; i < gpu.images.size(); ++i)
+    os << "extern const unsigned char inception_gpu_image_" << i << "[];\n";
+  if (gpu.builtinWeights)
+    os << "extern const unsigned char inception_gpu_weights[];\n";
+  os << "\nstatic const char *const kernel_names[] = {\n";
+  for (const std::string &kernel : gpu.kernelNames)
+    os << "    \"" << escapeC(kernel) << "\",\n";
+  os << "};\n\nstatic const inception_gpu_image images[] = {\n";
+  for (auto [index, image] : llvm::enumerate(gpu.images))
+    os << "    {" << image.major << ", " << image.minor
+       << ", inception_gpu_image_" << index << ", " << image.size << "u},\n";
+  os << "};\n\nstatic const inception_gpu_model gpu_model = {\n"
+     << "    \"" << escapeC(model.name) << "\", " << model.kernelSymbol()
+     << ", " << gpu.images.size() << ", images,\n"
+     << "    " << gpu.kernelNames.size() << ", kernel_names,\n"
+     << "    " << model.input.numElements() * 4 << "u, "
+     << model.output.numElements() * 4 << "u,\n"
+     << "    " << gpu.deviceWorkspaceSize << "u, " << gpu.weightsSize << "u, "
+     << (gpu.builtinWeights ? "inception_gpu_weights" : "NULL") << "};\n\n";
+}
+
+/// The GPU library's workspace sizes (its launch state, whatever the
+/// thread count) and its runs, through runtime/gpu_library.c.
+static void writeGPURun(llvm::raw_ostream &os, const ModelInterface &model) {
+  const std::string &name = model.name;
+  bool atLoad = model.loadTimeWeights.has_value();
+  os << "size_t " << name << "_workspace_size_threads(int num_threads) {\n"
+     << "  return num_threads < 0 ? 0 : workspace_base;\n}\n\n"
+     << "size_t " << name << "_workspace_size(void) {\n"
+     << "  return workspace_base;\n}\n\n"
+     << "static int run_with(const void *arena, const float *input, float *output,\n"
+     << "                    void *workspace, size_t workspace_size,\n"
+     << "                    int num_threads) {\n"
+     << "  if (!input || !output)\n    return INCEPTION_ERROR_NULL_ARGUMENT;\n";
+  if (atLoad)
+    os << "  if (!arena)\n    return INCEPTION_ERROR_WEIGHTS;\n";
+  else
+    os << "  arena = NULL;\n";
+  os << "  if (num_threads < 0)\n    return INCEPTION_ERROR_INVALID_ARGUMENT;\n"
+     << "  return inception_gpu_run(&gpu_model, workspace, workspace_size, arena,\n"
+     << "                           input, output);\n}\n\n"
+     << "int " << name << "_run_device(void *workspace, size_t workspace_size,\n"
+     << "    const void *weights, const float *d_input, float *d_output,\n"
+     << "    void *d_workspace, void *stream) {\n";
+  if (atLoad)
+    os << "  if (!weights)\n    return INCEPTION_ERROR_WEIGHTS;\n";
+  else
+    os << "  weights = NULL;\n";
+  os << "  return inception_gpu_run_device(&gpu_model, workspace, workspace_size,\n"
+     << "                                  weights, d_input, d_output,\n"
+     << "                                  d_workspace, stream);\n}\n\n"
+     << "void " << name << "_release_workspace(void *workspace) {\n"
+     << "  inception_gpu_release(&gpu_model, workspace);\n}\n\n";
+}
+
+std::string generateWrapper(const ModelInterface &model) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  bool external = model.externalWeights.has_value();
+  bool atLoad = model.loadTimeWeights.has_value();
+  const std::string &name = model.name;
+  // POSIX for clock_gettime (the profiler) under -std=c11; GNU for the
+  // weights loader's dladdr.
+  os << (external ? "#define _GNU_SOURCE\n" : "#define _POSIX_C_SOURCE 200809L\n");
+  os << kModelAbiHeader << "\n#include <stdlib.h>\n#include <time.h>\n";
+  if (external)
+    os << "#include <dlfcn.h>\n#include <errno.h>\n#include <fcntl.h>\n"
+       << "#include <pthread.h>\n#include <stdio.h>\n#include <string.h>\n"
+       << "#include <sys/mman.h>\n#include <sys/stat.h>\n#include <unistd.h>\n";
+  os << "\nvoid " << model.kernelSymbol() << "("
+     << (model.gpu ? "void *state, " : "")
+     << "const float *input, float *output, void *workspace"
+     << (external || atLoad || model.gpu ? ", const void *weights" : "")
+     << ");\n\n";
+  if (model.gpu)
+    writeGPUModel(os, model);
+  if (external)
+    writeWeightsLoader(os, model);
+  else if (atLoad)
+    os << "static const char weights_error[] = \"the library takes its "
+          "weights at load (inceptionc --weights-at-load): run it with a "
+          "weight set (inception_model_load_weights, or "
+       << name << "_prepare_weights and " << name << "_run_weights)\";\n\n";
+  else
+    os << "static const char weights_error[1] = \"\";\n\n";
+  if (atLoad)
+    writeWeightPreparation(os, model);
+  if (model.gpu)
+    os << "static const char *last_error(void) {\n"
+       << "  const char *error = inception_gpu_last_error();\n"
+       << "  return *error ? error : weights_error;\n}\n\n";
+  else
+    os << "static const char *last_error(void) { return weights_error; }\n\n"
+       << "/* The OpenMP runtime's thread-count interface (stable C ABI). */\n"
+       << "int omp_get_max_threads(void);\nvoid omp_set_num_threads(int);\n\n";
+  os << "static const int64_t input_shape[] = ";
+  writeShape(os, model.input.shape);
+  os << ";\nstatic const int64_t output_shape[] = ";
+  writeShape(os, model.output.shape);
+  os << ";\n"
+     << "static const inception_tensor_info inputs[] = {{\"" << model.input.name
+     << "\", \"f32\", " << model.input.shape.size() << ", input_shape}};\n"
+     << "static const inception_tensor_info outputs[] = {{\""
+     << model.output.name << "\", \"f32\", " << model.output.shape.size()
+     << ", output_shape}};\n\n"
+     << "static const size_t workspace_base = " << model.workspaceSize
+     << "u, workspace_per_thread = " << model.workspacePerThread << "u;\n\n";
+  if (model.gpu)
+    writeGPURun(os, model);
+  else
+    writeCPURun(os, model);
+  os << "int " << name
      << "_run_threads(const float *input, float *output, void *workspace,\n"
      << "    size_t workspace_size, int num_threads) {\n"
      << "  return run_with(NULL, input, output, workspace, workspace_size,\n"
@@ -573,7 +691,12 @@ std::string generateWrapper(const ModelInterface &model) {
        << "    " << weights.arenaSize << "u, " << kWorkspaceAlignment << "u, "
        << name << "_prepare_weights, " << name << "_run_weights,\n"
        << "    run_profiled_weights";
+  } else {
+    os << ",\n    0, NULL, 0, NULL, 0u, 0u, NULL, NULL, NULL";
   }
+  if (model.gpu)
+    os << ",\n    INCEPTION_DEVICE_CUDA, " << model.gpu->deviceWorkspaceSize
+       << "u, " << name << "_run_device, " << name << "_release_workspace";
   os << "};\n\n";
   if (atLoad)
     writeWeightLoader(os, model);

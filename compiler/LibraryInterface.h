@@ -30,6 +30,26 @@ struct LoadTimeWeights {
   int64_t prepareWorkspaceSize = 0;
 };
 
+/// A library that runs on a GPU (inceptionc --backend=gpu).
+struct GPUInterface {
+  /// The kernels the host function launches, by index.
+  std::vector<std::string> kernelNames;
+  /// A binary of the kernels for sm_<major><minor>: its bytes are the
+  /// library's hidden symbol inception_gpu_image_<index>.
+  struct Image {
+    int major = 0, minor = 0;
+    int64_t size = 0;
+  };
+  std::vector<Image> images;
+  /// The device buffers a run uses besides its input and output.
+  int64_t deviceWorkspaceSize = 0;
+  int64_t weightsSize = 0;
+  /// Whether the packed weights are built in (the hidden symbol
+  /// inception_gpu_weights), uploaded once per workspace; else the weights
+  /// bind at load.
+  bool builtinWeights = false;
+};
+
 /// What a compiled model's C interface exposes.
 struct ModelInterface {
   std::string name;
@@ -48,6 +68,8 @@ struct ModelInterface {
   std::vector<std::string> layerNames;
   /// With --weights-at-load: what the library takes at load.
   std::optional<LoadTimeWeights> loadTimeWeights;
+  /// With --backend=gpu: its kernels and device memory.
+  std::optional<GPUInterface> gpu;
 
   /// The weights file's name, found beside the library.
   std::string weightsFileName() const { return name + ".weights"; }

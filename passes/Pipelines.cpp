@@ -2,6 +2,7 @@
 
 #include "passes/Pipelines.h"
 #include "passes/Codegen/CPU/CPUPipelines.h"
+#include "passes/Codegen/GPU/GPUPipelines.h"
 #include "passes/Passes.h"
 
 #include "mlir/Pass/PassRegistry.h"
@@ -27,6 +28,8 @@ ArrayRef<OptimizationPass> frontHalfPasses() { return kFrontHalfPasses; }
 FailureOr<ArrayRef<OptimizationPass>> backHalfPasses(StringRef backend) {
   if (backend == "cpu")
     return cpu::optimizationPasses();
+  if (backend == "gpu")
+    return gpu::optimizationPasses();
   return failure();
 }
 
@@ -131,6 +134,25 @@ LogicalResult buildLowerToLinalgPipeline(OpPassManager &pm) {
   return parsePassPipeline("convert-inception-to-linalg,canonicalize", pm);
 }
 
+std::string bufferizationPipeline(ArrayRef<std::string> passes,
+                                  StringRef backend, bool weightsAtLoad) {
+  std::string pipeline =
+      weightsAtLoad ? "inception-hoist-weights,canonicalize," : "";
+  pipeline += "one-shot-bufferize{bufferize-function-boundaries "
+              "function-boundary-type-conversion=identity-layout-map},"
+              "buffer-results-to-out-params{hoist-static-allocs "
+              "modify-public-functions},canonicalize";
+  if (std::string bufferPasses = nestedPasses(passes, Stage::Buffers, backend);
+      !bufferPasses.empty())
+    pipeline += "," + bufferPasses;
+  return pipeline + ",inception-lower-ukernels";
+}
+
+std::string memoryPlanPipeline() {
+  return "func.func(inception-plan-workspace,inception-lower-copies),"
+         "inception-flatten-globals";
+}
+
 namespace {
 struct OptimizationLevelOptions
     : PassPipelineOptions<OptimizationLevelOptions> {
@@ -155,6 +177,7 @@ void registerPassesAndPipelines() {
       "inception-lower-to-linalg", "Lower the inception dialect to linalg",
       [](OpPassManager &pm) { (void)buildLowerToLinalgPipeline(pm); });
   cpu::registerPassesAndPipelines();
+  gpu::registerPassesAndPipelines();
 }
 
 } // namespace mlir::inception

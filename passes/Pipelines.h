@@ -73,6 +73,21 @@ LogicalResult buildGraphOptimizationPipeline(OpPassManager &pm,
 /// The front half, 2: inception dialect -> linalg on tensors.
 LogicalResult buildLowerToLinalgPipeline(OpPassManager &pm);
 
+/// linalg on tensors -> buffers, as every back half starts: with
+/// `weightsAtLoad`, what computes from parameters alone first moves into
+/// the weight preparation (inception-hoist-weights); one-shot
+/// bufferization with results as out-params; the listed optimization
+/// passes of `backend` that run on buffers; and the kernel and weight
+/// transform calls (inception-lower-ukernels, nothing to do unless the
+/// back half selected microkernels or weights bind at load). Pipeline text.
+std::string bufferizationPipeline(llvm::ArrayRef<std::string> passes,
+                                  llvm::StringRef backend, bool weightsAtLoad);
+
+/// The workspace plan: every buffer of a function a view of its workspace
+/// argument (inception-plan-workspace), copies as linalg.copy, weights'
+/// globals flattened. Pipeline text.
+std::string memoryPlanPipeline();
+
 /// Registers the front half's pipelines, `inception-optimize-graph{level}`
 /// and `inception-lower-to-linalg`, every backend's, and the project's
 /// passes.

@@ -62,6 +62,7 @@ const char *inception_status_string(int status) {
   case INCEPTION_ERROR_WEIGHTS: return "the weights file is missing or does not match the library";
   case INCEPTION_ERROR_WORKSPACE_SIZE: return "the workspace is smaller than the run needs";
   case INCEPTION_ERROR_NO_DEVICE: return "no CUDA driver or GPU is available";
+  case INCEPTION_ERROR_DEVICE: return "the GPU failed";
   default: return "unknown status";
   }
 }
@@ -117,6 +118,12 @@ static const char *malformed_interface(const inception_model_info *info) {
   if (info->num_inputs < 1 || !info->inputs || info->num_outputs < 1 ||
       !info->outputs)
     return "its input or output table is missing";
+  if (info->device != INCEPTION_DEVICE_CPU &&
+      info->device != INCEPTION_DEVICE_CUDA)
+    return "it names an unknown device";
+  if (info->device == INCEPTION_DEVICE_CUDA &&
+      (!info->run_device || !info->release_workspace))
+    return "it runs on a GPU but has no run_device or release_workspace";
   return NULL;
 }
 
@@ -226,6 +233,13 @@ static int reserve_workspace(inception_context *context, int num_threads) {
     return fail(INCEPTION_ERROR_OUT_OF_MEMORY,
                 "cannot allocate a %zu-byte workspace for '%s'", size,
                 info->name);
+  /* A GPU library's workspace holds its launch state, zeroed before the
+     first run and released before it is freed. */
+  if (info->release_workspace) {
+    memset(workspace, 0, rounded);
+    if (context->workspace)
+      info->release_workspace(context->workspace);
+  }
   free(context->workspace);
   context->workspace = workspace;
   context->workspace_size = rounded;
@@ -254,6 +268,8 @@ int inception_context_create(const inception_model *model,
 void inception_context_free(inception_context *context) {
   if (!context)
     return;
+  if (context->workspace && context->model->info->release_workspace)
+    context->model->info->release_workspace(context->workspace);
   free(context->workspace);
   free(context);
 }

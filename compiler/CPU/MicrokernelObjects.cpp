@@ -14,6 +14,8 @@ extern "C" const char inception_omp_runtime_begin[],
     inception_omp_runtime_end[];
 extern "C" const char inception_weights_at_load_begin[],
     inception_weights_at_load_end[];
+extern "C" const char inception_gpu_library_begin[],
+    inception_gpu_library_end[];
 
 namespace inception {
 
@@ -48,6 +50,12 @@ llvm::StringRef weightsAtLoadObject() {
   return llvm::StringRef(inception_weights_at_load_begin,
                          inception_weights_at_load_end -
                              inception_weights_at_load_begin);
+}
+
+llvm::StringRef gpuLibraryObject() {
+  return llvm::StringRef(inception_gpu_library_begin,
+                         inception_gpu_library_end -
+                             inception_gpu_library_begin);
 }
 
 } // namespace inception

@@ -48,6 +48,11 @@ llvm::StringRef ompRuntimeObject();
 /// relocatable object.
 llvm::StringRef weightsAtLoadObject();
 
+/// What every GPU library links: its run time (runtime/gpu_library.c) and
+/// the CUDA driver it opens at run time (runtime/cuda_driver.c), hidden;
+/// an ELF relocatable object.
+llvm::StringRef gpuLibraryObject();
+
 } // namespace inception
 
 #endif // INCEPTION_COMPILER_CPU_MICROKERNELOBJECTS_H

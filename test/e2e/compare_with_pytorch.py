@@ -238,6 +238,9 @@ def main():
     parser.add_argument("--weights-at-load", action="store_true",
                         help="also check a --weights-at-load library with this "
                              "state_dict and a second one (needs --runtime)")
+    parser.add_argument("--gpu-loops-on-host", action="store_true",
+                        help="compile with --backend=gpu --gpu-loops-on-host: "
+                             "the GPU kernels' loop nests, run on the CPU")
     args = parser.parse_args()
     if args.weights_at_load and not args.runtime:
         parser.error("--weights-at-load needs --runtime")
@@ -292,11 +295,14 @@ def main():
             return self[shape]
     inputs = Inputs()
 
-    suffix = ("_external" if args.external_weights else "") + (
+    suffix = ("_gpu_loops" if args.gpu_loops_on_host else "") + (
+        "_external" if args.external_weights else "") + (
         f"_O{args.opt_level}" if args.opt_level else "") + (
         "_passes" if args.passes is not None else "")
     library, y, info_line, stats = compile_and_run(
-        suffix, (["--external-weights"] if args.external_weights else [])
+        suffix, (["--backend=gpu", "--gpu-loops-on-host"]
+                 if args.gpu_loops_on_host else [])
+        + (["--external-weights"] if args.external_weights else [])
         + ([f"-O{args.opt_level}"] if args.opt_level else [])
         + ([f"--passes={args.passes}"] if args.passes is not None else [])
         + (["--pass-stats"] if args.pass_stats else []))
@@ -319,6 +325,7 @@ def main():
     difference = float(np.abs(y - expected).max())
     tolerance = 1e-4 * max(1.0, largest)
     print(f"model: {args.model} batch {args.batch}"
+          + (" (GPU loop nests on the host)" if args.gpu_loops_on_host else "")
           + (" (external weights)" if args.external_weights else "")
           + (f" -O{args.opt_level}" if args.opt_level else "")
           + (f" --passes={args.passes}" if args.passes is not None else ""))

@@ -16,8 +16,8 @@
 
 namespace {
 
-static_assert(INCEPTION_ABI_VERSION == 4,
-              "the layout below is version 4's: update it with the version");
+static_assert(INCEPTION_ABI_VERSION == 5,
+              "the layout below is version 5's: update it with the version");
 
 using RunFn = int (*)(const float *, float *, void *, size_t);
 using RunThreadsFn = int (*)(const float *, float *, void *, size_t, int);
@@ -41,12 +41,18 @@ static_assert(
 static_assert(
     std::is_same_v<decltype(inception_model_info::run_profiled_weights),
                    RunProfiledWeightsFn>);
+using RunDeviceFn = int (*)(void *, size_t, const void *, const float *,
+                            float *, void *, void *);
+static_assert(
+    std::is_same_v<decltype(inception_model_info::run_device), RunDeviceFn>);
+static_assert(std::is_same_v<decltype(inception_model_info::release_workspace),
+                             void (*)(void *)>);
 static_assert(std::is_same_v<decltype(inception_model_info::workspace_size),
                              size_t (*)(int)>);
 static_assert(std::is_same_v<decltype(inception_model_info::last_error),
                              const char *(*)(void)>);
 
-TEST(ModelAbi, ModelInfoLayoutIsVersion4) {
+TEST(ModelAbi, ModelInfoLayoutIsVersion5) {
   ASSERT_EQ(sizeof(void *), 8u) << "the table is for LP64 targets";
   EXPECT_EQ(offsetof(inception_model_info, abi_version), 0u);
   EXPECT_EQ(offsetof(inception_model_info, compiler_version), 8u);
@@ -74,7 +80,13 @@ TEST(ModelAbi, ModelInfoLayoutIsVersion4) {
   EXPECT_EQ(offsetof(inception_model_info, prepare_weights), 184u);
   EXPECT_EQ(offsetof(inception_model_info, run_weights), 192u);
   EXPECT_EQ(offsetof(inception_model_info, run_profiled_weights), 200u);
-  EXPECT_EQ(sizeof(inception_model_info), 208u);
+  EXPECT_EQ(offsetof(inception_model_info, device), 208u);
+  EXPECT_EQ(offsetof(inception_model_info, device_workspace_size), 216u);
+  EXPECT_EQ(offsetof(inception_model_info, run_device), 224u);
+  EXPECT_EQ(offsetof(inception_model_info, release_workspace), 232u);
+  EXPECT_EQ(sizeof(inception_model_info), 240u);
+  EXPECT_EQ(INCEPTION_DEVICE_CPU, 0);
+  EXPECT_EQ(INCEPTION_DEVICE_CUDA, 1);
 }
 
 TEST(ModelAbi, TensorAndEventLayouts) {
@@ -102,6 +114,7 @@ TEST(ModelAbi, StatusCodesAreStable) {
   EXPECT_EQ(INCEPTION_ERROR_WEIGHTS, 9);
   EXPECT_EQ(INCEPTION_ERROR_WORKSPACE_SIZE, 10);
   EXPECT_EQ(INCEPTION_ERROR_NO_DEVICE, 11);
+  EXPECT_EQ(INCEPTION_ERROR_DEVICE, 12);
 }
 
 } // namespace

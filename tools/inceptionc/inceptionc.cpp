@@ -2,7 +2,7 @@
 //
 // inceptionc MODEL.inception (--weights W.safetensors | --random-weights=SEED |
 //                             --weights-at-load)
-//            [--emit=KIND] [-o OUT] [--backend=cpu] [-O0..3] [--passes=LIST]
+//            [--emit=KIND] [-o OUT] [--backend=cpu|gpu] [-O0..3] [--passes=LIST]
 //            [--batch N] [-mcpu=CPU] [-mtriple=T] [--cache-sizes=L1,L2,L3]
 //
 // The driver parses options, reads the model and its weights, and writes
@@ -49,8 +49,20 @@ cl::opt<std::string> outputPath(
 // Its values come from compiler's table (inception::emitKinds), in main.
 cl::opt<EmitKind> emitKind("emit", cl::desc("What to produce"));
 cl::opt<std::string> backend("backend",
-                             cl::desc("The back half that generates code: cpu"),
+                             cl::desc("The back half that generates code: cpu, "
+                                      "or gpu (NVIDIA, docs/gpu.md)"),
                              cl::init("cpu"));
+cl::opt<bool> gpuLoopsOnHost(
+    "gpu-loops-on-host",
+    cl::desc("With --backend=gpu: a CPU library of the kernels' loop nests "
+             "before they are mapped to the GPU, to check the tiling "
+             "without one (the weights beside it, or bound at load)"),
+    cl::init(false), cl::Hidden);
+cl::list<std::string> gpuArchs(
+    "gpu-arch",
+    cl::desc("With --backend=gpu: the architectures to compile kernels for "
+             "(default sm_80,sm_90; each also as PTX for newer GPUs)"),
+    cl::CommaSeparated, cl::value_desc("sm_NN,..."));
 cl::opt<std::string> weightsPath(
     "weights",
     cl::desc("safetensors file with the model's parameters, keyed by name path"),
@@ -168,6 +180,14 @@ int main(int argc, char **argv) {
     return fail(toString(emit.takeError()));
   options.emit = *emit;
   options.backend = backend;
+  if (gpuLoopsOnHost && backend != "gpu")
+    return fail("--gpu-loops-on-host is for --backend=gpu");
+  options.gpuLoopsOnHost = gpuLoopsOnHost;
+  if (gpuArchs.getNumOccurrences()) {
+    if (backend != "gpu")
+      return fail("--gpu-arch is for --backend=gpu");
+    options.gpuArchs.assign(gpuArchs.begin(), gpuArchs.end());
+  }
   options.optLevel = std::min(optLevel.getValue(), 3u);
   if (passList.getNumOccurrences())
     options.passes = passList;

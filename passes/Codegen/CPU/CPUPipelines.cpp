@@ -26,14 +26,6 @@ LogicalResult buildLinalgPipeline(OpPassManager &pm,
                       : parsePassPipeline(text + ",canonicalize", pm);
 }
 
-static constexpr llvm::StringLiteral kBufferize =
-    "one-shot-bufferize{bufferize-function-boundaries "
-    "function-boundary-type-conversion=identity-layout-map},"
-    "buffer-results-to-out-params{hoist-static-allocs modify-public-functions},"
-    "canonicalize";
-static constexpr llvm::StringLiteral kPlanMemory =
-    "func.func(inception-plan-workspace,inception-lower-copies),"
-    "inception-flatten-globals,";
 static constexpr llvm::StringLiteral kExternalizeWeights =
     "inception-externalize-weights,";
 static constexpr llvm::StringLiteral kOutline = "inception-outline-kernels,";
@@ -50,20 +42,15 @@ static constexpr llvm::StringLiteral kToLLVM =
 LogicalResult buildBufferizePipeline(OpPassManager &pm,
                                      ArrayRef<std::string> passes,
                                      bool weightsAtLoad) {
-  std::string pipeline =
-      (weightsAtLoad ? "inception-hoist-weights,canonicalize," : "") +
-      kBufferize.str();
-  if (std::string bufferPasses = nestedPasses(passes, Stage::Buffers, "cpu");
-      !bufferPasses.empty())
-    pipeline += "," + bufferPasses;
-  return parsePassPipeline(pipeline + ",inception-lower-ukernels", pm);
+  return parsePassPipeline(bufferizationPipeline(passes, "cpu", weightsAtLoad),
+                           pm);
 }
 
 LogicalResult buildBuffersToLLVMPipeline(OpPassManager &pm,
                                          bool externalWeights,
                                          bool profileLayers,
                                          bool weightsAtLoad) {
-  std::string pipeline = kPlanMemory.str();
+  std::string pipeline = memoryPlanPipeline() + ",";
   if (externalWeights)
     pipeline += kExternalizeWeights;
   if (weightsAtLoad)
@@ -73,6 +60,10 @@ LogicalResult buildBuffersToLLVMPipeline(OpPassManager &pm,
     pipeline += kProfileLayers;
   pipeline += kToLLVM;
   return parsePassPipeline(pipeline, pm);
+}
+
+LogicalResult buildLoopsToLLVMPipeline(OpPassManager &pm) {
+  return parsePassPipeline(kToLLVM, pm);
 }
 
 namespace {

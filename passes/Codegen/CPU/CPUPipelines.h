@@ -43,6 +43,11 @@ LogicalResult buildBuffersToLLVMPipeline(OpPassManager &pm,
                                          bool profileLayers = false,
                                          bool weightsAtLoad = false);
 
+/// Planned buffers -> LLVM dialect, the last part of the above: each
+/// function's outermost parallel loops an OpenMP worksharing loop, the
+/// loops inside sequential, bare-pointer signatures.
+LogicalResult buildLoopsToLLVMPipeline(OpPassManager &pm);
+
 /// Registers the CPU passes and `inception-linalg-to-llvm{external-weights
 /// level profile}`.
 void registerPassesAndPipelines();

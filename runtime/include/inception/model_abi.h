@@ -19,8 +19,9 @@ extern "C" {
 
 /* Bumped whenever the structures below change (test/unit/AbiTest.cpp pins
    their layout to it). 3: the workspace has a per-thread part, and the run
-   entries take the workspace's size. 4: weights bound at load time. */
-#define INCEPTION_ABI_VERSION 4
+   entries take the workspace's size. 4: weights bound at load time.
+   5: libraries that run on a GPU. */
+#define INCEPTION_ABI_VERSION 5
 
 /* The status codes every entry point returns; 0 is success. */
 typedef enum {
@@ -36,7 +37,10 @@ typedef enum {
   INCEPTION_ERROR_WEIGHTS = 9,
   INCEPTION_ERROR_WORKSPACE_SIZE = 10,
   /* A GPU library found no CUDA driver or no device to run on. */
-  INCEPTION_ERROR_NO_DEVICE = 11
+  INCEPTION_ERROR_NO_DEVICE = 11,
+  /* The GPU or its driver failed a call (a launch, a copy, an
+     allocation): the message says which, with the driver's error. */
+  INCEPTION_ERROR_DEVICE = 12
 } inception_status;
 
 typedef struct {
@@ -124,7 +128,33 @@ typedef struct {
                               size_t workspace_size, int num_threads,
                               struct inception_layer_event *events,
                               size_t capacity, size_t *count);
+  /* Where the library runs: INCEPTION_DEVICE_CPU, or INCEPTION_DEVICE_CUDA
+     for `inceptionc --backend=gpu`. A GPU library's workspace (of
+     workspace_base_size bytes, zeroed before its first run) holds one
+     context's launch state: the first run in it loads the kernels and
+     allocates the device memory, which release_workspace frees; `run`
+     copies the input to the device and the output back. Its runs need no
+     threads (num_threads is ignored) and have no per-layer profile. */
+  int32_t device;
+  /* Bytes of device memory run_device's `d_workspace` needs, aligned to
+     256; 0 on the CPU. */
+  size_t device_workspace_size;
+  /* A run on device memory, enqueued on `stream` (a CUstream; null: the
+     workspace's own) and not waited for: `d_input` and `d_output` are
+     device addresses, `d_workspace` device_workspace_size bytes (null:
+     the workspace's own). `weights` is the host arena of a library whose
+     weights bind at load, copied to the device when it is not the one the
+     last run used (so an arena changed in place needs a new workspace),
+     else null. Null on the CPU. */
+  int (*run_device)(void *workspace, size_t workspace_size,
+                    const void *weights, const float *d_input,
+                    float *d_output, void *d_workspace, void *stream);
+  /* Releases what the workspace holds on the GPU and zeroes it; null on
+     the CPU. */
+  void (*release_workspace)(void *workspace);
 } inception_model_info;
+
+enum { INCEPTION_DEVICE_CPU = 0, INCEPTION_DEVICE_CUDA = 1 };
 
 typedef const inception_model_info *(*inception_model_info_fn)(void);
 #define INCEPTION_MODEL_INFO_SYMBOL "inception_model_info_v1"

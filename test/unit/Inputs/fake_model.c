@@ -53,9 +53,17 @@ static const char *last_error(void) { return ""; }
 #ifndef FAKE_MODEL_ALIGNMENT
 #define FAKE_MODEL_ALIGNMENT 64
 #endif
+/* FAKE_MODEL_DEVICE: a library that says it runs on that device (a GPU,
+   or an unknown one) without the entries a GPU library has, which the
+   runtime refuses to load rather than call null. */
+#ifndef FAKE_MODEL_DEVICE
+#define FAKE_MODEL_DEVICE INCEPTION_DEVICE_CPU
+#endif
 static const inception_model_info info = {
     INCEPTION_ABI_VERSION, "test", "doubler", 1, inputs, 1, outputs,
-    64, 32, FAKE_MODEL_ALIGNMENT, workspace_size, run, last_error, run_threads};
+    64, 32, FAKE_MODEL_ALIGNMENT, workspace_size, run, last_error, run_threads,
+    0, NULL, NULL, 0, NULL, 0, NULL, 0, 0, NULL, NULL, NULL,
+    FAKE_MODEL_DEVICE};
 #else
 static const int64_t vector_shape[] = {4};
 static const inception_tensor_info parameters[] = {

@@ -1,0 +1,122 @@
+// RUN: %inception-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(inception-gpu-tile,canonicalize))' --verify-diagnostics | FileCheck %s
+
+// A convolution whose output dimensions come after its reductions (as the
+// lowering writes them): the parallel dimensions move first and are
+// linearized, 2*4*8*8 = 512 points over 2 blocks of 256 threads, the last
+// dimension fastest; the reductions stay loops in the thread.
+// CHECK-LABEL: func.func @convolution
+// CHECK: scf.forall (%[[B:.*]]) in (2) {
+// CHECK:   scf.forall (%[[T:.*]]) in (256) {
+// CHECK:     %[[ID:.*]] = arith.addi %{{.*}}, %[[T]]
+// CHECK:     %[[IN:.*]] = arith.cmpi ult, %[[ID]], %{{.*}} : index
+// CHECK:     scf.if %[[IN]] {
+// CHECK:       arith.remui %[[ID]], %c8
+// CHECK:       scf.for %{{.*}} = %c0 to %c3
+// CHECK:         scf.for %{{.*}} = %c0 to %c3
+// CHECK:           arith.mulf
+// CHECK:           arith.addf
+// CHECK:           memref.store
+// CHECK:   } {mapping = [#gpu.thread<x>]}
+// CHECK: } {mapping = [#gpu.block<x>]}
+// CHECK-NOT: linalg.generic
+#input = affine_map<(n, c, r, s, h, w) -> (n, c, h + r, w + s)>
+#filter = affine_map<(n, c, r, s, h, w) -> (c, r, s)>
+#output = affine_map<(n, c, r, s, h, w) -> (n, c, h, w)>
+func.func @convolution(%in: memref<2x4x10x10xf32>, %f: memref<4x3x3xf32>,
+                       %out: memref<2x4x8x8xf32>) {
+  linalg.generic {indexing_maps = [#input, #filter, #output],
+                  iterator_types = ["parallel", "parallel", "reduction",
+                                    "reduction", "parallel", "parallel"]}
+      ins(%in, %f : memref<2x4x10x10xf32>, memref<4x3x3xf32>)
+      outs(%out : memref<2x4x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A named op is generalized first. A small layer gets one block of whole
+// warps: 3*5 = 15 points, one warp.
+// CHECK-LABEL: func.func @fill_and_pool
+// CHECK: scf.forall (%{{.*}}) in (1) {
+// CHECK:   scf.forall (%{{.*}}) in (32) {
+// CHECK:     arith.cmpi ult, %{{.*}}, %c15
+// CHECK:       memref.store %{{.*}} : memref<3x5xf32>
+// A max pooling (window 2x2), through its output's 1*3*4*4 = 48 points:
+// CHECK: scf.forall (%{{.*}}) in (1) {
+// CHECK:   scf.forall (%{{.*}}) in (64) {
+// CHECK:     arith.cmpi ult, %{{.*}}, %c48
+// CHECK:       scf.for
+// CHECK:         scf.for
+// CHECK:           arith.maximumf
+func.func @fill_and_pool(%a: memref<3x5xf32>, %in: memref<1x3x5x5xf32>,
+                         %window: memref<2x2xf32>, %out: memref<1x3x4x4xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%a : memref<3x5xf32>)
+  linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>,
+                           strides = dense<1> : tensor<2xi64>}
+      ins(%in, %window : memref<1x3x5x5xf32>, memref<2x2xf32>)
+      outs(%out : memref<1x3x4x4xf32>)
+  return
+}
+
+// -----
+
+// A layer writing its slice of a concatenation (elide-concat's views):
+// the kernel stores through the subview, the host computes its address.
+// CHECK-LABEL: func.func @slice_write
+// CHECK: %[[SLICE:.*]] = memref.subview
+// CHECK: scf.forall
+// CHECK:   memref.store %{{.*}}, %[[SLICE]]
+func.func @slice_write(%in: memref<1x2x4x4xf32>, %concat: memref<1x6x4x4xf32>) {
+  %slice = memref.subview %concat[0, 2, 0, 0] [1, 2, 4, 4] [1, 1, 1, 1]
+      : memref<1x6x4x4xf32> to memref<1x2x4x4xf32, strided<[96, 16, 4, 1], offset: 32>>
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>,
+                                   affine_map<(n, c, h, w) -> (n, c, h, w)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%in : memref<1x2x4x4xf32>)
+      outs(%slice : memref<1x2x4x4xf32, strided<[96, 16, 4, 1], offset: 32>>) {
+  ^bb0(%a: f32, %b: f32):
+    %zero = arith.constant 0.0 : f32
+    %r = arith.maximumf %a, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// A weight preparation runs on the host: it is not tiled.
+// CHECK-LABEL: func.func @prepare
+// CHECK-NOT: scf.forall
+// CHECK: linalg.fill
+func.func @prepare(%w: memref<8xf32>) attributes {inception.prepares = @run} {
+  %one = arith.constant 1.0 : f32
+  linalg.fill ins(%one : f32) outs(%w : memref<8xf32>)
+  return
+}
+
+// -----
+
+// The host may only compute addresses between kernels.
+func.func @host_store(%a: memref<4xf32>) {
+  %c0 = arith.constant 0 : index
+  %one = arith.constant 1.0 : f32
+  // expected-error @+1 {{the GPU back half cannot run this op on the host: the run function may only compute addresses between kernels}}
+  memref.store %one, %a[%c0] : memref<4xf32>
+  return
+}
+
+// -----
+
+// Layers are tiled on buffers.
+func.func @tensors(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %one = arith.constant 1.0 : f32
+  // expected-error @+1 {{the GPU back half tiles layers on buffers}}
+  %r = linalg.fill ins(%one : f32) outs(%a : tensor<4xf32>) -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}
