@@ -3,7 +3,8 @@
 // A convolution whose output dimensions come after its reductions (as the
 // lowering writes them): the parallel dimensions move first and are
 // linearized, 2*4*8*8 = 512 points over 2 blocks of 256 threads, the last
-// dimension fastest; the reductions stay loops in the thread.
+// dimension fastest; the reductions stay loops in the thread, which carry
+// the output in a register: one load and one store of it.
 // CHECK-LABEL: func.func @convolution
 // CHECK: scf.forall (%[[B:.*]]) in (2) {
 // CHECK:   scf.forall (%[[T:.*]]) in (256) {
@@ -11,11 +12,14 @@
 // CHECK:     %[[IN:.*]] = arith.cmpi ult, %[[ID]], %{{.*}} : index
 // CHECK:     scf.if %[[IN]] {
 // CHECK:       arith.remui %[[ID]], %c8
-// CHECK:       scf.for %{{.*}} = %c0 to %c3
-// CHECK:         scf.for %{{.*}} = %c0 to %c3
-// CHECK:           arith.mulf
-// CHECK:           arith.addf
-// CHECK:           memref.store
+// CHECK:       %[[INIT:.*]] = memref.load %arg2
+// CHECK:       %[[SUM:.*]] = scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args(%[[OUTER:.*]] = %[[INIT]]) -> (f32) {
+// CHECK:         %[[INNER:.*]] = scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args(%[[ACC:.*]] = %[[OUTER]]) -> (f32) {
+// CHECK:           %[[PRODUCT:.*]] = arith.mulf
+// CHECK:           %[[NEXT:.*]] = arith.addf %[[ACC]], %[[PRODUCT]]
+// CHECK:           scf.yield %[[NEXT]]
+// CHECK:         scf.yield %[[INNER]]
+// CHECK:       memref.store %[[SUM]], %arg2
 // CHECK:   } {mapping = [#gpu.thread<x>]}
 // CHECK: } {mapping = [#gpu.block<x>]}
 // CHECK-NOT: linalg.generic
@@ -45,13 +49,14 @@ func.func @convolution(%in: memref<2x4x10x10xf32>, %f: memref<4x3x3xf32>,
 // CHECK: scf.forall (%{{.*}}) in (1) {
 // CHECK:   scf.forall (%{{.*}}) in (32) {
 // CHECK:     arith.cmpi ult, %{{.*}}, %c15
+// CHECK-NOT:   memref.load
 // CHECK:       memref.store %{{.*}} : memref<3x5xf32>
 // A max pooling (window 2x2), through its output's 1*3*4*4 = 48 points:
 // CHECK: scf.forall (%{{.*}}) in (1) {
 // CHECK:   scf.forall (%{{.*}}) in (64) {
 // CHECK:     arith.cmpi ult, %{{.*}}, %c48
-// CHECK:       scf.for
-// CHECK:         scf.for
+// CHECK:       scf.for {{.*}} iter_args
+// CHECK:         scf.for {{.*}} iter_args
 // CHECK:           arith.maximumf
 func.func @fill_and_pool(%a: memref<3x5xf32>, %in: memref<1x3x5x5xf32>,
                          %window: memref<2x2xf32>, %out: memref<1x3x4x4xf32>) {

@@ -32,7 +32,7 @@ LogicalResult buildTilePipeline(OpPassManager &pm, ArrayRef<std::string> passes,
 // memrefs, passed as bare pointers (one device address per buffer).
 static constexpr llvm::StringLiteral kToNVVM =
     "gpu.module(lower-affine,convert-scf-to-cf,"
-    "convert-gpu-to-nvvm{use-bare-ptr-memref-call-conv},canonicalize,cse,"
+    "convert-gpu-to-nvvm{use-bare-ptr-memref-call-conv index-bitwidth=32},canonicalize,cse,"
     "reconcile-unrealized-casts)";
 
 // The host: the run function computes addresses and launches; a weight

@@ -23,8 +23,10 @@ def GPUTileLayers : Pass<"inception-gpu-tile", "mlir::func::FuncOp"> {
     block, an `scf.forall` mapped to `#gpu.block<x>` holding one mapped to
     `#gpu.thread<x>`; each thread computes the output elements of one
     index (the innermost dimension varying fastest, so that a warp's
-    stores are contiguous), its reductions as sequential loops. Threads
-    past the end of the iteration space do nothing.
+    stores are contiguous), its reductions as sequential loops that carry
+    the outputs' values in registers (one load and one store of each
+    output element). Threads past the end of the iteration space do
+    nothing.
 
     The nest is still loops that run anywhere: `scf-forall-to-parallel`
     and the CPU lowering run it on the host, which is how tests check the
@@ -35,7 +37,8 @@ def GPUTileLayers : Pass<"inception-gpu-tile", "mlir::func::FuncOp"> {
     reads or writes memory on the host is an error.
   }];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::gpu::GPUDialect",
-                           "mlir::arith::ArithDialect"];
+                           "mlir::arith::ArithDialect",
+                           "mlir::affine::AffineDialect"];
   let options = [
     Option<"blockSize", "block-size", "int64_t", "256",
            "Threads per block (a multiple of 32)">,
