@@ -313,6 +313,29 @@ static void writeProfiler(llvm::raw_ostream &os, const ModelInterface &model) {
       os << "    \"" << escapeC(name) << "\",\n";
     os << "};\n\n";
   }
+  if (model.gpu) {
+    // A GPU library's layers are its kernels, timed with CUDA events.
+    os << "int inception_gpu_run_profiled(const inception_gpu_model *, void *,\n"
+       << "    size_t, const void *, const float *, float *,\n"
+       << "    inception_layer_event *, size_t, size_t *);\n\n"
+       << "static int run_profiled_with(const void *arena, const float *input,\n"
+       << "                             float *output, void *workspace,\n"
+       << "                             size_t workspace_size, int num_threads,\n"
+       << "                             inception_layer_event *events,\n"
+       << "                             size_t capacity, size_t *count) {\n"
+       << "  if (!count || (!events && capacity) || !input || !output)\n"
+       << "    return INCEPTION_ERROR_NULL_ARGUMENT;\n"
+       << "  *count = 0;\n";
+    if (model.loadTimeWeights)
+      os << "  if (!arena)\n    return INCEPTION_ERROR_WEIGHTS;\n";
+    else
+      os << "  arena = NULL;\n";
+    os << "  if (num_threads < 0)\n    return INCEPTION_ERROR_INVALID_ARGUMENT;\n"
+       << "  return inception_gpu_run_profiled(&gpu_model, workspace, workspace_size,\n"
+       << "                                    arena, input, output, events,\n"
+       << "                                    capacity, count);\n}\n\n";
+    return;
+  }
   os << R"(typedef struct {
   inception_layer_event *events;
   size_t capacity, count;

@@ -43,12 +43,21 @@ typedef struct {
   int runs;
   /* Where inception_gpu_launch enqueues, and its first failure. */
   void *launch_stream;
+  struct kernel_profile *profile; /* during a profiled run */
   inception_cu_result launch_error;
   int failed_kernel;
 } gpu_state;
 
 _Static_assert(sizeof(gpu_state) <= INCEPTION_GPU_STATE_SIZE,
                "INCEPTION_GPU_STATE_SIZE is too small");
+
+/* The events around each launch of a profiled run. */
+typedef struct kernel_profile {
+  void **starts, **ends;
+  int *kernels;
+  int count, capacity;
+  inception_cu_result error;
+} kernel_profile;
 
 static _Thread_local char last_error[1024];
 
@@ -199,12 +208,54 @@ void inception_gpu_release(const inception_gpu_model *model, void *workspace) {
     tear_down(state);
 }
 
+/* Records an event pair around the next launch of a profiled run (which
+   may allocate, unlike a run). */
+static int profile_launch(gpu_state *state, int kernel, int end) {
+  kernel_profile *profile = state->profile;
+  if (profile->error)
+    return 0;
+  if (!end && profile->count == profile->capacity) {
+    int capacity = profile->capacity ? 2 * profile->capacity : 256;
+    void **starts = realloc(profile->starts, capacity * sizeof(void *));
+    if (starts)
+      profile->starts = starts;
+    void **ends = realloc(profile->ends, capacity * sizeof(void *));
+    if (ends)
+      profile->ends = ends;
+    int *kernels = realloc(profile->kernels, capacity * sizeof(int));
+    if (kernels)
+      profile->kernels = kernels;
+    if (!starts || !ends || !kernels) {
+      profile->error = 2; /* CUDA_ERROR_OUT_OF_MEMORY */
+      return 0;
+    }
+    profile->capacity = capacity;
+  }
+  void **event = end ? &profile->ends[profile->count - 1]
+                     : &profile->starts[profile->count];
+  inception_cu_result error = state->cu->cuEventCreate(event, 0);
+  if (!error)
+    error = state->cu->cuEventRecord(*event, state->launch_stream);
+  if (error) {
+    if (!end)
+      *event = NULL;
+    profile->error = error;
+    return 0;
+  }
+  if (!end) {
+    profile->ends[profile->count] = NULL;
+    profile->kernels[profile->count++] = kernel;
+  }
+  return 1;
+}
+
 void inception_gpu_launch(void *opaque, int kernel, int grid_x, int grid_y,
                           int grid_z, int block_x, int block_y, int block_z,
                           int shared_bytes, void **arguments) {
   gpu_state *state = opaque;
   if (state->launch_error)
     return;
+  int profiled = state->profile && profile_launch(state, kernel, 0);
   inception_cu_result error = state->cu->cuLaunchKernel(
       state->functions[kernel], (unsigned)grid_x, (unsigned)grid_y,
       (unsigned)grid_z, (unsigned)block_x, (unsigned)block_y,
@@ -214,6 +265,8 @@ void inception_gpu_launch(void *opaque, int kernel, int grid_x, int grid_y,
     state->launch_error = error;
     state->failed_kernel = kernel;
   }
+  if (profiled)
+    profile_launch(state, kernel, 1);
 }
 
 /* set_up, leaving a zeroed state and the message of its failure. */
@@ -394,6 +447,91 @@ int inception_gpu_run_device(const inception_gpu_model *model, void *workspace,
                      (inception_cu_deviceptr)(uintptr_t)d_output,
                      d_workspace ? (inception_cu_deviceptr)(uintptr_t)d_workspace
                                  : state->workspace);
+  cu->cuCtxSetCurrent(previous);
+  return status;
+}
+
+int inception_gpu_run_profiled(const inception_gpu_model *model,
+                               void *workspace, size_t workspace_size,
+                               const void *weights, const float *input,
+                               float *output, inception_layer_event *events,
+                               size_t capacity, size_t *count) {
+  if (!model || !input || !output || !workspace || !count ||
+      (!events && capacity))
+    return INCEPTION_ERROR_NULL_ARGUMENT;
+  *count = 0;
+  last_error[0] = 0;
+  gpu_state *state = NULL;
+  int status = get_state(model, workspace, workspace_size, &state);
+  if (status != INCEPTION_OK)
+    return status;
+  const inception_cuda_driver *cu = state->cu;
+  void *previous = NULL;
+  cu->cuCtxGetCurrent(&previous);
+  cu->cuCtxSetCurrent(state->context);
+  kernel_profile profile = {0};
+  void *origin = NULL;
+  status = bind_weights(state, weights, state->stream);
+  if (status == INCEPTION_OK) {
+    inception_cu_result error = cu->cuMemcpyHtoDAsync(
+        state->input, input, model->input_bytes, state->stream);
+    if (!error)
+      error = cu->cuEventCreate(&origin, 0);
+    if (!error)
+      error = cu->cuEventRecord(origin, state->stream);
+    status = error ? driver_failure(state, "starting a profiled run", error)
+                   : INCEPTION_OK;
+  }
+  if (status == INCEPTION_OK) {
+    /* The launches one by one (no graph), each between two events. */
+    state->launch_stream = state->stream;
+    state->profile = &profile;
+    model->host(state, (const float *)(uintptr_t)state->input,
+                (float *)(uintptr_t)state->output,
+                (void *)(uintptr_t)state->workspace,
+                (const void *)(uintptr_t)state->weights);
+    state->profile = NULL;
+    if (state->launch_error)
+      status = launch_failure(state);
+    else if (profile.error)
+      status = driver_failure(state, "recording a kernel's events",
+                              profile.error);
+  }
+  if (status == INCEPTION_OK) {
+    inception_cu_result error = cu->cuMemcpyDtoHAsync(
+        output, state->output, model->output_bytes, state->stream);
+    if (!error)
+      error = cu->cuStreamSynchronize(state->stream);
+    status = error ? driver_failure(state, "the profiled run", error)
+                   : INCEPTION_OK;
+  }
+  for (int i = 0; status == INCEPTION_OK && i < profile.count; ++i) {
+    float start = 0, duration = 0;
+    inception_cu_result error =
+        cu->cuEventElapsedTime(&start, origin, profile.starts[i]);
+    if (!error)
+      error = cu->cuEventElapsedTime(&duration, profile.starts[i],
+                                     profile.ends[i]);
+    if (error)
+      status = driver_failure(state, "reading a kernel's time", error);
+    else if ((size_t)i < capacity)
+      events[i] = (inception_layer_event){profile.kernels[i], 1e3 * start,
+                                          1e3 * duration};
+  }
+  if (status == INCEPTION_OK)
+    *count = (size_t)profile.count;
+  cu->cuStreamSynchronize(state->stream);
+  for (int i = 0; i < profile.count; ++i) {
+    if (profile.starts[i])
+      cu->cuEventDestroy(profile.starts[i]);
+    if (profile.ends[i])
+      cu->cuEventDestroy(profile.ends[i]);
+  }
+  if (origin)
+    cu->cuEventDestroy(origin);
+  free(profile.starts);
+  free(profile.ends);
+  free(profile.kernels);
   cu->cuCtxSetCurrent(previous);
   return status;
 }

@@ -73,6 +73,18 @@ inception_gpu_run_device(const inception_gpu_model *model, void *workspace,
                          const float *d_input, float *d_output,
                          void *d_workspace, void *stream);
 
+/* inception_gpu_run, its launches one by one (no graph) between CUDA
+   events: the first `capacity` kernels' times (the layer of an event is
+   the kernel's index), and how many there were into *count. Profiling
+   allocates; a run does not. */
+struct inception_layer_event;
+__attribute__((visibility("hidden"))) int
+inception_gpu_run_profiled(const inception_gpu_model *model, void *workspace,
+                           size_t workspace_size, const void *weights,
+                           const float *input, float *output,
+                           struct inception_layer_event *events,
+                           size_t capacity, size_t *count);
+
 /* Releases what a state holds on the GPU and zeroes it. */
 __attribute__((visibility("hidden"))) void
 inception_gpu_release(const inception_gpu_model *model, void *workspace);

@@ -156,9 +156,6 @@ public:
                                     ArrayRef<std::string> passes,
                                     const CompileOptions &options) const override {
     EmitKind emit = options.emit;
-    if (options.profileLayers)
-      return compilerError("--profile: the GPU back half has no per-layer "
-                           "profile yet");
     if (options.externalWeights)
       return compilerError("--external-weights: a GPU library has its "
                            "weights built in or takes them at load "
@@ -203,6 +200,8 @@ public:
       return compilerError("the lowered module has no kernel table");
     for (auto name : kernelNames.getAsRange<StringAttr>())
       gpu.kernelNames.push_back(name.str());
+    // Its profile's layers are the kernels (named after their layers).
+    model.layerNames = gpu.kernelNames;
     auto workspace = kernelWorkspaceSize(module, model);
     if (!workspace)
       return workspace.takeError();

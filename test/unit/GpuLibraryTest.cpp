@@ -29,6 +29,7 @@ struct Counters {
   int allocations, frees, modules, unloads, streams, stream_destroys;
   int launches, graph_launches, captures, contexts, context_releases;
   const void *loaded_image;
+  int events, event_destroys;
 };
 
 Counters &counters() {
@@ -201,6 +202,53 @@ TEST(GpuLibrary, AFailingLaunchNamesTheKernel) {
   EXPECT_EQ(inception_gpu_run(&fake, workspace.bytes, sizeof workspace.bytes,
                               nullptr, input, output),
             INCEPTION_OK);
+  inception_gpu_release(&fake, workspace.bytes);
+}
+
+TEST(GpuLibrary, AProfiledRunTimesEachKernelWithEvents) {
+  inception_gpu_model fake = model(builtin);
+  Workspace workspace;
+  float output[kElements];
+  inception_layer_event events[4];
+  size_t count = 0;
+  Counters before = counters();
+  // Twice: on a new state, and on one whose launches are a graph already.
+  for (int run = 0; run < 3; ++run) {
+    if (run == 1) {
+      ASSERT_EQ(inception_gpu_run(&fake, workspace.bytes, sizeof workspace.bytes,
+                                  nullptr, input, output),
+                INCEPTION_OK);
+      continue;
+    }
+    ASSERT_EQ(inception_gpu_run_profiled(&fake, workspace.bytes,
+                                         sizeof workspace.bytes, nullptr, input,
+                                         output, events, 4, &count),
+              INCEPTION_OK)
+        << inception_gpu_last_error();
+    ASSERT_EQ(count, 2u);
+    EXPECT_EQ(output[3], 24.0f);
+    EXPECT_EQ(events[0].layer, 0);
+    EXPECT_DOUBLE_EQ(events[0].start_us, 0.0);
+    EXPECT_DOUBLE_EQ(events[0].duration_us, 500.0);
+    EXPECT_EQ(events[1].layer, 1);
+    EXPECT_DOUBLE_EQ(events[1].start_us, 500.0);
+    EXPECT_DOUBLE_EQ(events[1].duration_us, 500.0);
+  }
+  // Fewer places than kernels: the first ones, and the count of all.
+  ASSERT_EQ(inception_gpu_run_profiled(&fake, workspace.bytes,
+                                       sizeof workspace.bytes, nullptr, input,
+                                       output, events, 1, &count),
+            INCEPTION_OK);
+  EXPECT_EQ(count, 2u);
+  EXPECT_EQ(events[0].layer, 0);
+  Counters after = counters();
+  EXPECT_EQ(after.events - before.events,
+            after.event_destroys - before.event_destroys);
+  EXPECT_EQ(after.events - before.events, 3 * 5);
+  EXPECT_EQ(inception_gpu_run_profiled(&fake, workspace.bytes,
+                                       sizeof workspace.bytes, nullptr, input,
+                                       output, nullptr, 4, &count),
+            INCEPTION_ERROR_NULL_ARGUMENT);
   inception_gpu_release(&fake, workspace.bytes);
 }
 

@@ -3,6 +3,7 @@
 // inception-bench LIB.so [--input IN.npy | --random-input=SEED] [--runs N]
 //                 [--warmup N] [--threads N] [--macs N] [--output OUT.npy]
 //                 [--trace TRACE.json] [--weights W.safetensors]
+//                 [--device cpu|cuda]
 //
 // Runs the model through the runtime N times after a warmup and prints the
 // minimum and median latency; with --macs (the count `inceptionc
@@ -10,8 +11,9 @@
 // peak that the same number of threads reaches on this machine, which the
 // tool measures. The last line repeats the numbers as JSON for scripts.
 //
-// With --trace (a library compiled with `inceptionc --profile`), N more
-// runs are timed per layer: the layers are printed by their median time
+// With --trace (a library compiled with `inceptionc --profile`, or any GPU
+// library: its kernels, timed with CUDA events), N more runs are timed per
+// layer: the layers are printed by their median time
 // per run, and the last run is written as Chrome trace JSON (chrome://tracing,
 // Perfetto), one complete event per layer part.
 //
@@ -137,13 +139,13 @@ static int usage(const std::string &message) {
                "usage: inception-bench LIB.so [--input IN.npy | "
                "--random-input=SEED] [--runs N] [--warmup N] [--threads N] "
                "[--macs N] [--output OUT.npy] [--trace TRACE.json] "
-               "[--weights W.safetensors]\n",
+               "[--weights W.safetensors] [--device cpu|cuda]\n",
                message.c_str());
   return 2;
 }
 
 int main(int argc, char **argv) {
-  std::string library, inputPath, outputPath, tracePath, weightsPath;
+  std::string library, inputPath, outputPath, tracePath, weightsPath, device;
   long long seed = -1, runs = 20, warmup = 3, threads = 0, macs = 0;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -164,6 +166,8 @@ int main(int argc, char **argv) {
       tracePath = v;
     else if (const char *v = value("--weights"))
       weightsPath = v;
+    else if (const char *v = value("--device"))
+      device = v;
     else if (const char *v = value("--random-input")) {
       if (!count("--random-input", v, 1LL << 31, seed))
         return 2;
@@ -191,6 +195,8 @@ int main(int argc, char **argv) {
   }
   if (library.empty())
     return usage("no model library given");
+  if (!device.empty() && device != "cpu" && device != "cuda")
+    return usage("--device is cpu or cuda, got '" + device + "'");
   if (inputPath.empty() == (seed < 0))
     return usage("give exactly one of --input and --random-input");
 
@@ -203,13 +209,16 @@ int main(int argc, char **argv) {
   if (!tracePath.empty() && info->num_layers == 0) {
     std::fprintf(stderr,
                  "inception-bench: error: --trace needs a library compiled "
-                 "with inceptionc --profile; '%s' has no layer profile\n",
+                 "with inceptionc --profile (or --backend=gpu); '%s' has no "
+                 "layer profile\n",
                  library.c_str());
     inception_model_free(model);
     return 1;
   }
   inception_weights *weights = nullptr;
-  std::string error = loadWeights(model, library, weightsPath, &weights);
+  std::string error = checkDevice(model, library, device);
+  if (error.empty())
+    error = loadWeights(model, library, weightsPath, &weights);
   NpyArray input;
   if (error.empty())
     error = prepareInput(model, inputPath, seed, input);
@@ -236,11 +245,18 @@ int main(int argc, char **argv) {
   double median = milliseconds[milliseconds.size() / 2], best = milliseconds[0];
   int peakThreads = threads > 0 ? int(threads)
                                 : int(std::max(1u, std::thread::hardware_concurrency()));
-  std::printf("model: %s, %lld runs after %lld warmup, threads %s\n", info->name,
-              runs, warmup, threads ? std::to_string(threads).c_str() : "default");
+  bool onGPU = info->device == INCEPTION_DEVICE_CUDA;
+  std::printf("model: %s, %lld runs after %lld warmup, %s\n", info->name, runs,
+              warmup,
+              onGPU     ? "on the GPU (device cuda)"
+              : threads ? ("threads " + std::to_string(threads)).c_str()
+                        : "threads default");
   std::printf("latency: median %.2f ms, min %.2f ms\n", median, best);
   double gflops = 0, peak = 0;
-  if (macs > 0) {
+  if (macs > 0 && onGPU) {
+    gflops = 2.0 * double(macs) / (median * 1e-3) / 1e9;
+    std::printf("throughput: %.1f GFLOP/s (%lld MACs)\n", gflops, macs);
+  } else if (macs > 0) {
     peak = measureFmaPeak(peakThreads);
     gflops = 2.0 * double(macs) / (median * 1e-3) / 1e9;
     std::printf("throughput: %.1f GFLOP/s (%lld MACs), %.1f%% of the %.1f "

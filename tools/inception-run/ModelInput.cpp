@@ -44,6 +44,21 @@ NpyArray outputArray(inception_model *model) {
   return output;
 }
 
+std::string checkDevice(inception_model *model, const std::string &library,
+                        const std::string &device) {
+  if (device.empty())
+    return "";
+  if (device != "cpu" && device != "cuda")
+    return "--device is cpu or cuda, got '" + device + "'";
+  bool onGPU =
+      inception_model_get_info(model)->device == INCEPTION_DEVICE_CUDA;
+  if (onGPU == (device == "cuda"))
+    return "";
+  return "'" + library + "' runs on the " + (onGPU ? "GPU" : "CPU") +
+         "; for --device " + device + " compile it with inceptionc --backend=" +
+         (onGPU ? "cpu" : "gpu");
+}
+
 std::string loadWeights(inception_model *model, const std::string &library,
                         const std::string &path, inception_weights **weights) {
   *weights = nullptr;

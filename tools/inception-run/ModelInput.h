@@ -25,6 +25,11 @@ NpyArray outputArray(inception_model *model);
 /// needs one; refused for a model with its weights built in. *weights stays
 /// null when the model needs none. Returns an empty string on success,
 /// else the error a tool prints.
+/// Empty when `model` runs on `device` ("cpu" or "cuda"; empty: wherever
+/// it was compiled for), else what is wrong.
+std::string checkDevice(inception_model *model, const std::string &library,
+                        const std::string &device);
+
 std::string loadWeights(inception_model *model, const std::string &library,
                         const std::string &path, inception_weights **weights);
 

@@ -2,6 +2,7 @@
 //
 // inception-run LIB.so [--input IN.npy | --random-input=SEED] [--output OUT.npy]
 //               [--weights W.safetensors] [--top N] [--repeat N] [--threads N]
+//               [--device cpu|cuda]
 //
 // Loads the library through the runtime, runs it, and prints the run time;
 // --top prints the N highest-scoring classes of each batch item.
@@ -25,13 +26,13 @@ static int usage(const char *message) {
                "usage: inception-run LIB.so [--input IN.npy | "
                "--random-input=SEED] [--output OUT.npy] "
                "[--weights W.safetensors] [--top N] [--repeat N] "
-               "[--threads N]\n",
+               "[--threads N] [--device cpu|cuda]\n",
                message);
   return 2;
 }
 
 int main(int argc, char **argv) {
-  std::string library, inputPath, outputPath, weightsPath;
+  std::string library, inputPath, outputPath, weightsPath, device;
   long long seed = -1, top = 0, repeat = 1, threads = 0;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -42,6 +43,8 @@ int main(int argc, char **argv) {
       outputPath = v;
     else if (const char *v = value("--weights"))
       weightsPath = v;
+    else if (const char *v = value("--device"))
+      device = v;
     else if (const char *v = value("--random-input")) {
       if (!parseCount(v, 1LL << 31, seed))
         return usage(("--random-input needs a seed, got '" + std::string(v) + "'").c_str());
@@ -64,6 +67,8 @@ int main(int argc, char **argv) {
   }
   if (library.empty())
     return usage("no model library given");
+  if (!device.empty() && device != "cpu" && device != "cuda")
+    return usage(("--device is cpu or cuda, got '" + device + "'").c_str());
   if (inputPath.empty() == (seed < 0))
     return usage("give exactly one of --input and --random-input");
 
@@ -76,7 +81,9 @@ int main(int argc, char **argv) {
   const inception_tensor_info &out = info->outputs[0];
 
   inception_weights *weights = nullptr;
-  std::string error = loadWeights(model, library, weightsPath, &weights);
+  std::string error = checkDevice(model, library, device);
+  if (error.empty())
+    error = loadWeights(model, library, weightsPath, &weights);
   NpyArray input;
   if (error.empty())
     error = prepareInput(model, inputPath, seed, input);
@@ -92,8 +99,12 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "inception-run: error: %s\n", error.c_str());
     return 1;
   }
-  std::printf("model: %s (workspace %.1f MB)\n", info->name,
-              info->workspace_size(int(threads)) / 1e6);
+  if (info->device == INCEPTION_DEVICE_CUDA)
+    std::printf("model: %s (on the GPU, device workspace %.1f MB)\n",
+                info->name, info->device_workspace_size / 1e6);
+  else
+    std::printf("model: %s (workspace %.1f MB)\n", info->name,
+                info->workspace_size(int(threads)) / 1e6);
   std::printf("run time: %.2f ms (median of %lld), min %.2f ms\n",
               milliseconds[milliseconds.size() / 2], repeat, milliseconds[0]);
 

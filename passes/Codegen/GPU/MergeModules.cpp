@@ -7,41 +7,58 @@ namespace mlir::inception {
 #include "passes/Codegen/GPU/Passes.h.inc"
 
 namespace {
+/// `layer` as a symbol: its letters, digits and underscores, the rest
+/// underscores.
+std::string kernelName(StringRef layer) {
+  std::string name;
+  for (char c : layer)
+    name += llvm::isAlnum(c) ? c : '_';
+  return name;
+}
+
 struct GPUMergeModulesPass : impl::GPUMergeModulesBase<GPUMergeModulesPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto kernelModules = llvm::to_vector(module.getOps<gpu::GPUModuleOp>());
-    if (kernelModules.size() < 2)
+    if (kernelModules.empty())
       return;
     gpu::GPUModuleOp merged = kernelModules.front();
     SymbolTable mergedSymbols(merged);
-    // Outlining names every kernel after its function, and the modules
-    // apart: a moved kernel is renamed after its module.
-    DenseMap<std::pair<StringAttr, StringAttr>, StringAttr> renamed;
-    for (gpu::GPUModuleOp kernels : llvm::drop_begin(kernelModules)) {
-      for (Operation &op :
-           llvm::make_early_inc_range(kernels.getBody()->getOperations())) {
-        op.moveBefore(merged.getBody(), merged.getBody()->end());
-        auto symbol = dyn_cast<SymbolOpInterface>(&op);
-        if (!symbol)
-          continue;
-        StringAttr name = symbol.getNameAttr();
-        StringAttr unique = mergedSymbols.insert(&op);
-        if (unique != name || isa<gpu::GPUFuncOp>(op))
-          renamed[{kernels.getNameAttr(), name}] = unique;
+    // Each launch's kernel moves into the first module, named after the
+    // layer it computes (outlining names them all after their function),
+    // made unique.
+    WalkResult walk = module.walk([&](gpu::LaunchFuncOp launch) {
+      auto kernels = module.lookupSymbol<gpu::GPUModuleOp>(
+          launch.getKernelModuleName());
+      auto kernel = kernels ? kernels.lookupSymbol<gpu::GPUFuncOp>(
+                                  launch.getKernelName())
+                            : gpu::GPUFuncOp();
+      if (!kernel) {
+        launch.emitError("the launched kernel is not in a gpu.module");
+        return WalkResult::interrupt();
       }
-    }
-    StringAttr mergedName = merged.getNameAttr();
-    module.walk([&](gpu::LaunchFuncOp launch) {
-      StringAttr kernel = launch.getKernelName();
-      if (auto it = renamed.find({launch.getKernelModuleName(), kernel});
-          it != renamed.end())
-        kernel = it->second;
-      launch.setKernelAttr(
-          SymbolRefAttr::get(mergedName, {FlatSymbolRefAttr::get(kernel)}));
+      std::string layer = kernelName(layerName(launch.getLoc()));
+      if (kernels != merged || !layer.empty()) {
+        if (kernels == merged)
+          mergedSymbols.remove(kernel);
+        kernel->moveBefore(merged.getBody(), merged.getBody()->end());
+        if (!layer.empty())
+          kernel.setName(layer);
+        mergedSymbols.insert(kernel);
+      }
+      launch.setKernelAttr(SymbolRefAttr::get(
+          merged.getNameAttr(), {FlatSymbolRefAttr::get(kernel.getNameAttr())}));
+      return WalkResult::advance();
     });
-    for (gpu::GPUModuleOp kernels : llvm::drop_begin(kernelModules))
+    if (walk.wasInterrupted())
+      return signalPassFailure();
+    for (gpu::GPUModuleOp kernels : llvm::drop_begin(kernelModules)) {
+      if (!kernels.getBody()->empty()) {
+        kernels.emitError("holds what no launch uses");
+        return signalPassFailure();
+      }
       kernels.erase();
+    }
   }
 };
 

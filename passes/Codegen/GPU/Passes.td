@@ -63,9 +63,10 @@ def GPUMergeModules : Pass<"inception-gpu-merge-modules", "mlir::ModuleOp"> {
     `gpu-kernel-outlining` puts each kernel in a gpu.module of its own;
     a model has a hundred or more. One module is one binary for each
     architecture, which a context loads with one cuModuleLoadData. The
-    kernels are renamed apart where their names clash (outlining names
-    each after its function) and the launches refer to them in the merged
-    module, named after the first.
+    kernels are named after the layer each computes (the DSL name of its
+    launch's location; outlining names them all after their function),
+    made unique, and the launches refer to them in the merged module,
+    named after the first. A kernel no launch uses is an error.
   }];
 }
 

@@ -2,7 +2,8 @@
    runtime/gpu_library.c: device memory is malloc'd, copies are memcpy,
    streams run synchronously, and a kernel is a host function found by its
    name in this file's table (a "module" is the kernel table). Graph
-   capture records the launches and a graph launch replays them. It counts
+   capture records the launches and a graph launch replays them; events
+   read a simulated clock on which each kernel takes 0.5 ms. It counts
    what the library asks for (fake_gpu_counters), so that the tests can
    check that a run allocates nothing and that a workspace's release frees
    everything. $FAKE_GPU_CAPABILITY (e.g. "75") sets the device's compute
@@ -61,7 +62,11 @@ typedef struct {
   int allocations, frees, modules, unloads, streams, stream_destroys;
   int launches, graph_launches, captures, contexts, context_releases;
   const void *loaded_image;
+  int events, event_destroys;
 } fake_gpu_counters;
+
+/* The simulated clock, in milliseconds: each kernel takes 0.5. */
+static float clock_ms;
 
 static fake_gpu_counters counters;
 static graph *capturing;
@@ -155,6 +160,7 @@ inception_cu_result cuLaunchKernel(void *function, unsigned grid_x,
   if (fail && !strcmp(fail, kernel->name))
     return kLaunchFailed;
   ++counters.launches;
+  clock_ms += 0.5f;
   if (capturing) {
     /* A graph keeps the arguments' values, as CUDA's does. */
     launch_record *record = &capturing->launches[capturing->count++];
@@ -258,18 +264,24 @@ inception_cu_result cuGraphDestroy(void *graph_in) {
   return 0;
 }
 inception_cu_result cuEventCreate(void **event, unsigned int flags) {
-  (void)event, (void)flags;
-  return kInvalidValue;
+  (void)flags;
+  *event = malloc(sizeof(float));
+  if (!*event)
+    return 2;
+  ++counters.events;
+  return 0;
 }
 inception_cu_result cuEventRecord(void *event, void *stream) {
-  (void)event, (void)stream;
-  return kInvalidValue;
+  (void)stream;
+  *(float *)event = clock_ms;
+  return 0;
 }
 inception_cu_result cuEventElapsedTime(float *ms, void *start, void *end) {
-  (void)ms, (void)start, (void)end;
-  return kInvalidValue;
+  *ms = *(float *)end - *(float *)start;
+  return 0;
 }
 inception_cu_result cuEventDestroy_v2(void *event) {
-  (void)event;
-  return kInvalidValue;
+  ++counters.event_destroys;
+  free(event);
+  return 0;
 }
