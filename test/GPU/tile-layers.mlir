@@ -125,3 +125,98 @@ func.func @tensors(%a: tensor<4xf32>) -> tensor<4xf32> {
   %r = linalg.fill ins(%one : f32) outs(%a : tensor<4xf32>) -> tensor<4xf32>
   return %r : tensor<4xf32>
 }
+
+// -----
+
+// A convolution's bias broadcast and its ReLU join its kernel: each thread
+// starts from the bias instead of loading the output, and applies the ReLU
+// before its one store, into the ReLU's buffer (another view of the
+// workspace, apart from the input's).
+// CHECK-LABEL: func.func @bias_conv_relu
+// CHECK: scf.forall (%{{.*}}) in (1) {
+// CHECK:   scf.forall (%{{.*}}) in (64) {
+// CHECK:   scf.if
+// CHECK:     %[[BIAS:.*]] = memref.load %arg1
+// CHECK:     %[[SUM:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[BIAS]])
+// CHECK:     memref.store %[[SUM]], %[[OUT:.*]][
+// CHECK:     %[[RELU:.*]] = arith.maximumf %[[SUM]]
+// CHECK:     memref.store %[[RELU]], %[[ACT:.*]][
+// CHECK:   } {mapping = [#gpu.thread<x>]}
+// CHECK-NEXT: } {mapping = [#gpu.block<x>]}
+// CHECK-NEXT: return
+#bias = affine_map<(n, k, h, w) -> (k)>
+#nkhw = affine_map<(n, k, h, w) -> (n, k, h, w)>
+#in = affine_map<(n, k, c, h, w) -> (n, c, h, w)>
+#weight = affine_map<(n, k, c, h, w) -> (k, c)>
+#out = affine_map<(n, k, c, h, w) -> (n, k, h, w)>
+func.func @bias_conv_relu(%space: memref<1024xi8>, %b: memref<4xf32>,
+                          %f: memref<4x2xf32>) {
+  %c0 = arith.constant 0 : index
+  %c256 = arith.constant 256 : index
+  %c512 = arith.constant 512 : index
+  %in = memref.view %space[%c0][] : memref<1024xi8> to memref<1x2x4x4xf32>
+  %out = memref.view %space[%c256][] : memref<1024xi8> to memref<1x4x4x4xf32>
+  %act = memref.view %space[%c512][] : memref<1024xi8> to memref<1x4x4x4xf32>
+  linalg.generic {indexing_maps = [#bias, #nkhw],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%b : memref<4xf32>) outs(%out : memref<1x4x4x4xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    linalg.yield %x : f32
+  }
+  linalg.generic {indexing_maps = [#in, #weight, #out],
+                  iterator_types = ["parallel", "parallel", "reduction", "parallel", "parallel"]}
+      ins(%in, %f : memref<1x2x4x4xf32>, memref<4x2xf32>)
+      outs(%out : memref<1x4x4x4xf32>) {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %m = arith.mulf %x, %w : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#nkhw, #nkhw],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%out : memref<1x4x4x4xf32>) outs(%act : memref<1x4x4x4xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %zero = arith.constant 0.0 : f32
+    %r = arith.maximumf %x, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// The ReLU's buffer is where the convolution's input was (the workspace
+// plan reuses it): a thread storing there would overwrite what other
+// threads still read, so the ReLU stays a kernel of its own.
+// CHECK-LABEL: func.func @epilogue_over_the_input
+// CHECK-COUNT-2: } {mapping = [#gpu.block<x>]}
+// CHECK-NEXT: return
+#nkhw = affine_map<(n, k, h, w) -> (n, k, h, w)>
+#in = affine_map<(n, k, c, h, w) -> (n, c, h, w)>
+#weight = affine_map<(n, k, c, h, w) -> (k, c)>
+#out = affine_map<(n, k, c, h, w) -> (n, k, h, w)>
+func.func @epilogue_over_the_input(%space: memref<1024xi8>, %f: memref<4x2xf32>) {
+  %c0 = arith.constant 0 : index
+  %c256 = arith.constant 256 : index
+  %in = memref.view %space[%c0][] : memref<1024xi8> to memref<1x2x4x4xf32>
+  %out = memref.view %space[%c256][] : memref<1024xi8> to memref<1x4x4x4xf32>
+  %act = memref.view %space[%c0][] : memref<1024xi8> to memref<1x4x4x4xf32>
+  linalg.generic {indexing_maps = [#in, #weight, #out],
+                  iterator_types = ["parallel", "parallel", "reduction", "parallel", "parallel"]}
+      ins(%in, %f : memref<1x2x4x4xf32>, memref<4x2xf32>)
+      outs(%out : memref<1x4x4x4xf32>) {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %m = arith.mulf %x, %w : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#nkhw, #nkhw],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%out : memref<1x4x4x4xf32>) outs(%act : memref<1x4x4x4xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %zero = arith.constant 0.0 : f32
+    %r = arith.maximumf %x, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}

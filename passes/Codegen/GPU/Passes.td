@@ -28,6 +28,16 @@ def GPUTileLayers : Pass<"inception-gpu-tile", "mlir::func::FuncOp"> {
     output element). Threads past the end of the iteration space do
     nothing.
 
+    With `fuse` (the default), a layer with reductions (a convolution, a
+    pooling, a dense layer) takes into its kernel the op before it that
+    only writes its initial output (the bias broadcast), whose value each
+    thread then computes instead of loading, and the elementwise op after
+    it that reads its output at the same point (the ReLU, a residual add),
+    which each thread applies before storing: one kernel and one pass over
+    memory instead of three. They are fused only where the buffers they
+    write share no byte with what other threads still read (static views
+    of the workspace, compared by their byte ranges).
+
     The nest is still loops that run anywhere: `scf-forall-to-parallel`
     and the CPU lowering run it on the host, which is how tests check the
     tiling without a GPU.
@@ -42,6 +52,9 @@ def GPUTileLayers : Pass<"inception-gpu-tile", "mlir::func::FuncOp"> {
   let options = [
     Option<"blockSize", "block-size", "int64_t", "256",
            "Threads per block (a multiple of 32)">,
+    Option<"fuse", "fuse", "bool", "true",
+           "Fuse each reduction's initializer and elementwise epilogue "
+           "into its kernel">,
   ];
 }
 

@@ -80,14 +80,36 @@ SmallVector<Value> emitBody(OpBuilder &builder, Location loc,
       [&](Value value) { return mapping.lookupOrDefault(value); });
 }
 
-/// Replaces `op`, a generic op on buffers whose parallel dimensions come
-/// first, by the block and thread nest: `blocks` blocks of `threads`
-/// threads, thread `id` computing the output point `id` of the row-major
-/// space of the parallel dimensions. Its reductions are loops in the
-/// thread that carry each output's value in a register: one load and one
-/// store per output point.
-LogicalResult distribute(RewriterBase &rewriter, linalg::GenericOp op,
+/// One kernel: a layer, and what its threads also compute at each of its
+/// output points (see fusableInitializer, fusableEpilogue).
+struct Kernel {
+  /// The ops of the kernel, erased once it is built.
+  void erase(RewriterBase &rewriter) {
+    for (Operation *op : {initializer.getOperation(), layer.getOperation(),
+                          epilogue.getOperation()})
+      if (op)
+        rewriter.eraseOp(op);
+  }
+
+  linalg::GenericOp layer;
+  /// Computes the layer's initial output (a bias broadcast), instead of a
+  /// kernel that writes it for the layer to load.
+  linalg::GenericOp initializer;
+  /// Reads the layer's output at the same point (a ReLU, a residual add),
+  /// instead of a kernel that loads it back.
+  linalg::GenericOp epilogue;
+};
+
+/// Replaces `kernel`, generic ops on buffers whose parallel dimensions come
+/// first, by the block and thread nest of its layer: `blocks` blocks of
+/// `threads` threads, thread `id` computing the output point `id` of the
+/// row-major space of the parallel dimensions. Its reductions are loops in
+/// the thread that carry each output's value in a register: one load (or
+/// the initializer's value) and one store per output point, and the
+/// epilogue applied to the value before its own store.
+LogicalResult distribute(RewriterBase &rewriter, Kernel kernel,
                          int64_t blockSize) {
+  linalg::GenericOp op = kernel.layer;
   Location loc = op.getLoc();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   if (llvm::any_of(ranges, ShapedType::isDynamic))
@@ -98,7 +120,7 @@ LogicalResult distribute(RewriterBase &rewriter, linalg::GenericOp op,
   for (int64_t extent : ranges)
     total *= extent;
   if (total == 0) {
-    rewriter.eraseOp(op);
+    kernel.erase(rewriter);
     return success();
   }
   total = 1;
@@ -108,7 +130,6 @@ LogicalResult distribute(RewriterBase &rewriter, linalg::GenericOp op,
   int64_t threads = std::min<int64_t>(blockSize, llvm::alignTo(total, 32));
   int64_t blocks = llvm::divideCeil(total, threads);
 
-  rewriter.setInsertionPoint(op);
   MLIRContext *context = rewriter.getContext();
   auto forall = [&](int64_t count, Attribute mapping) {
     return scf::ForallOp::create(
@@ -154,12 +175,16 @@ LogicalResult distribute(RewriterBase &rewriter, linalg::GenericOp op,
   // The outputs' values, loaded once: when the body reads them or the
   // reductions carry them.
   SmallVector<Value> outputs;
-  for (auto [operand, argument] :
-       llvm::zip(op.getDpsInitsMutable(), op.getRegionOutputArgs()))
-    outputs.push_back(argument.use_empty() && numParallel == ranges.size()
-                          ? Value()
-                          : loadOperand(rewriter, loc, op, operand,
-                                        outputIndices));
+  if (kernel.initializer) {
+    outputs = emitBody(rewriter, loc, kernel.initializer, indices, {});
+  } else {
+    for (auto [operand, argument] :
+         llvm::zip(op.getDpsInitsMutable(), op.getRegionOutputArgs()))
+      outputs.push_back(argument.use_empty() && numParallel == ranges.size()
+                            ? Value()
+                            : loadOperand(rewriter, loc, op, operand,
+                                          outputIndices));
+  }
   // The reductions, innermost last, carrying the outputs.
   SmallVector<Value> allIndices(indices);
   OpBuilder::InsertPoint afterLoops;
@@ -186,17 +211,194 @@ LogicalResult distribute(RewriterBase &rewriter, linalg::GenericOp op,
   }
   if (!loops.empty())
     rewriter.restoreInsertionPoint(afterLoops);
-  for (auto [operand, value] : llvm::zip(op.getDpsInitsMutable(), results)) {
-    AffineMap map = op.getMatchingIndexingMap(&operand);
-    SmallVector<Value> subscripts;
-    for (AffineExpr result : map.getResults())
-      subscripts.push_back(affine::AffineApplyOp::create(
-          rewriter, loc, AffineMap::get(map.getNumDims(), 0, result),
-          outputIndices));
-    memref::StoreOp::create(rewriter, loc, value, operand.get(), subscripts);
+  auto store = [&](linalg::GenericOp owner, ValueRange values,
+                   ValueRange at) {
+    for (auto [operand, value] :
+         llvm::zip(owner.getDpsInitsMutable(), values)) {
+      AffineMap map = owner.getMatchingIndexingMap(&operand);
+      SmallVector<Value> subscripts;
+      for (AffineExpr result : map.getResults())
+        subscripts.push_back(affine::AffineApplyOp::create(
+            rewriter, loc, AffineMap::get(map.getNumDims(), 0, result), at));
+      memref::StoreOp::create(rewriter, loc, value, operand.get(), subscripts);
+    }
+  };
+  linalg::GenericOp epilogue = kernel.epilogue;
+  // The layer's output is stored unless the epilogue overwrites it in
+  // place.
+  if (!epilogue || epilogue.getDpsInits()[0] != op.getDpsInits()[0])
+    store(op, results, outputIndices);
+  if (epilogue) {
+    Block *body = epilogue.getBody();
+    IRMapping mapping;
+    for (OpOperand *input : epilogue.getDpsInputOperands())
+      mapping.map(body->getArgument(input->getOperandNumber()),
+                  input->get() == op.getDpsInits()[0]
+                      ? results[0]
+                      : loadOperand(rewriter, loc, epilogue, *input, indices));
+    BlockArgument output = epilogue.getRegionOutputArgs()[0];
+    if (!output.use_empty())
+      mapping.map(output, loadOperand(rewriter, loc, epilogue,
+                                      epilogue.getDpsInitsMutable()[0],
+                                      indices));
+    for (Operation &inner : body->without_terminator()) {
+      if (auto index = dyn_cast<linalg::IndexOp>(inner)) {
+        mapping.map(index.getResult(), indices[index.getDim()]);
+        continue;
+      }
+      rewriter.clone(inner, mapping);
+    }
+    store(epilogue,
+          llvm::map_to_vector(body->getTerminator()->getOperands(),
+                              [&](Value v) { return mapping.lookupOrDefault(v); }),
+          indices);
   }
-  rewriter.eraseOp(op);
+  kernel.erase(rewriter);
   return success();
+}
+
+/// The buffer a view is part of (a function argument, or what the views
+/// start from) and the bytes of it the view may touch, when every view on
+/// the way has static offsets and sizes.
+struct ByteRange {
+  Value root;
+  int64_t begin = 0, end = 0;
+};
+
+std::optional<ByteRange> byteRange(Value view) {
+  auto type = dyn_cast<MemRefType>(view.getType());
+  if (!type || !type.hasStaticShape())
+    return std::nullopt;
+  int64_t elementBytes = type.getElementTypeBitWidth() / 8;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)) ||
+      ShapedType::isDynamic(offset) ||
+      llvm::any_of(strides, ShapedType::isDynamic))
+    return std::nullopt;
+  // The elements the view reaches from its base, in bytes.
+  int64_t last = offset;
+  for (auto [size, stride] : llvm::zip(type.getShape(), strides))
+    last += (size - 1) * stride;
+  if (type.getNumElements() == 0)
+    return std::nullopt;
+  Operation *definition = view.getDefiningOp();
+  if (!definition)
+    return ByteRange{view, offset * elementBytes, (last + 1) * elementBytes};
+  if (auto cast = dyn_cast<memref::ViewOp>(definition)) {
+    std::optional<int64_t> shift = getConstantIntValue(cast.getByteShift());
+    std::optional<ByteRange> base = byteRange(cast.getSource());
+    if (!shift || !base)
+      return std::nullopt;
+    return ByteRange{base->root, base->begin + *shift + offset * elementBytes,
+                     base->begin + *shift + (last + 1) * elementBytes};
+  }
+  // Views whose layout already holds the offset from their source's base.
+  if (isa<memref::SubViewOp, memref::ExpandShapeOp, memref::CollapseShapeOp,
+          memref::ReinterpretCastOp, memref::CastOp>(definition)) {
+    std::optional<ByteRange> base = byteRange(definition->getOperand(0));
+    if (!base)
+      return std::nullopt;
+    int64_t baseOffset;
+    SmallVector<int64_t> baseStrides;
+    auto baseType = cast<MemRefType>(definition->getOperand(0).getType());
+    if (failed(baseType.getStridesAndOffset(baseStrides, baseOffset)))
+      return std::nullopt;
+    int64_t origin = base->begin - baseOffset * elementBytes;
+    return ByteRange{base->root, origin + offset * elementBytes,
+                     origin + (last + 1) * elementBytes};
+  }
+  return std::nullopt;
+}
+
+/// Whether two buffers share no byte (unknown: they may).
+bool disjoint(Value a, Value b) {
+  std::optional<ByteRange> first = byteRange(a), second = byteRange(b);
+  if (!first || !second)
+    return false;
+  if (first->root != second->root)
+    return isa<BlockArgument>(first->root) && isa<BlockArgument>(second->root);
+  return first->end <= second->begin || second->end <= first->begin;
+}
+
+/// Whether `map` reads loop dimensions 0..n-1 as results 0..n-1, n its
+/// result count: the point a thread computes, on an output.
+bool isLeadingIdentity(AffineMap map) {
+  for (auto [position, result] : llvm::enumerate(map.getResults())) {
+    auto dim = dyn_cast<AffineDimExpr>(result);
+    if (!dim || dim.getPosition() != position)
+      return false;
+  }
+  return true;
+}
+
+bool allParallel(linalg::GenericOp op) {
+  return op.getNumLoops() == op.getNumParallelLoops();
+}
+
+/// Whether `producer`, right before `layer`, only computes `layer`'s
+/// initial output: one all-parallel op writing every element of the
+/// layer's one output, which the layer reads as its initial value, from
+/// inputs the layer does not write.
+bool fusableInitializer(linalg::GenericOp producer, linalg::GenericOp layer) {
+  if (!allParallel(producer) || producer.getNumDpsInits() != 1 ||
+      layer.getNumDpsInits() != 1 ||
+      producer.getDpsInits()[0] != layer.getDpsInits()[0] ||
+      !producer.getRegionOutputArgs()[0].use_empty() ||
+      layer.getRegionOutputArgs()[0].use_empty() ||
+      producer.getNumLoops() != layer.getNumParallelLoops())
+    return false;
+  if (!isLeadingIdentity(producer.getIndexingMapsArray().back()) ||
+      !isLeadingIdentity(layer.getIndexingMapsArray().back()))
+    return false;
+  Value output = layer.getDpsInits()[0];
+  return llvm::all_of(producer.getDpsInputs(), [&](Value input) {
+    return !isa<MemRefType>(input.getType()) || disjoint(input, output);
+  });
+}
+
+/// Whether `consumer`, right after `layer`, is elementwise on `layer`'s
+/// output: one all-parallel op over the layer's output points that reads
+/// that output at the same point and writes one output there (in place,
+/// or a buffer none of the kernel's other reads touch), so that each
+/// thread can apply it to the value it computed.
+bool fusableEpilogue(linalg::GenericOp consumer, Kernel kernel) {
+  linalg::GenericOp layer = kernel.layer;
+  if (!allParallel(consumer) || consumer.getNumDpsInits() != 1 ||
+      layer.getNumDpsInits() != 1 ||
+      consumer.getNumLoops() != layer.getNumParallelLoops() ||
+      consumer.getStaticLoopRanges() !=
+          ArrayRef<int64_t>(layer.getStaticLoopRanges())
+              .take_front(layer.getNumParallelLoops()))
+    return false;
+  Value output = layer.getDpsInits()[0];
+  Value written = consumer.getDpsInits()[0];
+  if (!isLeadingIdentity(consumer.getIndexingMapsArray().back()))
+    return false;
+  bool readsOutput = false;
+  for (OpOperand *input : consumer.getDpsInputOperands()) {
+    if (input->get() == output) {
+      if (!isLeadingIdentity(consumer.getMatchingIndexingMap(input)))
+        return false;
+      readsOutput = true;
+    } else if (isa<MemRefType>(input->get().getType()) &&
+               !disjoint(input->get(), output)) {
+      return false;
+    }
+  }
+  if (!readsOutput || (written != output && !disjoint(written, output)))
+    return false;
+  // Other threads still read the kernel's inputs when one stores.
+  SmallVector<Value> reads(layer.getDpsInputs());
+  if (kernel.initializer)
+    llvm::append_range(reads, kernel.initializer.getDpsInputs());
+  for (OpOperand *input : consumer.getDpsInputOperands())
+    if (input->get() != output)
+      reads.push_back(input->get());
+  return llvm::all_of(reads, [&](Value read) {
+    return !isa<MemRefType>(read.getType()) || read == written ||
+           disjoint(read, written);
+  });
 }
 
 
@@ -225,6 +427,8 @@ struct GPUTileLayersPass : impl::GPUTileLayersBase<GPUTileLayersPass> {
       return signalPassFailure();
     }
     IRRewriter rewriter(&getContext());
+    // Every layer as a generic op whose parallel dimensions come first.
+    SmallVector<linalg::GenericOp> layers;
     for (Operation &op :
          llvm::make_early_inc_range(function.getBody().getOps())) {
       auto layer = dyn_cast<linalg::LinalgOp>(&op);
@@ -246,8 +450,34 @@ struct GPUTileLayersPass : impl::GPUTileLayersBase<GPUTileLayersPass> {
           parallelDimensionsFirst(rewriter, layer);
       if (failed(generic))
         return signalPassFailure();
-      if (failed(distribute(rewriter, *generic, blockSize)))
+      if (llvm::any_of(generic->getStaticLoopRanges(), ShapedType::isDynamic)) {
+        generic->emitError("the GPU back half needs static shapes");
         return signalPassFailure();
+      }
+      layers.push_back(*generic);
+    }
+    // The kernels: each layer with reductions takes the op that only
+    // initializes its output and the elementwise op after it, when they
+    // are fusable; each kernel is emitted where its last op was, after
+    // every view its ops use.
+    for (size_t i = 0; i < layers.size();) {
+      Kernel kernel{layers[i], {}, {}};
+      if (fuse && i + 1 < layers.size() &&
+          kernel.layer.getNumReductionLoops() == 0 &&
+          layers[i + 1].getNumReductionLoops() != 0 &&
+          fusableInitializer(kernel.layer, layers[i + 1])) {
+        kernel = Kernel{layers[i + 1], layers[i], {}};
+        ++i;
+      }
+      if (fuse && i + 1 < layers.size() &&
+          fusableEpilogue(layers[i + 1], kernel)) {
+        kernel.epilogue = layers[i + 1];
+        ++i;
+      }
+      rewriter.setInsertionPoint(layers[i]);
+      if (failed(distribute(rewriter, kernel, blockSize)))
+        return signalPassFailure();
+      ++i;
     }
   }
 };
