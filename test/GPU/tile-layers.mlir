@@ -1,4 +1,6 @@
-// RUN: %inception-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(inception-gpu-tile,canonicalize))' --verify-diagnostics | FileCheck %s
+// RUN: %inception-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(inception-gpu-tile{tile-rows=1 tile-columns=1},canonicalize))' --verify-diagnostics | FileCheck %s
+
+// One output point per thread here (register tiles: tile-layers-register-tile.mlir).
 
 // A convolution whose output dimensions come after its reductions (as the
 // lowering writes them): the parallel dimensions move first and are

@@ -28,6 +28,13 @@ def GPUTileLayers : Pass<"inception-gpu-tile", "mlir::func::FuncOp"> {
     output element). Threads past the end of the iteration space do
     nothing.
 
+    A layer with reductions over an activation and a filter (a
+    convolution, a dense layer) gives each thread a register tile: up to
+    `tile-rows` output channels (a dimension only the filter reads) by
+    `tile-columns` output pixels (the innermost dimension, if only the
+    activation reads it), each dividing its extent, so that each value
+    loaded serves several multiply-adds.
+
     With `fuse` (the default), a layer with reductions (a convolution, a
     pooling, a dense layer) takes into its kernel the op before it that
     only writes its initial output (the bias broadcast), whose value each
@@ -52,6 +59,10 @@ def GPUTileLayers : Pass<"inception-gpu-tile", "mlir::func::FuncOp"> {
   let options = [
     Option<"blockSize", "block-size", "int64_t", "256",
            "Threads per block (a multiple of 32)">,
+    Option<"registerTileRows", "tile-rows", "int64_t", "4",
+           "Output channels a thread computes at once (a power of two)">,
+    Option<"registerTileColumns", "tile-columns", "int64_t", "4",
+           "Output pixels a thread computes at once (a power of two)">,
     Option<"fuse", "fuse", "bool", "true",
            "Fuse each reduction's initializer and elementwise epilogue "
            "into its kernel">,

@@ -107,8 +107,61 @@ struct Kernel {
 /// the thread that carry each output's value in a register: one load (or
 /// the initializer's value) and one store per output point, and the
 /// epilogue applied to the value before its own store.
+/// The parallel dimensions a thread computes several points of, and how
+/// many: for a layer with reductions reading two buffers (an activation
+/// and a filter), up to `rows` points along a dimension only the filter
+/// reads (output channels) and `columns` along the innermost dimension if
+/// only the activation reads it (output pixels), each dividing its extent:
+/// each value loaded then serves several multiply-adds.
+SmallVector<std::pair<unsigned, int64_t>>
+registerTile(linalg::GenericOp op, ArrayRef<int64_t> extents, int64_t rows,
+             int64_t columns) {
+  SmallVector<std::pair<unsigned, int64_t>> tile;
+  SmallVector<OpOperand *> inputs = op.getDpsInputOperands();
+  if (op.getNumReductionLoops() == 0 || inputs.size() != 2 ||
+      op.getNumDpsInits() != 1 || extents.empty() ||
+      !llvm::all_of(inputs, [](OpOperand *input) {
+        return isa<MemRefType>(input->get().getType());
+      }))
+    return tile;
+  auto readsOnly = [&](unsigned dim, int which) {
+    return op.getMatchingIndexingMap(inputs[which]).isFunctionOfDim(dim) &&
+           !op.getMatchingIndexingMap(inputs[1 - which]).isFunctionOfDim(dim);
+  };
+  auto largestFactor = [](int64_t extent, int64_t most) {
+    for (int64_t factor = most; factor > 1; factor /= 2)
+      if (extent % factor == 0)
+        return factor;
+    return int64_t(1);
+  };
+  unsigned innermost = extents.size() - 1;
+  for (int which : {0, 1}) {
+    if (!readsOnly(innermost, which))
+      continue;
+    if (int64_t factor = largestFactor(extents[innermost], columns); factor > 1)
+      tile.push_back({innermost, factor});
+    for (int dim = int(innermost) - 1; dim >= 0; --dim)
+      if (readsOnly(dim, 1 - which)) {
+        if (int64_t factor = largestFactor(extents[dim], rows); factor > 1)
+          tile.push_back({unsigned(dim), factor});
+        break;
+      }
+    break;
+  }
+  return tile;
+}
+
+/// Replaces `kernel`, generic ops on buffers whose parallel dimensions come
+/// first, by the block and thread nest of its layer: `blocks` blocks of
+/// `threads` threads, thread `id` computing the output points of tile `id`
+/// of the row-major space of the parallel dimensions (one point, or a
+/// register tile: registerTile). Its reductions are loops in the thread
+/// that carry each output's value in a register: one load (or the
+/// initializer's value) and one store per output point, and the epilogue
+/// applied to the value before its own store.
 LogicalResult distribute(RewriterBase &rewriter, Kernel kernel,
-                         int64_t blockSize) {
+                         int64_t blockSize, int64_t tileRows,
+                         int64_t tileColumns) {
   linalg::GenericOp op = kernel.layer;
   Location loc = op.getLoc();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
@@ -116,15 +169,17 @@ LogicalResult distribute(RewriterBase &rewriter, Kernel kernel,
     return op.emitError("the GPU back half needs static shapes"), failure();
   unsigned numParallel = op.getNumParallelLoops();
   ArrayRef<int64_t> extents = ArrayRef<int64_t>(ranges).take_front(numParallel);
-  int64_t total = 1;
-  for (int64_t extent : ranges)
-    total *= extent;
-  if (total == 0) {
+  if (llvm::is_contained(ranges, 0)) {
     kernel.erase(rewriter);
     return success();
   }
-  total = 1;
-  for (int64_t extent : extents)
+  SmallVector<std::pair<unsigned, int64_t>> tile =
+      registerTile(op, extents, tileRows, tileColumns);
+  SmallVector<int64_t> tiles(extents);
+  for (auto [dim, factor] : tile)
+    tiles[dim] /= factor;
+  int64_t total = 1;
+  for (int64_t extent : tiles)
     total *= extent;
   // Small layers get a block just big enough: whole warps.
   int64_t threads = std::min<int64_t>(blockSize, llvm::alignTo(total, 32));
@@ -136,6 +191,9 @@ LogicalResult distribute(RewriterBase &rewriter, Kernel kernel,
         rewriter, loc, ArrayRef<OpFoldResult>{rewriter.getIndexAttr(count)},
         ValueRange(), rewriter.getArrayAttr({mapping}));
   };
+  auto constant = [&](int64_t value) -> Value {
+    return arith::ConstantIndexOp::create(rewriter, loc, value);
+  };
   scf::ForallOp blockLoop =
       forall(blocks, gpu::GPUBlockMappingAttr::get(context, gpu::MappingId::DimX));
   rewriter.setInsertionPointToStart(blockLoop.getBody());
@@ -144,66 +202,89 @@ LogicalResult distribute(RewriterBase &rewriter, Kernel kernel,
   rewriter.setInsertionPointToStart(threadLoop.getBody());
   Value id = arith::AddIOp::create(
       rewriter, loc,
-      arith::MulIOp::create(
-          rewriter, loc, blockLoop.getInductionVar(0),
-          arith::ConstantIndexOp::create(rewriter, loc, threads)),
+      arith::MulIOp::create(rewriter, loc, blockLoop.getInductionVar(0),
+                            constant(threads)),
       threadLoop.getInductionVar(0));
   Value inRange = arith::CmpIOp::create(
-      rewriter, loc, arith::CmpIPredicate::ult, id,
-      arith::ConstantIndexOp::create(rewriter, loc, total));
+      rewriter, loc, arith::CmpIPredicate::ult, id, constant(total));
   auto guard = scf::IfOp::create(rewriter, loc, inRange);
   rewriter.setInsertionPointToStart(&guard.getThenRegion().front());
   // Delinearize, the last dimension fastest.
   Value rest = id;
-  SmallVector<Value> indices(extents.size());
-  for (int64_t dim = extents.size() - 1; dim >= 0; --dim) {
-    Value extent = arith::ConstantIndexOp::create(rewriter, loc, extents[dim]);
-    indices[dim] = dim == 0 ? rest
-                            : arith::RemUIOp::create(rewriter, loc, rest,
-                                                     extent).getResult();
+  SmallVector<Value> base(tiles.size());
+  for (int64_t dim = tiles.size() - 1; dim >= 0; --dim) {
+    base[dim] = dim == 0 ? rest
+                         : arith::RemUIOp::create(rewriter, loc, rest,
+                                                  constant(tiles[dim]))
+                               .getResult();
     if (dim != 0)
-      rest = arith::DivUIOp::create(rewriter, loc, rest, extent);
+      rest = arith::DivUIOp::create(rewriter, loc, rest, constant(tiles[dim]));
   }
-  if (extents.empty())
-    indices.clear();
+  // The thread's points: its tile's, the last tiled dimension fastest.
+  SmallVector<SmallVector<Value>> points = {base};
+  for (auto [dim, factor] : tile) {
+    Value first = arith::MulIOp::create(rewriter, loc, base[dim],
+                                        constant(factor));
+    SmallVector<SmallVector<Value>> next;
+    for (const SmallVector<Value> &point : points)
+      for (int64_t offset = 0; offset < factor; ++offset) {
+        SmallVector<Value> moved(point);
+        moved[dim] = offset ? arith::AddIOp::create(rewriter, loc, first,
+                                                    constant(offset))
+                                  .getResult()
+                            : first;
+        next.push_back(std::move(moved));
+      }
+    points = std::move(next);
+  }
+  unsigned numOutputs = op.getNumDpsInits();
+  // A point's loop indices: its parallel ones, and the reductions' (0 for
+  // the outputs, whose maps read no reduction dimension).
+  auto withReductions = [&](ArrayRef<Value> point, ValueRange reductions) {
+    SmallVector<Value> all(point);
+    llvm::append_range(all, reductions);
+    return all;
+  };
+  SmallVector<Value> zeros(ranges.size() - numParallel, constant(0));
 
-  // The outputs' indices: the parallel ones (their maps read no
-  // reduction dimension, which is 0 here).
-  SmallVector<Value> outputIndices(indices);
-  outputIndices.resize(ranges.size(),
-                       arith::ConstantIndexOp::create(rewriter, loc, 0));
   // The outputs' values, loaded once: when the body reads them or the
-  // reductions carry them.
+  // reductions carry them; every point's, one after the other.
   SmallVector<Value> outputs;
-  if (kernel.initializer) {
-    outputs = emitBody(rewriter, loc, kernel.initializer, indices, {});
-  } else {
+  for (const SmallVector<Value> &point : points) {
+    if (kernel.initializer) {
+      llvm::append_range(outputs,
+                         emitBody(rewriter, loc, kernel.initializer, point, {}));
+      continue;
+    }
     for (auto [operand, argument] :
          llvm::zip(op.getDpsInitsMutable(), op.getRegionOutputArgs()))
       outputs.push_back(argument.use_empty() && numParallel == ranges.size()
                             ? Value()
                             : loadOperand(rewriter, loc, op, operand,
-                                          outputIndices));
+                                          withReductions(point, zeros)));
   }
   // The reductions, innermost last, carrying the outputs.
-  SmallVector<Value> allIndices(indices);
+  SmallVector<Value> reductions;
   OpBuilder::InsertPoint afterLoops;
   SmallVector<scf::ForOp> loops;
   for (int64_t extent : ArrayRef<int64_t>(ranges).drop_front(numParallel)) {
-    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
-    Value upper = arith::ConstantIndexOp::create(rewriter, loc, extent);
-    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    auto loop = scf::ForOp::create(rewriter, loc, zero, upper, one, outputs);
+    auto loop = scf::ForOp::create(rewriter, loc, constant(0), constant(extent),
+                                   constant(1), outputs);
     if (loops.empty())
       afterLoops = OpBuilder::InsertPoint(rewriter.getInsertionBlock(),
                                           std::next(Block::iterator(loop)));
     loops.push_back(loop);
-    allIndices.push_back(loop.getInductionVar());
+    reductions.push_back(loop.getInductionVar());
     outputs.assign(loop.getRegionIterArgs().begin(),
                    loop.getRegionIterArgs().end());
     rewriter.setInsertionPointToStart(loop.getBody());
   }
-  SmallVector<Value> results = emitBody(rewriter, loc, op, allIndices, outputs);
+  SmallVector<Value> results;
+  for (auto [index, point] : llvm::enumerate(points))
+    llvm::append_range(
+        results, emitBody(rewriter, loc, op, withReductions(point, reductions),
+                          ArrayRef<Value>(outputs).slice(index * numOutputs,
+                                                         numOutputs)));
   for (scf::ForOp loop : llvm::reverse(loops)) {
     rewriter.setInsertionPointToEnd(loop.getBody());
     scf::YieldOp::create(rewriter, loc, results);
@@ -224,26 +305,29 @@ LogicalResult distribute(RewriterBase &rewriter, Kernel kernel,
     }
   };
   linalg::GenericOp epilogue = kernel.epilogue;
-  // The layer's output is stored unless the epilogue overwrites it in
-  // place.
-  if (!epilogue || epilogue.getDpsInits()[0] != op.getDpsInits()[0])
-    store(op, results, outputIndices);
-  if (epilogue) {
+  for (auto [index, point] : llvm::enumerate(points)) {
+    ValueRange values =
+        ValueRange(results).slice(index * numOutputs, numOutputs);
+    // The layer's output is stored unless the epilogue overwrites it in
+    // place.
+    if (!epilogue || epilogue.getDpsInits()[0] != op.getDpsInits()[0])
+      store(op, values, withReductions(point, zeros));
+    if (!epilogue)
+      continue;
     Block *body = epilogue.getBody();
     IRMapping mapping;
     for (OpOperand *input : epilogue.getDpsInputOperands())
       mapping.map(body->getArgument(input->getOperandNumber()),
                   input->get() == op.getDpsInits()[0]
-                      ? results[0]
-                      : loadOperand(rewriter, loc, epilogue, *input, indices));
+                      ? values[0]
+                      : loadOperand(rewriter, loc, epilogue, *input, point));
     BlockArgument output = epilogue.getRegionOutputArgs()[0];
     if (!output.use_empty())
       mapping.map(output, loadOperand(rewriter, loc, epilogue,
-                                      epilogue.getDpsInitsMutable()[0],
-                                      indices));
+                                      epilogue.getDpsInitsMutable()[0], point));
     for (Operation &inner : body->without_terminator()) {
       if (auto index = dyn_cast<linalg::IndexOp>(inner)) {
-        mapping.map(index.getResult(), indices[index.getDim()]);
+        mapping.map(index.getResult(), point[index.getDim()]);
         continue;
       }
       rewriter.clone(inner, mapping);
@@ -251,7 +335,7 @@ LogicalResult distribute(RewriterBase &rewriter, Kernel kernel,
     store(epilogue,
           llvm::map_to_vector(body->getTerminator()->getOperands(),
                               [&](Value v) { return mapping.lookupOrDefault(v); }),
-          indices);
+          point);
   }
   kernel.erase(rewriter);
   return success();
@@ -426,6 +510,10 @@ struct GPUTileLayersPass : impl::GPUTileLayersBase<GPUTileLayersPass> {
                            << static_cast<int64_t>(blockSize);
       return signalPassFailure();
     }
+    if (registerTileRows < 1 || registerTileColumns < 1) {
+      function.emitError("tile-rows and tile-columns must be at least 1");
+      return signalPassFailure();
+    }
     IRRewriter rewriter(&getContext());
     // Every layer as a generic op whose parallel dimensions come first.
     SmallVector<linalg::GenericOp> layers;
@@ -475,7 +563,8 @@ struct GPUTileLayersPass : impl::GPUTileLayersBase<GPUTileLayersPass> {
         ++i;
       }
       rewriter.setInsertionPoint(layers[i]);
-      if (failed(distribute(rewriter, kernel, blockSize)))
+      if (failed(distribute(rewriter, kernel, blockSize, registerTileRows,
+                            registerTileColumns)))
         return signalPassFailure();
       ++i;
     }
