@@ -222,3 +222,97 @@ func.func @epilogue_over_the_input(%space: memref<1024xi8>, %f: memref<4x2xf32>)
   }
   return
 }
+
+// -----
+
+// A padded input (a fill of the whole buffer, then a copy into its
+// interior) that only the convolution reads: the convolution reads through
+// the padding, the source inside the interior and the fill's value
+// outside, and the fill and the copy are no kernels.
+// CHECK-LABEL: func.func @read_through_padding
+// CHECK-NOT: linalg.
+// CHECK: scf.forall (%{{.*}}) in (1) {
+// CHECK:   scf.for
+// CHECK:     %[[ROW:.*]] = arith.subi %{{.*}}, %c1 : index
+// CHECK:     arith.cmpi ult, %[[ROW]], %c4 : index
+// CHECK:     %[[VALUE:.*]] = scf.if %{{.*}} -> (f32) {
+// CHECK:       %[[SOURCE:.*]] = memref.load %arg0[
+// CHECK:       scf.yield %[[SOURCE]] : f32
+// CHECK:     } else {
+// CHECK:       scf.yield %cst : f32
+// CHECK:     arith.mulf %[[VALUE]]
+// CHECK: } {mapping = [#gpu.block<x>]}
+// CHECK-NEXT: return
+func.func @read_through_padding(%x: memref<1x2x4x4xf32>, %f: memref<2x3x3xf32>,
+                                %out: memref<1x2x4x4xf32>,
+                                %space: memref<1024xi8>) {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %padded = memref.view %space[%c0][] : memref<1024xi8> to memref<1x2x6x6xf32>
+  linalg.map outs(%padded : memref<1x2x6x6xf32>)
+    (%init: f32) {
+      linalg.yield %zero : f32
+    }
+  %interior = memref.subview %padded[0, 0, 1, 1] [1, 2, 4, 4] [1, 1, 1, 1]
+      : memref<1x2x6x6xf32> to memref<1x2x4x4xf32, strided<[72, 36, 6, 1], offset: 7>>
+  linalg.copy ins(%x : memref<1x2x4x4xf32>)
+      outs(%interior : memref<1x2x4x4xf32, strided<[72, 36, 6, 1], offset: 7>>)
+  linalg.generic {indexing_maps = [affine_map<(n, c, r, s, h, w) -> (n, c, h + r, w + s)>,
+                                   affine_map<(n, c, r, s, h, w) -> (c, r, s)>,
+                                   affine_map<(n, c, r, s, h, w) -> (n, c, h, w)>],
+                  iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel", "parallel"]}
+      ins(%padded, %f : memref<1x2x6x6xf32>, memref<2x3x3xf32>)
+      outs(%out : memref<1x2x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// An interior that a later op writes again (a pooling into its padded
+// output, as elide-concat leaves it): not a padding to read through; the
+// two fills, the op accumulating into the interior and the convolution stay
+// kernels of their own.
+// CHECK-LABEL: func.func @interior_written_again
+// CHECK-COUNT-4: } {mapping = [#gpu.block<x>]}
+// CHECK-NEXT: return
+func.func @interior_written_again(%x: memref<1x2x4x4xf32>, %f: memref<2x3x3xf32>,
+                                  %out: memref<1x2x4x4xf32>,
+                                  %space: memref<1024xi8>) {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %padded = memref.view %space[%c0][] : memref<1024xi8> to memref<1x2x6x6xf32>
+  linalg.map outs(%padded : memref<1x2x6x6xf32>)
+    (%init: f32) {
+      linalg.yield %zero : f32
+    }
+  %interior = memref.subview %padded[0, 0, 1, 1] [1, 2, 4, 4] [1, 1, 1, 1]
+      : memref<1x2x6x6xf32> to memref<1x2x4x4xf32, strided<[72, 36, 6, 1], offset: 7>>
+  linalg.fill ins(%zero : f32)
+      outs(%interior : memref<1x2x4x4xf32, strided<[72, 36, 6, 1], offset: 7>>)
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>,
+                                   affine_map<(n, c, h, w) -> (n, c, h, w)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : memref<1x2x4x4xf32>)
+      outs(%interior : memref<1x2x4x4xf32, strided<[72, 36, 6, 1], offset: 7>>) {
+  ^bb0(%a: f32, %acc: f32):
+    %m = arith.maximumf %a, %acc : f32
+    linalg.yield %m : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(n, c, r, s, h, w) -> (n, c, h + r, w + s)>,
+                                   affine_map<(n, c, r, s, h, w) -> (c, r, s)>,
+                                   affine_map<(n, c, r, s, h, w) -> (n, c, h, w)>],
+                  iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel", "parallel"]}
+      ins(%padded, %f : memref<1x2x6x6xf32>, memref<2x3x3xf32>)
+      outs(%out : memref<1x2x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}

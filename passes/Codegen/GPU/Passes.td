@@ -43,7 +43,11 @@ def GPUTileLayers : Pass<"inception-gpu-tile", "mlir::func::FuncOp"> {
     which each thread applies before storing: one kernel and one pass over
     memory instead of three. They are fused only where the buffers they
     write share no byte with what other threads still read (static views
-    of the workspace, compared by their byte ranges).
+    of the workspace, compared by their byte ranges). A padded buffer
+    that only a later layer with reductions reads, built by a fill of the
+    whole buffer and a cheap op writing its interior (a copy, a ReLU), is
+    read through by that layer: its threads evaluate the interior's op
+    inside and the fill's value outside, and the two kernels go.
 
     The nest is still loops that run anywhere: `scf-forall-to-parallel`
     and the CPU lowering run it on the host, which is how tests check the

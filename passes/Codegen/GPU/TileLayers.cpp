@@ -39,10 +39,30 @@ FailureOr<linalg::GenericOp> parallelDimensionsFirst(RewriterBase &rewriter,
   return linalg::interchangeGenericOp(rewriter, generic, order);
 }
 
+/// A padded buffer a layer reads, as the ops before it build it: a fill of
+/// the whole buffer (`fill`, yielding the padding value) and an op that
+/// writes its interior (`writer`, into a subview at static `offsets` of
+/// `sizes`: a copy, or a ReLU). The layer reads `read`, the buffer or an
+/// expand_shape of it (`groups`, of `readShape`); its threads read through
+/// it instead: the writer's value inside the interior, the fill's outside.
+struct Padding {
+  Value padded, read;
+  SmallVector<ReassociationIndices> groups;
+  SmallVector<int64_t> readShape, offsets, sizes;
+  linalg::GenericOp fill, writer;
+};
+
+SmallVector<Value> emitBody(OpBuilder &builder, Location loc,
+                            linalg::GenericOp op, ValueRange indices,
+                            ValueRange outputs,
+                            ArrayRef<Padding> paddings = {});
+
 /// The values of `op`'s operand `operand` at the loop indices `indices`:
-/// a load through its indexing map, or the scalar itself.
+/// a load through its indexing map (through the padding, for a padded
+/// buffer of `paddings`), or the scalar itself.
 Value loadOperand(OpBuilder &builder, Location loc, linalg::GenericOp op,
-                  OpOperand &operand, ValueRange indices) {
+                  OpOperand &operand, ValueRange indices,
+                  ArrayRef<Padding> paddings = {}) {
   Value source = operand.get();
   if (!isa<MemRefType>(source.getType()))
     return source;
@@ -51,19 +71,67 @@ Value loadOperand(OpBuilder &builder, Location loc, linalg::GenericOp op,
   for (AffineExpr result : map.getResults())
     subscripts.push_back(affine::AffineApplyOp::create(
         builder, loc, AffineMap::get(map.getNumDims(), 0, result), indices));
-  return memref::LoadOp::create(builder, loc, source, subscripts);
+  const Padding *padding = llvm::find_if(
+      paddings, [&](const Padding &p) { return p.read == source; });
+  if (padding == paddings.end())
+    return memref::LoadOp::create(builder, loc, source, subscripts);
+  // The subscripts in the padded buffer, each group of the expand_shape
+  // linearized.
+  SmallVector<Value> padded;
+  for (const ReassociationIndices &group : padding->groups) {
+    Value index;
+    for (int64_t dim : group)
+      index = index ? arith::AddIOp::create(
+                          builder, loc,
+                          arith::MulIOp::create(
+                              builder, loc, index,
+                              arith::ConstantIndexOp::create(
+                                  builder, loc, padding->readShape[dim])),
+                          subscripts[dim])
+                          .getResult()
+                    : subscripts[dim];
+    padded.push_back(index);
+  }
+  // Inside the interior when every subscript less its offset is below the
+  // interior's extent (as unsigned: below the offset wraps around).
+  Value inside;
+  SmallVector<Value> interior;
+  for (auto [subscript, offset, extent] :
+       llvm::zip(padded, padding->offsets, padding->sizes)) {
+    Value shifted = arith::SubIOp::create(
+        builder, loc, subscript,
+        arith::ConstantIndexOp::create(builder, loc, offset));
+    interior.push_back(shifted);
+    Value below = arith::CmpIOp::create(
+        builder, loc, arith::CmpIPredicate::ult, shifted,
+        arith::ConstantIndexOp::create(builder, loc, extent));
+    inside = inside ? arith::AndIOp::create(builder, loc, inside, below)
+                          .getResult()
+                    : below;
+  }
+  Type element = cast<MemRefType>(source.getType()).getElementType();
+  auto read = scf::IfOp::create(builder, loc, TypeRange{element}, inside,
+                                /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(&read.getThenRegion().front());
+  scf::YieldOp::create(builder, loc,
+                       emitBody(builder, loc, padding->writer, interior, {}));
+  builder.setInsertionPointToStart(&read.getElseRegion().front());
+  scf::YieldOp::create(builder, loc,
+                       emitBody(builder, loc, padding->fill, padded, {}));
+  return read.getResult(0);
 }
 
 /// The body of `op` at `indices`, its outputs' block arguments bound to
 /// `outputs`: the values it yields.
 SmallVector<Value> emitBody(OpBuilder &builder, Location loc,
                             linalg::GenericOp op, ValueRange indices,
-                            ValueRange outputs) {
+                            ValueRange outputs, ArrayRef<Padding> paddings) {
   Block *body = op.getBody();
   IRMapping mapping;
   for (OpOperand *input : op.getDpsInputOperands())
     mapping.map(body->getArgument(input->getOperandNumber()),
-                loadOperand(builder, loc, op, *input, indices));
+                loadOperand(builder, loc, op, *input, indices, paddings));
   for (auto [argument, value] :
        llvm::zip(op.getRegionOutputArgs(), outputs))
     if (value)
@@ -89,6 +157,14 @@ struct Kernel {
                           epilogue.getOperation()})
       if (op)
         rewriter.eraseOp(op);
+    for (Padding &padding : paddings) {
+      Operation *subview = padding.writer.getDpsInits()[0].getDefiningOp();
+      rewriter.eraseOp(padding.writer);
+      rewriter.eraseOp(padding.fill);
+      for (Operation *view : {subview, padding.read.getDefiningOp()})
+        if (view && view->use_empty())
+          rewriter.eraseOp(view);
+    }
   }
 
   linalg::GenericOp layer;
@@ -98,15 +174,11 @@ struct Kernel {
   /// Reads the layer's output at the same point (a ReLU, a residual add),
   /// instead of a kernel that loads it back.
   linalg::GenericOp epilogue;
+  /// Padded buffers the layer reads through instead of two kernels
+  /// writing them.
+  SmallVector<Padding, 1> paddings;
 };
 
-/// Replaces `kernel`, generic ops on buffers whose parallel dimensions come
-/// first, by the block and thread nest of its layer: `blocks` blocks of
-/// `threads` threads, thread `id` computing the output point `id` of the
-/// row-major space of the parallel dimensions. Its reductions are loops in
-/// the thread that carry each output's value in a register: one load (or
-/// the initializer's value) and one store per output point, and the
-/// epilogue applied to the value before its own store.
 /// The parallel dimensions a thread computes several points of, and how
 /// many: for a layer with reductions reading two buffers (an activation
 /// and a filter), up to `rows` points along a dimension only the filter
@@ -284,7 +356,8 @@ LogicalResult distribute(RewriterBase &rewriter, Kernel kernel,
     llvm::append_range(
         results, emitBody(rewriter, loc, op, withReductions(point, reductions),
                           ArrayRef<Value>(outputs).slice(index * numOutputs,
-                                                         numOutputs)));
+                                                         numOutputs),
+                          kernel.paddings));
   for (scf::ForOp loop : llvm::reverse(loops)) {
     rewriter.setInsertionPointToEnd(loop.getBody());
     scf::YieldOp::create(rewriter, loc, results);
@@ -420,6 +493,80 @@ bool allParallel(linalg::GenericOp op) {
   return op.getNumLoops() == op.getNumParallelLoops();
 }
 
+/// The padding `fill` and `writer` (adjacent ops) build, when `fill`
+/// writes a whole buffer from no buffer and `writer`, cheap, writes all of
+/// a subview of it with static offsets and unit strides, without reading
+/// it.
+/// The reader is not known yet: `read` is the padded buffer.
+std::optional<Padding> matchPadding(linalg::GenericOp fill,
+                                    linalg::GenericOp writer) {
+  auto isWhole = [](linalg::GenericOp op) {
+    AffineMap map = op.getIndexingMapsArray().back();
+    return op.getNumDpsInits() == 1 && allParallel(op) &&
+           isLeadingIdentity(map) && map.getNumResults() == op.getNumLoops() &&
+           op.getRegionOutputArgs()[0].use_empty();
+  };
+  if (!isWhole(fill) || !isWhole(writer) ||
+      llvm::any_of(fill.getDpsInputs(), [](Value input) {
+        return isa<MemRefType>(input.getType());
+      }))
+    return std::nullopt;
+  // The reader evaluates the writer at each point it reads, several times
+  // per point: only a cheap one (a copy, a ReLU), each input read at the
+  // point itself.
+  Block *body = writer.getBody();
+  if (std::distance(body->begin(), body->end()) > 4 ||
+      llvm::any_of(body->getOperations(),
+                   [](Operation &op) {
+                     return isa<math::MathDialect>(op.getDialect());
+                   }) ||
+      llvm::any_of(writer.getDpsInputOperands(), [&](OpOperand *input) {
+        return !writer.getMatchingIndexingMap(input).isProjectedPermutation();
+      }))
+    return std::nullopt;
+  auto subview = writer.getDpsInits()[0].getDefiningOp<memref::SubViewOp>();
+  Value padded = fill.getDpsInits()[0];
+  // The interior is the writer's alone: no later op writes or reads it
+  // through the subview.
+  if (!subview || !subview->hasOneUse() || subview.getSource() != padded ||
+      !subview.hasUnitStride() ||
+      llvm::any_of(subview.getStaticOffsets(), ShapedType::isDynamic) ||
+      subview.getSourceType().getRank() != subview.getType().getRank() ||
+      llvm::is_contained(writer.getDpsInputs(), padded))
+    return std::nullopt;
+  auto shape = cast<MemRefType>(padded.getType()).getShape();
+  Padding padding{padded, padded, {}, llvm::to_vector(shape),
+                  llvm::to_vector(subview.getStaticOffsets()),
+                  llvm::to_vector(subview.getType().getShape()), fill, writer};
+  for (int64_t dim = 0, rank = shape.size(); dim < rank; ++dim)
+    padding.groups.push_back({dim});
+  return padding;
+}
+
+/// `padding` as `reader` reads it, when that is the padded buffer or an
+/// expand_shape of it that only `reader` uses.
+std::optional<Padding> readThrough(Padding padding, linalg::GenericOp reader) {
+  for (Value input : reader.getDpsInputs()) {
+    if (input == padding.padded)
+      return padding;
+    auto expand = input.getDefiningOp<memref::ExpandShapeOp>();
+    if (!expand || expand.getSrc() != padding.padded ||
+        !expand->hasOneUse())
+      continue;
+    padding.read = input;
+    padding.groups = expand.getReassociationIndices();
+    padding.readShape = llvm::to_vector(expand.getResultType().getShape());
+    return padding;
+  }
+  return std::nullopt;
+}
+
+/// Whether `op` writes a buffer that may share a byte with `value`.
+bool writesOver(linalg::GenericOp op, Value value) {
+  return llvm::any_of(op.getDpsInits(),
+                      [&](Value output) { return !disjoint(output, value); });
+}
+
 /// Whether `producer`, right before `layer`, only computes `layer`'s
 /// initial output: one all-parallel op writing every element of the
 /// layer's one output, which the layer reads as its initial value, from
@@ -474,6 +621,8 @@ bool fusableEpilogue(linalg::GenericOp consumer, Kernel kernel) {
     return false;
   // Other threads still read the kernel's inputs when one stores.
   SmallVector<Value> reads(layer.getDpsInputs());
+  for (Padding &padding : kernel.paddings)
+    llvm::append_range(reads, padding.writer.getDpsInputs());
   if (kernel.initializer)
     llvm::append_range(reads, kernel.initializer.getDpsInputs());
   for (OpOperand *input : consumer.getDpsInputOperands())
@@ -544,17 +693,61 @@ struct GPUTileLayersPass : impl::GPUTileLayersBase<GPUTileLayersPass> {
       }
       layers.push_back(*generic);
     }
+    // Padded buffers that only a later layer with reductions reads (a
+    // convolution, a pooling) are read through by it: the fill and the op
+    // writing the interior (a copy, a ReLU) go, when what that op reads is
+    // not overwritten before the layer reads it (the buffers written in
+    // between, the layer's output among them, share no byte with it).
+    DenseMap<Operation *, SmallVector<Padding, 1>> paddingsOf;
+    if (fuse) {
+      SmallVector<linalg::GenericOp> kept;
+      for (size_t i = 0; i < layers.size(); ++i) {
+        std::optional<Padding> padding =
+            i + 2 < layers.size() ? matchPadding(layers[i], layers[i + 1])
+                                  : std::nullopt;
+        // The first later layer that reads the padded buffer.
+        size_t reader = i + 2;
+        std::optional<Padding> read;
+        while (padding && reader < layers.size() &&
+               !(read = readThrough(*padding, layers[reader])))
+          ++reader;
+        // It is read there alone, and what the writer reads is not
+        // overwritten before then.
+        bool readThrough =
+            read && layers[reader].getNumReductionLoops() != 0 &&
+            llvm::all_of(padding->padded.getUsers(), [&](Operation *user) {
+              return user == padding->fill ||
+                     user == padding->writer.getDpsInits()[0].getDefiningOp() ||
+                     user == read->read.getDefiningOp() ||
+                     user == layers[reader];
+            });
+        for (size_t between = i + 2; readThrough && between <= reader;
+             ++between)
+          for (Value input : padding->writer.getDpsInputs())
+            if (isa<MemRefType>(input.getType()) &&
+                writesOver(layers[between], input))
+              readThrough = false;
+        if (!readThrough) {
+          kept.push_back(layers[i]);
+          continue;
+        }
+        paddingsOf[layers[reader]].push_back(*read);
+        ++i;
+      }
+      layers = std::move(kept);
+    }
     // The kernels: each layer with reductions takes the op that only
     // initializes its output and the elementwise op after it, when they
     // are fusable; each kernel is emitted where its last op was, after
     // every view its ops use.
     for (size_t i = 0; i < layers.size();) {
-      Kernel kernel{layers[i], {}, {}};
+      Kernel kernel{layers[i], {}, {}, paddingsOf.lookup(layers[i])};
       if (fuse && i + 1 < layers.size() &&
           kernel.layer.getNumReductionLoops() == 0 &&
           layers[i + 1].getNumReductionLoops() != 0 &&
           fusableInitializer(kernel.layer, layers[i + 1])) {
-        kernel = Kernel{layers[i + 1], layers[i], {}};
+        kernel = Kernel{layers[i + 1], layers[i], {},
+                        paddingsOf.lookup(layers[i + 1])};
         ++i;
       }
       if (fuse && i + 1 < layers.size() &&
