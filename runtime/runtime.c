@@ -383,6 +383,13 @@ int inception_context_set_weights(inception_context *context,
                 "inception_context_set_weights: the weights were loaded for "
                 "'%s', the context runs '%s'",
                 weights->model->info->name, context->model->info->name);
+  /* A GPU library keeps the device copy of the last arena it ran with,
+     known by its address; another set (which may live where a freed one
+     was) starts the launch state anew. */
+  const inception_model_info *info = context->model->info;
+  if (context->weights && weights != context->weights &&
+      info->release_workspace && context->workspace)
+    info->release_workspace(context->workspace);
   context->weights = weights;
   return INCEPTION_OK;
 }

@@ -13,6 +13,7 @@
 
 #include "gtest/gtest.h"
 #include <cstdio>
+#include <dlfcn.h>
 #include <string>
 #include <thread>
 #include <vector>
@@ -128,6 +129,51 @@ TEST(Weights, ContextsRunWithTheWeightSetTheyChoose) {
   inception_context_free(other);
   inception_weights_free(a);
   inception_weights_free(b);
+}
+
+TEST(Weights, AGpuLibrarysStateStartsAnewWithAnotherWeightSet) {
+  // A GPU library keeps the device copy of the arena it last ran with,
+  // known by its address: the runtime zeroes the workspace of a new
+  // context, and releases it when the context takes another weight set
+  // (which may be allocated where a freed one was) and when it is freed.
+  Loaded loaded(INCEPTION_FAKE_MODEL_GPU_PATH);
+  void *library = dlopen(INCEPTION_FAKE_MODEL_GPU_PATH, RTLD_NOW);
+  ASSERT_NE(library, nullptr);
+  auto counts = reinterpret_cast<void (*)(int *, int *)>(
+      dlsym(library, "fake_model_gpu_counts"));
+  ASSERT_NE(counts, nullptr);
+  std::string first = checkpoint({1, 2, 3, 4}, {0, 0, 0, 1});
+  std::string second = checkpoint({-1, -1, -1, -1}, {10, 10, 10, 10});
+  inception_weights *a = nullptr, *b = nullptr;
+  ASSERT_EQ(inception_model_load_weights_from_memory(
+                loaded.model, first.data(), first.size(), &a),
+            INCEPTION_OK);
+  ASSERT_EQ(inception_model_load_weights_from_memory(
+                loaded.model, second.data(), second.size(), &b),
+            INCEPTION_OK);
+  inception_context *context = nullptr;
+  ASSERT_EQ(inception_context_create(loaded.model, &context), INCEPTION_OK);
+  float input[4] = {1, 1, 2, 2}, output[4] = {};
+  int setUp = 0, released = 0;
+  ASSERT_EQ(inception_context_set_weights(context, a), INCEPTION_OK);
+  for (int run = 0; run < 2; ++run)
+    ASSERT_EQ(inception_run(context, input, 4, output, 4), INCEPTION_OK);
+  counts(&setUp, &released);
+  EXPECT_EQ(setUp, 1);
+  EXPECT_EQ(released, 0);
+  ASSERT_EQ(inception_context_set_weights(context, b), INCEPTION_OK);
+  ASSERT_EQ(inception_context_set_weights(context, b), INCEPTION_OK);
+  ASSERT_EQ(inception_run(context, input, 4, output, 4), INCEPTION_OK);
+  EXPECT_EQ(output[0], 9.0f);
+  counts(&setUp, &released);
+  EXPECT_EQ(setUp, 2);
+  EXPECT_EQ(released, 1);
+  inception_context_free(context);
+  counts(&setUp, &released);
+  EXPECT_EQ(released, 2);
+  inception_weights_free(a);
+  inception_weights_free(b);
+  dlclose(library);
 }
 
 TEST(Weights, FromAFile) {

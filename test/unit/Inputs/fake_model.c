@@ -112,11 +112,54 @@ static int no_weights_threads(const float *input, float *output,
 #else
 #define RUN_WEIGHTS run_weights
 #endif
+/* FAKE_MODEL_GPU: the same as a GPU library would describe itself, with
+   the workspace as its launch state: a run on a zeroed workspace sets it
+   up, release_workspace zeroes it; both counted (fake_model_gpu_counts). */
+#ifdef FAKE_MODEL_GPU
+static int setups, releases;
+
+__attribute__((visibility("default"))) void fake_model_gpu_counts(int *set_up,
+                                                                   int *released) {
+  *set_up = setups;
+  *released = releases;
+}
+
+static int gpu_run_weights(const void *weights, const float *input,
+                           float *output, void *workspace, size_t size,
+                           int num_threads) {
+  unsigned char *state = workspace;
+  if (state && !state[0]) {
+    state[0] = 1;
+    ++setups;
+  }
+  return run_weights(weights, input, output, workspace, size, num_threads);
+}
+
+static int run_device(void *workspace, size_t size, const void *weights,
+                      const float *input, float *output, void *device_workspace,
+                      void *stream) {
+  (void)workspace, (void)size, (void)weights, (void)input, (void)output;
+  (void)device_workspace, (void)stream;
+  return INCEPTION_ERROR_NO_DEVICE;
+}
+
+static void release_workspace(void *workspace) {
+  ++releases;
+  ((unsigned char *)workspace)[0] = 0;
+}
+#undef RUN_WEIGHTS
+#define RUN_WEIGHTS gpu_run_weights
+#endif
+
 static const inception_model_info info = {
     INCEPTION_ABI_VERSION, "test", "affine", 1, inputs, 1, outputs,
     64, 32, 64, workspace_size, no_weights, last_error, no_weights_threads,
     0, NULL, NULL, 2, parameters, 1, ignored_keys, 8 * sizeof(float), 64,
-    prepare_weights, RUN_WEIGHTS, NULL};
+    prepare_weights, RUN_WEIGHTS, NULL
+#ifdef FAKE_MODEL_GPU
+    , INCEPTION_DEVICE_CUDA, 256, run_device, release_workspace
+#endif
+};
 #endif
 
 const inception_model_info *inception_model_info_v1(void) { return &info; }
