@@ -5,14 +5,15 @@
 #                                model's GPU library (--weights-at-load, sm_90)
 #                                at batch 1 and 2, and googlenet and
 #                                inception_v3 at batch 32, into bench/.gpu
-#   bench/gpu_check.sh run       on the machine with the GPU (PyTorch there):
-#                                bench/gpu_check.py over bench/.gpu
+#   bench/gpu_check.sh run [ARGS] on the machine with the GPU (PyTorch there):
+#                                bench/gpu_check.py over bench/.gpu (ARGS:
+#                                --no-compile, --compile-budget SECONDS)
 #
 # With the device tool: run(command="bench/gpu_check.sh run",
-# carry=["bench/.gpu"], timeout_s=600). It prints one table of every model
+# carry=["bench/.gpu"], timeout_s=600). It prints a table of every model
 # against PyTorch on the GPU (TF32 off), then the latencies against PyTorch
-# eager and torch.compile, and writes both to $OUT/gpu_check.txt when $OUT
-# is set.
+# eager, then against torch.compile within a budget of autotuning time
+# (240 s), and writes them to $OUT/gpu_check.txt when $OUT is set.
 set -eu
 cd "$(dirname "$0")/.."
 LIBS=bench/.gpu
@@ -39,12 +40,13 @@ prepare)
   du -sh "$LIBS"
   ;;
 run)
+  shift
   [ -d "$LIBS" ] || { echo "gpu_check: no $LIBS: run 'bench/gpu_check.sh prepare' first and carry it" >&2; exit 1; }
   export PYTHONUNBUFFERED=1
   if [ -n "${OUT:-}" ]; then
-    python3 bench/gpu_check.py --libs "$LIBS" 2>&1 | tee "$OUT/gpu_check.txt"
+    python3 bench/gpu_check.py --libs "$LIBS" "$@" 2>&1 | tee "$OUT/gpu_check.txt"
   else
-    python3 bench/gpu_check.py --libs "$LIBS"
+    python3 bench/gpu_check.py --libs "$LIBS" "$@"
   fi
   ;;
 *)
