@@ -172,6 +172,9 @@ static void prepareContext(MLIRContext *context) {
   // gpu-module-to-binary translates the kernels' module to LLVM IR.
   mlir::registerAllToLLVMIRTranslations(registry);
   context->appendDialectRegistry(registry);
+  // A diagnostic says what and where; the IR of the op it is about is for
+  // compiler developers (inception-opt prints it), not for users.
+  context->printOpOnDiagnostic(false);
 }
 
 LogicalResult runPipeline(ModuleOp module,

@@ -22,6 +22,7 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/GlobalVariable.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Program.h"
 
 using namespace mlir;
@@ -185,6 +186,12 @@ public:
     }
     if (options.gpuLoopsOnHost)
       return compileLoopsOnHost(module, model, options);
+    // The kernels go through the toolkit's ptxas (and libdevice).
+    std::string toolkit = mlir::inception::gpu::cudaToolkitPath();
+    if (!llvm::sys::fs::can_execute(toolkit + "/bin/ptxas"))
+      return compilerError(
+          "--backend=gpu needs the CUDA toolkit's ptxas, and '" + toolkit +
+          "/bin/ptxas' is not there (set CUDA_HOME to the toolkit)");
     if (emit == EmitKind::PTX)
       return compilePTX(module, options);
     if (failed(runPipeline(module, [&](OpPassManager &pm) {
