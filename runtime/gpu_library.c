@@ -311,13 +311,22 @@ static int launch_failure(gpu_state *state) {
   return driver_failure(state, what, error);
 }
 
+/* A run's launches on the state's launch stream, through the host
+   function, on these device buffers and the state's weights. */
+static void launch_run(gpu_state *state, inception_cu_deviceptr input,
+                       inception_cu_deviceptr output,
+                       inception_cu_deviceptr workspace) {
+  state->model->host(state, (const float *)(uintptr_t)input,
+                     (float *)(uintptr_t)output, (void *)(uintptr_t)workspace,
+                     (const void *)(uintptr_t)state->weights);
+}
+
 /* Enqueues a run's launches on `stream`: the first run directly, then as
    a graph, captured again when the buffers or the stream change. */
 static int enqueue(gpu_state *state, void *stream, inception_cu_deviceptr input,
                    inception_cu_deviceptr output,
                    inception_cu_deviceptr workspace) {
   const inception_cuda_driver *cu = state->cu;
-  const inception_gpu_model *model = state->model;
   state->launch_stream = stream;
   if (state->graph && state->graph_input == input &&
       state->graph_output == output && state->graph_workspace == workspace &&
@@ -326,9 +335,7 @@ static int enqueue(gpu_state *state, void *stream, inception_cu_deviceptr input,
     return INCEPTION_OK;
   }
   if (state->runs++ == 0) {
-    model->host(state, (const float *)(uintptr_t)input,
-                (float *)(uintptr_t)output, (void *)(uintptr_t)workspace,
-                (const void *)(uintptr_t)state->weights);
+    launch_run(state, input, output, workspace);
     return state->launch_error ? launch_failure(state) : INCEPTION_OK;
   }
   if (state->graph) {
@@ -337,9 +344,7 @@ static int enqueue(gpu_state *state, void *stream, inception_cu_deviceptr input,
   }
   CHECK(state, cu->cuStreamBeginCapture(stream, CAPTURE_THREAD_LOCAL),
         "cuStreamBeginCapture");
-  model->host(state, (const float *)(uintptr_t)input,
-              (float *)(uintptr_t)output, (void *)(uintptr_t)workspace,
-              (const void *)(uintptr_t)state->weights);
+  launch_run(state, input, output, workspace);
   void *graph = NULL;
   inception_cu_result ended = cu->cuStreamEndCapture(stream, &graph);
   if (state->launch_error) {
@@ -361,6 +366,15 @@ static int enqueue(gpu_state *state, void *stream, inception_cu_deviceptr input,
   state->graph_stream = stream;
   CHECK(state, cu->cuGraphLaunch(state->graph, stream), "cuGraphLaunch");
   return INCEPTION_OK;
+}
+
+/* Makes the state's context the calling thread's; returns the one it had,
+   for the caller to restore. */
+static void *make_current(const gpu_state *state) {
+  void *previous = NULL;
+  state->cu->cuCtxGetCurrent(&previous);
+  state->cu->cuCtxSetCurrent(state->context);
+  return previous;
 }
 
 /* Copies a host weights arena to the device unless it is the last one. */
@@ -396,9 +410,7 @@ int inception_gpu_run(const inception_gpu_model *model, void *workspace,
   if (status != INCEPTION_OK)
     return status;
   const inception_cuda_driver *cu = state->cu;
-  void *previous = NULL;
-  cu->cuCtxGetCurrent(&previous);
-  cu->cuCtxSetCurrent(state->context);
+  void *previous = make_current(state);
   status = bind_weights(state, weights, state->stream);
   if (status == INCEPTION_OK) {
     inception_cu_result error = cu->cuMemcpyHtoDAsync(
@@ -436,9 +448,7 @@ int inception_gpu_run_device(const inception_gpu_model *model, void *workspace,
   if (status != INCEPTION_OK)
     return status;
   const inception_cuda_driver *cu = state->cu;
-  void *previous = NULL;
-  cu->cuCtxGetCurrent(&previous);
-  cu->cuCtxSetCurrent(state->context);
+  void *previous = make_current(state);
   if (!stream)
     stream = state->stream;
   status = bind_weights(state, weights, stream);
@@ -466,9 +476,7 @@ int inception_gpu_run_profiled(const inception_gpu_model *model,
   if (status != INCEPTION_OK)
     return status;
   const inception_cuda_driver *cu = state->cu;
-  void *previous = NULL;
-  cu->cuCtxGetCurrent(&previous);
-  cu->cuCtxSetCurrent(state->context);
+  void *previous = make_current(state);
   kernel_profile profile = {0};
   void *origin = NULL;
   status = bind_weights(state, weights, state->stream);
@@ -486,10 +494,7 @@ int inception_gpu_run_profiled(const inception_gpu_model *model,
     /* The launches one by one (no graph), each between two events. */
     state->launch_stream = state->stream;
     state->profile = &profile;
-    model->host(state, (const float *)(uintptr_t)state->input,
-                (float *)(uintptr_t)state->output,
-                (void *)(uintptr_t)state->workspace,
-                (const void *)(uintptr_t)state->weights);
+    launch_run(state, state->input, state->output, state->workspace);
     state->profile = NULL;
     if (state->launch_error)
       status = launch_failure(state);
