@@ -4,7 +4,7 @@ checks that the library computes what PyTorch computes:
     python3 compare_with_pytorch.py MODEL --inceptionc PATH --workdir DIR
         [--batch N] [--seed S] [--runtime LIBINCEPTION_RUNTIME.so]
         [--external-weights] [--opt-level L | --passes LIST] [--each-pass]
-        [--pass-stats] [--weights-at-load]
+        [--pass-stats] [--weights-at-load] [--keep-files]
 
 The reference is built from a fixed seed in eval mode, then re-initialized
 from that seed so that activations stay near unit scale through every
@@ -38,11 +38,17 @@ library with built-in weights (the largest difference is printed, with
 "bit-identical" where it is 0) and PyTorch; the second must match its own
 PyTorch reference and differ from the first; a run with no set must fail
 with INCEPTION_ERROR_WEIGHTS.
+
+Each library is deleted once it has run, and the weights files at the end,
+unless --keep-files: a model's libraries carry its weights (up to 240 MB
+each), and the tests of every model together would otherwise leave some
+10 GB in the build tree, more than a CI machine's disk may have free.
 """
 
 import argparse
 import ctypes
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -128,7 +134,19 @@ def run_through_runtime(runtime_path, library, x, output_shape):
 INCEPTION_ERROR_WEIGHTS = 9
 
 
-def check_weights_at_load(args, source, weights, x, embedded_library, embedded,
+def discard(args, *paths):
+    """Deletes files and directories the check wrote, unless --keep-files.
+    A library that is still loaded stays mapped after its file is gone."""
+    if args.keep_files:
+        return
+    for path in paths:
+        if os.path.isdir(path):
+            shutil.rmtree(path)
+        elif os.path.exists(path):
+            os.remove(path)
+
+
+def check_weights_at_load(args, source, weights, x, embedded_size, embedded,
                           expected, tolerance):
     """The --weights-at-load library, loaded with the state_dict and with a
     second checkpoint; whether both match."""
@@ -142,6 +160,7 @@ def check_weights_at_load(args, source, weights, x, embedded_library, embedded,
     if compiled.returncode != 0:
         sys.exit(f"inceptionc --weights-at-load failed:\n{compiled.stderr}")
     compile_seconds = time.time() - start
+    library_size = os.path.getsize(library)
     second_model = reference(args.model, args.seed + 1)
     second = os.path.join(args.workdir, f"{args.model}_seed{args.seed + 1}.safetensors")
     safetensors_io.save(second_model.state_dict(), second)
@@ -194,6 +213,7 @@ def check_weights_at_load(args, source, weights, x, embedded_library, embedded,
     for weight_set in sets:
         runtime.inception_weights_free(weight_set)
     runtime.inception_model_free(handle)
+    discard(args, os.path.dirname(library), second)
 
     with torch.no_grad():
         second_expected = second_model(torch.from_numpy(x)).numpy()
@@ -203,8 +223,8 @@ def check_weights_at_load(args, source, weights, x, embedded_library, embedded,
     second_to_torch = float(np.abs(second_y - second_expected).max())
     between = float(np.abs(second_y - first).max())
     print(f"weights at load: compile {compile_seconds:.1f} s, library "
-          f"{os.path.getsize(library) / 1e6:.2f} MB (built-in weights: "
-          f"{os.path.getsize(embedded_library) / 1e6:.1f} MB), load and prepare "
+          f"{library_size / 1e6:.2f} MB (built-in weights: "
+          f"{embedded_size / 1e6:.1f} MB), load and prepare "
           f"{load_ms[0]:.0f} ms")
     print(f"weights at load: max |at load - built in|: {to_embedded:.3g}"
           + (" (bit-identical)" if np.array_equal(first, embedded) else "")
@@ -241,6 +261,8 @@ def main():
     parser.add_argument("--gpu-loops-on-host", action="store_true",
                         help="compile with --backend=gpu --gpu-loops-on-host: "
                              "the GPU kernels' loop nests, run on the CPU")
+    parser.add_argument("--keep-files", action="store_true",
+                        help="keep the libraries and weights files in --workdir")
     args = parser.parse_args()
     if args.weights_at_load and not args.runtime:
         parser.error("--weights-at-load needs --runtime")
@@ -253,9 +275,10 @@ def main():
     rng = np.random.default_rng(args.seed)
     source = os.path.join(MODELS_DIR, f"{args.model}.inception")
 
-    def compile_and_run(tag, options):
-        """Compiles with `options` and runs; (library, output, info line,
-        what inceptionc printed on stderr: --pass-stats's output)."""
+    def compile_and_run(tag, options, keep=False):
+        """Compiles with `options` and runs; (library, its size, output, info
+        line, what inceptionc printed on stderr: --pass-stats's output). The
+        library is deleted after the run unless `keep`."""
         library = os.path.join(args.workdir, f"lib{args.model}_b{args.batch}{tag}",
                                f"lib{args.model}.so")
         os.makedirs(os.path.dirname(library), exist_ok=True)
@@ -284,9 +307,12 @@ def main():
         run_seconds = time.time() - start
         if status != 0:
             sys.exit(f"run returned status {status}")
-        line = (f"compile: {compile_seconds:.1f} s, library {os.path.getsize(library) / 1e6:.1f} MB, "
+        size = os.path.getsize(library)
+        if not keep:
+            discard(args, os.path.dirname(library))
+        line = (f"compile: {compile_seconds:.1f} s, library {size / 1e6:.1f} MB, "
                 f"workspace {workspace_size / 1e6:.1f} MB, run {run_seconds * 1e3:.0f} ms")
-        return library, y, line, compiled.stderr
+        return library, size, y, line, compiled.stderr
 
     # One input for every variant, drawn once its shape is known.
     class Inputs(dict):
@@ -299,13 +325,13 @@ def main():
         "_external" if args.external_weights else "") + (
         f"_O{args.opt_level}" if args.opt_level else "") + (
         "_passes" if args.passes is not None else "")
-    library, y, info_line, stats = compile_and_run(
+    library, library_size, y, info_line, stats = compile_and_run(
         suffix, (["--backend=gpu", "--gpu-loops-on-host"]
                  if args.gpu_loops_on_host else [])
         + (["--external-weights"] if args.external_weights else [])
         + ([f"-O{args.opt_level}"] if args.opt_level else [])
         + ([f"--passes={args.passes}"] if args.passes is not None else [])
-        + (["--pass-stats"] if args.pass_stats else []))
+        + (["--pass-stats"] if args.pass_stats else []), keep=True)
     if args.pass_stats:
         # What the passes did together: the tests pin these counts, so that
         # a pass that stops rewriting fails rather than passes unchanged.
@@ -318,6 +344,7 @@ def main():
         if not np.array_equal(through_runtime, y):
             sys.exit("the runtime API gives another output than the library's run")
         print("runtime API: same output")
+    discard(args, os.path.dirname(library))
 
     with torch.no_grad():
         expected = model(torch.from_numpy(x)).numpy()
@@ -334,12 +361,13 @@ def main():
           f"tolerance: {tolerance:.3g}")
     ok = np.isfinite(y).all() and difference <= tolerance
     if args.weights_at_load:
-        ok &= check_weights_at_load(args, source, weights, x, library, y, expected,
-                                    tolerance)
+        ok &= check_weights_at_load(args, source, weights, x, library_size, y,
+                                    expected, tolerance)
 
     if args.each_pass:
         ok &= check_each_pass(args, source, weights, compile_and_run, expected, y,
                               tolerance)
+    discard(args, weights)
     if not ok:
         print("FAIL")
         sys.exit(1)
@@ -378,7 +406,7 @@ def pass_statistics(name, stderr):
 def check_each_pass(args, source, weights, compile_and_run, expected, optimized,
                     tolerance):
     """-O0, each pass alone and -O3 against PyTorch and against -O0."""
-    _, unoptimized, _, _ = compile_and_run("_O0", ["-O0"])
+    _, _, unoptimized, _, _ = compile_and_run("_O0", ["-O0"])
     unoptimized_graph, _ = optimized_graph(args, source, weights, "")
     ok = True
 
@@ -400,7 +428,8 @@ def check_each_pass(args, source, weights, compile_and_run, expected, optimized,
             if graph == unoptimized_graph:
                 print(f"{name}: unchanged graph")
                 continue
-        _, y, _, stats = compile_and_run(f"_{name}", [f"--passes={name}", "--pass-stats"])
+        _, _, y, _, stats = compile_and_run(f"_{name}",
+                                            [f"--passes={name}", "--pass-stats"])
         if name in LOWERED_PASSES:
             print(f"{name} statistics: {pass_statistics(name, stats)}")
         ok &= report(name, y)
