@@ -491,16 +491,23 @@ def SequentializeInnerLoops : Pass<"inception-sequentialize-inner-loops", "mlir:
 }
 
 def InlineAllocaScopes : Pass<"inception-inline-alloca-scopes", "mlir::func::FuncOp"> {
-  let summary = "Inline memref.alloca_scope regions that allocate nothing";
+  let summary = "Inline memref.alloca_scope regions, hoisting their static "
+                "allocas";
   let description = [{
     `convert-scf-to-openmp` wraps each parallel loop body in a
     `memref.alloca_scope`, whose region must stay a single block, so the
-    `scf.for` loops inside cannot become control flow. The kernels allocate
-    no stack memory, so a scope without `memref.alloca` is inlined.
+    `scf.for` loops inside cannot become control flow. A scope is inlined;
+    its allocas of static size (the shared-memory tiles and accumulators
+    of GPU nests run on the host) move to the entry of the region that
+    runs once per thread around it, the OpenMP parallel region's (or the
+    function's): a buffer of one iteration is dead before the next, so one
+    per thread serves all iterations and the stack does not grow. A scope
+    with a dynamic alloca, or with results, stays.
 
     ```mlir
-    memref.alloca_scope { scf.for ... }
+    memref.alloca_scope { %t = memref.alloca() : memref<16xf32>  scf.for ... }
     // becomes
+    %t = memref.alloca() : memref<16xf32>   // at the parallel region's entry
     scf.for ...
     ```
   }];

@@ -85,7 +85,9 @@ llvm::Expected<Artifacts> compileLoopsOnHost(ModuleOp module,
                                              ModelInterface &model,
                                              const CompileOptions &options) {
   if (failed(runPipeline(module, [&](OpPassManager &pm) {
-        if (failed(parsePassPipeline("scf-forall-to-parallel", pm)))
+        if (failed(parsePassPipeline(
+                "func.func(inception-gpu-loops-on-host),scf-forall-to-parallel",
+                pm)))
           return failure();
         return mlir::inception::cpu::buildLoopsToLLVMPipeline(pm);
       })))

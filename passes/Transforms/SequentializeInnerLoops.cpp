@@ -2,7 +2,9 @@
 
 #include "passes/Passes.h"
 
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/IR/IRMapping.h"
 
 namespace mlir::inception {
@@ -56,17 +58,41 @@ namespace mlir::inception {
 #include "passes/Passes.h.inc"
 
 namespace {
+/// Where a static alloca of `scope` can live instead: the entry of the
+/// region that runs once per thread around it (an OpenMP parallel
+/// region's, else the function's).
+Block *hoistingTarget(memref::AllocaScopeOp scope) {
+  if (auto parallel = scope->getParentOfType<omp::ParallelOp>())
+    return &parallel.getRegion().front();
+  return &scope->getParentOfType<FunctionOpInterface>()
+              .getFunctionBody()
+              .front();
+}
+
 struct InlineAllocaScopesPass
     : impl::InlineAllocaScopesBase<InlineAllocaScopesPass> {
   void runOnOperation() override {
     SmallVector<memref::AllocaScopeOp> scopes;
     getOperation().walk([&](memref::AllocaScopeOp scope) {
-      bool allocates = false;
-      scope.walk([&](memref::AllocaOp) { allocates = true; });
-      if (!allocates && scope.getNumResults() == 0)
+      if (scope.getNumResults() != 0)
+        return;
+      bool staticOnly = true;
+      scope.walk([&](memref::AllocaOp alloca) {
+        staticOnly &= alloca.getType().hasStaticShape() &&
+                      alloca.getDynamicSizes().empty() &&
+                      alloca.getSymbolOperands().empty();
+      });
+      if (staticOnly)
         scopes.push_back(scope);
     });
     for (memref::AllocaScopeOp scope : scopes) {
+      // A static buffer of one iteration is dead before the next: one
+      // buffer per thread serves them all, and the stack does not grow.
+      Block *target = hoistingTarget(scope);
+      SmallVector<memref::AllocaOp> allocas;
+      scope.walk([&](memref::AllocaOp alloca) { allocas.push_back(alloca); });
+      for (memref::AllocaOp alloca : allocas)
+        alloca->moveBefore(target, target->begin());
       Block &body = scope.getBodyRegion().front();
       body.getTerminator()->erase();
       scope->getBlock()->getOperations().splice(

@@ -32,11 +32,90 @@ func.func @nest(%a: memref<512xf32>) {
 
 // -----
 
-func.func @blocks_in_blocks(%a: memref<512xf32>) {
-  // expected-error @+1 {{expected a static scf.forall mapped to #gpu.block<x> whose body is one static scf.forall mapped to #gpu.thread<x>}}
+// A kernel in phases (a GEMM's: initial values, then staging into shared
+// memory and accumulating, slice after slice, then the stores): each phase
+// runs in every thread and a barrier follows it, but not the last at the
+// top of the kernel. The shared buffer is the launch's workgroup buffer;
+// the private one, indexed by the thread, the thread's own.
+// CHECK-LABEL: func.func @phases
+// CHECK: gpu.launch blocks(%[[BX:.*]], %{{.*}}, %{{.*}}) in {{.*}} threads(%[[TX:.*]], %{{.*}}, %{{.*}}) in {{.*}} workgroup(%[[SHARED:.*]] : memref<64xf32, #gpu.address_space<workgroup>>)
+// CHECK: %[[OWN:.*]] = memref.alloca() : memref<2xf32>
+// CHECK-NOT: memref.alloca
+// CHECK: memref.store %{{.*}}, %[[OWN]][%{{.*}}] : memref<2xf32>
+// CHECK: memref.store %{{.*}}, %[[OWN]][%{{.*}}] : memref<2xf32>
+// CHECK-NEXT: gpu.barrier
+// CHECK-NEXT: scf.for
+// CHECK-NEXT:   memref.load %arg0[%[[TX]]]
+// CHECK-NEXT:   memref.store %{{.*}}, %[[SHARED]][%[[TX]]]
+// CHECK-NEXT:   gpu.barrier
+// CHECK-NEXT:   arith.subi %{{.*}}, %[[TX]]
+// CHECK-NEXT:   memref.load %[[SHARED]]
+// CHECK-NEXT:   memref.load %[[OWN]]
+// CHECK-NEXT:   arith.addf
+// CHECK-NEXT:   memref.store %{{.*}}, %[[OWN]]
+// CHECK-NEXT:   gpu.barrier
+// CHECK-NEXT: }
+// CHECK-NEXT: memref.load %[[OWN]]
+// CHECK-NOT: gpu.barrier
+// CHECK: gpu.terminator
+// CHECK-NOT: scf.forall
+func.func @phases(%a: memref<256xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c63 = arith.constant 63 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
   scf.forall (%b) in (4) {
+    %shared = memref.alloca() : memref<64xf32, #gpu.address_space<workgroup>>
+    %acc = memref.alloca() : memref<64x2xf32, #gpu.address_space<private>>
+    scf.forall (%t) in (64) {
+      memref.store %zero, %acc[%t, %c0] : memref<64x2xf32, #gpu.address_space<private>>
+      memref.store %zero, %acc[%t, %c1] : memref<64x2xf32, #gpu.address_space<private>>
+    } {mapping = [#gpu.thread<x>]}
+    scf.for %i = %c0 to %c4 step %c1 {
+      scf.forall (%t) in (64) {
+        %v = memref.load %a[%t] : memref<256xf32>
+        memref.store %v, %shared[%t] : memref<64xf32, #gpu.address_space<workgroup>>
+      } {mapping = [#gpu.thread<x>]}
+      scf.forall (%t) in (64) {
+        %j = arith.subi %c63, %t : index
+        %v = memref.load %shared[%j] : memref<64xf32, #gpu.address_space<workgroup>>
+        %s = memref.load %acc[%t, %c1] : memref<64x2xf32, #gpu.address_space<private>>
+        %n = arith.addf %s, %v : f32
+        memref.store %n, %acc[%t, %c1] : memref<64x2xf32, #gpu.address_space<private>>
+      } {mapping = [#gpu.thread<x>]}
+    }
+    scf.forall (%t) in (64) {
+      %s = memref.load %acc[%t, %c1] : memref<64x2xf32, #gpu.address_space<private>>
+      %base = arith.muli %b, %c64 : index
+      %i = arith.addi %base, %t : index
+      memref.store %s, %a[%i] : memref<256xf32>
+    } {mapping = [#gpu.thread<x>]}
+  } {mapping = [#gpu.block<x>]}
+  return
+}
+
+// -----
+
+func.func @blocks_in_blocks(%a: memref<512xf32>) {
+  scf.forall (%b) in (4) {
+    // expected-error @+1 {{expected each scf.forall of a block to be a static one mapped to #gpu.thread<x>, of the same count, directly in the block's body or in its loops}}
     scf.forall (%t) in (128) {
     } {mapping = [#gpu.block<y>]}
+  } {mapping = [#gpu.block<x>]}
+  return
+}
+
+// -----
+
+func.func @phases_of_two_sizes(%a: memref<512xf32>) {
+  scf.forall (%b) in (4) {
+    scf.forall (%t) in (128) {
+    } {mapping = [#gpu.thread<x>]}
+    // expected-error @+1 {{expected each scf.forall of a block to be a static one mapped to #gpu.thread<x>, of the same count}}
+    scf.forall (%t) in (64) {
+    } {mapping = [#gpu.thread<x>]}
   } {mapping = [#gpu.block<x>]}
   return
 }
@@ -46,9 +125,36 @@ func.func @blocks_in_blocks(%a: memref<512xf32>) {
 func.func @work_between(%a: memref<512xf32>) {
   %c0 = arith.constant 0 : index
   %one = arith.constant 1.0 : f32
-  // expected-error @+1 {{expected a static scf.forall mapped to #gpu.block<x>}}
   scf.forall (%b) in (4) {
+    // expected-error @+1 {{a block may only compute values, allocate and loop outside its thread loops: every thread runs it}}
     memref.store %one, %a[%c0] : memref<512xf32>
+    scf.forall (%t) in (128) {
+    } {mapping = [#gpu.thread<x>]}
+  } {mapping = [#gpu.block<x>]}
+  return
+}
+
+// -----
+
+func.func @shared_private(%a: memref<512xf32>) {
+  %c0 = arith.constant 0 : index
+  %one = arith.constant 1.0 : f32
+  scf.forall (%b) in (4) {
+    %acc = memref.alloca() : memref<128x2xf32, #gpu.address_space<private>>
+    scf.forall (%t) in (128) {
+      // expected-error @+1 {{a private buffer may only be loaded and stored at the thread's own index}}
+      memref.store %one, %acc[%c0, %c0] : memref<128x2xf32, #gpu.address_space<private>>
+    } {mapping = [#gpu.thread<x>]}
+  } {mapping = [#gpu.block<x>]}
+  return
+}
+
+// -----
+
+func.func @private_of_another_size(%a: memref<512xf32>) {
+  scf.forall (%b) in (4) {
+    // expected-error @+1 {{a private buffer must have a static shape whose first dimension is the block's 128 threads}}
+    %acc = memref.alloca() : memref<64x2xf32, #gpu.address_space<private>>
     scf.forall (%t) in (128) {
     } {mapping = [#gpu.thread<x>]}
   } {mapping = [#gpu.block<x>]}

@@ -16,6 +16,26 @@
 // CHECK: %[[VALUE:.*]] = llvm.load %[[ADDRESS]] : !llvm.ptr -> f32
 // CHECK: llvm.intr.maximum(%[[VALUE]], %{{.*}}) : (f32, f32) -> f32
 // CHECK: llvm.store %{{.*}}, %[[ADDRESS]] : f32, !llvm.ptr
+
+// A kernel in phases (a GEMM's): its shared buffer a workgroup global
+// (address space 3), the thread's accumulator a stack slot (registers once
+// LLVM promotes it), a barrier after each phase but the last.
+// CHECK: llvm.mlir.global internal @__wg_gemm1_0() {addr_space = 3 : i32} : !llvm.array<64 x f32>
+// CHECK: llvm.func @gemm1(%[[A:.*]]: !llvm.ptr, %[[B:.*]]: !llvm.ptr)
+// CHECK: %[[SHARED:.*]] = llvm.mlir.addressof @__wg_gemm1_0 : !llvm.ptr<3>
+// CHECK: %[[OWN:.*]] = llvm.alloca %{{.*}} x f32 : (i32) -> !llvm.ptr
+// CHECK-NEXT: llvm.store %{{.*}}, %[[OWN]] : f32, !llvm.ptr
+// CHECK-NEXT: nvvm.barrier0
+// CHECK: llvm.store %{{.*}}, %{{.*}} : f32, !llvm.ptr<3>
+// CHECK-NEXT: nvvm.barrier0
+// CHECK: llvm.load %{{.*}} : !llvm.ptr<3> -> f32
+// CHECK: llvm.call @__nv_fmaf
+// CHECK: llvm.store %{{.*}}, %[[OWN]] : f32, !llvm.ptr
+// CHECK-NEXT: nvvm.barrier0
+// CHECK: llvm.load %[[OWN]]
+// CHECK-NOT: nvvm.barrier0
+// CHECK: llvm.return
+// CHECK: gpu.launch_func @run_kernel::@gemm1 blocks in (%{{.*}}, %{{.*}}, %{{.*}}) threads in (%{{.*}}, %{{.*}}, %{{.*}}) args(%arg0 : memref<256xf32>, %arg1 : memref<256xf32>)
 module {
   func.func @run(%a: memref<1000xf32>) {
     %c256 = arith.constant 256 : index
@@ -33,6 +53,39 @@ module {
         }
       } {mapping = [#gpu.thread<x>]}
     } {mapping = [#gpu.block<x>]} loc("relu1")
+    return
+  }
+
+  func.func @gemm(%a: memref<256xf32>, %b: memref<256xf32>) {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c4 = arith.constant 4 : index
+    %c63 = arith.constant 63 : index
+    %zero = arith.constant 0.0 : f32
+    scf.forall (%block) in (4) {
+      %shared = memref.alloca() : memref<64xf32, #gpu.address_space<workgroup>>
+      %acc = memref.alloca() : memref<64x1xf32, #gpu.address_space<private>>
+      scf.forall (%t) in (64) {
+        memref.store %zero, %acc[%t, %c0] : memref<64x1xf32, #gpu.address_space<private>>
+      } {mapping = [#gpu.thread<x>]}
+      scf.for %i = %c0 to %c4 step %c1 {
+        scf.forall (%t) in (64) {
+          %v = memref.load %a[%t] : memref<256xf32>
+          memref.store %v, %shared[%t] : memref<64xf32, #gpu.address_space<workgroup>>
+        } {mapping = [#gpu.thread<x>]}
+        scf.forall (%t) in (64) {
+          %j = arith.subi %c63, %t : index
+          %v = memref.load %shared[%j] : memref<64xf32, #gpu.address_space<workgroup>>
+          %s = memref.load %acc[%t, %c0] : memref<64x1xf32, #gpu.address_space<private>>
+          %n = math.fma %v, %v, %s : f32
+          memref.store %n, %acc[%t, %c0] : memref<64x1xf32, #gpu.address_space<private>>
+        } {mapping = [#gpu.thread<x>]}
+      }
+      scf.forall (%t) in (64) {
+        %s = memref.load %acc[%t, %c0] : memref<64x1xf32, #gpu.address_space<private>>
+        memref.store %s, %b[%t] : memref<256xf32>
+      } {mapping = [#gpu.thread<x>]}
+    } {mapping = [#gpu.block<x>]} loc("gemm1")
     return
   }
 }

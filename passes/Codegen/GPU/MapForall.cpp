@@ -3,6 +3,7 @@
 #include "passes/Codegen/GPU/Passes.h"
 
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::inception {
@@ -36,20 +37,89 @@ bool isThreadX(Attribute mapping) {
   return thread && thread.getThread() == gpu::MappingId::DimX;
 }
 
+/// Whether `alloca` is in GPU address space `space`.
+bool isIn(memref::AllocaOp alloca, gpu::AddressSpace space) {
+  auto attribute = dyn_cast_if_present<gpu::AddressSpaceAttr>(
+      alloca.getType().getMemorySpace());
+  return attribute && attribute.getValue() == space;
+}
+
+/// Makes `buffer`, a private buffer whose first dimension is the thread,
+/// the thread's own: a buffer without that dimension, which each access
+/// must index by `threadId`. Its accesses at constant offsets then become
+/// registers.
+LogicalResult privatize(RewriterBase &rewriter, memref::AllocaOp buffer,
+                        Value threadId, int64_t threads) {
+  MemRefType type = buffer.getType();
+  if (!type.hasStaticShape() || type.getRank() < 2 ||
+      type.getDimSize(0) != threads)
+    return buffer.emitError("a private buffer must have a static shape whose "
+                            "first dimension is the block's ")
+           << threads << " threads";
+  rewriter.setInsertionPoint(buffer);
+  auto own = memref::AllocaOp::create(
+      rewriter, buffer.getLoc(),
+      MemRefType::get(type.getShape().drop_front(), type.getElementType()));
+  for (Operation *user : llvm::make_early_inc_range(buffer->getUsers())) {
+    auto indices = [&]() -> std::optional<OperandRange> {
+      if (auto load = dyn_cast<memref::LoadOp>(user))
+        return load.getIndices();
+      if (auto store = dyn_cast<memref::StoreOp>(user);
+          store && store.getMemRef() == buffer.getResult())
+        return store.getIndices();
+      return std::nullopt;
+    }();
+    if (!indices || indices->front() != threadId)
+      return user->emitError("a private buffer may only be loaded and "
+                             "stored at the thread's own index");
+    SmallVector<Value> rest(indices->drop_front());
+    rewriter.setInsertionPoint(user);
+    if (auto load = dyn_cast<memref::LoadOp>(user))
+      rewriter.replaceOpWithNewOp<memref::LoadOp>(load, own, rest);
+    else
+      rewriter.replaceOpWithNewOp<memref::StoreOp>(
+          user, cast<memref::StoreOp>(user).getValueToStore(), own, rest);
+  }
+  rewriter.eraseOp(buffer);
+  return success();
+}
+
 LogicalResult mapNest(RewriterBase &rewriter, scf::ForallOp blockLoop) {
-  std::optional<int64_t> blocks =
-      mappedCount(blockLoop, isBlockX);
-  Block *body = blockLoop.getBody();
-  auto threadLoop =
-      body->getOperations().size() == 2 ? dyn_cast<scf::ForallOp>(body->front())
-                                        : scf::ForallOp();
-  std::optional<int64_t> threads =
-      threadLoop ? mappedCount(threadLoop, isThreadX)
-                 : std::nullopt;
+  std::optional<int64_t> blocks = mappedCount(blockLoop, isBlockX);
+  SmallVector<scf::ForallOp> phases;
+  blockLoop.getBody()->walk([&](scf::ForallOp loop) { phases.push_back(loop); });
+  std::optional<int64_t> threads;
+  for (scf::ForallOp phase : phases) {
+    std::optional<int64_t> count = mappedCount(phase, isThreadX);
+    if (!count || phase->getParentOfType<scf::ForallOp>() != blockLoop ||
+        (threads && *count != *threads))
+      return phase.emitError("expected each scf.forall of a block to be a "
+                             "static one mapped to #gpu.thread<x>, of the "
+                             "same count, directly in the block's body or "
+                             "in its loops");
+    threads = count;
+  }
   if (!blocks || !threads)
     return blockLoop.emitError(
-        "expected a static scf.forall mapped to #gpu.block<x> whose body is "
-        "one static scf.forall mapped to #gpu.thread<x>");
+        "expected a static scf.forall mapped to #gpu.block<x> holding "
+        "static scf.forall loops mapped to #gpu.thread<x>");
+  // Every thread runs what the block does outside its phases, the host
+  // once per block: only computing values, allocating and looping over
+  // phases mean the same on both.
+  WalkResult outside = blockLoop.getBody()->walk<WalkOrder::PreOrder>(
+      [&](Operation *op) {
+        if (isa<scf::ForallOp>(op))
+          return WalkResult::skip();
+        if (isa<memref::AllocaOp, scf::ForOp, scf::YieldOp,
+                scf::InParallelOp>(op) ||
+            isMemoryEffectFree(op))
+          return WalkResult::advance();
+        op->emitError("a block may only compute values, allocate and loop "
+                      "outside its thread loops: every thread runs it");
+        return WalkResult::interrupt();
+      });
+  if (outside.wasInterrupted())
+    return failure();
   Location loc = blockLoop.getLoc();
   rewriter.setInsertionPoint(blockLoop);
   auto constant = [&](int64_t value) -> Value {
@@ -58,26 +128,56 @@ LogicalResult mapNest(RewriterBase &rewriter, scf::ForallOp blockLoop) {
   Value one = constant(1);
   auto launch = gpu::LaunchOp::create(rewriter, loc, constant(*blocks), one,
                                       one, constant(*threads), one, one);
-  rewriter.setInsertionPointToEnd(&launch.getBody().front());
-  IRMapping mapping;
-  mapping.map(blockLoop.getInductionVar(0), launch.getBlockIds().x);
-  mapping.map(threadLoop.getInductionVar(0), launch.getThreadIds().x);
-  for (Operation &op : threadLoop.getBody()->without_terminator())
-    rewriter.clone(op, mapping);
-  gpu::TerminatorOp::create(rewriter, loc);
+  Block &kernel = launch.getBody().front();
+  rewriter.setInsertionPointToEnd(&kernel);
+  Operation *terminator = gpu::TerminatorOp::create(rewriter, loc);
+  rewriter.eraseOp(blockLoop.getBody()->getTerminator());
+  rewriter.inlineBlockBefore(blockLoop.getBody(), terminator,
+                             {launch.getBlockIds().x});
   rewriter.eraseOp(blockLoop);
+  // Each phase runs in every thread; the next one may read what this one
+  // wrote (shared memory), so a barrier separates them: after every phase
+  // but a last one at the top of the kernel.
+  Value threadId = launch.getThreadIds().x;
+  for (auto [index, phase] : llvm::enumerate(phases)) {
+    bool last = index + 1 == phases.size();
+    if (!last || phase->getParentOp() != launch.getOperation()) {
+      rewriter.setInsertionPointAfter(phase);
+      gpu::BarrierOp::create(rewriter, loc);
+    }
+    rewriter.eraseOp(phase.getBody()->getTerminator());
+    rewriter.inlineBlockBefore(phase.getBody(), phase, {threadId});
+    rewriter.eraseOp(phase);
+  }
+  // Shared memory: the kernel's workgroup buffers; private buffers of the
+  // block: each thread's own.
+  for (auto buffer :
+       llvm::make_early_inc_range(launch.getBody().getOps<memref::AllocaOp>())) {
+    if (isIn(buffer, gpu::AddressSpace::Workgroup)) {
+      if (!buffer.getType().hasStaticShape())
+        return buffer.emitError("a shared-memory buffer must have a static "
+                                "shape");
+      BlockArgument shared =
+          launch.addWorkgroupAttribution(buffer.getType(), buffer.getLoc());
+      rewriter.replaceAllUsesWith(buffer.getResult(), shared);
+      rewriter.eraseOp(buffer);
+    } else if (isIn(buffer, gpu::AddressSpace::Private) &&
+               failed(privatize(rewriter, buffer, threadId, *threads))) {
+      return failure();
+    }
+  }
   // Constants become the kernel's own, not arguments of its launch.
-  Region &kernel = launch.getBody();
+  Region &body = launch.getBody();
   SetVector<Value> captured;
-  getUsedValuesDefinedAbove(kernel, captured);
-  rewriter.setInsertionPointToStart(&kernel.front());
+  getUsedValuesDefinedAbove(body, captured);
+  rewriter.setInsertionPointToStart(&kernel);
   for (Value value : captured) {
     Operation *definition = value.getDefiningOp();
     if (!definition || !definition->hasTrait<OpTrait::ConstantLike>())
       continue;
     Value copy = rewriter.clone(*definition)->getResult(0);
     rewriter.replaceUsesWithIf(value, copy, [&](OpOperand &use) {
-      return kernel.isAncestor(use.getOwner()->getParentRegion());
+      return body.isAncestor(use.getOwner()->getParentRegion());
     });
   }
   return success();
@@ -97,5 +197,39 @@ struct GPUMapForallPass : impl::GPUMapForallBase<GPUMapForallPass> {
   }
 };
 
+} // namespace
+} // namespace mlir::inception
+
+namespace mlir::inception {
+#define GEN_PASS_DEF_GPULOOPSONHOST
+#include "passes/Codegen/GPU/Passes.h.inc"
+
+namespace {
+struct GPULoopsOnHostPass : impl::GPULoopsOnHostBase<GPULoopsOnHostPass> {
+  void runOnOperation() override {
+    IRRewriter rewriter(&getContext());
+    WalkResult result = getOperation().walk([&](memref::AllocaOp buffer) {
+      MemRefType type = buffer.getType();
+      if (!isa_and_present<gpu::AddressSpaceAttr>(type.getMemorySpace()))
+        return WalkResult::advance();
+      for (Operation *user : buffer->getUsers())
+        if (!isa<memref::LoadOp, memref::StoreOp>(user) ||
+            (isa<memref::StoreOp>(user) &&
+             cast<memref::StoreOp>(user).getValueToStore() == buffer))
+          return user->emitError("a buffer in a GPU address space may only "
+                                 "be loaded and stored"),
+                 WalkResult::interrupt();
+      rewriter.setInsertionPoint(buffer);
+      rewriter.replaceOpWithNewOp<memref::AllocaOp>(
+          buffer, MemRefType::get(type.getShape(), type.getElementType(),
+                                  type.getLayout()),
+          buffer.getDynamicSizes(), buffer.getSymbolOperands(),
+          buffer.getAlignmentAttr());
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      signalPassFailure();
+  }
+};
 } // namespace
 } // namespace mlir::inception

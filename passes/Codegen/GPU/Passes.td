@@ -49,6 +49,23 @@ def GPUTileLayers : Pass<"inception-gpu-tile", "mlir::func::FuncOp"> {
     read through by that layer: its threads evaluate the interior's op
     inside and the fill's value outside, and the two kernels go.
 
+    A convolution or a dense layer (a multiply-accumulate of two buffers
+    in f32 where every parallel dimension is read by one of them: output
+    channels by the filter, the rows; output pixels by the activation,
+    the columns; with at least 16 of each and 16 reductions) is an
+    implicit GEMM instead (with `gemm`, the default): each block computes
+    a tile of `block-size / 16` x `tile-rows` rows by 16 x `tile-columns`
+    columns, staging `slice-depth` reductions of both inputs at a time in
+    `#gpu.address_space<workgroup>` buffers (zeros past the ends, the
+    padding read through), and each thread accumulates its register tile
+    from there with FMAs. The register tile halves until the layer has
+    `min-blocks` blocks. Its phases (initial values, staging, multiply-
+    accumulate, stores) are `scf.forall` loops over the block's threads,
+    one after another in the block's body, whose accumulators live in a
+    `#gpu.address_space<private>` buffer indexed by the thread:
+    `inception-gpu-map-forall` makes them the thread's own and puts
+    barriers between the phases.
+
     The nest is still loops that run anywhere: `scf-forall-to-parallel`
     and the CPU lowering run it on the host, which is how tests check the
     tiling without a GPU.
@@ -58,8 +75,9 @@ def GPUTileLayers : Pass<"inception-gpu-tile", "mlir::func::FuncOp"> {
     reads or writes memory on the host is an error.
   }];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::gpu::GPUDialect",
-                           "mlir::arith::ArithDialect",
-                           "mlir::affine::AffineDialect"];
+                           "mlir::arith::ArithDialect", "mlir::math::MathDialect",
+                           "mlir::affine::AffineDialect",
+                           "mlir::memref::MemRefDialect"];
   let options = [
     Option<"blockSize", "block-size", "int64_t", "256",
            "Threads per block (a multiple of 32)">,
@@ -70,6 +88,14 @@ def GPUTileLayers : Pass<"inception-gpu-tile", "mlir::func::FuncOp"> {
     Option<"fuse", "fuse", "bool", "true",
            "Fuse each reduction's initializer and elementwise epilogue "
            "into its kernel">,
+    Option<"gemm", "gemm", "bool", "true",
+           "Compute convolutions and dense layers as implicit GEMMs with "
+           "shared-memory tiles">,
+    Option<"sliceDepth", "slice-depth", "int64_t", "16",
+           "Reductions a GEMM kernel stages in shared memory at once">,
+    Option<"minBlocks", "min-blocks", "int64_t", "256",
+           "Blocks a GEMM kernel's register tiles shrink to reach (two "
+           "per multiprocessor of the largest GPUs)">,
   ];
 }
 
@@ -77,12 +103,33 @@ def GPUMapForall : Pass<"inception-gpu-map-forall", "mlir::func::FuncOp"> {
   let summary = "Turn each block-and-thread scf.forall nest into a gpu.launch";
   let description = [{
     The nests `inception-gpu-tile` builds, an `scf.forall` mapped to
-    `#gpu.block<x>` directly holding one mapped to `#gpu.thread<x>`,
+    `#gpu.block<x>` holding static ones mapped to `#gpu.thread<x>` of one
+    count (directly in its body or in its loops: the phases of a kernel),
     become `gpu.launch` ops of that grid and block size, their induction
-    variables the block and thread ids. A nest of another shape is an
-    error.
+    variables the block and thread ids. Each phase runs in every thread,
+    followed by a `gpu.barrier` unless it is the last at the top of the
+    kernel: what one phase writes to shared memory, the next reads. A
+    static `memref.alloca` in `#gpu.address_space<workgroup>` at the top of
+    the block becomes a workgroup buffer of the launch; one in
+    `#gpu.address_space<private>` whose first dimension is the thread, and
+    which every access indexes by the thread, becomes each thread's own
+    buffer without that dimension (registers, at constant offsets). A nest
+    of another shape is an error.
   }];
   let dependentDialects = ["mlir::gpu::GPUDialect"];
+}
+
+def GPULoopsOnHost : Pass<"inception-gpu-loops-on-host", "mlir::func::FuncOp"> {
+  let summary = "Make the tiled nests' GPU buffers plain host buffers";
+  let description = [{
+    For the tiled nests to run on the CPU (inceptionc --gpu-loops-on-host,
+    the tests' way to check the tiling without a GPU): a `memref.alloca`
+    in a `#gpu.address_space` (shared memory, a private buffer) becomes
+    one without, which the CPU lowering knows. Such a buffer may only be
+    loaded and stored. On the host, the threads of a block run one after
+    the other, each phase of the block for all of them before the next:
+    what the barriers between phases guarantee on the GPU.
+  }];
 }
 
 def GPUMergeModules : Pass<"inception-gpu-merge-modules", "mlir::ModuleOp"> {

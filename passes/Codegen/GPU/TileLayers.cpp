@@ -1,7 +1,8 @@
 //===- TileLayers.cpp - Each layer's loops onto blocks and threads --------===//
 
-#include "passes/Codegen/GPU/KernelFusion.h"
+#include "passes/Codegen/GPU/LayerBodies.h"
 #include "passes/Codegen/GPU/Passes.h"
+#include "passes/Codegen/GPU/SharedMemoryGemm.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -38,102 +39,6 @@ FailureOr<linalg::GenericOp> parallelDimensionsFirst(RewriterBase &rewriter,
   if (llvm::equal(order, llvm::seq<unsigned>(0, order.size())))
     return generic;
   return linalg::interchangeGenericOp(rewriter, generic, order);
-}
-
-SmallVector<Value> emitBody(OpBuilder &builder, Location loc,
-                            linalg::GenericOp op, ValueRange indices,
-                            ValueRange outputs,
-                            ArrayRef<PaddedInput> paddings = {});
-
-/// The values of `op`'s operand `operand` at the loop indices `indices`:
-/// a load through its indexing map (through the padding, for a padded
-/// buffer of `paddings`), or the scalar itself.
-Value loadOperand(OpBuilder &builder, Location loc, linalg::GenericOp op,
-                  OpOperand &operand, ValueRange indices,
-                  ArrayRef<PaddedInput> paddings = {}) {
-  Value source = operand.get();
-  if (!isa<MemRefType>(source.getType()))
-    return source;
-  AffineMap map = op.getMatchingIndexingMap(&operand);
-  SmallVector<Value> subscripts;
-  for (AffineExpr result : map.getResults())
-    subscripts.push_back(affine::AffineApplyOp::create(
-        builder, loc, AffineMap::get(map.getNumDims(), 0, result), indices));
-  const PaddedInput *padding = llvm::find_if(
-      paddings, [&](const PaddedInput &p) { return p.read == source; });
-  if (padding == paddings.end())
-    return memref::LoadOp::create(builder, loc, source, subscripts);
-  // The subscripts in the padded buffer, each group of the expand_shape
-  // linearized.
-  SmallVector<Value> padded;
-  for (const ReassociationIndices &group : padding->groups) {
-    Value index;
-    for (int64_t dim : group)
-      index = index ? arith::AddIOp::create(
-                          builder, loc,
-                          arith::MulIOp::create(
-                              builder, loc, index,
-                              arith::ConstantIndexOp::create(
-                                  builder, loc, padding->readShape[dim])),
-                          subscripts[dim])
-                          .getResult()
-                    : subscripts[dim];
-    padded.push_back(index);
-  }
-  // Inside the interior when every subscript less its offset is below the
-  // interior's extent (as unsigned: below the offset wraps around).
-  Value inside;
-  SmallVector<Value> interior;
-  for (auto [subscript, offset, extent] :
-       llvm::zip(padded, padding->offsets, padding->sizes)) {
-    Value shifted = arith::SubIOp::create(
-        builder, loc, subscript,
-        arith::ConstantIndexOp::create(builder, loc, offset));
-    interior.push_back(shifted);
-    Value below = arith::CmpIOp::create(
-        builder, loc, arith::CmpIPredicate::ult, shifted,
-        arith::ConstantIndexOp::create(builder, loc, extent));
-    inside = inside ? arith::AndIOp::create(builder, loc, inside, below)
-                          .getResult()
-                    : below;
-  }
-  Type element = cast<MemRefType>(source.getType()).getElementType();
-  auto read = scf::IfOp::create(builder, loc, TypeRange{element}, inside,
-                                /*withElseRegion=*/true);
-  OpBuilder::InsertionGuard guard(builder);
-  builder.setInsertionPointToStart(&read.getThenRegion().front());
-  scf::YieldOp::create(builder, loc,
-                       emitBody(builder, loc, padding->writer, interior, {}));
-  builder.setInsertionPointToStart(&read.getElseRegion().front());
-  scf::YieldOp::create(builder, loc,
-                       emitBody(builder, loc, padding->fill, padded, {}));
-  return read.getResult(0);
-}
-
-/// The body of `op` at `indices`, its outputs' block arguments bound to
-/// `outputs`: the values it yields.
-SmallVector<Value> emitBody(OpBuilder &builder, Location loc,
-                            linalg::GenericOp op, ValueRange indices,
-                            ValueRange outputs, ArrayRef<PaddedInput> paddings) {
-  Block *body = op.getBody();
-  IRMapping mapping;
-  for (OpOperand *input : op.getDpsInputOperands())
-    mapping.map(body->getArgument(input->getOperandNumber()),
-                loadOperand(builder, loc, op, *input, indices, paddings));
-  for (auto [argument, value] :
-       llvm::zip(op.getRegionOutputArgs(), outputs))
-    if (value)
-      mapping.map(argument, value);
-  for (Operation &inner : body->without_terminator()) {
-    if (auto index = dyn_cast<linalg::IndexOp>(inner)) {
-      mapping.map(index.getResult(), indices[index.getDim()]);
-      continue;
-    }
-    builder.clone(inner, mapping);
-  }
-  return llvm::map_to_vector(
-      body->getTerminator()->getOperands(),
-      [&](Value value) { return mapping.lookupOrDefault(value); });
 }
 
 /// The parallel dimensions a thread computes several points of, and how
@@ -267,31 +172,17 @@ LogicalResult distribute(RewriterBase &rewriter, FusedKernel kernel,
     points = std::move(next);
   }
   unsigned numOutputs = op.getNumDpsInits();
-  // A point's loop indices: its parallel ones, and the reductions' (0 for
-  // the outputs, whose maps read no reduction dimension).
+  // A point's loop indices: its parallel ones, and the reductions'.
   auto withReductions = [&](ArrayRef<Value> point, ValueRange reductions) {
     SmallVector<Value> all(point);
     llvm::append_range(all, reductions);
     return all;
   };
-  SmallVector<Value> zeros(ranges.size() - numParallel, constant(0));
-
   // The outputs' values, loaded once: when the body reads them or the
   // reductions carry them; every point's, one after the other.
   SmallVector<Value> outputs;
-  for (const SmallVector<Value> &point : points) {
-    if (kernel.initializer) {
-      llvm::append_range(outputs,
-                         emitBody(rewriter, loc, kernel.initializer, point, {}));
-      continue;
-    }
-    for (auto [operand, argument] :
-         llvm::zip(op.getDpsInitsMutable(), op.getRegionOutputArgs()))
-      outputs.push_back(argument.use_empty() && numParallel == ranges.size()
-                            ? Value()
-                            : loadOperand(rewriter, loc, op, operand,
-                                          withReductions(point, zeros)));
-  }
+  for (const SmallVector<Value> &point : points)
+    llvm::append_range(outputs, initialValues(rewriter, loc, kernel, point));
   // The reductions, innermost last, carrying the outputs.
   SmallVector<Value> reductions;
   OpBuilder::InsertPoint afterLoops;
@@ -322,51 +213,10 @@ LogicalResult distribute(RewriterBase &rewriter, FusedKernel kernel,
   }
   if (!loops.empty())
     rewriter.restoreInsertionPoint(afterLoops);
-  auto store = [&](linalg::GenericOp owner, ValueRange values,
-                   ValueRange at) {
-    for (auto [operand, value] :
-         llvm::zip(owner.getDpsInitsMutable(), values)) {
-      AffineMap map = owner.getMatchingIndexingMap(&operand);
-      SmallVector<Value> subscripts;
-      for (AffineExpr result : map.getResults())
-        subscripts.push_back(affine::AffineApplyOp::create(
-            rewriter, loc, AffineMap::get(map.getNumDims(), 0, result), at));
-      memref::StoreOp::create(rewriter, loc, value, operand.get(), subscripts);
-    }
-  };
-  linalg::GenericOp epilogue = kernel.epilogue;
-  for (auto [index, point] : llvm::enumerate(points)) {
-    ValueRange values =
-        ValueRange(results).slice(index * numOutputs, numOutputs);
-    // The layer's output is stored unless the epilogue overwrites it in
-    // place.
-    if (!epilogue || epilogue.getDpsInits()[0] != op.getDpsInits()[0])
-      store(op, values, withReductions(point, zeros));
-    if (!epilogue)
-      continue;
-    Block *body = epilogue.getBody();
-    IRMapping mapping;
-    for (OpOperand *input : epilogue.getDpsInputOperands())
-      mapping.map(body->getArgument(input->getOperandNumber()),
-                  input->get() == op.getDpsInits()[0]
-                      ? values[0]
-                      : loadOperand(rewriter, loc, epilogue, *input, point));
-    BlockArgument output = epilogue.getRegionOutputArgs()[0];
-    if (!output.use_empty())
-      mapping.map(output, loadOperand(rewriter, loc, epilogue,
-                                      epilogue.getDpsInitsMutable()[0], point));
-    for (Operation &inner : body->without_terminator()) {
-      if (auto index = dyn_cast<linalg::IndexOp>(inner)) {
-        mapping.map(index.getResult(), point[index.getDim()]);
-        continue;
-      }
-      rewriter.clone(inner, mapping);
-    }
-    store(epilogue,
-          llvm::map_to_vector(body->getTerminator()->getOperands(),
-                              [&](Value v) { return mapping.lookupOrDefault(v); }),
-          point);
-  }
+  for (auto [index, point] : llvm::enumerate(points))
+    storeResults(rewriter, loc, kernel,
+                 ValueRange(results).slice(index * numOutputs, numOutputs),
+                 point);
   kernel.erase(rewriter);
   return success();
 }
@@ -399,6 +249,10 @@ struct GPUTileLayersPass : impl::GPUTileLayersBase<GPUTileLayersPass> {
       function.emitError("tile-rows and tile-columns must be at least 1");
       return signalPassFailure();
     }
+    if (sliceDepth < 1 || minBlocks < 1) {
+      function.emitError("slice-depth and min-blocks must be at least 1");
+      return signalPassFailure();
+    }
     IRRewriter rewriter(&getContext());
     // Every layer as a generic op whose parallel dimensions come first.
     SmallVector<linalg::GenericOp> layers;
@@ -429,8 +283,15 @@ struct GPUTileLayersPass : impl::GPUTileLayersBase<GPUTileLayersPass> {
       }
       layers.push_back(*generic);
     }
+    GemmTiling tiling{blockSize, registerTileRows, registerTileColumns,
+                      sliceDepth, minBlocks};
     for (FusedKernel &kernel : groupIntoKernels(layers, fuse)) {
       rewriter.setInsertionPoint(kernel.last());
+      if (std::optional<GemmShape> shape =
+              gemm ? matchGemm(kernel.layer) : std::nullopt) {
+        distributeAsGemm(rewriter, kernel, *shape, tiling);
+        continue;
+      }
       if (failed(distribute(rewriter, kernel, blockSize, registerTileRows,
                             registerTileColumns)))
         return signalPassFailure();
