@@ -68,34 +68,34 @@ def prepare_tools(build):
 
 def prepare_model(name, batch, work, inceptionc, at_load):
     """The PyTorch model, its ONNX file, our compiled library, its MACs,
-    and with `at_load` the library compiled with --weights-at-load and the
-    weights file it runs with."""
+    its input shape, and with `at_load` the library compiled with
+    --weights-at-load and the weights file it runs with."""
     model = compare_with_pytorch.reference(name, seed=0)
     weights = os.path.join(work, f"{name}.safetensors")
     if not os.path.exists(weights):
         safetensors_io.save(model.state_dict(), weights)
-    onnx_path = os.path.join(work, f"{name}_b{batch}.onnx")
-    if not os.path.exists(onnx_path):
-        with torch.no_grad():
-            torch.onnx.export(model, torch.zeros(batch, 3, 299 if name == "inception_v3" else 224,
-                                                 299 if name == "inception_v3" else 224),
-                              onnx_path, opset_version=13, input_names=["image"],
-                              output_names=["logits"])
-    library = os.path.join(work, f"{name}_b{batch}", f"lib{name}.so")
-    os.makedirs(os.path.dirname(library), exist_ok=True)
     source = os.path.join(ROOT, "models", f"{name}.inception")
-    run([inceptionc, source, "--weights", weights, "--batch", str(batch), "-O3",
-         "--emit=so", "-o", library])
     summary = run([inceptionc, source, "--weights", weights, "--batch", str(batch),
                    "--emit=summary"]).stdout
     macs = int(re.search(r"^macs: (\d+)$", summary, re.M).group(1))
+    shape = tuple(int(extent) for extent in re.search(
+        r"^input \w+: f32\[([0-9, ]+)\]$", summary, re.M).group(1).split(","))
+    onnx_path = os.path.join(work, f"{name}_b{batch}.onnx")
+    if not os.path.exists(onnx_path):
+        with torch.no_grad():
+            torch.onnx.export(model, torch.zeros(shape), onnx_path, opset_version=13,
+                              input_names=["image"], output_names=["logits"])
+    library = os.path.join(work, f"{name}_b{batch}", f"lib{name}.so")
+    os.makedirs(os.path.dirname(library), exist_ok=True)
+    run([inceptionc, source, "--weights", weights, "--batch", str(batch), "-O3",
+         "--emit=so", "-o", library])
     at_load_library = None
     if at_load:
         at_load_library = os.path.join(work, f"{name}_b{batch}_at_load", f"lib{name}.so")
         os.makedirs(os.path.dirname(at_load_library), exist_ok=True)
         run([inceptionc, source, "--weights-at-load", "--batch", str(batch), "-O3",
              "--emit=so", "-o", at_load_library])
-    return model, onnx_path, library, macs, (at_load_library, weights)
+    return model, onnx_path, library, macs, shape, (at_load_library, weights)
 
 
 def time_ours(bench, library, x_path, threads, runs, macs, out_path, weights=None):
@@ -128,7 +128,8 @@ def time_torch(model, x, threads, runs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--models", default="googlenet,inception_v3")
+    parser.add_argument("--models", default="googlenet,inception_v3",
+                        help="comma-separated, or 'all': every model of models/")
     parser.add_argument("--batches", default="1,8")
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--runs", type=int, default=10, help="timed runs per round")
@@ -151,12 +152,14 @@ def main():
 
     rows = []
     ok = True
-    for name in args.models.split(","):
+    names = (sorted(os.path.splitext(f)[0] for f in os.listdir(os.path.join(ROOT, "models"))
+                    if f.endswith(".inception"))
+             if args.models == "all" else args.models.split(","))
+    for name in names:
         for batch in map(int, args.batches.split(",")):
-            model, onnx_path, library, macs, (at_load, weights) = prepare_model(
+            model, onnx_path, library, macs, shape, (at_load, weights) = prepare_model(
                 name, batch, work, inceptionc, args.weights_at_load)
-            size = 299 if name == "inception_v3" else 224
-            x = np.random.default_rng(1).standard_normal((batch, 3, size, size)).astype(np.float32)
+            x = np.random.default_rng(1).standard_normal(shape).astype(np.float32)
             x_path = os.path.join(work, f"x_{name}_b{batch}.npy")
             bin_path = os.path.join(work, f"x_{name}_b{batch}.bin")
             np.save(x_path, x)

@@ -476,6 +476,11 @@ def SequentializeInnerLoops : Pass<"inception-sequentialize-inner-loops", "mlir:
     an inner one would start a parallel region per outer iteration. Every
     `scf.parallel` inside another, or inside an `scf.for`, becomes a nest of
     `scf.for` loops; the outermost ones later become OpenMP worksharing loops.
+    An outermost loop of several dimensions whose body has no loop (an
+    elementwise op, a pack) keeps all but its last dimension parallel and
+    runs the last (the contiguous row) as an `scf.for` inside: the OpenMP
+    lowering would otherwise collapse them into one loop that delinearizes
+    every index and that LLVM cannot vectorize.
 
     ```mlir
     scf.parallel (%i) = (%c0) to (%c8) step (%c1) {

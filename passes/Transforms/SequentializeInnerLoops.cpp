@@ -5,6 +5,7 @@
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
 #include "mlir/IR/IRMapping.h"
 
 namespace mlir::inception {
@@ -30,6 +31,30 @@ void sequentialize(scf::ParallelOp loop) {
   loop.erase();
 }
 
+/// Makes the last dimension of `loop`, a parallel loop of several
+/// dimensions without reductions, an scf.for inside the others: the
+/// innermost loop of an elementwise op over contiguous rows, which LLVM
+/// vectorizes, rather than one collapsed loop delinearizing every index.
+void sequentializeLastDimension(scf::ParallelOp loop) {
+  OpBuilder builder(loop);
+  Location loc = loop.getLoc();
+  auto outer = scf::ParallelOp::create(
+      builder, loc, loop.getLowerBound().drop_back(),
+      loop.getUpperBound().drop_back(), loop.getStep().drop_back());
+  builder.setInsertionPointToStart(outer.getBody());
+  auto inner = scf::ForOp::create(builder, loc, loop.getLowerBound().back(),
+                                  loop.getUpperBound().back(),
+                                  loop.getStep().back());
+  builder.setInsertionPointToStart(inner.getBody());
+  IRMapping mapping;
+  SmallVector<Value> inductionVars = loop.getInductionVars();
+  mapping.map(inductionVars.pop_back_val(), inner.getInductionVar());
+  mapping.map(inductionVars, outer.getInductionVars());
+  for (Operation &op : loop.getBody()->without_terminator())
+    builder.clone(op, mapping);
+  loop.erase();
+}
+
 struct SequentializeInnerLoopsPass
     : impl::SequentializeInnerLoopsBase<SequentializeInnerLoopsPass> {
   void runOnOperation() override {
@@ -47,6 +72,16 @@ struct SequentializeInnerLoopsPass
       }
       sequentialize(loop);
     }
+    // The outermost loops of elementwise ops (no loop in their body).
+    SmallVector<scf::ParallelOp> elementwise;
+    getOperation().walk([&](scf::ParallelOp loop) {
+      bool hasLoops = false;
+      loop.getBody()->walk([&](LoopLikeOpInterface) { hasLoops = true; });
+      if (loop.getNumLoops() > 1 && loop.getNumReductions() == 0 && !hasLoops)
+        elementwise.push_back(loop);
+    });
+    for (scf::ParallelOp loop : elementwise)
+      sequentializeLastDimension(loop);
   }
 };
 

@@ -33,21 +33,39 @@ func.func @relu_add_scale(%x: tensor<1x4xf32>, %y: tensor<1x4xf32>) -> tensor<1x
 
 // -----
 
-// LRN: squares zero-padded by size/2 = 2 channels before and (size-1)/2 = 2
-// after, a windowed channel sum, then x / (k + alpha/size * sum)^beta.
-// CHECK-DAG: #[[SHIFT:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 + d4, d2, d3)>
+// LRN: the input zero-padded by size/2 = 2 channels before and (size-1)/2
+// = 2 after; one elementwise op over the input and the 5 channel slices of
+// the padded tensor (its window), summing their squares in window order,
+// then x / (k + alpha/size * sum)^beta, the power 0.75 as
+// sqrt(b) * sqrt(sqrt(b)) (vector square roots, not a powf call per
+// element); another exponent is a powf.
 // CHECK-LABEL: func.func @lrn
-// CHECK: %[[SQ:.*]] = linalg.generic
-// CHECK:   arith.mulf %[[A:.*]], %[[A]]
-// CHECK: %[[PAD:.*]] = tensor.pad %[[SQ]] low[0, 2, 0, 0] high[0, 2, 0, 0]
-// CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[SHIFT]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[PAD]], %{{.*}} : tensor<1x8x3x3xf32>, tensor<5xf32>)
-// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[SUM]] :
-// CHECK:   arith.mulf %{{.*}}, %{{.*}} : f32
-// CHECK:   arith.addf
-// CHECK:   math.powf
-// CHECK:   arith.divf
+// CHECK: %[[PAD:.*]] = tensor.pad %arg0 low[0, 2, 0, 0] high[0, 2, 0, 0]
+// CHECK: %[[W0:.*]] = tensor.extract_slice %[[PAD]][0, 0, 0, 0] [1, 4, 3, 3] [1, 1, 1, 1] : tensor<1x8x3x3xf32> to tensor<1x4x3x3xf32>
+// CHECK: %[[W1:.*]] = tensor.extract_slice %[[PAD]][0, 1, 0, 0]
+// CHECK: %[[W2:.*]] = tensor.extract_slice %[[PAD]][0, 2, 0, 0]
+// CHECK: %[[W3:.*]] = tensor.extract_slice %[[PAD]][0, 3, 0, 0]
+// CHECK: %[[W4:.*]] = tensor.extract_slice %[[PAD]][0, 4, 0, 0]
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg0, %[[W0]], %[[W1]], %[[W2]], %[[W3]], %[[W4]] :
+// CHECK-NEXT: ^bb0(%[[X:[^:]*]]: f32, %[[A0:[^:]*]]: f32, %[[A1:[^:]*]]: f32, %[[A2:[^:]*]]: f32, %[[A3:[^:]*]]: f32, %[[A4:[^:]*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT: %[[S0:.*]] = arith.mulf %[[A0]], %[[A0]]
+// CHECK-NEXT: %[[S1:.*]] = arith.mulf %[[A1]], %[[A1]]
+// CHECK-NEXT: %[[SUM1:.*]] = arith.addf %[[S0]], %[[S1]]
+// CHECK: %[[SCALED:.*]] = arith.mulf %{{[0-9]+}}, %cst{{.*}} : f32
+// CHECK: %[[BASE:.*]] = arith.addf %[[SCALED]], %cst{{.*}} : f32
+// CHECK-NEXT: %[[ROOT:.*]] = math.sqrt %[[BASE]]
+// CHECK-NEXT: %[[FOURTH:.*]] = math.sqrt %[[ROOT]]
+// CHECK-NEXT: %[[POWER:.*]] = arith.mulf %[[ROOT]], %[[FOURTH]]
+// CHECK-NEXT: arith.divf %[[X]], %[[POWER]]
+// CHECK-NOT: math.powf
+// CHECK-LABEL: func.func @lrn_other_exponent
+// CHECK: math.powf
 func.func @lrn(%x: tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32> {
   %0 = inception.lrn %x size = 5 alpha = 1.0e-4 beta = 0.75 k = 1.0 : tensor<1x4x3x3xf32>
+  return %0 : tensor<1x4x3x3xf32>
+}
+func.func @lrn_other_exponent(%x: tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32> {
+  %0 = inception.lrn %x size = 3 alpha = 1.0e-4 beta = 0.6 k = 2.0 : tensor<1x4x3x3xf32>
   return %0 : tensor<1x4x3x3xf32>
 }
 

@@ -63,3 +63,29 @@ func.func @reduction(%m: memref<4xf32>) {
   }
   return
 }
+
+// -----
+
+// An elementwise nest (no loop in its body): its last dimension, the
+// contiguous row, becomes an scf.for inside the others, which stay parallel:
+// a loop LLVM vectorizes, not one collapsed loop delinearizing each index.
+// CHECK-LABEL: func.func @elementwise
+// CHECK: scf.parallel (%[[I:.*]], %[[J:.*]]) = (%c0, %c0) to (%c2, %c4) step (%c1, %c1) {
+// CHECK-NEXT: scf.for %[[K:.*]] = %c0 to %c8 step %c1 {
+// CHECK-NEXT: %[[V:.*]] = memref.load %arg0[%[[I]], %[[J]], %[[K]]]
+// CHECK-NEXT: memref.store %[[V]], %arg1[%[[I]], %[[J]], %[[K]]]
+// CHECK-NEXT: }
+// CHECK-NEXT: scf.reduce
+func.func @elementwise(%a: memref<2x4x8xf32>, %b: memref<2x4x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  scf.parallel (%i, %j, %k) = (%c0, %c0, %c0) to (%c2, %c4, %c8) step (%c1, %c1, %c1) {
+    %v = memref.load %a[%i, %j, %k] : memref<2x4x8xf32>
+    memref.store %v, %b[%i, %j, %k] : memref<2x4x8xf32>
+    scf.reduce
+  }
+  return
+}

@@ -108,9 +108,29 @@ struct BatchNormLowering : OpConversionPattern<BatchNormOp> {
   }
 };
 
+/// `base` ^ `exponent` for a positive base. The exponents of LRN in
+/// practice (0.75, GoogLeNet's and AlexNet's; 0.5; 1) as square roots and
+/// products, which vectorize (vsqrtps) where powf is a libm call per
+/// element, within 2 ulp of powf.
+static Value power(OpBuilder &b, Location l, Value base, double exponent) {
+  if (exponent == 1.0)
+    return base;
+  if (exponent == 0.5)
+    return math::SqrtOp::create(b, l, base);
+  if (exponent == 0.75) {
+    Value root = math::SqrtOp::create(b, l, base);
+    return arith::MulFOp::create(b, l, root, math::SqrtOp::create(b, l, root));
+  }
+  return math::PowFOp::create(
+      b, l, base, floatConstant(b, l, base.getType(), exponent));
+}
+
 /// x / (k + alpha / size * sum of squares over the channel window)^beta.
-/// The squares are zero-padded along the channels by size/2 before and
-/// (size-1)/2 after, so every window has `size` terms, as in PyTorch.
+/// The input is zero-padded along the channels by size/2 before and
+/// (size-1)/2 after, so every window has `size` terms, as in PyTorch; the
+/// window's terms are `size` slices of the padded input, at shifted
+/// channels, so the whole layer is one elementwise op: one pass over
+/// memory, no reduction loop, vectorizable along the rows.
 struct LRNLowering : OpConversionPattern<LRNOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -122,45 +142,45 @@ struct LRNLowering : OpConversionPattern<LRNOp> {
     Type elementType = type.getElementType();
     int64_t size = op.getSize();
     Value zero = floatConstant(rewriter, loc, elementType, 0.0);
-    Value squares = elementwise(rewriter, loc, type, adaptor.getInput(),
-                                [](OpBuilder &b, Location l, ValueRange args) -> Value {
-                                  return arith::MulFOp::create(b, l, args[0], args[0]);
-                                });
-    Value padded = padTensor(rewriter, loc, squares, {0, size / 2, 0, 0},
-                             {0, (size - 1) / 2, 0, 0}, zero);
-    AffineExpr n, c, h, w, k;
-    bindDims(ctx, n, c, h, w, k);
-    Value window = tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{size},
-                                           elementType);
-    using utils::IteratorType;
-    Value sums =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{type}, ValueRange{padded, window},
-            ValueRange{makeTensor(rewriter, loc, type, zero)},
-            ArrayRef<AffineMap>{AffineMap::get(5, 0, {n, c + k, h, w}, ctx),
-                                AffineMap::get(5, 0, {k}, ctx),
-                                AffineMap::get(5, 0, {n, c, h, w}, ctx)},
-            ArrayRef<IteratorType>{IteratorType::parallel, IteratorType::parallel,
-                                   IteratorType::parallel, IteratorType::parallel,
-                                   IteratorType::reduction},
-            [](OpBuilder &b, Location l, ValueRange args) {
-              linalg::YieldOp::create(
-                  b, l, ValueRange{arith::AddFOp::create(b, l, args[2], args[0])});
-            })
-            .getResult(0);
+    Value padded = padTensor(rewriter, loc, adaptor.getInput(),
+                             {0, size / 2, 0, 0}, {0, (size - 1) / 2, 0, 0},
+                             zero);
+    SmallVector<Value> inputs = {adaptor.getInput()};
+    SmallVector<OpFoldResult> sizes =
+        llvm::map_to_vector(type.getShape(), [&](int64_t extent) -> OpFoldResult {
+          return rewriter.getIndexAttr(extent);
+        });
+    SmallVector<OpFoldResult> strides(4, rewriter.getIndexAttr(1));
+    for (int64_t offset = 0; offset < size; ++offset) {
+      SmallVector<OpFoldResult> offsets(4, rewriter.getIndexAttr(0));
+      offsets[1] = rewriter.getIndexAttr(offset);
+      inputs.push_back(tensor::ExtractSliceOp::create(rewriter, loc, type, padded,
+                                                      offsets, sizes, strides));
+    }
+    SmallVector<AffineMap> maps(inputs.size(), identityMap(ctx, 4));
     double alpha = op.getAlpha().convertToDouble() / double(size);
     double beta = op.getBeta().convertToDouble(), k0 = op.getK().convertToDouble();
     rewriter.replaceOp(
-        op, elementwise(rewriter, loc, type, ValueRange{adaptor.getInput(), sums},
-                        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-                          Value scaled = arith::MulFOp::create(
-                              b, l, args[1], floatConstant(b, l, elementType, alpha));
-                          Value base = arith::AddFOp::create(
-                              b, l, scaled, floatConstant(b, l, elementType, k0));
-                          Value denominator = math::PowFOp::create(
-                              b, l, base, floatConstant(b, l, elementType, beta));
-                          return arith::DivFOp::create(b, l, args[0], denominator);
-                        }));
+        op, mapElements(
+                rewriter, loc, type, inputs, maps,
+                [&](OpBuilder &b, Location l, ValueRange args) {
+                  // The squares summed in window order, as PyTorch's
+                  // avg_pool3d over the padded squares adds them.
+                  Value sum;
+                  for (Value term : args.drop_front().take_front(size)) {
+                    Value square = arith::MulFOp::create(b, l, term, term);
+                    sum = sum ? arith::AddFOp::create(b, l, sum, square).getResult()
+                              : square;
+                  }
+                  Value scaled = arith::MulFOp::create(
+                      b, l, sum, floatConstant(b, l, elementType, alpha));
+                  Value base = arith::AddFOp::create(
+                      b, l, scaled, floatConstant(b, l, elementType, k0));
+                  linalg::YieldOp::create(
+                      b, l,
+                      ValueRange{arith::DivFOp::create(b, l, args[0],
+                                                       power(b, l, base, beta))});
+                }));
     return success();
   }
 };
