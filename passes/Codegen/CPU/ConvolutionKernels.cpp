@@ -36,6 +36,20 @@ bool winogradWindow(int64_t kernelH, int64_t kernelW, DenseI64ArrayAttr strides,
          dilations[0] == 1 && dilations[1] == 1;
 }
 
+/// Whether a Winograd F(4x4, 3x3) layer of `batch` images of `height` x
+/// `width` outputs has enough 4x4 tiles to pay for its transformed filter,
+/// 36/9 = 4 times the direct filter's size: each of its values serves one
+/// multiply-add per tile, each of the direct filter's one per output
+/// pixel, so with few tiles (the 7x7 layers of batch 1) the GEMMs wait on
+/// memory and the direct kernel is faster. googlenet at batch 1 on Zen 5:
+/// 16 tiles (the 7x7 layers direct) gained on 1 and 2 threads; 32 (the
+/// 14x14 ones too) gained 10% on 2 threads and lost 7% on 1.
+bool reusesWinogradFilter(const KernelSelection &selection, int64_t batch,
+                          int64_t height, int64_t width) {
+  return batch * llvm::divideCeil(height, 4) * llvm::divideCeil(width, 4) >=
+         selection.winogradMinTiles;
+}
+
 /// The params every convolution carries: its window's geometry and its
 /// epilogue's flags.
 NamedAttrList convolutionParams(const KernelSelection &selection,
@@ -108,9 +122,13 @@ LogicalResult selectConvolution(KernelSelection &selection,
       initialization ? reluOf(op->getResult(0), /*throughCollapse=*/true)
                      : linalg::GenericOp();
   // Winograd has no accumulate mode: it needs the initialization.
+  // [N, G, F, H, W] out.
   bool winograd = selection.winograd && !depthwise && initialization &&
                   winogradWindow(filterType.getDimSize(3),
-                                 filterType.getDimSize(4), strides, dilations);
+                                 filterType.getDimSize(4), strides, dilations) &&
+                  reusesWinogradFilter(selection, outputType.getDimSize(0),
+                                       outputType.getDimSize(3),
+                                       outputType.getDimSize(4));
 
   rewriter.setInsertionPoint(relu ? relu.getOperation() : op.getOperation());
   Location loc = op.getLoc();
@@ -205,10 +223,13 @@ LogicalResult selectBlockedConvolution(KernelSelection &selection,
   linalg::GenericOp relu =
       initialization ? reluOf(op->getResult(0), /*throughCollapse=*/false)
                      : linalg::GenericOp();
+  auto outputShape = cast<RankedTensorType>(init.getType()).getShape();
   bool winograd = selection.winograd && initialization && blockedInput &&
                   !depthwise &&
                   winogradWindow(filterType.getDimSize(1),
-                                 filterType.getDimSize(2), strides, dilations);
+                                 filterType.getDimSize(2), strides, dilations) &&
+                  reusesWinogradFilter(selection, outputShape[0],
+                                       outputShape[2], outputShape[3]);
   rewriter.setInsertionPoint(relu ? relu.getOperation() : op.getOperation());
   Location loc = op.getLoc();
   Value output;

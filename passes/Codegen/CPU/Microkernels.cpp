@@ -61,7 +61,8 @@ struct MicrokernelsPass : impl::MicrokernelsBase<MicrokernelsPass> {
         targetBlocking ? target.getNc() : nr * INCEPTION_UK_DEFAULT_NC_PANELS,
         target ? target.getL1() : INCEPTION_UK_DEFAULT_L1,
         target ? target.getL2() : INCEPTION_UK_DEFAULT_L2,
-        winograd};
+        winograd,
+        winogradMinTiles};
 
     SmallVector<linalg::GenericOp> layers;
     module.walk([&](linalg::GenericOp op) {

@@ -46,8 +46,10 @@ struct KernelSelection {
   /// The register tile and the cache blocking the kernels were built and
   /// their scratch is sized for.
   int64_t mr, nr, vl, kc, nc, l1, l2;
-  /// Whether 3x3 stride-1 convolutions may go through Winograd.
+  /// Whether 3x3 stride-1 convolutions may go through Winograd, and the
+  /// fewest 4x4 output tiles (all images) for which they do.
   bool winograd;
+  int64_t winogradMinTiles;
   uint64_t convolutions = 0, kept = 0, winogradCount = 0, depthwiseCount = 0,
            padsReadThrough = 0, pools = 0, dense = 0;
 

@@ -31,7 +31,10 @@ def Microkernels : Pass<"inception-microkernels", "mlir::ModuleOp"> {
       `nr` tile of the output in vector registers.
     - A 3x3, stride-1, undilated one whose initialization it absorbs:
       `winograd3x3` (`runtime/ukernels/winograd.c`) when `winograd` is set,
-      Winograd F(4x4, 3x3), a quarter of the multiplications.
+      Winograd F(4x4, 3x3), a quarter of the multiplications, if its
+      output has at least `winograd-min-tiles` 4x4 tiles (the 7x7 layers
+      of batch 1 run direct: with a few tiles the GEMMs wait on reading
+      the transformed filter, 4x the direct one).
     - A depthwise convolution (one input and one output channel per group):
       `depthwise2d` (`runtime/ukernels/depthwise.c`).
     - A max or sum pooling reduction (`inception.pool2d`) whose output a
@@ -96,6 +99,11 @@ def Microkernels : Pass<"inception-microkernels", "mlir::ModuleOp"> {
            "AVX-512; 8 without one)">,
     Option<"winograd", "winograd", "bool", /*default=*/"true",
            "Run 3x3 stride-1 convolutions by Winograd F(4x4, 3x3)">,
+    Option<"winogradMinTiles", "winograd-min-tiles", "int64_t",
+           /*default=*/"16",
+           "The fewest 4x4 output tiles (over the batch) for which a "
+           "convolution takes Winograd: with fewer, its transformed filter "
+           "(4x the direct one) serves too few multiply-adds per value">,
   ];
   let statistics = [
     Statistic<"numConverted", "convolutions", "Convolutions calling the microkernel">,
