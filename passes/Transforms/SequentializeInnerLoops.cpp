@@ -14,42 +14,31 @@ namespace mlir::inception {
 
 namespace {
 
-/// Replaces `loop` (without reductions) by a nest of scf.for loops.
-void sequentialize(scf::ParallelOp loop) {
+/// Replaces `loop` (without reductions) by a parallel loop over its first
+/// `parallel` dimensions (none for 0) holding a nest of scf.for loops over
+/// the others.
+void sequentialize(scf::ParallelOp loop, unsigned parallel = 0) {
   OpBuilder builder(loop);
   IRMapping mapping;
   Location loc = loop.getLoc();
+  SmallVector<Value> inductionVars = loop.getInductionVars();
+  if (parallel > 0) {
+    auto outer = scf::ParallelOp::create(
+        builder, loc, loop.getLowerBound().take_front(parallel),
+        loop.getUpperBound().take_front(parallel),
+        loop.getStep().take_front(parallel));
+    mapping.map(ArrayRef<Value>(inductionVars).take_front(parallel),
+                outer.getInductionVars());
+    builder.setInsertionPointToStart(outer.getBody());
+  }
   for (auto [iv, lower, upper, step] :
-       llvm::zip(loop.getInductionVars(), loop.getLowerBound(),
-                 loop.getUpperBound(), loop.getStep())) {
+       llvm::drop_begin(llvm::zip(inductionVars, loop.getLowerBound(),
+                                  loop.getUpperBound(), loop.getStep()),
+                        parallel)) {
     auto forOp = scf::ForOp::create(builder, loc, lower, upper, step);
     mapping.map(iv, forOp.getInductionVar());
     builder.setInsertionPointToStart(forOp.getBody());
   }
-  for (Operation &op : loop.getBody()->without_terminator())
-    builder.clone(op, mapping);
-  loop.erase();
-}
-
-/// Makes the last dimension of `loop`, a parallel loop of several
-/// dimensions without reductions, an scf.for inside the others: the
-/// innermost loop of an elementwise op over contiguous rows, which LLVM
-/// vectorizes, rather than one collapsed loop delinearizing every index.
-void sequentializeLastDimension(scf::ParallelOp loop) {
-  OpBuilder builder(loop);
-  Location loc = loop.getLoc();
-  auto outer = scf::ParallelOp::create(
-      builder, loc, loop.getLowerBound().drop_back(),
-      loop.getUpperBound().drop_back(), loop.getStep().drop_back());
-  builder.setInsertionPointToStart(outer.getBody());
-  auto inner = scf::ForOp::create(builder, loc, loop.getLowerBound().back(),
-                                  loop.getUpperBound().back(),
-                                  loop.getStep().back());
-  builder.setInsertionPointToStart(inner.getBody());
-  IRMapping mapping;
-  SmallVector<Value> inductionVars = loop.getInductionVars();
-  mapping.map(inductionVars.pop_back_val(), inner.getInductionVar());
-  mapping.map(inductionVars, outer.getInductionVars());
   for (Operation &op : loop.getBody()->without_terminator())
     builder.clone(op, mapping);
   loop.erase();
@@ -80,8 +69,11 @@ struct SequentializeInnerLoopsPass
       if (loop.getNumLoops() > 1 && loop.getNumReductions() == 0 && !hasLoops)
         elementwise.push_back(loop);
     });
+    // Its last dimension, the contiguous row, becomes an scf.for inside
+    // the others: an innermost loop LLVM vectorizes, rather than one
+    // collapsed loop delinearizing every index.
     for (scf::ParallelOp loop : elementwise)
-      sequentializeLastDimension(loop);
+      sequentialize(loop, loop.getNumLoops() - 1);
   }
 };
 

@@ -9,6 +9,29 @@
 
 namespace mlir::inception {
 
+SmallVector<Value> delinearize(OpBuilder &builder, Location loc, Value linear,
+                               ArrayRef<int64_t> extents) {
+  SmallVector<Value> indices(extents.size());
+  for (int64_t dim = extents.size() - 1; dim >= 0; --dim) {
+    Value extent = arith::ConstantIndexOp::create(builder, loc, extents[dim]);
+    indices[dim] = dim == 0 ? linear
+                            : arith::RemUIOp::create(builder, loc, linear,
+                                                     extent)
+                                  .getResult();
+    if (dim != 0)
+      linear = arith::DivUIOp::create(builder, loc, linear, extent);
+  }
+  return indices;
+}
+
+Value allOf(OpBuilder &builder, Location loc, ArrayRef<Value> conditions) {
+  Value all;
+  for (Value condition : conditions)
+    all = all ? arith::AndIOp::create(builder, loc, all, condition).getResult()
+              : condition;
+  return all;
+}
+
 Value loadOperand(OpBuilder &builder, Location loc, linalg::GenericOp op,
                   OpOperand &operand, ValueRange indices,
                   ArrayRef<PaddedInput> paddings) {
@@ -43,21 +66,18 @@ Value loadOperand(OpBuilder &builder, Location loc, linalg::GenericOp op,
   }
   // Inside the interior when every subscript less its offset is below the
   // interior's extent (as unsigned: below the offset wraps around).
-  Value inside;
-  SmallVector<Value> interior;
+  SmallVector<Value> interior, below;
   for (auto [subscript, offset, extent] :
        llvm::zip(padded, padding->offsets, padding->sizes)) {
     Value shifted = arith::SubIOp::create(
         builder, loc, subscript,
         arith::ConstantIndexOp::create(builder, loc, offset));
     interior.push_back(shifted);
-    Value below = arith::CmpIOp::create(
+    below.push_back(arith::CmpIOp::create(
         builder, loc, arith::CmpIPredicate::ult, shifted,
-        arith::ConstantIndexOp::create(builder, loc, extent));
-    inside = inside ? arith::AndIOp::create(builder, loc, inside, below)
-                          .getResult()
-                    : below;
+        arith::ConstantIndexOp::create(builder, loc, extent)));
   }
+  Value inside = allOf(builder, loc, below);
   Type element = cast<MemRefType>(source.getType()).getElementType();
   auto read = scf::IfOp::create(builder, loc, TypeRange{element}, inside,
                                 /*withElseRegion=*/true);

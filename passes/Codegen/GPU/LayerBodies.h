@@ -30,6 +30,13 @@ SmallVector<Value> emitBody(OpBuilder &builder, Location loc,
                             ValueRange outputs,
                             ArrayRef<PaddedInput> paddings = {});
 
+/// `linear` as indices of `extents`, the last varying fastest.
+SmallVector<Value> delinearize(OpBuilder &builder, Location loc, Value linear,
+                               ArrayRef<int64_t> extents);
+
+/// The conjunction of `conditions` (null for none).
+Value allOf(OpBuilder &builder, Location loc, ArrayRef<Value> conditions);
+
 /// The values `kernel`'s layer starts from at the output point `point`
 /// (its parallel indices): the initializer's, or its outputs loaded (null
 /// for an output the layer only writes).

@@ -62,31 +62,6 @@ bool isMultiplyAccumulate(Block &body) {
           multiply.getRhs() == body.getArgument(0));
 }
 
-/// `linear` as indices of `extents`, the last varying fastest.
-SmallVector<Value> delinearize(OpBuilder &builder, Location loc, Value linear,
-                               ArrayRef<int64_t> extents) {
-  SmallVector<Value> indices(extents.size());
-  for (int64_t dim = extents.size() - 1; dim >= 0; --dim) {
-    Value extent = arith::ConstantIndexOp::create(builder, loc, extents[dim]);
-    indices[dim] = dim == 0 ? linear
-                            : arith::RemUIOp::create(builder, loc, linear,
-                                                     extent)
-                                  .getResult();
-    if (dim != 0)
-      linear = arith::DivUIOp::create(builder, loc, linear, extent);
-  }
-  return indices;
-}
-
-/// The conjunction of `conditions` (true for none).
-Value allOf(OpBuilder &builder, Location loc, ArrayRef<Value> conditions) {
-  Value all;
-  for (Value condition : conditions)
-    all = all ? arith::AndIOp::create(builder, loc, all, condition).getResult()
-              : condition;
-  return all;
-}
-
 class GemmBuilder {
 public:
   GemmBuilder(RewriterBase &rewriter, FusedKernel &kernel,

@@ -143,17 +143,7 @@ LogicalResult distribute(RewriterBase &rewriter, FusedKernel kernel,
       rewriter, loc, arith::CmpIPredicate::ult, id, constant(total));
   auto guard = scf::IfOp::create(rewriter, loc, inRange);
   rewriter.setInsertionPointToStart(&guard.getThenRegion().front());
-  // Delinearize, the last dimension fastest.
-  Value rest = id;
-  SmallVector<Value> base(tiles.size());
-  for (int64_t dim = tiles.size() - 1; dim >= 0; --dim) {
-    base[dim] = dim == 0 ? rest
-                         : arith::RemUIOp::create(rewriter, loc, rest,
-                                                  constant(tiles[dim]))
-                               .getResult();
-    if (dim != 0)
-      rest = arith::DivUIOp::create(rewriter, loc, rest, constant(tiles[dim]));
-  }
+  SmallVector<Value> base = delinearize(rewriter, loc, id, tiles);
   // The thread's points: its tile's, the last tiled dimension fastest.
   SmallVector<SmallVector<Value>> points = {base};
   for (auto [dim, factor] : tile) {
