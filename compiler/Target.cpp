@@ -259,7 +259,7 @@ void TargetDescription::print(raw_ostream &os) const {
     os << "microkernel: register tile " << microkernel->mr << " x "
        << microkernel->nr << " (vectors of " << microkernel->vl
        << " floats), kc " << microkernel->kc << ", nc " << microkernel->nc
-       << ", Winograd task budget " << microkernel->l2 / 2 / 1024
+       << ", Winograd task budget " << inception_uk_winograd_budget(microkernel->l2) / 1024
        << "K, blocked filter runs " << microkernel->l1 / 2 / 1024 << "K\n";
   else
     os << "microkernel: none (convolutions stay loops)\n";

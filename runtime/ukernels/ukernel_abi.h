@@ -85,32 +85,35 @@ static inline int64_t inception_uk_conv2d_scratch(int64_t mr, int64_t kc,
 }
 
 /* inception_uk_winograd3x3[_blocked]: the bytes of V and M for one panel
-   of mr tiles (36 transform positions, every input channel and output
-   channel rounded up to panels of nr). */
+   of mr tiles (36 transform positions, every input channel, and one panel
+   of nr output channels: a task runs the GEMMs of one output panel at a
+   time and transforms it back before the next). */
 static inline int64_t inception_uk_winograd_panel_bytes(int64_t mr, int64_t nr,
-                                                        int64_t in_channels,
-                                                        int64_t out_channels) {
-  return (int64_t)36 * mr *
-         (in_channels + (out_channels + nr - 1) / nr * nr) *
-         (int64_t)sizeof(float);
+                                                        int64_t in_channels) {
+  return (int64_t)36 * mr * (in_channels + nr) * (int64_t)sizeof(float);
 }
 
-/* Panels of tiles per Winograd task: as many as keep V and M within half of
-   L2 (each panel of U is then read once per task), 1 to 4. */
+/* The bytes of V and M a Winograd task may take: three quarters of L2,
+   the rest for the panel of U it streams and the output it writes. */
+static inline int64_t inception_uk_winograd_budget(int64_t l2) {
+  return l2 * 3 / 4;
+}
+
+/* Panels of tiles per Winograd task, at most: as many as the budget holds
+   (each panel of U is read once per task and feeds mr multiply-adds per
+   float per panel of tiles), 1 to 8. */
 static inline int64_t inception_uk_winograd_chunk_panels(int64_t l2,
                                                          int64_t panel_bytes) {
-  int64_t panels = l2 / 2 / panel_bytes;
-  return panels < 1 ? 1 : panels > 4 ? 4 : panels;
+  int64_t panels = inception_uk_winograd_budget(l2) / panel_bytes;
+  return panels < 1 ? 1 : panels > 8 ? 8 : panels;
 }
 
 /* inception_uk_winograd3x3[_blocked], per thread: V and M of the largest
    task. */
 static inline int64_t inception_uk_winograd_scratch(int64_t mr, int64_t nr,
                                                     int64_t l2,
-                                                    int64_t in_channels,
-                                                    int64_t out_channels) {
-  int64_t panel =
-      inception_uk_winograd_panel_bytes(mr, nr, in_channels, out_channels);
+                                                    int64_t in_channels) {
+  int64_t panel = inception_uk_winograd_panel_bytes(mr, nr, in_channels);
   return inception_uk_round_up(
       inception_uk_winograd_chunk_panels(l2, panel) * panel,
       INCEPTION_UK_SCRATCH_ALIGNMENT);

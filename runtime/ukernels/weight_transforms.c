@@ -116,7 +116,7 @@ void inception_uk_winograd_filter(
           double value = kWinogradG[r][0] * gGt[0][c] +
                          kWinogradG[r][1] * gGt[1][c] +
                          kWinogradG[r][2] * gGt[2][c];
-          p->output[(((int64_t)(r * 6 + c) * panels + co / nr) * in + ci) * nr +
+          p->output[(((co / nr) * 36 + (int64_t)(r * 6 + c)) * in + ci) * nr +
                     co % nr] = (float)value;
         }
     }

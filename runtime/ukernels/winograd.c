@@ -12,11 +12,15 @@
  * 9 x 16, a quarter of the work.
  *
  * - U = G g G^T was computed at compile time and packed into panels of NR
- *   output channels: u[((xi * co_panels + j) * C + ci) * NR + co % NR].
+ *   output channels, each panel's 36 positions together:
+ *   u[((j * 36 + xi) * C + ci) * NR + co % NR] for j = co / NR.
  * - A task takes a chunk of tiles of one image and a group of output
  *   channel panels: it transforms the chunk's input into V (panels of MR
- *   tiles, the microkernel's A operand), runs the 36 GEMMs into M, and
- *   transforms M back into the output with bias, residual and ReLU.
+ *   tiles, the microkernel's A operand), then per output panel runs the 36
+ *   GEMMs into M and transforms M back into the output with bias, residual
+ *   and ReLU. How many tiles a chunk and panels a group take depends on the
+ *   thread count (winograd_choose_split); each output element is still one
+ *   GEMM over every input channel, so results do not.
  *
  * Rounding: the transforms scale by at most 8 and add up to 36 terms, so
  * the result differs from direct summation by a few ulps of the largest
@@ -171,6 +175,141 @@ static void winograd_input_block(const float *block, int64_t row_stride,
   }
 }
 
+/* A^T M A for the VL output channels from c0 (up to co_end) of one tile,
+   plus bias and residual, ReLU if asked, written to the image's `out`:
+   `src` is the tile's row of M at channel c0, its 36 positions m_xi_stride
+   floats apart; `res` the image's residual, if any. */
+static void winograd_output_tile(int blocked, const float *src,
+                                 int64_t m_xi_stride, int64_t tile,
+                                 int64_t tiles_w, int64_t c0, int64_t co_end,
+                                 float *out, const float *res,
+                                 const inception_uk_conv2d_params *params) {
+  UNPACK_CONV2D_PARAMS(params);
+  int64_t oy = (tile / tiles_w) * WINO_TILE, ox = (tile % tiles_w) * WINO_TILE;
+  int64_t rows = out_h - oy < WINO_TILE ? out_h - oy : WINO_TILE;
+  int64_t cols = out_w - ox < WINO_TILE ? out_w - ox : WINO_TILE;
+  vf t[4][6];
+  for (int col = 0; col < 6; ++col) {
+    vf m0 = *(const vf_unaligned *)(src + (0 * 6 + col) * m_xi_stride);
+    vf m1 = *(const vf_unaligned *)(src + (1 * 6 + col) * m_xi_stride);
+    vf m2 = *(const vf_unaligned *)(src + (2 * 6 + col) * m_xi_stride);
+    vf m3 = *(const vf_unaligned *)(src + (3 * 6 + col) * m_xi_stride);
+    vf m4 = *(const vf_unaligned *)(src + (4 * 6 + col) * m_xi_stride);
+    vf m5 = *(const vf_unaligned *)(src + (5 * 6 + col) * m_xi_stride);
+    WINOGRAD_AT(t[0][col], t[1][col], t[2][col], t[3][col], m0, m1, m2, m3, m4,
+                m5);
+  }
+  float y[4][4][VL];
+  for (int r = 0; r < 4; ++r) {
+    vf *x = t[r];
+    WINOGRAD_AT(*(vf_unaligned *)y[r][0], *(vf_unaligned *)y[r][1],
+                *(vf_unaligned *)y[r][2], *(vf_unaligned *)y[r][3], x[0], x[1],
+                x[2], x[3], x[4], x[5]);
+  }
+  if (blocked) {
+    /* The tile's pixels are VL-channel vectors of block c0 / VL. */
+    int64_t block = c0 / VL;
+    vf b = bias ? *(const vf_unaligned *)(bias + c0) : (vf){0};
+    float *dst = out + block * output_channel_stride + oy * output_row_stride +
+                 ox * VL;
+    const float *rsrc = res ? res + block * residual_channel_stride +
+                                  oy * residual_row_stride + ox * VL
+                            : 0;
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c) {
+        vf x = *(vf_unaligned *)y[r][c] + b;
+        if (rsrc)
+          x += *(const vf_unaligned *)(rsrc + r * residual_row_stride + c * VL);
+        /* maxnum: NaN becomes 0, as the !(x > 0) test below. */
+        if (relu)
+          x = __builtin_elementwise_max(x, (vf){0});
+        *(vf_unaligned *)(dst + r * output_row_stride + c * VL) = x;
+      }
+    return;
+  }
+  int64_t lanes = co_end - c0 < VL ? co_end - c0 : VL;
+  for (int64_t lane = 0; lane < lanes; ++lane) {
+    int64_t co = c0 + lane;
+    float b = bias ? bias[co] : 0.0f;
+    float *dst = out + co * output_channel_stride + oy * output_row_stride + ox;
+    const float *rsrc =
+        res ? res + co * residual_channel_stride + oy * residual_row_stride + ox
+            : 0;
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c) {
+        float x = y[r][c][lane] + b;
+        if (rsrc)
+          x += rsrc[r * residual_row_stride + c];
+        dst[r * output_row_stride + c] = relu && !(x > 0.0f) ? 0.0f : x;
+      }
+  }
+}
+
+/* How a layer's work is split into tasks: each image's tiles into chunks
+   of chunk_panels panels of MR tiles, the output channels into groups of
+   group_panels panels of NR. */
+typedef struct {
+  int64_t chunk_panels, group_panels;
+} winograd_split;
+
+/* Estimated costs, in multiply-adds, of what a task does besides its
+   GEMMs: a float of U streamed from memory (a task reads its group's U
+   once, whatever its panel count of tiles: with one panel, a float of U
+   feeds only MR multiply-adds) and one tile's input transform for one
+   channel (36 values scattered into V's panels). Calibrated on the 3x3
+   layers of GoogLeNet and Inception-v3 on 1 and 2 threads (Zen 5); the
+   choice moves little across 3x of either. */
+enum { WINO_U_FLOAT_COST = 8, WINO_INPUT_TRANSFORM_COST = 960 };
+
+/* The split with the least estimated time on `threads` threads: tasks run
+   in rounds of `threads`, the longest task setting each round. More tiles
+   per chunk read U fewer times; more groups give threads work when an
+   image has few tiles (14x14 and 7x7 layers), each transforming the same
+   input again. A chunk's V and M stay within the budget of
+   inception_uk_winograd_chunk_panels and the thread's scratch. */
+static winograd_split winograd_choose_split(int64_t batch, int64_t tiles,
+                                            int64_t in_channels,
+                                            int64_t out_channels, int64_t l2,
+                                            int64_t scratch_per_thread,
+                                            int64_t threads) {
+  int64_t tile_panels = (tiles + MR - 1) / MR;
+  int64_t co_panels = (out_channels + NR - 1) / NR;
+  winograd_split best = {1, co_panels};
+  int64_t best_cost = -1, best_tasks = 0;
+  int64_t panel_bytes = inception_uk_winograd_panel_bytes(MR, NR, in_channels);
+  int64_t max_chunk_panels = inception_uk_winograd_chunk_panels(l2, panel_bytes);
+  while (max_chunk_panels > 1 &&
+         max_chunk_panels * panel_bytes > scratch_per_thread)
+    --max_chunk_panels;
+  for (int64_t groups = 1; groups <= co_panels; ++groups) {
+    int64_t group_panels = (co_panels + groups - 1) / groups;
+    if ((co_panels + group_panels - 1) / group_panels != groups)
+      continue; /* the same split as a smaller count */
+    for (int64_t chunks =
+             (tile_panels + max_chunk_panels - 1) / max_chunk_panels;
+         chunks <= tile_panels; ++chunks) {
+      int64_t chunk_panels = (tile_panels + chunks - 1) / chunks;
+      if ((tile_panels + chunk_panels - 1) / chunk_panels != chunks)
+        continue;
+      int64_t tasks = batch * chunks * groups;
+      int64_t rounds = (tasks + threads - 1) / threads;
+      int64_t u_floats = WINO_POSITIONS * in_channels * group_panels * NR;
+      int64_t task = u_floats * chunk_panels * MR +
+                     u_floats * WINO_U_FLOAT_COST +
+                     chunk_panels * MR * in_channels * WINO_INPUT_TRANSFORM_COST;
+      int64_t cost = rounds * task;
+      if (best_cost < 0 || cost < best_cost ||
+          (cost == best_cost && tasks < best_tasks)) {
+        best_cost = cost;
+        best_tasks = tasks;
+        best.chunk_panels = chunk_panels;
+        best.group_panels = group_panels;
+      }
+    }
+  }
+  return best;
+}
+
 /* output[b][co][y][x] = relu?(bias[co] + residual[b][co][y][x] +
    conv3x3(input[b], filter)[co][y][x]) for a 3x3, stride-1, undilated
    convolution of the in_h x in_w input zero-padded by pad_top rows and
@@ -186,37 +325,15 @@ void inception_uk_winograd3x3_any(int blocked,
   int64_t tiles_w = (out_w + WINO_TILE - 1) / WINO_TILE;
   int64_t tiles = tiles_h * tiles_w;
   int64_t co_panels = (out_channels + NR - 1) / NR;
-  int64_t threads = omp_get_max_threads();
-
-  /* Tiles per task: panels of MR, as many as keep V and M within half of
-     L2 (each U panel is then read once per chunk: more tiles, fewer
-     reads), at most four, and fewer where threads would idle. V and M are
-     the thread's scratch, which the compiler sized for the most panels
-     (inception_uk_winograd_scratch). */
-  int64_t per_panel = inception_uk_winograd_panel_bytes(MR, NR, in_channels,
-                                                        out_channels);
-  int64_t chunk_panels =
-      inception_uk_winograd_chunk_panels(params->l2, per_panel);
-  while (chunk_panels > 1 && chunk_panels * per_panel > scratch_per_thread)
-    --chunk_panels;
-  int64_t tile_panels = (tiles + MR - 1) / MR;
-  while (chunk_panels > 1 &&
-         batch * ((tile_panels + chunk_panels - 1) / chunk_panels) <
-             2 * threads)
-    --chunk_panels;
-  if (chunk_panels < 1)
-    chunk_panels = 1;
-  int64_t chunk = chunk_panels * MR;
+  /* V and M are the thread's scratch, which the compiler sized for the
+     most panels a chunk may have (inception_uk_winograd_scratch). */
+  winograd_split split =
+      winograd_choose_split(batch, tiles, in_channels, out_channels, params->l2,
+                            scratch_per_thread, omp_get_max_threads());
+  int64_t chunk = split.chunk_panels * MR;
   int64_t chunks = (tiles + chunk - 1) / chunk;
-  /* Split the output channels too when there are too few chunks: each
-     group transforms the same input again, a small cost next to idling. */
-  int64_t groups = (2 * threads + batch * chunks - 1) / (batch * chunks);
-  if (groups > co_panels)
-    groups = co_panels;
-  if (groups < 1)
-    groups = 1;
-  int64_t group_panels = (co_panels + groups - 1) / groups;
-  groups = (co_panels + group_panels - 1) / group_panels;
+  int64_t group_panels = split.group_panels;
+  int64_t groups = (co_panels + group_panels - 1) / group_panels;
   int64_t tasks = batch * chunks * groups;
 
 #pragma omp parallel for schedule(dynamic, 1)
@@ -228,8 +345,8 @@ void inception_uk_winograd3x3_any(int blocked,
     int64_t j1 = j0 + group_panels < co_panels ? j0 + group_panels : co_panels;
     int64_t count = tiles - t0 < chunk ? tiles - t0 : chunk;
     int64_t panels = (count + MR - 1) / MR;
-    int64_t width = (j1 - j0) * NR; /* M's row: the group's channels */
-    /* V: [xi][panel][ci][MR]; M: [xi][panel * MR + tile][width]. */
+    /* V: [xi][panel][ci][MR]; M, for one output panel: [xi][panel * MR +
+       tile][NR]. */
     float *v =
         (float *)(scratch + (int64_t)omp_get_thread_num() * scratch_per_thread);
     float *m = v + WINO_POSITIONS * panels * MR * in_channels;
@@ -290,85 +407,25 @@ void inception_uk_winograd3x3_any(int blocked,
         }
       }
 
-    for (int xi = 0; xi < WINO_POSITIONS; ++xi)
-      for (int64_t j = j0; j < j1; ++j) {
-        const float *b = u + (xi * co_panels + j) * in_channels * NR;
-        for (int64_t p = 0; p < panels; ++p)
-          microkernel(in_channels, v + (xi * panels + p) * in_channels * MR,
-                      b, NR, m + (xi * panels * MR + p * MR) * width + (j - j0) * NR,
-                      width, 0, 0, 0, 0, 0, out_channels - j * NR);
-      }
-
+    /* One output panel at a time: its 36 GEMMs read the panel's U, one
+       contiguous run of memory, then its tiles are transformed back while
+       M is in cache. */
     float *out = output + image * output_batch_stride;
     const float *res = residual ? residual + image * residual_batch_stride : 0;
-    int64_t co_end = j1 * NR < out_channels ? j1 * NR : out_channels;
-    for (int64_t k = 0; k < count; ++k) {
-      int64_t tile = t0 + k;
-      int64_t oy = (tile / tiles_w) * WINO_TILE, ox = (tile % tiles_w) * WINO_TILE;
-      int64_t rows = out_h - oy < WINO_TILE ? out_h - oy : WINO_TILE;
-      int64_t cols = out_w - ox < WINO_TILE ? out_w - ox : WINO_TILE;
-      for (int64_t c0 = j0 * NR; c0 < co_end; c0 += VL) {
-        /* A^T M A for VL channels at once. */
-        const float *src = m + k * width + (c0 - j0 * NR);
-        int64_t m_xi_stride = panels * MR * width; /* between positions in M */
-        vf t[4][6];
-        for (int col = 0; col < 6; ++col) {
-          vf m0 = *(const vf_unaligned *)(src + (0 * 6 + col) * m_xi_stride);
-          vf m1 = *(const vf_unaligned *)(src + (1 * 6 + col) * m_xi_stride);
-          vf m2 = *(const vf_unaligned *)(src + (2 * 6 + col) * m_xi_stride);
-          vf m3 = *(const vf_unaligned *)(src + (3 * 6 + col) * m_xi_stride);
-          vf m4 = *(const vf_unaligned *)(src + (4 * 6 + col) * m_xi_stride);
-          vf m5 = *(const vf_unaligned *)(src + (5 * 6 + col) * m_xi_stride);
-          WINOGRAD_AT(t[0][col], t[1][col], t[2][col], t[3][col], m0, m1, m2,
-                      m3, m4, m5);
-        }
-        float y[4][4][VL];
-        for (int r = 0; r < 4; ++r) {
-          vf *x = t[r];
-          WINOGRAD_AT(*(vf_unaligned *)y[r][0], *(vf_unaligned *)y[r][1],
-                      *(vf_unaligned *)y[r][2], *(vf_unaligned *)y[r][3], x[0],
-                      x[1], x[2], x[3], x[4], x[5]);
-        }
-        if (blocked) {
-          /* The tile's pixels are VL-channel vectors of block c0 / VL. */
-          int64_t block = c0 / VL;
-          vf b = bias ? *(const vf_unaligned *)(bias + c0) : (vf){0};
-          float *dst = out + block * output_channel_stride +
-                       oy * output_row_stride + ox * VL;
-          const float *rsrc = res ? res + block * residual_channel_stride +
-                                        oy * residual_row_stride + ox * VL
-                                  : 0;
-          for (int64_t r = 0; r < rows; ++r)
-            for (int64_t c = 0; c < cols; ++c) {
-              vf x = *(vf_unaligned *)y[r][c] + b;
-              if (rsrc)
-                x += *(const vf_unaligned *)(rsrc + r * residual_row_stride +
-                                             c * VL);
-              /* maxnum: NaN becomes 0, as the !(x > 0) test below. */
-              if (relu)
-                x = __builtin_elementwise_max(x, (vf){0});
-              *(vf_unaligned *)(dst + r * output_row_stride + c * VL) = x;
-            }
-          continue;
-        }
-        int64_t lanes = co_end - c0 < VL ? co_end - c0 : VL;
-        for (int64_t lane = 0; lane < lanes; ++lane) {
-          int64_t co = c0 + lane;
-          float b = bias ? bias[co] : 0.0f;
-          float *dst = out + co * output_channel_stride + oy * output_row_stride + ox;
-          const float *rsrc =
-              res ? res + co * residual_channel_stride +
-                        oy * residual_row_stride + ox
-                  : 0;
-          for (int64_t r = 0; r < rows; ++r)
-            for (int64_t c = 0; c < cols; ++c) {
-              float x = y[r][c][lane] + b;
-              if (rsrc)
-                x += rsrc[r * residual_row_stride + c];
-              dst[r * output_row_stride + c] = relu && !(x > 0.0f) ? 0.0f : x;
-            }
-        }
+    int64_t m_xi_stride = panels * MR * NR; /* between positions in M */
+    for (int64_t j = j0; j < j1; ++j) {
+      for (int xi = 0; xi < WINO_POSITIONS; ++xi) {
+        const float *b = u + (j * WINO_POSITIONS + xi) * in_channels * NR;
+        for (int64_t p = 0; p < panels; ++p)
+          microkernel(in_channels, v + (xi * panels + p) * in_channels * MR, b,
+                      NR, m + (xi * panels + p) * MR * NR, NR, 0, 0, 0, 0, 0,
+                      out_channels - j * NR);
       }
+      int64_t co_end = (j + 1) * NR < out_channels ? (j + 1) * NR : out_channels;
+      for (int64_t k = 0; k < count; ++k)
+        for (int64_t c0 = j * NR; c0 < co_end; c0 += VL)
+          winograd_output_tile(blocked, m + k * NR + (c0 - j * NR), m_xi_stride,
+                               t0 + k, tiles_w, c0, co_end, out, res, params);
     }
   }
 }

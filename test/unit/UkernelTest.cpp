@@ -23,8 +23,23 @@
 #include <vector>
 
 extern "C" int omp_get_max_threads(void);
+extern "C" void omp_set_num_threads(int count);
 
 namespace {
+
+/// Runs the kernels of one scope on `count` threads: how they split their
+/// tasks depends on it (Winograd's chunks of tiles and groups of output
+/// channels, the blocked convolution's row segments), the results must not.
+class ThreadCount {
+public:
+  explicit ThreadCount(int count) : saved(omp_get_max_threads()) {
+    omp_set_num_threads(count);
+  }
+  ~ThreadCount() { omp_set_num_threads(saved); }
+
+private:
+  int saved;
+};
 
 /// The filter forms, from the weight transforms a library runs
 /// (runtime/ukernels/weight_transforms.c).
@@ -306,8 +321,7 @@ void runConv(const ConvCase &c, ConvKernel kernel, unsigned seed) {
       kernel == ConvKernel::Gemm
           ? inception_uk_conv2d_scratch(MR, c.kc, c.nc)
       : kernel == ConvKernel::Winograd
-          ? inception_uk_winograd_scratch(MR, NR, c.l2, c.inChannels,
-                                          c.outChannels)
+          ? inception_uk_winograd_scratch(MR, NR, c.l2, c.inChannels)
           : 0);
   inception_uk_conv2d_params p = {};
   p.input = input.data;
@@ -405,8 +419,10 @@ TEST(Ukernel, Conv2dGemmEdges) {
 TEST(Ukernel, Winograd3x3RandomShapes) {
   REQUIRE_ISA();
   Random random(2);
-  for (unsigned i = 0; i < 40; ++i)
+  for (unsigned i = 0; i < 40; ++i) {
+    ThreadCount threads(1 + int(i % 3));
     runConv(randomConv(random, false, true), ConvKernel::Winograd, 200 + i);
+  }
 }
 
 TEST(Ukernel, Depthwise2dRandomShapes) {
@@ -431,7 +447,9 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput) {
   int64_t batch = random.between(1, 2);
   int64_t lanes = nchwInput ? 1 : VL;
   int64_t inChannels = nchwInput ? random.between(1, 5) : VL * random.between(1, 3);
-  int64_t outChannels = depthwise ? inChannels : VL * random.between(1, 4);
+  // Winograd: up to three panels of NR output channels, for its groups.
+  int64_t outChannels =
+      depthwise ? inChannels : VL * random.between(1, winograd ? 9 : 4);
   int64_t kernelH = winograd ? 3 : random.between(1, 5);
   int64_t kernelW = winograd ? 3 : random.between(1, 5);
   int64_t strideH = winograd ? 1 : random.between(1, 2);
@@ -536,8 +554,7 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput) {
   Buffer filter(int64_t(form.size()));
   std::copy(form.begin(), form.end(), filter.data);
   Scratch scratch(winograd ? inception_uk_winograd_scratch(
-                                 MR, NR, INCEPTION_UK_DEFAULT_L2, inChannels,
-                                 outChannels)
+                                 MR, NR, INCEPTION_UK_DEFAULT_L2, inChannels)
                            : 0);
   inception_uk_conv2d_params p = {};
   p.input = input.data;
@@ -596,15 +613,19 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput) {
 TEST(Ukernel, Conv2dBlockedRandomShapes) {
   REQUIRE_ISA();
   Random random(4);
-  for (int i = 0; i < 40; ++i)
+  for (int i = 0; i < 40; ++i) {
+    ThreadCount threads(1 + i % 3);
     runBlocked(random, BlockedKernel::Direct, /*nchwInput=*/i % 4 == 0);
+  }
 }
 
 TEST(Ukernel, Winograd3x3BlockedRandomShapes) {
   REQUIRE_ISA();
   Random random(5);
-  for (int i = 0; i < 30; ++i)
+  for (int i = 0; i < 30; ++i) {
+    ThreadCount threads(1 + i % 3);
     runBlocked(random, BlockedKernel::Winograd, false);
+  }
 }
 
 TEST(Ukernel, Depthwise2dBlockedRandomShapes) {

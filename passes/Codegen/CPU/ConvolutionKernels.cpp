@@ -429,8 +429,7 @@ LogicalResult lowerConvolution(KernelLowering &lowering, UkernelOp op) {
           l2 = op.getParam("l2");
   setScratch(call, depthwise ? 0
                    : winograd
-                       ? inception_uk_winograd_scratch(mr, nr, l2, inChannels,
-                                                       outChannels)
+                       ? inception_uk_winograd_scratch(mr, nr, l2, inChannels)
                        : inception_uk_conv2d_scratch(mr, kc, nc));
   return call.create(lowering.symbols);
 }
@@ -473,8 +472,7 @@ LogicalResult lowerBlockedConvolution(KernelLowering &lowering, UkernelOp op) {
   call.set(F::in_channels, inChannels);
   call.set(F::out_channels, outChannels);
   setScratch(call, winograd ? inception_uk_winograd_scratch(
-                                  mr, nr, op.getParam("l2"), inChannels,
-                                  outChannels)
+                                  mr, nr, op.getParam("l2"), inChannels)
                             : 0);
   return call.create(lowering.symbols);
 }
