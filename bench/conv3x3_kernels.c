@@ -41,10 +41,10 @@ int main(int argc,char**argv){
     for(long co=0;co<M;co++)for(long ci=0;ci<l.ci;ci++){const float*g=w+co*K+ci*9; double t[6][3],U[6][6];
       for(int a=0;a<6;a++)for(int b=0;b<3;b++){t[a][b]=0;for(int c=0;c<3;c++)t[a][b]+=G[a][c]*g[c*3+b];}
       for(int a=0;a<6;a++)for(int b=0;b<6;b++){U[a][b]=0;for(int c=0;c<3;c++)U[a][b]+=t[a][c]*G[b][c];}
-      for(int xi=0;xi<36;xi++)u[((xi*cop+co/NR)*l.ci+ci)*NR+co%NR]=U[xi/6][xi%6];}
+      for(int xi=0;xi<36;xi++)u[(((co/NR)*36+xi)*l.ci+ci)*NR+co%NR]=U[xi/6][xi%6];}
     /* The threads' scratch, as a model's workspace holds it (ukernel_abi.h). */
     int64_t gemm_scratch=inception_uk_conv2d_scratch(MR,KC,NC);
-    int64_t wino_scratch=inception_uk_winograd_scratch(MR,NR,INCEPTION_UK_DEFAULT_L2,l.ci,M);
+    int64_t wino_scratch=inception_uk_winograd_scratch(MR,NR,INCEPTION_UK_DEFAULT_L2,l.ci);
     int64_t per_thread=gemm_scratch>wino_scratch?gemm_scratch:wino_scratch;
     char*scratch=aligned_alloc(64,(size_t)per_thread*omp_get_max_threads());
     double bg=1e9,bw=1e9;

@@ -213,6 +213,87 @@ void inception_uk_conv2d_blocked(const inception_uk_conv2d_params *params) {
   }
 }
 
+static inline __attribute__((always_inline)) vf pool_combine(int kind, vf a,
+                                                            vf b) {
+  /* maxnum: a NaN loses to a number, as everywhere in the kernels. */
+  return kind == 0 ? __builtin_elementwise_max(a, b) : a + b;
+}
+
+/* Input column x of a pooling window's kernel_h rows, reduced. */
+static inline __attribute__((always_inline)) vf
+pool_column(int kind, const float *in, int64_t row_stride, int64_t kernel_h,
+            int64_t x) {
+  const float *column = in + x * INCEPTION_UK_VL;
+  vf acc = *(const vf_unaligned *)column;
+  for (int64_t ky = 1; ky < kernel_h; ++ky)
+    acc = pool_combine(kind, acc,
+                       *(const vf_unaligned *)(column + ky * row_stride));
+  return acc;
+}
+
+/* One output row of a blocked pooling (`kind` a constant where inlined),
+   reduced over rows first, then over columns, as pool2d.c's NCHW kernel
+   sums. Three columns wide (the family's 3x3 pools): each column is
+   reduced once and kept in registers for the windows that share it (3
+   loads a pixel at stride 1 rather than 9, and no chain of 8 dependent
+   maxima); wider windows take their columns one by one. */
+static inline __attribute__((always_inline)) void
+pool_row_blocked(int kind, const float *in, int64_t row_stride,
+                 int64_t kernel_h, int64_t kernel_w, int64_t stride_w,
+                 int64_t out_w, const float *divisor, float *out) {
+  if (kernel_w == 3 && stride_w <= 2) {
+    vf c0 = pool_column(kind, in, row_stride, kernel_h, 0);
+    vf c1 = pool_column(kind, in, row_stride, kernel_h, 1);
+    for (int64_t ox = 0; ox < out_w; ++ox) {
+      int64_t x0 = ox * stride_w;
+      if (stride_w == 2)
+        c1 = pool_column(kind, in, row_stride, kernel_h, x0 + 1);
+      vf c2 = pool_column(kind, in, row_stride, kernel_h, x0 + 2);
+      vf acc = pool_combine(kind, pool_combine(kind, c0, c1), c2);
+      if (divisor)
+        acc = acc / divisor[ox];
+      *(vf_unaligned *)(out + ox * INCEPTION_UK_VL) = acc;
+      c0 = stride_w == 2 ? c2 : c1;
+      c1 = c2;
+    }
+    return;
+  }
+  for (int64_t ox = 0; ox < out_w; ++ox) {
+    int64_t x0 = ox * stride_w;
+    vf acc = pool_column(kind, in, row_stride, kernel_h, x0);
+    for (int64_t kx = 1; kx < kernel_w; ++kx)
+      acc = pool_combine(kind, acc,
+                         pool_column(kind, in, row_stride, kernel_h, x0 + kx));
+    if (divisor)
+      acc = acc / divisor[ox];
+    *(vf_unaligned *)(out + ox * INCEPTION_UK_VL) = acc;
+  }
+}
+
+/* One task of inception_uk_pool2d_blocked: block `task / out_h % blocks`,
+   row `task % out_h` of one image (`in` and `out` at its start). A
+   function of plain values, so that nothing of the outlined region's
+   captures is reloaded per pixel. */
+static void pool_task_blocked(int64_t task, int64_t blocks, int64_t out_h,
+                              int64_t out_w, int64_t kernel_h,
+                              int64_t kernel_w, int64_t stride_h,
+                              int64_t stride_w, int64_t kind, const float *in,
+                              int64_t input_channel_stride,
+                              int64_t input_row_stride, const float *divisor,
+                              float *out, int64_t output_channel_stride,
+                              int64_t output_row_stride) {
+  int64_t block = task / out_h % blocks, oy = task % out_h;
+  in += block * input_channel_stride + oy * stride_h * input_row_stride;
+  out += block * output_channel_stride + oy * output_row_stride;
+  const float *row_divisor = divisor ? divisor + oy * out_w : 0;
+  if (kind == 0)
+    pool_row_blocked(0, in, input_row_stride, kernel_h, kernel_w, stride_w,
+                     out_w, row_divisor, out);
+  else
+    pool_row_blocked(1, in, input_row_stride, kernel_h, kernel_w, stride_w,
+                     out_w, row_divisor, out);
+}
+
 /* output[n][b][oy][ox][l] = the max (kind 0) or sum (kind 1) over the
    kernel_h x kernel_w window at (oy * stride_h, ox * stride_w) of a
    blocked input, each lane a channel; the sum divided by
@@ -235,29 +316,13 @@ void inception_uk_pool2d_blocked(const inception_uk_pool2d_params *params) {
           kind = params->kind;
   int64_t tasks = batch * blocks * out_h;
 #pragma omp parallel for schedule(static)
-  for (int64_t task = 0; task < tasks; ++task) {
-    int64_t image = task / (blocks * out_h);
-    int64_t block = task / out_h % blocks, oy = task % out_h;
-    const float *in = input + image * input_batch_stride +
-                      block * input_channel_stride +
-                      oy * stride_h * input_row_stride;
-    float *out = output + image * output_batch_stride +
-                 block * output_channel_stride + oy * output_row_stride;
-    for (int64_t ox = 0; ox < out_w; ++ox) {
-      /* vf and vf_unaligned are ukernel_common.h's vectors of VL floats. */
-      const float *window = in + ox * stride_w * INCEPTION_UK_VL;
-      vf acc = *(const vf_unaligned *)window;
-      for (int64_t ky = 0; ky < kernel_h; ++ky)
-        for (int64_t kx = ky == 0; kx < kernel_w; ++kx) {
-          vf x = *(const vf_unaligned *)(window + ky * input_row_stride +
-                                         kx * INCEPTION_UK_VL);
-          acc = kind == 0 ? __builtin_elementwise_max(acc, x) : acc + x;
-        }
-      if (divisor)
-        acc = acc / divisor[oy * out_w + ox];
-      *(vf_unaligned *)(out + ox * INCEPTION_UK_VL) = acc;
-    }
-  }
+  for (int64_t task = 0; task < tasks; ++task)
+    pool_task_blocked(task, blocks, out_h, out_w, kernel_h, kernel_w, stride_h,
+                      stride_w, kind,
+                      input + task / (blocks * out_h) * input_batch_stride,
+                      input_channel_stride, input_row_stride, divisor,
+                      output + task / (blocks * out_h) * output_batch_stride,
+                      output_channel_stride, output_row_stride);
 }
 
 /* The depthwise tiles: one block at 1 .. DEPTHWISE_PIXELS pixels of a row,

@@ -640,13 +640,18 @@ TEST(Ukernel, Depthwise2dBlockedRandomShapes) {
 //===----------------------------------------------------------------------===//
 
 /// NCHW (blocked = false: windows clipped to the input, padding never
-/// read) or blocked (the padded buffer, border -inf or 0) pooling.
-void runPool(Random &random, bool blocked) {
+/// read) or blocked (the padded buffer, border -inf or 0) pooling; with
+/// `threeByThree`, the family's 3x3 windows (the blocked kernel keeps
+/// their columns in registers), else windows of 1 to 5.
+void runPool(Random &random, bool blocked, bool threeByThree = false) {
   int64_t batch = random.between(1, 2);
   int64_t channels = blocked ? VL * random.between(1, 2) : random.between(1, 7);
-  int64_t inH = random.between(1, 12), inW = random.between(1, 40);
-  int64_t kernelH = random.between(1, std::min<int64_t>(inH, 4) + 1);
-  int64_t kernelW = random.between(1, std::min<int64_t>(inW, 4) + 1);
+  int64_t inH = random.between(threeByThree ? 3 : 1, 12),
+          inW = random.between(threeByThree ? 3 : 1, 40);
+  int64_t kernelH =
+      threeByThree ? 3 : random.between(1, std::min<int64_t>(inH, 4) + 1);
+  int64_t kernelW =
+      threeByThree ? 3 : random.between(1, std::min<int64_t>(inW, 4) + 1);
   int64_t strideH = random.between(1, 2), strideW = random.between(1, 2);
   // PyTorch's limit: padding at most half the window.
   int64_t padTop = random.between(0, kernelH / 2);
@@ -779,6 +784,13 @@ TEST(Ukernel, Pool2dBlockedRandomShapes) {
   Random random(8);
   for (int i = 0; i < 60; ++i)
     runPool(random, true);
+}
+
+TEST(Ukernel, Pool2dBlockedThreeByThree) {
+  REQUIRE_ISA();
+  Random random(11);
+  for (int i = 0; i < 40; ++i)
+    runPool(random, true, /*threeByThree=*/true);
 }
 
 TEST(Ukernel, DenseRandomShapes) {
