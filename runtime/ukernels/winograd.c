@@ -256,9 +256,10 @@ typedef struct {
    GEMMs: a float of U streamed from memory (a task reads its group's U
    once, whatever its panel count of tiles: with one panel, a float of U
    feeds only MR multiply-adds) and one tile's input transform for one
-   channel (36 values scattered into V's panels). Calibrated on the 3x3
-   layers of GoogLeNet and Inception-v3 on 1 and 2 threads (Zen 5); the
-   choice moves little across 3x of either. */
+   channel (36 values scattered into V's panels). Set on the 3x3 layers of
+   GoogLeNet and Inception-v3 on 1 and 2 threads (Zen 5): their summed
+   time stayed within the machine's noise for U costs of 2 to 24 and
+   transform costs of 100 to 960. */
 enum { WINO_U_FLOAT_COST = 8, WINO_INPUT_TRANSFORM_COST = 960 };
 
 /* The split with the least estimated time on `threads` threads: tasks run
