@@ -42,8 +42,9 @@ bool winogradWindow(int64_t kernelH, int64_t kernelW, DenseI64ArrayAttr strides,
 /// multiply-add per tile, each of the direct filter's one per output
 /// pixel, so with few tiles (the 7x7 layers of batch 1) the GEMMs wait on
 /// memory and the direct kernel is faster. googlenet at batch 1 on Zen 5:
-/// 16 tiles (the 7x7 layers direct) gained on 1 and 2 threads; 32 (the
-/// 14x14 ones too) gained 10% on 2 threads and lost 7% on 1.
+/// 16 tiles (the 7x7 layers direct) gained on 1 and 2 threads; with the
+/// 14x14 layers direct too (17), those layers ran 1.3-2x slower on both
+/// (winograd.c's split reads their U once a thread).
 bool reusesWinogradFilter(const KernelSelection &selection, int64_t batch,
                           int64_t height, int64_t width) {
   return batch * llvm::divideCeil(height, 4) * llvm::divideCeil(width, 4) >=
