@@ -98,12 +98,25 @@ def prepare_model(name, batch, work, inceptionc, at_load):
     return model, onnx_path, library, macs, shape, (at_load_library, weights)
 
 
+def model_names(models):
+    """The --models argument's names: comma-separated, or 'all', every model
+    of models/."""
+    if models != "all":
+        return models.split(",")
+    return sorted(os.path.splitext(f)[0] for f in os.listdir(os.path.join(ROOT, "models"))
+                  if f.endswith(".inception"))
+
+
+def bench_numbers(stdout):
+    """inception-bench's closing `json: {...}` line."""
+    return json.loads(stdout.split("json: ", 1)[1])
+
+
 def time_ours(bench, library, x_path, threads, runs, macs, out_path, weights=None):
     result = run([bench, library, "--input", x_path, "--runs", str(runs), "--warmup", "2",
                   "--threads", str(threads), "--macs", str(macs), "--output", out_path]
                  + (["--weights", weights] if weights else []))
-    numbers = json.loads(result.stdout.split("json: ", 1)[1])
-    return numbers
+    return bench_numbers(result.stdout)
 
 
 def time_ort(onnx_path, bin_path, shape, threads, runs, out_path):
@@ -152,10 +165,7 @@ def main():
 
     rows = []
     ok = True
-    names = (sorted(os.path.splitext(f)[0] for f in os.listdir(os.path.join(ROOT, "models"))
-                    if f.endswith(".inception"))
-             if args.models == "all" else args.models.split(","))
-    for name in names:
+    for name in model_names(args.models):
         for batch in map(int, args.batches.split(",")):
             model, onnx_path, library, macs, shape, (at_load, weights) = prepare_model(
                 name, batch, work, inceptionc, args.weights_at_load)

@@ -101,7 +101,7 @@ def trace_times(bench, library, threads, runs, rounds, work):
         out = compare.run([bench, library, "--random-input=1", "--runs", str(runs),
                            "--threads", str(threads), "--macs", "1",
                            "--trace", trace]).stdout
-        numbers = json.loads(out[out.index("{", out.index("json:")):])
+        numbers = compare.bench_numbers(out)
         totals.append(numbers["median_ms"])
         peak = max(peak, numbers["peak_gflops"])
         sums = collections.defaultdict(float)
@@ -123,9 +123,6 @@ def main():
     parser.add_argument("--build", default=os.environ.get("INCEPTION_BUILD_DIR",
                                                           os.path.join(ROOT, "build")))
     args = parser.parse_args()
-    models = (sorted(f[:-len(".inception")] for f in os.listdir(os.path.join(ROOT, "models"))
-                     if f.endswith(".inception"))
-              if args.models == "all" else args.models.split(","))
     inceptionc = os.path.join(args.build, "bin", "inceptionc")
     bench = os.path.join(args.build, "bin", "inception-bench")
     for tool in (inceptionc, bench):
@@ -134,7 +131,7 @@ def main():
     bandwidth = copy_bandwidth()
     print(f"copy bandwidth (numpy, 1 thread): {bandwidth / 1e9:.1f} GB/s\n")
     with tempfile.TemporaryDirectory() as work:
-        for name in models:
+        for name in compare.model_names(args.models):
             model = compare.compare_with_pytorch.reference(name, seed=0)
             weights = os.path.join(work, f"{name}.safetensors")
             compare.safetensors_io.save(model.state_dict(), weights)
