@@ -75,7 +75,8 @@ def kind_of(op, dims):
     head = op.split(" ")[0]
     return {"max_pool2d": "max pool", "avg_pool2d": "average pool",
             "global_avg_pool2d": "global average pool", "lrn": "LRN",
-            "dense": "dense", "concat": "concat (copies)", "relu": "elementwise",
+            "dense": "dense", "concat": "concat (copies)", "flatten": "flatten (copy)",
+            "relu": "elementwise",
             "add": "elementwise", "scale": "elementwise"}.get(head, "other: " + head)
 
 
