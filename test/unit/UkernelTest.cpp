@@ -447,7 +447,8 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput) {
   int64_t batch = random.between(1, 2);
   int64_t lanes = nchwInput ? 1 : VL;
   int64_t inChannels = nchwInput ? random.between(1, 5) : VL * random.between(1, 3);
-  // Winograd: up to three panels of NR output channels, for its groups.
+  // Winograd: several panels of NR output channels (3 with AVX-512, 5 with
+  // AVX2), so that its groups of panels are exercised.
   int64_t outChannels =
       depthwise ? inChannels : VL * random.between(1, winograd ? 9 : 4);
   int64_t kernelH = winograd ? 3 : random.between(1, 5);
