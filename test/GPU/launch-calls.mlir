@@ -49,3 +49,19 @@ module attributes {gpu.container_module} {
     llvm.return
   }
 }
+
+// -----
+
+// A kernel cannot read the host's copy of a compile-time table.
+module attributes {gpu.container_module} {
+  gpu.binary @kernels [#gpu.object<#nvvm.target<chip = "sm_80">, "not a real binary">]
+  llvm.mlir.global private constant @divisors(dense<9.0> : tensor<4xf32>) : !llvm.array<4 x f32>
+  llvm.func @run() {
+    %one = llvm.mlir.constant(1 : i64) : i64
+    %table = llvm.mlir.addressof @divisors : !llvm.ptr
+    %row = llvm.getelementptr %table[2] : (!llvm.ptr) -> !llvm.ptr, f32
+    // expected-error @+1 {{kernel argument 0 is the host address of @divisors: a kernel reads device memory, so a compile-time table must be the kernel module's own global}}
+    gpu.launch_func @kernels::@scale blocks in (%one, %one, %one) threads in (%one, %one, %one) : i64 args(%row : !llvm.ptr)
+    llvm.return
+  }
+}

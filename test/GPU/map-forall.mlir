@@ -32,6 +32,35 @@ func.func @nest(%a: memref<512xf32>) {
 
 // -----
 
+// A compile-time table (a constant global, seen through a view) is the
+// kernel's own too: as a launch argument it would be a host address. A
+// buffer the function receives stays outside.
+// CHECK-LABEL: func.func @table
+// CHECK: gpu.launch
+// CHECK: %[[TABLE:.*]] = memref.get_global @divisors : memref<4xf32>
+// CHECK-NEXT: %[[PLANE:.*]] = memref.expand_shape %[[TABLE]]
+// CHECK: memref.load %[[PLANE]]
+// CHECK: memref.load %arg0
+memref.global "private" constant @divisors : memref<4xf32> = dense<[4.0, 6.0, 6.0, 9.0]>
+func.func @table(%a: memref<2x2xf32>) {
+  %table = memref.get_global @divisors : memref<4xf32>
+  %plane = memref.expand_shape %table [[0, 1]] output_shape [2, 2] : memref<4xf32> into memref<2x2xf32>
+  %c2 = arith.constant 2 : index
+  scf.forall (%b) in (1) {
+    scf.forall (%t) in (4) {
+      %i = arith.divui %t, %c2 : index
+      %j = arith.remui %t, %c2 : index
+      %d = memref.load %plane[%i, %j] : memref<2x2xf32>
+      %v = memref.load %a[%i, %j] : memref<2x2xf32>
+      %w = arith.divf %v, %d : f32
+      memref.store %w, %a[%i, %j] : memref<2x2xf32>
+    } {mapping = [#gpu.thread<x>]}
+  } {mapping = [#gpu.block<x>]}
+  return
+}
+
+// -----
+
 // A kernel in phases (a GEMM's: initial values, then staging into shared
 // memory and accumulating, slice after slice, then the stores): each phase
 // runs in every thread and a barrier follows it, but not the last at the

@@ -32,6 +32,37 @@ module attributes {gpu.container_module} {
 
 // -----
 
+// Outlining copied each kernel's compile-time tables into its module: the
+// merged module holds one copy of each.
+// CHECK-LABEL: gpu.module @pool_kernel {
+// CHECK-COUNT-1: memref.global "private" constant @divisors
+// CHECK-NOT: memref.global
+// CHECK-NOT: gpu.module
+module attributes {gpu.container_module} {
+  func.func @run() {
+    %c1 = arith.constant 1 : index
+    gpu.launch_func @pool_kernel::@pool_kernel blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) loc("pool1")
+    gpu.launch_func @pool_kernel_0::@pool_kernel blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) loc("pool2")
+    return
+  }
+  gpu.module @pool_kernel {
+    memref.global "private" constant @divisors : memref<4xf32> = dense<9.0>
+    gpu.func @pool_kernel() kernel {
+      %t = memref.get_global @divisors : memref<4xf32>
+      gpu.return
+    }
+  }
+  gpu.module @pool_kernel_0 {
+    memref.global "private" constant @divisors : memref<4xf32> = dense<9.0>
+    gpu.func @pool_kernel() kernel {
+      %t = memref.get_global @divisors : memref<4xf32>
+      gpu.return
+    }
+  }
+}
+
+// -----
+
 // A module holding what no launch uses is an error: merging would drop it.
 module attributes {gpu.container_module} {
   func.func @run() {

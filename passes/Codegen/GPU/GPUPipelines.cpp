@@ -31,7 +31,7 @@ LogicalResult buildTilePipeline(OpPassManager &pm, ArrayRef<std::string> passes,
 // The kernels' bodies are loops, arithmetic and loads and stores of static
 // memrefs, passed as bare pointers (one device address per buffer).
 static constexpr llvm::StringLiteral kToNVVM =
-    "gpu.module(lower-affine,convert-scf-to-cf,"
+    "gpu.module(expand-strided-metadata,lower-affine,convert-scf-to-cf,"
     "convert-gpu-to-nvvm{use-bare-ptr-memref-call-conv index-bitwidth=32},canonicalize,cse,"
     "reconcile-unrealized-casts)";
 

@@ -10,6 +10,22 @@ namespace {
 
 constexpr llvm::StringLiteral kLauncher = "inception_gpu_launch";
 
+/// The host global whose address `value` is, through offsets and casts;
+/// none otherwise.
+LLVM::AddressOfOp hostGlobal(Value value) {
+  while (Operation *definition = value.getDefiningOp()) {
+    if (auto global = dyn_cast<LLVM::AddressOfOp>(definition))
+      return global;
+    if (auto offset = dyn_cast<LLVM::GEPOp>(definition))
+      value = offset.getBase();
+    else if (isa<LLVM::AddrSpaceCastOp, LLVM::BitcastOp>(definition))
+      value = definition->getOperand(0);
+    else
+      break;
+  }
+  return {};
+}
+
 struct GPULaunchCallsPass : impl::GPULaunchCallsBase<GPULaunchCallsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -72,6 +88,15 @@ struct GPULaunchCallsPass : impl::GPULaunchCallsBase<GPULaunchCallsPass> {
         allocas.setInsertionPointToStart(&function.getBody().front());
       auto one = LLVM::ConstantOp::create(allocas, loc, i32, 1);
       ValueRange arguments = launch.getKernelOperands();
+      for (auto [index, argument] : llvm::enumerate(arguments))
+        if (LLVM::AddressOfOp global = hostGlobal(argument)) {
+          launch.emitError("kernel argument ")
+              << index << " is the host address of @"
+              << global.getGlobalName()
+              << ": a kernel reads device memory, so a compile-time table "
+                 "must be the kernel module's own global";
+          return WalkResult::interrupt();
+        }
       auto array = LLVM::AllocaOp::create(
           allocas, loc, ptr, LLVM::LLVMArrayType::get(ptr, arguments.size()),
           one);

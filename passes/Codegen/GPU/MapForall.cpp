@@ -3,6 +3,8 @@
 #include "passes/Codegen/GPU/Passes.h"
 
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
 
@@ -42,6 +44,37 @@ bool isIn(memref::AllocaOp alloca, gpu::AddressSpace space) {
   auto attribute = dyn_cast_if_present<gpu::AddressSpaceAttr>(
       alloca.getType().getMemorySpace());
   return attribute && attribute.getValue() == space;
+}
+
+/// Whether `value` is known when the library is compiled: a constant, or a
+/// constant global (the weights are views of an argument by now) seen
+/// through views whose other operands are constants.
+bool isCompileTimeData(Value value) {
+  Operation *definition = value.getDefiningOp();
+  if (!definition)
+    return false;
+  if (definition->hasTrait<OpTrait::ConstantLike>())
+    return true;
+  if (auto get = dyn_cast<memref::GetGlobalOp>(definition)) {
+    auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+        get, get.getNameAttr());
+    return global && global.getConstant() && global.getInitialValue();
+  }
+  return isa<ViewLikeOpInterface>(definition) && isMemoryEffectFree(definition) &&
+         definition->getNumRegions() == 0 &&
+         llvm::all_of(definition->getOperands(), isCompileTimeData);
+}
+
+/// A copy of `value`'s definitions at the rewriter's insertion point, each
+/// definition copied once (`copies`).
+Value cloneDefinitions(RewriterBase &rewriter, Value value, IRMapping &copies) {
+  if (Value copy = copies.lookupOrNull(value))
+    return copy;
+  Operation *definition = value.getDefiningOp();
+  for (Value operand : definition->getOperands())
+    cloneDefinitions(rewriter, operand, copies);
+  rewriter.clone(*definition, copies);
+  return copies.lookup(value);
 }
 
 /// Makes `buffer`, a private buffer whose first dimension is the thread,
@@ -166,16 +199,17 @@ LogicalResult mapNest(RewriterBase &rewriter, scf::ForallOp blockLoop) {
       return failure();
     }
   }
-  // Constants become the kernel's own, not arguments of its launch.
+  // Constants and compile-time tables become the kernel's own, not
+  // arguments of its launch: an argument would carry a table's host address.
   Region &body = launch.getBody();
   SetVector<Value> captured;
   getUsedValuesDefinedAbove(body, captured);
   rewriter.setInsertionPointToStart(&kernel);
+  IRMapping copies;
   for (Value value : captured) {
-    Operation *definition = value.getDefiningOp();
-    if (!definition || !definition->hasTrait<OpTrait::ConstantLike>())
+    if (!isCompileTimeData(value))
       continue;
-    Value copy = rewriter.clone(*definition)->getResult(0);
+    Value copy = cloneDefinitions(rewriter, value, copies);
     rewriter.replaceUsesWithIf(value, copy, [&](OpOperand &use) {
       return body.isAncestor(use.getOwner()->getParentRegion());
     });

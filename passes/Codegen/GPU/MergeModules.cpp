@@ -52,6 +52,18 @@ struct GPUMergeModulesPass : impl::GPUMergeModulesBase<GPUMergeModulesPass> {
     });
     if (walk.wasInterrupted())
       return signalPassFailure();
+    // Outlining copied the compile-time tables each kernel reads into its
+    // module: one copy of each moves into the merged one.
+    for (gpu::GPUModuleOp kernels : llvm::drop_begin(kernelModules))
+      for (auto global :
+           llvm::make_early_inc_range(kernels.getOps<memref::GlobalOp>())) {
+        if (mergedSymbols.lookup(global.getSymName())) {
+          global.erase();
+          continue;
+        }
+        global->moveBefore(merged.getBody(), merged.getBody()->end());
+        mergedSymbols.insert(global);
+      }
     for (gpu::GPUModuleOp kernels : llvm::drop_begin(kernelModules)) {
       if (!kernels.getBody()->empty()) {
         kernels.emitError("holds what no launch uses");
