@@ -147,7 +147,7 @@ std::string generateHeader(const ModelInterface &model) {
        << "#define " << macro << "_DEVICE_WORKSPACE_SIZE "
        << model.gpu->deviceWorkspaceSize << "\n\n"
        << "/* A run on device memory enqueued on `stream` (a CUstream; NULL: "
-          "the\n   workspace's own) and not waited for; `d_workspace` has "
+          "CUDA's\n   default stream) and not waited for; `d_workspace` has "
        << macro << "_DEVICE_WORKSPACE_SIZE\n   bytes aligned to 256 (NULL: "
           "the workspace's own); `weights` is the host\n   arena of a "
           "library whose weights bind at load, else NULL. */\n"

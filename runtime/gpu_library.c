@@ -35,11 +35,9 @@ typedef struct {
   const inception_gpu_model *model;
   inception_cu_deviceptr memory, input, output, workspace, weights;
   const void *uploaded; /* the host arena `weights` holds a copy of */
-  /* The graph of a run's launches and the buffers and stream it was
-     captured with. */
+  /* The graph of a run's launches and the buffers it was captured with. */
   void *graph;
   inception_cu_deviceptr graph_input, graph_output, graph_workspace;
-  void *graph_stream;
   int runs;
   /* Where inception_gpu_launch enqueues, and its first failure. */
   void *launch_stream;
@@ -321,20 +319,21 @@ static void launch_run(gpu_state *state, inception_cu_deviceptr input,
                      (const void *)(uintptr_t)state->weights);
 }
 
-/* Enqueues a run's launches on `stream`: the first run directly, then as
-   a graph, captured again when the buffers or the stream change. */
+/* Enqueues a run's launches on `stream` (null: CUDA's default stream): the
+   first run directly, then as a graph, captured again when the buffers
+   change. The capture runs on the state's own stream, so that any stream,
+   the legacy default one included (which cannot capture), replays it. */
 static int enqueue(gpu_state *state, void *stream, inception_cu_deviceptr input,
                    inception_cu_deviceptr output,
                    inception_cu_deviceptr workspace) {
   const inception_cuda_driver *cu = state->cu;
-  state->launch_stream = stream;
   if (state->graph && state->graph_input == input &&
-      state->graph_output == output && state->graph_workspace == workspace &&
-      state->graph_stream == stream) {
+      state->graph_output == output && state->graph_workspace == workspace) {
     CHECK(state, cu->cuGraphLaunch(state->graph, stream), "cuGraphLaunch");
     return INCEPTION_OK;
   }
   if (state->runs++ == 0) {
+    state->launch_stream = stream;
     launch_run(state, input, output, workspace);
     return state->launch_error ? launch_failure(state) : INCEPTION_OK;
   }
@@ -342,11 +341,12 @@ static int enqueue(gpu_state *state, void *stream, inception_cu_deviceptr input,
     cu->cuGraphExecDestroy(state->graph);
     state->graph = NULL;
   }
-  CHECK(state, cu->cuStreamBeginCapture(stream, CAPTURE_THREAD_LOCAL),
+  state->launch_stream = state->stream;
+  CHECK(state, cu->cuStreamBeginCapture(state->stream, CAPTURE_THREAD_LOCAL),
         "cuStreamBeginCapture");
   launch_run(state, input, output, workspace);
   void *graph = NULL;
-  inception_cu_result ended = cu->cuStreamEndCapture(stream, &graph);
+  inception_cu_result ended = cu->cuStreamEndCapture(state->stream, &graph);
   if (state->launch_error) {
     if (graph)
       cu->cuGraphDestroy(graph);
@@ -363,7 +363,6 @@ static int enqueue(gpu_state *state, void *stream, inception_cu_deviceptr input,
   state->graph_input = input;
   state->graph_output = output;
   state->graph_workspace = workspace;
-  state->graph_stream = stream;
   CHECK(state, cu->cuGraphLaunch(state->graph, stream), "cuGraphLaunch");
   return INCEPTION_OK;
 }
@@ -449,8 +448,6 @@ int inception_gpu_run_device(const inception_gpu_model *model, void *workspace,
     return status;
   const inception_cuda_driver *cu = state->cu;
   void *previous = make_current(state);
-  if (!stream)
-    stream = state->stream;
   status = bind_weights(state, weights, stream);
   if (status == INCEPTION_OK)
     status = enqueue(state, stream, (inception_cu_deviceptr)(uintptr_t)d_input,

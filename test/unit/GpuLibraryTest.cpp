@@ -30,6 +30,7 @@ struct Counters {
   int launches, graph_launches, captures, contexts, context_releases;
   const void *loaded_image;
   int events, event_destroys;
+  void *launch_stream, *graph_stream;
 };
 
 Counters &counters() {
@@ -183,6 +184,36 @@ TEST(GpuLibrary, DevicePointerRunsCaptureAgainForNewBuffers) {
   EXPECT_EQ(after.captures - before.captures, 2);
   EXPECT_EQ(after.graph_launches - before.graph_launches, 4);
   EXPECT_EQ(after.allocations - before.allocations, 1);
+  inception_gpu_release(&fake, workspace.bytes);
+}
+
+// A null stream is CUDA's default stream, as everywhere in CUDA (PyTorch's
+// default stream is null): the runs go there, and the graph, which that
+// stream cannot capture, is captured on the workspace's own and replayed
+// on whichever stream a run names.
+TEST(GpuLibrary, DevicePointerRunsGoOnTheCallersStream) {
+  inception_gpu_model fake = model(builtin);
+  Workspace workspace;
+  float output[kElements];
+  int callers;
+  void *streams[] = {nullptr, nullptr, nullptr, &callers, nullptr};
+  Counters before = counters();
+  for (void *stream : streams) {
+    ASSERT_EQ(inception_gpu_run_device(&fake, workspace.bytes,
+                                       sizeof workspace.bytes, nullptr, input,
+                                       output, nullptr, stream),
+              INCEPTION_OK)
+        << inception_gpu_last_error();
+    EXPECT_EQ(output[3], 24.0f);
+    if (counters().graph_launches == before.graph_launches)
+      EXPECT_EQ(counters().launch_stream, stream);
+    else
+      EXPECT_EQ(counters().graph_stream, stream);
+  }
+  Counters after = counters();
+  // Direct, capture, replay, replay on another stream, replay.
+  EXPECT_EQ(after.captures - before.captures, 1);
+  EXPECT_EQ(after.graph_launches - before.graph_launches, 4);
   inception_gpu_release(&fake, workspace.bytes);
 }
 

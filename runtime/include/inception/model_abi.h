@@ -139,8 +139,8 @@ typedef struct {
   /* Bytes of device memory run_device's `d_workspace` needs, aligned to
      256; 0 on the CPU. */
   size_t device_workspace_size;
-  /* A run on device memory, enqueued on `stream` (a CUstream; null: the
-     workspace's own) and not waited for: `d_input` and `d_output` are
+  /* A run on device memory, enqueued on `stream` (a CUstream; null: CUDA's
+     default stream) and not waited for: `d_input` and `d_output` are
      device addresses, `d_workspace` device_workspace_size bytes (null:
      the workspace's own). `weights` is the host arena of a library whose
      weights bind at load, copied to the device when it is not the one the

@@ -63,6 +63,8 @@ typedef struct {
   int launches, graph_launches, captures, contexts, context_releases;
   const void *loaded_image;
   int events, event_destroys;
+  /* The streams of the last direct launch and the last graph launch. */
+  void *launch_stream, *graph_stream;
 } fake_gpu_counters;
 
 /* The simulated clock, in milliseconds: each kernel takes 0.5. */
@@ -70,6 +72,7 @@ static float clock_ms;
 
 static fake_gpu_counters counters;
 static graph *capturing;
+static void *capture_stream;
 
 __attribute__((visibility("default"))) fake_gpu_counters *fake_gpu_state(void) {
   return &counters;
@@ -152,7 +155,11 @@ inception_cu_result cuLaunchKernel(void *function, unsigned grid_x,
                                    unsigned block_z, unsigned shared,
                                    void *stream, void **arguments,
                                    void **extra) {
-  (void)stream, (void)extra, (void)shared;
+  (void)extra, (void)shared;
+  /* As CUDA's thread-local capture: while a stream captures, a launch
+     on another stream is an error (the legacy default stream's always). */
+  if (capturing && stream != capture_stream)
+    return kInvalidValue;
   if (grid_y != 1 || grid_z != 1 || block_y != 1 || block_z != 1)
     return kInvalidValue;
   const char *fail = getenv("FAKE_GPU_FAIL_KERNEL");
@@ -161,6 +168,8 @@ inception_cu_result cuLaunchKernel(void *function, unsigned grid_x,
     return kLaunchFailed;
   ++counters.launches;
   clock_ms += 0.5f;
+  if (!capturing)
+    counters.launch_stream = stream;
   if (capturing) {
     /* A graph keeps the arguments' values, as CUDA's does. */
     launch_record *record = &capturing->launches[capturing->count++];
@@ -221,13 +230,18 @@ inception_cu_result cuStreamSynchronize(void *stream) {
   return 0;
 }
 inception_cu_result cuStreamBeginCapture_v2(void *stream, int mode) {
-  (void)stream, (void)mode;
+  (void)mode;
+  if (!stream) /* CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED */
+    return 900;
+  capture_stream = stream;
   capturing = calloc(1, sizeof *capturing);
   ++counters.captures;
   return capturing ? 0 : 2;
 }
 inception_cu_result cuStreamEndCapture(void *stream, void **graph_out) {
-  (void)stream;
+  if (stream != capture_stream)
+    return kInvalidValue;
+  capture_stream = NULL;
   *graph_out = capturing;
   capturing = NULL;
   return 0;
@@ -244,9 +258,9 @@ inception_cu_result cuGraphInstantiateWithFlags(void **executable,
   return 0;
 }
 inception_cu_result cuGraphLaunch(void *executable, void *stream) {
-  (void)stream;
   graph *replayed = executable;
   ++counters.graph_launches;
+  counters.graph_stream = stream;
   for (int i = 0; i < replayed->count; ++i) {
     launch_record *record = &replayed->launches[i];
     void *arguments[3] = {record->values[0], record->values[1],
