@@ -15,6 +15,7 @@ runs after warmup, all in this process, TF32 off for all.
 """
 import argparse
 import ctypes
+import faulthandler
 import os
 import sys
 import tempfile
@@ -110,10 +111,15 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-compile", action="store_true",
                         help="skip torch.compile (minutes of autotuning)")
+    parser.add_argument("--compile-mode", default="max-autotune",
+                        help="torch.compile's mode (max-autotune autotunes "
+                             "each layer: minutes per model)")
     parser.add_argument("--compile-budget", type=float, default=240,
                         help="seconds of torch.compile after which the "
                              "remaining models are skipped")
     args = parser.parse_args()
+    # A crash inside a library still names the model it was on.
+    faulthandler.enable()
     device = torch.cuda.get_device_name(0)
     print(f"device: {device}, torch {torch.__version__}, TF32 off")
     work = tempfile.mkdtemp()
@@ -124,6 +130,8 @@ def main():
     failures = 0
     references = {}
     for entry in libraries:
+        if "_b" not in entry:  # tools/: inception-run for 'sanitize'
+            continue
         model, batch = entry.rsplit("_b", 1)
         batch = int(batch)
         if batch > 2:
@@ -190,8 +198,8 @@ def main():
         reference_model.cpu()
 
     if not args.no_compile:
-        print("\n| model | batch | torch.compile max-autotune (ms) | compile / ours | "
-              "compile time (s) |")
+        print(f"\n| model | batch | torch.compile {args.compile_mode} (ms) | "
+              "compile / ours | compile time (s) |")
         print("| --- | ---: | ---: | ---: | ---: |")
         started = time.time()
         for model, batch, ours in timed:
@@ -204,7 +212,7 @@ def main():
             x = torch.randn(batch, 3, size, size, device="cuda")
             start = time.time()
             with torch.no_grad():
-                fast = torch.compile(reference_model, mode="max-autotune")
+                fast = torch.compile(reference_model, mode=args.compile_mode)
                 compiled = time_ms(lambda: fast(x))
             print(f"| {model} | {batch} | {compiled:.3f} | {compiled / ours:.2f} | "
                   f"{time.time() - start:.0f} |")

@@ -37,7 +37,35 @@ prepare)
     "$INCEPTIONC" "models/$model.inception" --backend=gpu --gpu-arch="$ARCH" \
       --weights-at-load --batch 32 -o "$LIBS/${model}_b32/lib$model.so" 2>/dev/null
   done
+  # inception-run and its runtime, for 'sanitize' (the RUNPATH names this
+  # checkout's build folder, which the device machine's copy also has).
+  mkdir -p "$LIBS/tools"
+  cp -L build/bin/inception-run build/runtime/libinception_runtime.so.0 "$LIBS/tools/"
   du -sh "$LIBS"
+  ;;
+sanitize)
+  # Every model's batch-1 library through inception-run on the GPU, alone
+  # and then under compute-sanitizer's memcheck, on the PyTorch reference's
+  # weights: names the kernel and address of a bad access that the 'run'
+  # table reports only as CUDA error 700.
+  shift
+  WEIGHTS=${TMPDIR:-/tmp}/gpu_check_weights
+  mkdir -p "$WEIGHTS"
+  python3 - "$WEIGHTS" $MODELS <<'PY'
+import os, sys
+sys.path[:0] = ["test/e2e", "test/lib"]
+import safetensors_io
+from compare_with_pytorch import reference
+for model in sys.argv[2:]:
+    safetensors_io.save(reference(model, 0).state_dict(), os.path.join(sys.argv[1], model + ".safetensors"))
+PY
+  export LD_LIBRARY_PATH="$LIBS/tools"
+  for model in ${*:-$MODELS}; do
+    echo "== $model"
+    set -- "$LIBS/${model}_b1/lib$model.so" --weights "$WEIGHTS/$model.safetensors" --random-input=1 --device cuda --top 1
+    if timeout 60 "$LIBS/tools/inception-run" "$@" 2>&1 | tail -n 3; then :; fi
+    timeout 60 compute-sanitizer --tool memcheck --print-limit 3 "$LIBS/tools/inception-run" "$@" 2>&1 | head -n 40 || true
+  done
   ;;
 run)
   shift
@@ -50,7 +78,7 @@ run)
   fi
   ;;
 *)
-  echo "usage: bench/gpu_check.sh prepare|run" >&2
+  echo "usage: bench/gpu_check.sh prepare|run|sanitize [MODEL...]" >&2
   exit 2
   ;;
 esac
