@@ -19,6 +19,7 @@
 
 int omp_get_max_threads(void);
 int omp_get_thread_num(void);
+int omp_get_num_threads(void);
 
 #ifndef INCEPTION_UK_MR
 #define INCEPTION_UK_MR INCEPTION_UK_DEFAULT_MR

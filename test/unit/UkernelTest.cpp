@@ -632,8 +632,10 @@ TEST(Ukernel, Winograd3x3BlockedRandomShapes) {
 TEST(Ukernel, Depthwise2dBlockedRandomShapes) {
   REQUIRE_ISA();
   Random random(6);
-  for (int i = 0; i < 40; ++i)
+  for (int i = 0; i < 40; ++i) {
+    ThreadCount threads(1 + i % 3);
     runBlocked(random, BlockedKernel::Depthwise, false);
+  }
 }
 
 //===----------------------------------------------------------------------===//
@@ -783,15 +785,19 @@ TEST(Ukernel, Pool2dRandomShapes) {
 TEST(Ukernel, Pool2dBlockedRandomShapes) {
   REQUIRE_ISA();
   Random random(8);
-  for (int i = 0; i < 60; ++i)
+  for (int i = 0; i < 60; ++i) {
+    ThreadCount threads(1 + i % 3);
     runPool(random, true);
+  }
 }
 
 TEST(Ukernel, Pool2dBlockedThreeByThree) {
   REQUIRE_ISA();
   Random random(11);
-  for (int i = 0; i < 40; ++i)
+  for (int i = 0; i < 40; ++i) {
+    ThreadCount threads(1 + i % 3);
     runPool(random, true, /*threeByThree=*/true);
+  }
 }
 
 TEST(Ukernel, DenseRandomShapes) {
