@@ -593,7 +593,12 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput) {
   p.kc = INCEPTION_UK_DEFAULT_KC;
   p.nc = NR * INCEPTION_UK_DEFAULT_NC_PANELS;
   p.l1 = random.coin() ? 8 << 10 : INCEPTION_UK_DEFAULT_L1;
-  p.l2 = INCEPTION_UK_DEFAULT_L2;
+  // A small L2 makes most filters "far larger than the input and the L2":
+  // the direct kernel then splits the output blocks among threads, not the
+  // pixels.
+  p.l2 = kernel == BlockedKernel::Direct && random.coin()
+             ? 4 << 10
+             : INCEPTION_UK_DEFAULT_L2;
   if (winograd)
     inception_uk_winograd3x3_blocked(&p);
   else if (depthwise)
