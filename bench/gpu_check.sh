@@ -49,9 +49,10 @@ sanitize)
   # weights: names the kernel and address of a bad access that the 'run'
   # table reports only as CUDA error 700.
   shift
+  models=${*:-$MODELS}
   WEIGHTS=${TMPDIR:-/tmp}/gpu_check_weights
   mkdir -p "$WEIGHTS"
-  python3 - "$WEIGHTS" $MODELS <<'PY'
+  python3 - "$WEIGHTS" $models <<'PY'
 import os, sys
 sys.path[:0] = ["test/e2e", "test/lib"]
 import safetensors_io
@@ -60,11 +61,11 @@ for model in sys.argv[2:]:
     safetensors_io.save(reference(model, 0).state_dict(), os.path.join(sys.argv[1], model + ".safetensors"))
 PY
   export LD_LIBRARY_PATH="$LIBS/tools"
-  for model in ${*:-$MODELS}; do
+  for model in $models; do
     echo "== $model"
-    set -- "$LIBS/${model}_b1/lib$model.so" --weights "$WEIGHTS/$model.safetensors" --random-input=1 --device cuda --top 1
-    if timeout 60 "$LIBS/tools/inception-run" "$@" 2>&1 | tail -n 3; then :; fi
-    timeout 60 compute-sanitizer --tool memcheck --print-limit 3 "$LIBS/tools/inception-run" "$@" 2>&1 | head -n 40 || true
+    run="$LIBS/tools/inception-run $LIBS/${model}_b1/lib$model.so --weights $WEIGHTS/$model.safetensors --random-input=1 --device cuda --top 1"
+    timeout 60 $run 2>&1 | tail -n 3
+    timeout 60 compute-sanitizer --tool memcheck --print-limit 3 $run 2>&1 | head -n 40
   done
   ;;
 run)

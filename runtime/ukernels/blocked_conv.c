@@ -183,16 +183,12 @@ void inception_uk_conv2d_blocked(const inception_uk_conv2d_params *params) {
   int split_groups = filter_bytes > params->l2 && filter_bytes > 3 * input_bytes;
 #pragma omp parallel
   {
-    int64_t thread = omp_get_thread_num(), threads = omp_get_num_threads();
     int64_t plane = out_h * out_w, pixels_total = batch * plane;
     int64_t begin = 0, end = pixels_total, g_begin = 0, g_end = groups;
-    if (split_groups && groups >= threads) {
-      g_begin = groups * thread / threads;
-      g_end = groups * (thread + 1) / threads;
-    } else {
-      begin = pixels_total * thread / threads;
-      end = pixels_total * (thread + 1) / threads;
-    }
+    if (split_groups && groups >= omp_get_num_threads())
+      uk_thread_share(groups, &g_begin, &g_end);
+    else
+      uk_thread_share(pixels_total, &begin, &end);
     for (int64_t g = g_begin; g < g_end; ++g) {
       int64_t ob = group * g;
       int64_t blocks = out_blocks - ob < group ? out_blocks - ob : group;
@@ -335,9 +331,8 @@ void inception_uk_pool2d_blocked(const inception_uk_pool2d_params *params) {
      by block: the convolutions' spatial split (inception_uk_conv2d_blocked). */
 #pragma omp parallel
   {
-    int64_t rows = batch * out_h, thread = omp_get_thread_num(),
-            threads = omp_get_num_threads();
-    int64_t begin = rows * thread / threads, end = rows * (thread + 1) / threads;
+    int64_t begin, end;
+    uk_thread_share(batch * out_h, &begin, &end);
     for (int64_t block = 0; block < blocks; ++block)
       for (int64_t row = begin; row < end; ++row)
         pool_task_blocked(block, row % out_h, out_w, kernel_h, kernel_w,
@@ -380,9 +375,8 @@ void inception_uk_depthwise2d_blocked(
      convolutions split (inception_uk_conv2d_blocked). */
 #pragma omp parallel
   {
-    int64_t rows = batch * out_h, thread = omp_get_thread_num(),
-            threads = omp_get_num_threads();
-    int64_t begin = rows * thread / threads, end = rows * (thread + 1) / threads;
+    int64_t begin, end;
+    uk_thread_share(batch * out_h, &begin, &end);
     for (int64_t block = 0; block < blocks; ++block) {
       const float *w = filter + block * taps * INCEPTION_UK_VL;
       const float *b = bias ? bias + block * INCEPTION_UK_VL : 0;

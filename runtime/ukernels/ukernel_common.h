@@ -21,6 +21,16 @@ int omp_get_max_threads(void);
 int omp_get_thread_num(void);
 int omp_get_num_threads(void);
 
+/* The calling thread's contiguous share [*begin, *end) of `count` items
+   inside a parallel region. The blocked kernels give every layer's rows
+   or pixels out this way, so that a thread reads back what it wrote. */
+static inline void uk_thread_share(int64_t count, int64_t *begin,
+                                   int64_t *end) {
+  int64_t thread = omp_get_thread_num(), threads = omp_get_num_threads();
+  *begin = count * thread / threads;
+  *end = count * (thread + 1) / threads;
+}
+
 #ifndef INCEPTION_UK_MR
 #define INCEPTION_UK_MR INCEPTION_UK_DEFAULT_MR
 #endif

@@ -168,8 +168,6 @@ inception_cu_result cuLaunchKernel(void *function, unsigned grid_x,
     return kLaunchFailed;
   ++counters.launches;
   clock_ms += 0.5f;
-  if (!capturing)
-    counters.launch_stream = stream;
   if (capturing) {
     /* A graph keeps the arguments' values, as CUDA's does. */
     launch_record *record = &capturing->launches[capturing->count++];
@@ -182,6 +180,7 @@ inception_cu_result cuLaunchKernel(void *function, unsigned grid_x,
     }
     return 0;
   }
+  counters.launch_stream = stream;
   kernel->function(arguments, grid_x, block_x);
   return 0;
 }
