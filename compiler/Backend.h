@@ -42,6 +42,18 @@ const Backend &cpuBackend();
 /// CUDA driver opened at run time.
 const Backend &gpuBackend();
 
+/// The Halide back half: each layer a Halide pipeline compiled ahead of
+/// time, called from the CPU back half's code (memory plan, ABI, threads).
+const Backend &halideBackend();
+
+/// The CPU back half from linalg on tensors on, running its listed
+/// `passes`; `extraObjects` are linked into the library besides its own.
+llvm::Expected<Artifacts> compileOnHost(mlir::ModuleOp module,
+                                        ModelInterface &model,
+                                        llvm::ArrayRef<std::string> passes,
+                                        const CompileOptions &options,
+                                        llvm::ArrayRef<std::string> extraObjects);
+
 /// Prints a module as the textual IR stages emit it: large weights elided
 /// unless `printWeights`.
 std::string printModule(mlir::ModuleOp module, bool printWeights);

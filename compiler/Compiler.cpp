@@ -145,7 +145,7 @@ std::string defaultOutputName(EmitKind kind, llvm::StringRef model) {
 }
 
 llvm::ArrayRef<llvm::StringRef> registeredBackends() {
-  static const llvm::StringRef names[] = {"cpu", "gpu"};
+  static const llvm::StringRef names[] = {"cpu", "gpu", "halide"};
   return names;
 }
 
@@ -154,6 +154,8 @@ const Backend *lookupBackend(llvm::StringRef name) {
     return &cpuBackend();
   if (name == "gpu")
     return &gpuBackend();
+  if (name == "halide")
+    return &halideBackend();
   return nullptr;
 }
 

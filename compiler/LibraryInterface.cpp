@@ -526,7 +526,11 @@ static void writeCPURun(llvm::raw_ostream &os, const ModelInterface &model) {
      << "  " << model.kernelSymbol() << "(input, output, workspace"
      << (external ? ", weights" : atLoad ? ", arena" : "") << ");\n"
      << "  omp_set_num_threads(saved_threads);\n"
-     << "  free(owned);\n  return INCEPTION_OK;\n}\n\n";
+     << "  free(owned);\n";
+  if (model.halideLayers)
+    os << "  if (inception_halide_failed())\n"
+       << "    return INCEPTION_ERROR_INTERNAL;\n";
+  os << "  return INCEPTION_OK;\n}\n\n";
 }
 
 /// The GPU library's description for runtime/gpu_library.c: its host
@@ -646,6 +650,8 @@ std::string generateWrapper(const ModelInterface &model) {
     os << "static const char *last_error(void) { return weights_error; }\n\n"
        << "/* The OpenMP runtime's thread-count interface (stable C ABI). */\n"
        << "int omp_get_max_threads(void);\nvoid omp_set_num_threads(int);\n\n";
+  if (model.halideLayers)
+    os << "int inception_halide_failed(void);\n\n";
   os << "static const int64_t input_shape[] = ";
   writeShape(os, model.input.shape);
   os << ";\nstatic const int64_t output_shape[] = ";

@@ -70,6 +70,9 @@ struct ModelInterface {
   std::optional<LoadTimeWeights> loadTimeWeights;
   /// With --backend=gpu: its kernels and device memory.
   std::optional<GPUInterface> gpu;
+  /// With --backend=halide: layers whose failure a run reports
+  /// (runtime/halide/halide_glue.c).
+  bool halideLayers = false;
 
   /// The weights file's name, found beside the library.
   std::string weightsFileName() const { return name + ".weights"; }

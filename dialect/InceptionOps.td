@@ -375,6 +375,51 @@ def Inception_UkernelOp : Inception_Op<"ukernel",
 }
 
 //===----------------------------------------------------------------------===//
+// The Halide back half's layers
+//===----------------------------------------------------------------------===//
+
+def Inception_HalideCallOp : Inception_Op<"halide_call",
+    [DestinationStyleOpInterface,
+     DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
+     DeclareOpInterfaceMethods<BufferizableOpInterface,
+         ["bufferizesToMemoryRead", "bufferizesToMemoryWrite",
+          "getAliasingValues", "bufferize"]>]> {
+  let summary = "a layer run by a Halide pipeline compiled ahead of time";
+  let description = [{
+    The Halide back half replaces each layer on tensors (a convolution,
+    pooling or dense contraction with the ops of its epilogue and the
+    padding and reshapes that feed it, or a run of elementwise ops) by this
+    op: the function `callee`, a Halide pipeline compiled into the library,
+    computes `output` from `inputs` (activations and weights), each passed
+    as a `halide_buffer_t` built from the buffer's layout. In
+    destination-passing style, so that one-shot bufferization places the
+    output in a concat's slice like any other op's. `scratch` is the bytes
+    of the per-thread arena Halide's own allocations come from.
+
+    ```mlir
+    %y = inception.halide_call @googlenet_halide_3 scratch 0
+           ins(%x, %w : tensor<1x64x56x56xf32>, tensor<192x64x3x3xf32>)
+           outs(%e : tensor<1x192x56x56xf32>) -> tensor<1x192x56x56xf32>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$callee,
+                       Variadic<AnyShaped>:$inputs,
+                       AnyShaped:$output,
+                       I64Attr:$scratch);
+  let results = (outs Optional<AnyRankedTensor>:$result);
+  let assemblyFormat = [{
+    $callee `scratch` $scratch (`ins` `(` $inputs^ `:` type($inputs) `)`)?
+    `outs` `(` $output `:` type($output) `)` attr-dict (`->` type($result)^)?
+  }];
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() {
+      return getOutputMutable();
+    }
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Weights
 //===----------------------------------------------------------------------===//
 

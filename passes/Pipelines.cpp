@@ -30,6 +30,13 @@ FailureOr<ArrayRef<OptimizationPass>> backHalfPasses(StringRef backend) {
     return cpu::optimizationPasses();
   if (backend == "gpu")
     return gpu::optimizationPasses();
+  if (backend == "halide") {
+    // Its layers are Halide's; the CPU back half's buffer passes run on
+    // what is around them.
+    static constexpr OptimizationPass kHalidePasses[] = {
+        {"elide-concat", 2, Stage::Buffers}};
+    return ArrayRef<OptimizationPass>(kHalidePasses);
+  }
   return failure();
 }
 

@@ -63,6 +63,7 @@ const char *inception_status_string(int status) {
   case INCEPTION_ERROR_WORKSPACE_SIZE: return "the workspace is smaller than the run needs";
   case INCEPTION_ERROR_NO_DEVICE: return "no CUDA driver or GPU is available";
   case INCEPTION_ERROR_DEVICE: return "the GPU failed";
+  case INCEPTION_ERROR_INTERNAL: return "a layer's generated code failed";
   default: return "unknown status";
   }
 }

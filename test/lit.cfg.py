@@ -53,6 +53,10 @@ if shutil.which("dot"):
 if os.path.exists("/usr/local/cuda/bin/ptxas"):
     config.available_features.add("ptxas")
 
+# The Halide back half's tests need an inceptionc built with Halide 14.
+if config.has_halide:
+    config.available_features.add("halide")
+
 # Tests that need PyTorch say `REQUIRES: torch`.
 if config.has_torch:
     config.available_features.add("torch")

@@ -12,7 +12,11 @@ packages=(
 )
 case "${1:-}" in
   # The test suite also builds the driver with AddressSanitizer.
-  --test) packages+=(python3-torch python3-torchvision graphviz libclang-rt-22-dev) ;;
+  # ... and checks the Halide back half.
+  --test) packages+=(python3-torch python3-torchvision graphviz libclang-rt-22-dev
+                     libhalide14-0-dev) ;;
+  # The Halide back half alone (--backend=halide, docs/halide.md).
+  --halide) packages+=(libhalide14-0-dev) ;;
   --bench)
     packages+=(python3-torch python3-torchvision)
     # A Node.js from elsewhere (NodeSource, nvm) conflicts with Debian's npm;

@@ -261,6 +261,9 @@ def main():
     parser.add_argument("--gpu-loops-on-host", action="store_true",
                         help="compile with --backend=gpu --gpu-loops-on-host: "
                              "the GPU kernels' loop nests, run on the CPU")
+    parser.add_argument("--halide-scheduler", metavar="NAME",
+                        help="compile with --backend=halide and this scheduler "
+                             "(hand, Adams2019, Li2018, Mullapudi2016)")
     parser.add_argument("--keep-files", action="store_true",
                         help="keep the libraries and weights files in --workdir")
     args = parser.parse_args()
@@ -322,12 +325,15 @@ def main():
     inputs = Inputs()
 
     suffix = ("_gpu_loops" if args.gpu_loops_on_host else "") + (
+        f"_halide_{args.halide_scheduler}" if args.halide_scheduler else "") + (
         "_external" if args.external_weights else "") + (
         f"_O{args.opt_level}" if args.opt_level else "") + (
         "_passes" if args.passes is not None else "")
     library, library_size, y, info_line, stats = compile_and_run(
         suffix, (["--backend=gpu", "--gpu-loops-on-host"]
                  if args.gpu_loops_on_host else [])
+        + ([f"--backend=halide", f"--halide-scheduler={args.halide_scheduler}"]
+           if args.halide_scheduler else [])
         + (["--external-weights"] if args.external_weights else [])
         + ([f"-O{args.opt_level}"] if args.opt_level else [])
         + ([f"--passes={args.passes}"] if args.passes is not None else [])
@@ -353,6 +359,8 @@ def main():
     tolerance = 1e-4 * max(1.0, largest)
     print(f"model: {args.model} batch {args.batch}"
           + (" (GPU loop nests on the host)" if args.gpu_loops_on_host else "")
+          + (f" (Halide, {args.halide_scheduler} schedules)"
+             if args.halide_scheduler else "")
           + (" (external weights)" if args.external_weights else "")
           + (f" -O{args.opt_level}" if args.opt_level else "")
           + (f" --passes={args.passes}" if args.passes is not None else ""))

@@ -2,7 +2,8 @@
 //
 // inceptionc MODEL.inception (--weights W.safetensors | --random-weights=SEED |
 //                             --weights-at-load)
-//            [--emit=KIND] [-o OUT] [--backend=cpu|gpu] [-O0..3] [--passes=LIST]
+//            [--emit=KIND] [-o OUT] [--backend=cpu|gpu|halide] [-O0..3]
+//            [--passes=LIST] [--halide-scheduler=NAME]
 //            [--batch N] [-mcpu=CPU] [-mtriple=T] [--cache-sizes=L1,L2,L3]
 //
 // The driver parses options, reads the model and its weights, and writes
@@ -50,8 +51,14 @@ cl::opt<std::string> outputPath(
 cl::opt<EmitKind> emitKind("emit", cl::desc("What to produce"));
 cl::opt<std::string> backend("backend",
                              cl::desc("The back half that generates code: cpu, "
-                                      "or gpu (NVIDIA, docs/gpu.md)"),
+                                      "gpu (NVIDIA, docs/gpu.md) or halide "
+                                      "(docs/halide.md)"),
                              cl::init("cpu"));
+cl::opt<std::string> halideScheduler(
+    "halide-scheduler",
+    cl::desc("With --backend=halide: hand (the schedule templates), or a "
+             "Halide 14 autoscheduler: Adams2019, Li2018, Mullapudi2016"),
+    cl::init("hand"), cl::value_desc("name"));
 cl::opt<bool> gpuLoopsOnHost(
     "gpu-loops-on-host",
     cl::desc("With --backend=gpu: a CPU library of the kernels' loop nests "
@@ -183,6 +190,9 @@ int main(int argc, char **argv) {
   if (gpuLoopsOnHost && backend != "gpu")
     return fail("--gpu-loops-on-host is for --backend=gpu");
   options.gpuLoopsOnHost = gpuLoopsOnHost;
+  if (halideScheduler.getNumOccurrences() && backend != "halide")
+    return fail("--halide-scheduler is for --backend=halide");
+  options.halideScheduler = halideScheduler;
   if (gpuArchs.getNumOccurrences()) {
     if (backend != "gpu")
       return fail("--gpu-arch is for --backend=gpu");

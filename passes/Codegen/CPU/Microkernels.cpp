@@ -156,9 +156,20 @@ struct LowerUkernelsPass : impl::LowerUkernelsBase<LowerUkernelsPass> {
     module.walk([&](UkernelOp op) { ops.push_back(op); });
     SmallVector<WeightTransformOp> transforms;
     module.walk([&](WeightTransformOp op) { transforms.push_back(op); });
-    if (ops.empty() && transforms.empty())
+    SmallVector<HalideCallOp> halideCalls;
+    module.walk([&](HalideCallOp op) { halideCalls.push_back(op); });
+    if (ops.empty() && transforms.empty() && halideCalls.empty())
       return markAllAnalysesPreserved();
     SymbolTable symbols(module);
+    for (HalideCallOp op : halideCalls) {
+      if (op.hasPureTensorSemantics()) {
+        op.emitOpError("inception-lower-ukernels: runs after bufferization");
+        return signalPassFailure();
+      }
+      if (failed(microkernels::lowerHalideCall(symbols, op)))
+        return signalPassFailure();
+      eraseWithDeadReads(op);
+    }
     for (WeightTransformOp op : transforms) {
       if (op.hasPureTensorSemantics()) {
         op.emitOpError("inception-lower-ukernels: runs after bufferization");

@@ -124,6 +124,11 @@ LogicalResult lowerBlockedConvolution(KernelLowering &lowering, UkernelOp op);
 LogicalResult lowerPool(KernelLowering &lowering, UkernelOp op);
 LogicalResult lowerDense(KernelLowering &lowering, UkernelOp op);
 
+/// An inception.halide_call on buffers: the call to its pipeline, with a
+/// halide_buffer_t per buffer and the per-thread arena as user context
+/// (HalideCalls.cpp).
+LogicalResult lowerHalideCall(SymbolTable &symbols, HalideCallOp op);
+
 /// A buffer's static layout, or an error on `op` naming the operand.
 FailureOr<StaticLayout> operandLayout(UkernelOp op, Value buffer,
                                       StringRef role);

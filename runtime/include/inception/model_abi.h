@@ -40,7 +40,10 @@ typedef enum {
   INCEPTION_ERROR_NO_DEVICE = 11,
   /* The GPU or its driver failed a call (a launch, a copy, an
      allocation): the message says which, with the driver's error. */
-  INCEPTION_ERROR_DEVICE = 12
+  INCEPTION_ERROR_DEVICE = 12,
+  /* A layer's generated code failed (a Halide back half layer: its arena
+     in the workspace too small, or an internal check). */
+  INCEPTION_ERROR_INTERNAL = 13
 } inception_status;
 
 typedef struct {

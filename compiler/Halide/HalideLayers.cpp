@@ -1,0 +1,893 @@
+//===- HalideLayers.cpp - Layers on tensors as Halide pipelines -----------===//
+//
+// Each layer becomes one Halide pipeline whose inputs are the tensors it
+// reads from outside (activations and weights: ImageParams, with the
+// shapes the tensors have, innermost dimension contiguous) and whose
+// output is the layer's result. MLIR dimension d of a rank-r tensor is
+// Halide dimension r-1-d, so that Halide's innermost is the row-major
+// innermost. A linalg.generic is a Func whose pure definition is its
+// initialization and whose update, over an RDom of its reduction loops, is
+// its body; tensor.pad is a constant exterior, reshapes and slices are
+// index maps. The layers' objects are compiled without Halide's runtime
+// (one standalone runtime object is linked beside them) and take a user
+// context: the per-thread arena runtime/halide/halide_glue.c allocates
+// from, so that a run allocates nothing.
+//
+// Halide reports errors by throwing Halide::Error (Debian builds it with
+// exceptions): this file is compiled with exceptions and catches them at
+// its one entry.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Halide.h"
+
+#include "compiler/Compiler.h"
+#include "compiler/Error.h"
+#include "compiler/Halide/HalideLayers.h"
+#include "dialect/InceptionOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AffineExpr.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Object/ObjectFile.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Program.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <mutex>
+
+#ifndef INCEPTION_HALIDE_PLUGIN_DIR
+#error "INCEPTION_HALIDE_PLUGIN_DIR: where Debian's autoscheduler plugins are"
+#endif
+
+using namespace mlir;
+
+namespace inception::halide {
+
+llvm::ArrayRef<llvm::StringRef> schedulerNames() {
+  static const llvm::StringRef names[] = {"hand", "Adams2019", "Li2018",
+                                          "Mullapudi2016"};
+  return names;
+}
+
+namespace {
+
+/// An op's diagnostic, as an error the driver prints with its location.
+llvm::Error opError(Operation *op, const llvm::Twine &message) {
+  op->emitError(message);
+  return llvm::make_error<ReportedError>();
+}
+
+template <typename T> std::string printed(T value) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << value;
+  return text;
+}
+
+//===----------------------------------------------------------------------===//
+// Grouping
+//===----------------------------------------------------------------------===//
+
+bool isContraction(linalg::GenericOp op) {
+  return op.getNumReductionLoops() > 0;
+}
+
+/// Ops that only move or fill data: a layer absorbs them wherever they
+/// feed it alone.
+bool isIndexOnly(Operation *op) {
+  return isa<tensor::PadOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+             tensor::ExtractSliceOp, linalg::FillOp>(op);
+}
+
+struct Layer {
+  /// In block order.
+  SmallVector<Operation *> ops;
+  Operation *root = nullptr;
+};
+
+/// Groups the ops of `block` into layers, from the last op up: every
+/// linalg.generic not yet taken starts a layer and takes the producers
+/// that feed only it: index-only ops; a contraction, where the layer has
+/// none yet and the path to it does not go through a contraction's input
+/// (a convolution's epilogue takes the convolution, a convolution does not
+/// take the pooling before it); elementwise ops on the same terms.
+SmallVector<Layer> groupLayers(Block &block) {
+  llvm::DenseMap<Operation *, unsigned> layerOf;
+  SmallVector<Layer> layers;
+  for (Operation &candidate : llvm::reverse(block)) {
+    auto root = dyn_cast<linalg::GenericOp>(&candidate);
+    if (!root || layerOf.count(root))
+      continue;
+    unsigned index = layers.size();
+    layers.emplace_back();
+    Layer &layer = layers.back();
+    layer.root = root;
+    bool hasContraction = false;
+    llvm::SetVector<Operation *> members;
+    // (op, whether it feeds a contraction's input)
+    SmallVector<std::pair<Operation *, bool>> worklist = {{root, false}};
+    auto allUsersIn = [&](Operation *op) {
+      for (Operation *user : op->getUsers())
+        if (!members.contains(user))
+          return false;
+      return true;
+    };
+    while (!worklist.empty()) {
+      auto [op, feedsInput] = worklist.pop_back_val();
+      if (members.contains(op))
+        continue;
+      members.insert(op);
+      layerOf[op] = index;
+      auto generic = dyn_cast<linalg::GenericOp>(op);
+      if (generic && isContraction(generic))
+        hasContraction = true;
+      for (OpOperand &operand : op->getOpOperands()) {
+        Operation *producer = operand.get().getDefiningOp();
+        if (!producer || producer->getBlock() != &block ||
+            layerOf.count(producer))
+          continue;
+        bool throughInput = feedsInput;
+        if (generic && isContraction(generic))
+          throughInput = !generic.isDpsInit(&operand);
+        bool take = false;
+        if (isIndexOnly(producer)) {
+          take = true;
+        } else if (auto feeding = dyn_cast<linalg::GenericOp>(producer)) {
+          take = !throughInput && (!isContraction(feeding) || !hasContraction);
+        }
+        // All of a producer's users must be in the layer; the order of the
+        // walk (consumers first) makes that the users seen so far.
+        if (take && allUsersIn(producer))
+          worklist.push_back({producer, throughInput});
+      }
+    }
+    for (Operation &op : block)
+      if (members.contains(&op))
+        layer.ops.push_back(&op);
+  }
+  std::reverse(layers.begin(), layers.end());
+  return layers;
+}
+
+//===----------------------------------------------------------------------===//
+// Translation
+//===----------------------------------------------------------------------===//
+
+/// Halide's arguments for MLIR indices: the innermost first.
+std::vector<Halide::Expr> reversed(ArrayRef<Halide::Expr> indices) {
+  return std::vector<Halide::Expr>(indices.rbegin(), indices.rend());
+}
+
+std::optional<double> constantFloat(Value value) {
+  FloatAttr attr;
+  if (matchPattern(value, m_Constant(&attr)))
+    return attr.getValueAsDouble();
+  return std::nullopt;
+}
+
+class LayerTranslator {
+public:
+  LayerTranslator(const Layer &layer, unsigned vectorLanes)
+      : layer(layer), vectorLanes(vectorLanes) {}
+
+  /// Builds the layer's Funcs; fails with an op's error.
+  llvm::Error translate();
+
+  Halide::Func output;
+  /// The values read from outside, in the order of the call's operands.
+  SmallVector<Value> inputs;
+  std::vector<Halide::ImageParam> params;
+  /// Funcs with an update definition other than `output`, and the bytes of
+  /// every intermediate value: a bound of what a schedule may allocate.
+  std::vector<Halide::Func> contractions;
+  std::vector<Halide::Func> pads;
+  int64_t intermediateBytes = 0;
+
+  void applyHandSchedule();
+
+private:
+  llvm::Error translate(Operation *op);
+  llvm::Error translateGeneric(linalg::GenericOp op);
+  Halide::Expr at(Value value, ArrayRef<Halide::Expr> indices);
+  llvm::Expected<Halide::Func> funcOf(Operation *user, Value value);
+  std::vector<Halide::Var> varsFor(int64_t rank);
+  llvm::Expected<Halide::Expr> scalar(Operation *user, Value value);
+
+  const Layer &layer;
+  unsigned vectorLanes;
+  llvm::DenseMap<Value, Halide::Func> funcs;
+  unsigned names = 0;
+};
+
+std::vector<Halide::Var> LayerTranslator::varsFor(int64_t rank) {
+  std::vector<Halide::Var> vars;
+  for (int64_t d = 0; d < rank; ++d)
+    vars.emplace_back("d" + std::to_string(rank - 1 - d));
+  return vars; // MLIR order
+}
+
+llvm::Expected<Halide::Func> LayerTranslator::funcOf(Operation *user,
+                                                     Value value) {
+  auto found = funcs.find(value);
+  if (found != funcs.end())
+    return found->second;
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !type.hasStaticShape() || !type.getElementType().isF32())
+    return opError(user, "the Halide back half reads statically shaped f32 "
+                         "tensors, not " +
+                             llvm::Twine(printed(value.getType())));
+  // Read from outside the layer: an input of the pipeline.
+  Halide::ImageParam param(Halide::Float(32), type.getRank(),
+                           "in" + std::to_string(params.size()));
+  int64_t rank = type.getRank();
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t extent = type.getDimSize(d);
+    param.dim(int(rank - 1 - d)).set_bounds(0, int(extent));
+    param.dim(int(rank - 1 - d)).set_estimate(0, int(extent));
+  }
+  param.dim(0).set_stride(1);
+  // A slice of a buffer (a concat's channels) starts anywhere.
+  param.set_host_alignment(4);
+  params.push_back(param);
+  inputs.push_back(value);
+  Halide::Func func = param;
+  funcs[value] = func;
+  return func;
+}
+
+Halide::Expr LayerTranslator::at(Value value, ArrayRef<Halide::Expr> indices) {
+  return funcs.lookup(value)(reversed(indices));
+}
+
+llvm::Expected<Halide::Expr> LayerTranslator::scalar(Operation *user,
+                                                     Value value) {
+  if (auto constant = constantFloat(value))
+    return Halide::Expr(float(*constant));
+  return opError(user, "the Halide back half needs a constant here");
+}
+
+/// An affine index of a linalg.generic's map, over its loops' exprs.
+llvm::Expected<Halide::Expr> affine(Operation *op, AffineExpr expr,
+                                    ArrayRef<Halide::Expr> loops) {
+  if (auto dim = dyn_cast<AffineDimExpr>(expr))
+    return loops[dim.getPosition()];
+  if (auto constant = dyn_cast<AffineConstantExpr>(expr))
+    return Halide::Expr(int(constant.getValue()));
+  auto binary = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!binary)
+    return opError(op, "the Halide back half has no form of the index " +
+                           llvm::Twine(printed(expr)));
+  auto lhs = affine(op, binary.getLHS(), loops);
+  if (!lhs)
+    return lhs.takeError();
+  auto rhs = affine(op, binary.getRHS(), loops);
+  if (!rhs)
+    return rhs.takeError();
+  switch (binary.getKind()) {
+  case AffineExprKind::Add:
+    return *lhs + *rhs;
+  case AffineExprKind::Mul:
+    return *lhs * *rhs;
+  case AffineExprKind::FloorDiv:
+    return *lhs / *rhs; // Halide's division of integers rounds down
+  case AffineExprKind::Mod:
+    return *lhs % *rhs; // and its remainder is never negative
+  case AffineExprKind::CeilDiv:
+    return (*lhs + *rhs - 1) / *rhs;
+  default:
+    return opError(op, "the Halide back half has no form of the index " +
+                           llvm::Twine(printed(expr)));
+  }
+}
+
+llvm::Error LayerTranslator::translateGeneric(linalg::GenericOp op) {
+  if (op.getNumDpsInits() != 1 || op->getNumResults() != 1)
+    return opError(op, "the Halide back half takes linalg.generic ops with "
+                       "one output");
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  auto iterators = op.getIteratorTypesArray();
+  AffineMap outputMap = maps.back();
+  if (!outputMap.isProjectedPermutation() ||
+      outputMap.getNumResults() != int64_t(op.getNumParallelLoops()))
+    return opError(op, "the Halide back half takes outputs indexed by their "
+                       "parallel loops");
+  // The loops' exprs: a Var per parallel loop (named by its output
+  // dimension), an RDom over the reduction loops, the innermost first.
+  int64_t rank = outputMap.getNumResults();
+  std::vector<Halide::Var> outputVars = varsFor(rank);
+  SmallVector<Halide::Expr> loops(ranges.size());
+  for (int64_t d = 0; d < rank; ++d)
+    loops[outputMap.getDimPosition(d)] = outputVars[d];
+  SmallVector<unsigned> reductionLoops;
+  for (auto [loop, iterator] : llvm::enumerate(iterators))
+    if (iterator == utils::IteratorType::reduction)
+      reductionLoops.push_back(loop);
+  std::optional<Halide::RDom> domain;
+  if (!reductionLoops.empty()) {
+    std::vector<Halide::Range> extents;
+    for (unsigned loop : llvm::reverse(reductionLoops))
+      extents.emplace_back(0, int(ranges[loop]));
+    domain = Halide::RDom(extents, "r" + std::to_string(names));
+    for (auto [i, loop] : llvm::enumerate(llvm::reverse(reductionLoops)))
+      loops[loop] = (*domain)[int(i)];
+  }
+  for (Halide::Expr &loop : loops)
+    if (!loop.defined())
+      return opError(op, "the Halide back half takes loops with static sizes");
+
+  Halide::Func func("v" + std::to_string(names++));
+  // The definition's arguments: the output's Vars, innermost first.
+  std::vector<Halide::Expr> pure(outputVars.rbegin(), outputVars.rend());
+  Value init = op.getDpsInits()[0];
+  Block &body = op.getRegion().front();
+  BlockArgument outArg = body.getArguments().back();
+  bool readsInit = !outArg.use_empty() || domain;
+  Halide::Expr initValue;
+  if (readsInit) {
+    if (init.getDefiningOp<tensor::EmptyOp>())
+      return opError(op, "the Halide back half found an uninitialized "
+                         "accumulator");
+    auto initFunc = funcOf(op, init);
+    if (!initFunc)
+      return initFunc.takeError();
+    initValue = funcs[init](pure);
+  }
+  // The body's values; the output's block argument is the accumulator.
+  llvm::DenseMap<Value, Halide::Expr> values;
+  for (auto [operand, map, arg] :
+       llvm::zip(op.getDpsInputOperands(), maps, body.getArguments())) {
+    if (arg.use_empty())
+      continue; // a pooling's window: only its shape is read
+    auto input = funcOf(op, operand->get());
+    if (!input)
+      return input.takeError();
+    SmallVector<Halide::Expr> indices;
+    for (AffineExpr result : map.getResults()) {
+      auto index = affine(op, result, loops);
+      if (!index)
+        return index.takeError();
+      indices.push_back(*index);
+    }
+    values[arg] = at(operand->get(), indices);
+  }
+  if (domain) {
+    func(pure) = initValue;
+    values[outArg] = func(pure);
+  } else if (readsInit) {
+    values[outArg] = initValue;
+  }
+  auto get = [&](Value v) -> llvm::Expected<Halide::Expr> {
+    if (auto found = values.find(v); found != values.end())
+      return found->second;
+    if (auto constant = constantFloat(v))
+      return Halide::Expr(float(*constant));
+    if (auto defining = v.getDefiningOp())
+      return opError(defining, "the Halide back half has no form of this op");
+    return opError(op, "the Halide back half reads a value it has no form of");
+  };
+  for (Operation &inner : body.without_terminator()) {
+    if (isa<arith::ConstantOp>(inner))
+      continue;
+    SmallVector<Halide::Expr> operands;
+    for (Value operand : inner.getOperands()) {
+      auto expr = get(operand);
+      if (!expr)
+        return expr.takeError();
+      operands.push_back(*expr);
+    }
+    Halide::Expr result;
+    if (isa<arith::AddFOp>(inner))
+      result = operands[0] + operands[1];
+    else if (isa<arith::SubFOp>(inner))
+      result = operands[0] - operands[1];
+    else if (isa<arith::MulFOp>(inner))
+      result = operands[0] * operands[1];
+    else if (isa<arith::DivFOp>(inner))
+      result = operands[0] / operands[1];
+    else if (isa<arith::MaximumFOp, arith::MaxNumFOp>(inner))
+      result = Halide::max(operands[0], operands[1]);
+    else if (isa<arith::MinimumFOp, arith::MinNumFOp>(inner))
+      result = Halide::min(operands[0], operands[1]);
+    else if (isa<arith::NegFOp>(inner))
+      result = -operands[0];
+    else if (isa<math::SqrtOp>(inner))
+      result = Halide::sqrt(operands[0]);
+    else if (isa<math::RsqrtOp>(inner))
+      result = 1.0f / Halide::sqrt(operands[0]);
+    else if (isa<math::ExpOp>(inner))
+      result = Halide::exp(operands[0]);
+    else if (isa<math::LogOp>(inner))
+      result = Halide::log(operands[0]);
+    else if (isa<math::PowFOp>(inner))
+      result = Halide::pow(operands[0], operands[1]);
+    else if (isa<math::TanhOp>(inner))
+      result = Halide::tanh(operands[0]);
+    else if (isa<math::AbsFOp>(inner))
+      result = Halide::abs(operands[0]);
+    else if (auto select = dyn_cast<arith::SelectOp>(inner))
+      result = Halide::select(operands[0], operands[1], operands[2]);
+    else if (auto compare = dyn_cast<arith::CmpFOp>(inner)) {
+      using P = arith::CmpFPredicate;
+      switch (compare.getPredicate()) {
+      case P::OGT:
+      case P::UGT:
+        result = operands[0] > operands[1];
+        break;
+      case P::OGE:
+      case P::UGE:
+        result = operands[0] >= operands[1];
+        break;
+      case P::OLT:
+      case P::ULT:
+        result = operands[0] < operands[1];
+        break;
+      case P::OLE:
+      case P::ULE:
+        result = operands[0] <= operands[1];
+        break;
+      case P::OEQ:
+      case P::UEQ:
+        result = operands[0] == operands[1];
+        break;
+      case P::ONE:
+      case P::UNE:
+        result = operands[0] != operands[1];
+        break;
+      default:
+        return opError(&inner, "the Halide back half has no form of this "
+                               "comparison");
+      }
+    } else {
+      return opError(&inner, "the Halide back half has no form of '" +
+                                 inner.getName().getStringRef() + "'");
+    }
+    values[inner.getResult(0)] = result;
+  }
+  auto yielded = get(body.getTerminator()->getOperand(0));
+  if (!yielded)
+    return yielded.takeError();
+  if (domain) {
+    func(pure) = *yielded; // the update: `pure` indices, RVars in reads
+    if (op.getResult(0) != layer.root->getResult(0))
+      contractions.push_back(func); // the root's: see translate()
+  } else {
+    func(pure) = *yielded;
+  }
+  funcs[op.getResult(0)] = func;
+  return llvm::Error::success();
+}
+
+llvm::Error LayerTranslator::translate(Operation *op) {
+  if (auto generic = dyn_cast<linalg::GenericOp>(op))
+    return translateGeneric(generic);
+  Value result = op->getResult(0);
+  auto type = cast<RankedTensorType>(result.getType());
+  int64_t rank = type.getRank();
+  std::vector<Halide::Var> vars = varsFor(rank);
+  std::vector<Halide::Expr> pure(vars.begin(), vars.end());
+  Halide::Func func("v" + std::to_string(names++));
+  SmallVector<Halide::Expr> index(pure.begin(), pure.end());
+  if (auto fill = dyn_cast<linalg::FillOp>(op)) {
+    auto value = scalar(op, fill.getInputs()[0]);
+    if (!value)
+      return value.takeError();
+    func(reversed(index)) = *value;
+  } else if (auto pad = dyn_cast<tensor::PadOp>(op)) {
+    Value padValue = pad.getConstantPaddingValue();
+    auto value = padValue ? constantFloat(padValue) : std::nullopt;
+    if (!value)
+      return opError(op, "the Halide back half pads with constants only");
+    auto source = funcOf(op, pad.getSource());
+    if (!source)
+      return source.takeError();
+    auto sourceType = pad.getSourceType();
+    Halide::Region bounds;
+    for (int64_t d = rank - 1; d >= 0; --d)
+      bounds.emplace_back(0, int(sourceType.getDimSize(d)));
+    Halide::Func exterior = Halide::BoundaryConditions::constant_exterior(
+        *source, Halide::Expr(float(*value)), bounds);
+    ArrayRef<int64_t> low = pad.getStaticLow();
+    for (int64_t d = 0; d < rank; ++d) {
+      if (ShapedType::isDynamic(low[d]))
+        return opError(op, "the Halide back half pads by static amounts only");
+      index[d] = index[d] - int(low[d]);
+    }
+    func(reversed(pure)) = exterior(reversed(index));
+    pads.push_back(func);
+  } else if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
+    auto source = funcOf(op, expand.getSrc());
+    if (!source)
+      return source.takeError();
+    SmallVector<Halide::Expr> sourceIndex;
+    for (ReassociationIndices group : expand.getReassociationIndices()) {
+      Halide::Expr linear = 0;
+      for (int64_t d : group)
+        linear = type.getDimSize(d) == 1
+                     ? linear
+                     : linear * int(type.getDimSize(d)) + index[d];
+      sourceIndex.push_back(linear);
+    }
+    func(reversed(pure)) = (*source)(reversed(sourceIndex));
+  } else if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
+    auto source = funcOf(op, collapse.getSrc());
+    if (!source)
+      return source.takeError();
+    auto sourceType = collapse.getSrcType();
+    SmallVector<Halide::Expr> sourceIndex(sourceType.getRank());
+    for (auto [d, group] :
+         llvm::enumerate(collapse.getReassociationIndices())) {
+      // The outermost dimension of more than one element takes no
+      // remainder (the index is in range), so that bounds inference sees
+      // one output channel read one channel, not all of them.
+      int64_t outermost = -1;
+      for (int64_t s : group)
+        if (sourceType.getDimSize(s) != 1) {
+          outermost = s;
+          break;
+        }
+      int64_t inner = 1;
+      for (int64_t s : llvm::reverse(group)) {
+        int64_t size = sourceType.getDimSize(s);
+        Halide::Expr scaled = inner == 1 ? index[d] : index[d] / int(inner);
+        sourceIndex[s] = size == 1        ? Halide::Expr(0)
+                         : s == outermost ? scaled
+                                          : scaled % int(size);
+        inner *= size;
+      }
+    }
+    func(reversed(pure)) = (*source)(reversed(sourceIndex));
+  } else if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
+    if (!slice.hasUnitStride() && slice.getStaticStrides().empty())
+      return opError(op, "the Halide back half slices by static strides");
+    auto source = funcOf(op, slice.getSource());
+    if (!source)
+      return source.takeError();
+    llvm::SmallBitVector dropped = slice.getDroppedDims();
+    SmallVector<Halide::Expr> sourceIndex;
+    unsigned next = 0;
+    for (auto [offset, stride] :
+         llvm::zip(slice.getStaticOffsets(), slice.getStaticStrides())) {
+      if (ShapedType::isDynamic(offset) || ShapedType::isDynamic(stride))
+        return opError(op, "the Halide back half slices at static offsets");
+      unsigned d = sourceIndex.size();
+      Halide::Expr position = int(offset);
+      if (!dropped.test(d))
+        position = position + index[next++] * int(stride);
+      sourceIndex.push_back(position);
+    }
+    func(reversed(pure)) = (*source)(reversed(sourceIndex));
+  } else {
+    return opError(op, "the Halide back half has no form of '" +
+                           op->getName().getStringRef() + "'");
+  }
+  funcs[result] = func;
+  return llvm::Error::success();
+}
+
+llvm::Error LayerTranslator::translate() {
+  for (Operation *op : layer.ops) {
+    if (llvm::Error error = translate(op))
+      return error;
+    if (op != layer.root)
+      intermediateBytes +=
+          cast<ShapedType>(op->getResult(0).getType()).getNumElements() * 4;
+  }
+  output = funcs.lookup(layer.root->getResult(0));
+  auto type = cast<RankedTensorType>(layer.root->getResult(0).getType());
+  int64_t rank = type.getRank();
+  if (output.has_update_definition()) {
+    // Halide 14 takes the output buffer for aligned to whole vectors where
+    // an update reads it back (it does not where a pure definition stores
+    // to it), while the output may be any slice: the contraction goes to
+    // a buffer of Halide's own, the output is a copy of it.
+    Halide::Func contraction = output;
+    contractions.push_back(contraction);
+    intermediateBytes += type.getNumElements() * 4;
+    output = Halide::Func("out");
+    output(contraction.args()) = contraction(contraction.args());
+  }
+  Halide::Region estimates;
+  for (int64_t d = rank - 1; d >= 0; --d)
+    estimates.emplace_back(0, int(type.getDimSize(d)));
+  output.set_estimates(estimates);
+  for (int64_t d = 0; d < rank; ++d)
+    output.output_buffer()
+        .dim(int(rank - 1 - d))
+        .set_bounds(0, int(type.getDimSize(d)));
+  output.output_buffer().dim(0).set_stride(1);
+  output.output_buffer().set_host_alignment(4);
+  return llvm::Error::success();
+}
+
+/// The hand-written template: the output's innermost dimension in vectors,
+/// its outermost ones fused and shared among the threads, each
+/// contraction computed a row (the output's second dimension) at a time
+/// inside it, where its accumulators stay in L1; padding and reshapes
+/// inlined into their readers.
+void LayerTranslator::applyHandSchedule() {
+  using Halide::TailStrategy;
+  std::vector<Halide::Var> args = output.args();
+  auto vectorize = [&](Halide::Stage stage, const Halide::Var &inner,
+                       TailStrategy tail) {
+    stage.vectorize(inner, int(vectorLanes), tail);
+  };
+  Halide::Var fused("fused");
+  auto parallelize = [&](Halide::Stage stage) {
+    if (args.size() >= 3) {
+      Halide::Var last = args.back();
+      stage.fuse(args[args.size() - 2], last, fused).parallel(fused);
+    } else if (args.size() == 2) {
+      stage.parallel(args[1]);
+    }
+  };
+  vectorize(output, args[0], TailStrategy::GuardWithIf);
+  parallelize(output);
+  // A row of the output (rank 3 and more), else what a thread takes.
+  Halide::Var at = args.size() >= 3 ? args[1] : args.back();
+  for (Halide::Func &contraction : contractions) {
+    contraction.compute_at(output, at);
+    std::vector<Halide::Var> inner = contraction.args();
+    contraction.vectorize(inner[0], int(vectorLanes),
+                          TailStrategy::GuardWithIf);
+    contraction.update().vectorize(inner[0], int(vectorLanes),
+                                   TailStrategy::GuardWithIf);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Target
+//===----------------------------------------------------------------------===//
+
+llvm::Expected<Halide::Target> halideTarget(const TargetDescription &target) {
+  llvm::Triple triple(target.triple);
+  if (triple.getArch() != llvm::Triple::x86_64 || !triple.isOSLinux())
+    return compilerError("the Halide back half compiles for x86-64 Linux, "
+                         "not " +
+                         target.triple);
+  std::string error;
+  const llvm::Target *llvmTarget =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!llvmTarget)
+    return compilerError("no LLVM target for " + target.triple + ": " + error);
+  std::unique_ptr<llvm::MCSubtargetInfo> subtarget(
+      llvmTarget->createMCSubtargetInfo(triple, target.cpu, target.features));
+  if (!subtarget)
+    return compilerError("no LLVM subtarget for -mcpu=" + target.cpu);
+  Halide::Target result("x86-64-linux");
+  auto has = [&](const char *feature) {
+    return subtarget->checkFeatures(std::string("+") + feature);
+  };
+  if (has("sse4.1"))
+    result.set_feature(Halide::Target::SSE41);
+  if (has("avx"))
+    result.set_feature(Halide::Target::AVX);
+  if (has("avx2"))
+    result.set_feature(Halide::Target::AVX2);
+  if (has("fma"))
+    result.set_feature(Halide::Target::FMA);
+  if (has("f16c"))
+    result.set_feature(Halide::Target::F16C);
+  if (has("avx512f") && has("avx512cd")) {
+    result.set_feature(Halide::Target::AVX512);
+    if (has("avx512bw") && has("avx512dq") && has("avx512vl"))
+      result.set_feature(Halide::Target::AVX512_Skylake);
+  }
+  return result;
+}
+
+unsigned vectorLanes(const Halide::Target &target) {
+  if (target.has_feature(Halide::Target::AVX512_Skylake))
+    return 16;
+  if (target.has_feature(Halide::Target::AVX))
+    return 8;
+  return 4;
+}
+
+/// Loads the autoscheduler plugins once per process.
+llvm::Error loadScheduler(llvm::StringRef name) {
+  static std::mutex mutex;
+  static llvm::StringSet<llvm::MallocAllocator> loaded;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (loaded.contains(name))
+    return llvm::Error::success();
+  std::string path = std::string(INCEPTION_HALIDE_PLUGIN_DIR) +
+                     "/libautoschedule_" + name.lower() + ".so";
+  if (!llvm::sys::fs::exists(path))
+    return compilerError("--halide-scheduler=" + name +
+                         ": the plugin is missing: " + path);
+  Halide::load_plugin(path);
+  loaded.insert(name);
+  return llvm::Error::success();
+}
+
+/// Makes every symbol of a Halide object hidden: a library exports its
+/// ABI only, and two libraries in one process (or one of Halide's own) do
+/// not share, or clash over, Halide's runtime or their layers.
+llvm::Error hideSymbols(llvm::StringRef path) {
+  auto objcopy = llvm::sys::findProgramByName("llvm-objcopy-22");
+  if (!objcopy)
+    objcopy = llvm::sys::findProgramByName("llvm-objcopy");
+  if (!objcopy)
+    return compilerError("llvm-objcopy-22 (llvm-22-tools) is not on PATH");
+  // The symbols it defines; those it only references keep their default
+  // visibility, or the C library's would not resolve.
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return compilerError("cannot read Halide's object '" + path +
+                         "': " + buffer.getError().message());
+  auto object =
+      llvm::object::ObjectFile::createObjectFile((*buffer)->getMemBufferRef());
+  if (!object)
+    return object.takeError();
+  std::string defined;
+  for (const llvm::object::SymbolRef &symbol : (*object)->symbols()) {
+    auto flags = symbol.getFlags();
+    auto name = symbol.getName();
+    if (!flags || !name)
+      return compilerError("cannot read the symbols of Halide's object");
+    if ((*flags & llvm::object::SymbolRef::SF_Global) &&
+        !(*flags & llvm::object::SymbolRef::SF_Undefined) && !name->empty())
+      defined += name->str() + "\n";
+  }
+  llvm::SmallString<128> listPath;
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+          "inception-halide-symbols", "txt", listPath))
+    return compilerError("cannot create a temporary file: " + ec.message());
+  llvm::scope_exit removeList([&] { llvm::sys::fs::remove(listPath); });
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(listPath, ec);
+    if (ec)
+      return compilerError("cannot write '" + listPath + "': " + ec.message());
+    os << defined;
+  }
+  std::string message;
+  std::string visibility =
+      ("--set-symbols-visibility=" + listPath + "=hidden").str();
+  int status = llvm::sys::ExecuteAndWait(*objcopy, {*objcopy, visibility, path},
+                                         std::nullopt, {}, 0, 0, &message);
+  if (status != 0)
+    return compilerError(
+        "llvm-objcopy failed on Halide's object: " +
+        (message.empty() ? "status " + std::to_string(status) : message));
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::string> readAndRemove(llvm::StringRef path) {
+  if (llvm::Error error = hideSymbols(path)) {
+    llvm::sys::fs::remove(path);
+    return std::move(error);
+  }
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  llvm::sys::fs::remove(path);
+  if (!buffer)
+    return compilerError("cannot read Halide's object '" + path +
+                         "': " + buffer.getError().message());
+  return (*buffer)->getBuffer().str();
+}
+
+llvm::Expected<CompiledLayers>
+compileLayersOrThrow(ModuleOp module, const TargetDescription &target,
+                     llvm::StringRef scheduler, llvm::StringRef prefix) {
+  if (!llvm::is_contained(schedulerNames(), scheduler))
+    return compilerError("--halide-scheduler: unknown scheduler '" + scheduler +
+                         "'; the schedulers are " +
+                         llvm::join(schedulerNames(), ", "));
+  if (scheduler != "hand")
+    if (llvm::Error error = loadScheduler(scheduler))
+      return std::move(error);
+  auto halide = halideTarget(target);
+  if (!halide)
+    return halide.takeError();
+  Halide::Target layerTarget = halide->with_feature(Halide::Target::NoRuntime)
+                                   .with_feature(Halide::Target::UserContext)
+                                   .with_feature(Halide::Target::NoBoundsQuery);
+  Halide::MachineParams machine(
+      int(target.threads > 0 ? target.threads : 2),
+      uint64_t(target.caches.l2 > 0 ? target.caches.l2 : (1 << 20)), 40.0f);
+
+  CompiledLayers compiled;
+  std::vector<Halide::Module> modules;
+  OpBuilder builder(module.getContext());
+  SmallVector<func::FuncOp> functions(module.getOps<func::FuncOp>());
+  for (func::FuncOp function : functions) {
+    if (function.isDeclaration())
+      continue;
+    for (Block &block : function.getBody()) {
+      SmallVector<Layer> layers = groupLayers(block);
+      for (Layer &layer : layers) {
+        LayerTranslator translator(layer, vectorLanes(*halide));
+        if (llvm::Error error = translator.translate())
+          return std::move(error);
+        std::string name =
+            (prefix + "_halide_" + llvm::Twine(compiled.layers++)).str();
+        Halide::Pipeline pipeline(translator.output);
+        if (scheduler == "hand")
+          translator.applyHandSchedule();
+        else
+          pipeline.auto_schedule(scheduler.str(), *halide, machine);
+        std::vector<Halide::Argument> arguments(translator.params.begin(),
+                                                translator.params.end());
+        modules.push_back(
+            pipeline.compile_to_module(arguments, name, layerTarget));
+        // Every intermediate at its full size, twice over (a schedule
+        // rounds extents up to whole vectors and tiles), per thread.
+        compiled.scratchPerThread = std::max(
+            compiled.scratchPerThread, 2 * translator.intermediateBytes +
+                                           64 * int64_t(layer.ops.size() + 1));
+
+        Operation *root = layer.root;
+        builder.setInsertionPoint(root);
+        auto type = cast<RankedTensorType>(root->getResult(0).getType());
+        Value empty = tensor::EmptyOp::create(
+            builder, root->getLoc(), type.getShape(), type.getElementType());
+        auto call = mlir::inception::HalideCallOp::create(
+            builder, root->getLoc(), type,
+            FlatSymbolRefAttr::get(builder.getContext(), name),
+            translator.inputs, empty, builder.getI64IntegerAttr(0));
+        if (auto layerName = root->getAttr("inception.name"))
+          call->setAttr("inception.name", layerName);
+        root->getResult(0).replaceAllUsesWith(call.getResult());
+        for (Operation *op : llvm::reverse(layer.ops))
+          op->erase();
+      }
+    }
+  }
+  // Every call's scratch: the same per-thread arena, sized for the largest.
+  module.walk([&](mlir::inception::HalideCallOp call) {
+    call.setScratch(compiled.scratchPerThread);
+  });
+
+  llvm::SmallString<128> runtimePath, layersPath;
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+          "inception-halide-runtime", "o", runtimePath))
+    return compilerError("cannot create a temporary file: " + ec.message());
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+          "inception-halide-layers", "o", layersPath))
+    return compilerError("cannot create a temporary file: " + ec.message());
+  Halide::compile_standalone_runtime(runtimePath.str().str(), *halide);
+  auto runtime = readAndRemove(runtimePath);
+  if (!runtime)
+    return runtime.takeError();
+  compiled.objects.push_back(std::move(*runtime));
+  if (!modules.empty()) {
+    Halide::Module linked = Halide::link_modules(prefix.str(), modules);
+    linked.compile({{Halide::OutputFileType::object, layersPath.str().str()}});
+    auto layers = readAndRemove(layersPath);
+    if (!layers)
+      return layers.takeError();
+    compiled.objects.push_back(std::move(*layers));
+  }
+  return compiled;
+}
+
+} // namespace
+
+llvm::Expected<CompiledLayers> compileLayers(ModuleOp module,
+                                             const TargetDescription &target,
+                                             llvm::StringRef scheduler,
+                                             llvm::StringRef prefix) {
+  try {
+    return compileLayersOrThrow(module, target, scheduler, prefix);
+  } catch (const Halide::Error &error) {
+    return compilerError(llvm::Twine("Halide: ") + error.what());
+  }
+}
+
+} // namespace inception::halide

@@ -1,0 +1,46 @@
+//===- HalideLayers.h - Layers on tensors as Halide pipelines ---*- C++ -*-===//
+//
+// The Halide back half's emitter. It groups the model's linalg on tensors
+// into layers (a contraction with the padding and reshapes that feed it,
+// its initialization and the elementwise ops of its epilogue; or a run of
+// elementwise ops), builds each layer as Halide Funcs, schedules it and
+// compiles it ahead of time; the layer's ops become one
+// inception.halide_call. The only file that includes Halide.h.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INCEPTION_COMPILER_HALIDE_HALIDELAYERS_H
+#define INCEPTION_COMPILER_HALIDE_HALIDELAYERS_H
+
+#include "compiler/Target.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Error.h"
+#include <string>
+#include <vector>
+
+namespace inception::halide {
+
+/// The schedulers --halide-scheduler takes: "hand" (the templates of
+/// HalideLayers.cpp) and Debian's Halide 14 autoscheduler plugins.
+llvm::ArrayRef<llvm::StringRef> schedulerNames();
+
+struct CompiledLayers {
+  /// The Halide runtime for the target, then one object with every layer.
+  std::vector<std::string> objects;
+  /// The per-thread scratch the layers' own allocations need at most.
+  int64_t scratchPerThread = 0;
+  unsigned layers = 0;
+};
+
+/// Replaces every layer of `module`'s functions (linalg on tensors) by an
+/// inception.halide_call to a pipeline named `<prefix>_halide_<n>`,
+/// compiled for `target` with `scheduler`. Errors name the op that has no
+/// Halide form.
+llvm::Expected<CompiledLayers> compileLayers(mlir::ModuleOp module,
+                                             const TargetDescription &target,
+                                             llvm::StringRef scheduler,
+                                             llvm::StringRef prefix);
+
+} // namespace inception::halide
+
+#endif // INCEPTION_COMPILER_HALIDE_HALIDELAYERS_H
