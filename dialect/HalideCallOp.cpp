@@ -37,14 +37,7 @@ LogicalResult HalideCallOp::verify() {
 void HalideCallOp::getEffects(
     SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
         &effects) {
-  if (hasPureTensorSemantics())
-    return;
-  for (OpOperand &operand : getOperation()->getOpOperands())
-    effects.emplace_back(
-        isDpsInit(&operand)
-            ? static_cast<MemoryEffects::Effect *>(MemoryEffects::Write::get())
-            : MemoryEffects::Read::get(),
-        &operand, SideEffects::DefaultResource::get());
+  getReadInputsWriteInitEffects(*this, effects);
 }
 
 bool HalideCallOp::bufferizesToMemoryRead(
@@ -60,9 +53,7 @@ bool HalideCallOp::bufferizesToMemoryWrite(
 bufferization::AliasingValueList
 HalideCallOp::getAliasingValues(OpOperand &operand,
                                 const bufferization::AnalysisState &) {
-  if (!isDpsInit(&operand))
-    return {};
-  return {{getResult(), bufferization::BufferRelation::Equivalent}};
+  return getInitAliasingResult(*this, operand);
 }
 
 LogicalResult

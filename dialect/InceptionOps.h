@@ -25,6 +25,17 @@ getOperandBuffers(RewriterBase &rewriter, Operation *op,
                   const bufferization::BufferizationOptions &options,
                   bufferization::BufferizationState &state);
 
+/// For the destination-style ops whose inputs are only read and whose one
+/// init is only written (inception.weight_transform, inception.halide_call):
+/// their memory effects on buffers, and the result the init's buffer
+/// becomes.
+void getReadInputsWriteInitEffects(
+    DestinationStyleOpInterface op,
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects);
+bufferization::AliasingValueList
+getInitAliasingResult(DestinationStyleOpInterface op, OpOperand &operand);
+
 /// The fields of the struct `op`'s C function takes, in order: for each
 /// pointer, `pointer(slot, operand)` with the operand that fills it (the
 /// inputs, then the output, by their index among the op's operands); for

@@ -89,6 +89,28 @@ FailureOr<SmallVector<Value>> mlir::inception::getOperandBuffers(
   return buffers;
 }
 
+void mlir::inception::getReadInputsWriteInitEffects(
+    DestinationStyleOpInterface op,
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  if (op.hasPureTensorSemantics())
+    return;
+  for (OpOperand &operand : op->getOpOperands())
+    effects.emplace_back(op.isDpsInit(&operand)
+                             ? static_cast<MemoryEffects::Effect *>(
+                                   MemoryEffects::Write::get())
+                             : MemoryEffects::Read::get(),
+                         &operand, SideEffects::DefaultResource::get());
+}
+
+bufferization::AliasingValueList
+mlir::inception::getInitAliasingResult(DestinationStyleOpInterface op,
+                                       OpOperand &operand) {
+  if (!op.isDpsInit(&operand))
+    return {};
+  return {{op->getResult(0), bufferization::BufferRelation::Equivalent}};
+}
+
 LogicalResult
 UkernelOp::bufferize(RewriterBase &rewriter,
                      const bufferization::BufferizationOptions &options,

@@ -225,14 +225,7 @@ void mlir::inception::forEachTransformField(
 void WeightTransformOp::getEffects(
     SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
         &effects) {
-  if (hasPureTensorSemantics())
-    return;
-  for (OpOperand &operand : getOperation()->getOpOperands())
-    effects.emplace_back(isDpsInit(&operand)
-                             ? static_cast<MemoryEffects::Effect *>(
-                                   MemoryEffects::Write::get())
-                             : MemoryEffects::Read::get(),
-                         &operand, SideEffects::DefaultResource::get());
+  getReadInputsWriteInitEffects(*this, effects);
 }
 
 bool WeightTransformOp::bufferizesToMemoryRead(
@@ -248,9 +241,7 @@ bool WeightTransformOp::bufferizesToMemoryWrite(
 bufferization::AliasingValueList
 WeightTransformOp::getAliasingValues(OpOperand &operand,
                                      const bufferization::AnalysisState &) {
-  if (!isDpsInit(&operand))
-    return {};
-  return {{getResult(), bufferization::BufferRelation::Equivalent}};
+  return getInitAliasingResult(*this, operand);
 }
 
 LogicalResult WeightTransformOp::bufferize(

@@ -193,7 +193,6 @@ public:
   /// Funcs with an update definition other than `output`, and the bytes of
   /// every intermediate value: a bound of what a schedule may allocate.
   std::vector<Halide::Func> contractions;
-  std::vector<Halide::Func> pads;
   int64_t intermediateBytes = 0;
 
   void applyHandSchedule();
@@ -460,13 +459,10 @@ llvm::Error LayerTranslator::translateGeneric(linalg::GenericOp op) {
   auto yielded = get(body.getTerminator()->getOperand(0));
   if (!yielded)
     return yielded.takeError();
-  if (domain) {
-    func(pure) = *yielded; // the update: `pure` indices, RVars in reads
-    if (op.getResult(0) != layer.root->getResult(0))
-      contractions.push_back(func); // the root's: see translate()
-  } else {
-    func(pure) = *yielded;
-  }
+  // With a domain, the update: `pure` indices, RVars in the reads.
+  func(pure) = *yielded;
+  if (domain && op.getResult(0) != layer.root->getResult(0))
+    contractions.push_back(func); // the root's: see translate()
   funcs[op.getResult(0)] = func;
   return llvm::Error::success();
 }
@@ -507,7 +503,6 @@ llvm::Error LayerTranslator::translate(Operation *op) {
       index[d] = index[d] - int(low[d]);
     }
     func(reversed(pure)) = exterior(reversed(index));
-    pads.push_back(func);
   } else if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
     auto source = funcOf(op, expand.getSrc());
     if (!source)
@@ -768,7 +763,8 @@ llvm::Error hideSymbols(llvm::StringRef path) {
   return llvm::Error::success();
 }
 
-llvm::Expected<std::string> readAndRemove(llvm::StringRef path) {
+/// The object Halide wrote at `path`, its symbols hidden; the file goes.
+llvm::Expected<std::string> takeHiddenObject(llvm::StringRef path) {
   if (llvm::Error error = hideSymbols(path)) {
     llvm::sys::fs::remove(path);
     return std::move(error);
@@ -862,14 +858,14 @@ compileLayersOrThrow(ModuleOp module, const TargetDescription &target,
           "inception-halide-layers", "o", layersPath))
     return compilerError("cannot create a temporary file: " + ec.message());
   Halide::compile_standalone_runtime(runtimePath.str().str(), *halide);
-  auto runtime = readAndRemove(runtimePath);
+  auto runtime = takeHiddenObject(runtimePath);
   if (!runtime)
     return runtime.takeError();
   compiled.objects.push_back(std::move(*runtime));
   if (!modules.empty()) {
     Halide::Module linked = Halide::link_modules(prefix.str(), modules);
     linked.compile({{Halide::OutputFileType::object, layersPath.str().str()}});
-    auto layers = readAndRemove(layersPath);
+    auto layers = takeHiddenObject(layersPath);
     if (!layers)
       return layers.takeError();
     compiled.objects.push_back(std::move(*layers));

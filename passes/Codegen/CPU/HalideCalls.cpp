@@ -19,6 +19,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/Codegen/CPU/KernelCalls.h"
 #include "passes/Codegen/CPU/Microkernels.h"
 #include "passes/Passes.h"
 
@@ -27,25 +28,11 @@
 
 namespace mlir::inception::microkernels {
 
-namespace {
+using ukernel::bufferAddress;
+using ukernel::declareFunction;
+using ukernel::entryArray;
 
-/// An i64 array at the entry of the function around `builder`'s insertion
-/// point, after those of earlier calls.
-Value entryArray(OpBuilder &builder, Location loc, int64_t slots) {
-  OpBuilder::InsertionGuard guard(builder);
-  Region *body = builder.getInsertionBlock()->getParent();
-  while (!isa<FunctionOpInterface>(body->getParentOp()))
-    body = body->getParentOp()->getParentRegion();
-  Block &entry = body->front();
-  builder.setInsertionPointToStart(&entry);
-  for (Operation &op : entry) {
-    if (!isa<memref::AllocaOp>(op))
-      break;
-    builder.setInsertionPointAfter(&op);
-  }
-  return memref::AllocaOp::create(
-      builder, loc, MemRefType::get({slots}, builder.getI64Type()));
-}
+namespace {
 
 void store(OpBuilder &builder, Location loc, Value array, int64_t slot,
            Value value) {
@@ -63,28 +50,6 @@ void store(OpBuilder &builder, Location loc, Value array, int64_t slot,
         arith::ConstantIntOp::create(builder, loc, value, 64));
 }
 
-Value address(OpBuilder &builder, Location loc, Value buffer,
-              int64_t byteOffset) {
-  Value base =
-      memref::ExtractAlignedPointerAsIndexOp::create(builder, loc, buffer);
-  return arith::AddIOp::create(
-      builder, loc, base,
-      arith::ConstantIndexOp::create(builder, loc, byteOffset));
-}
-
-func::FuncOp declare(SymbolTable &symbols, OpBuilder &builder, Location loc,
-                     StringRef name, FunctionType type) {
-  if (auto existing = symbols.lookup<func::FuncOp>(name))
-    return existing;
-  OpBuilder::InsertionGuard guard(builder);
-  auto module = cast<ModuleOp>(symbols.getOp());
-  builder.setInsertionPointToStart(module.getBody());
-  auto function = func::FuncOp::create(builder, loc, name, type);
-  function.setPrivate();
-  symbols.insert(function);
-  return function;
-}
-
 } // namespace
 
 LogicalResult lowerHalideCall(SymbolTable &symbols, HalideCallOp op) {
@@ -94,12 +59,11 @@ LogicalResult lowerHalideCall(SymbolTable &symbols, HalideCallOp op) {
   constexpr int64_t kFloat32 = 2 | 32 << 8 | 1 << 16; // halide_type_t
 
   SmallVector<Value> arguments;
-  Value context = entryArray(builder, loc, 2);
+  StringRef callee = op.getCallee();
+  Value context = entryArray(builder, loc, 2, callee);
   if (int64_t bytes = llvm::alignTo(op.getScratch(), 64)) {
-    auto scratch = memref::AllocOp::create(
-        builder, loc, MemRefType::get({bytes}, builder.getI8Type()));
-    scratch->setAttr(kThreadScratchAttr, builder.getUnitAttr());
-    store(builder, loc, context, 0, address(builder, loc, scratch, 0));
+    Value scratch = ukernel::threadScratch(builder, loc, bytes);
+    store(builder, loc, context, 0, bufferAddress(builder, loc, scratch, 0));
     store(builder, loc, context, 1, bytes);
   } else {
     store(builder, loc, context, 0, int64_t(0));
@@ -120,12 +84,13 @@ LogicalResult lowerHalideCall(SymbolTable &symbols, HalideCallOp op) {
                             "is not static: ")
              << type;
     int64_t rank = type.getRank();
-    Value array = entryArray(builder, loc, 7 + 2 * rank);
+    Value array = entryArray(builder, loc, 7 + 2 * rank, callee);
     Value arrayAddress =
         memref::ExtractAlignedPointerAsIndexOp::create(builder, loc, array);
     store(builder, loc, array, 0, int64_t(0));
     store(builder, loc, array, 1, int64_t(0));
-    store(builder, loc, array, 2, address(builder, loc, buffer, offset * 4));
+    store(builder, loc, array, 2,
+          bufferAddress(builder, loc, buffer, offset * 4));
     store(builder, loc, array, 3, int64_t(0));
     store(builder, loc, array, 4, kFloat32 | rank << 32);
     store(builder, loc, array, 5,
@@ -145,16 +110,17 @@ LogicalResult lowerHalideCall(SymbolTable &symbols, HalideCallOp op) {
     arguments.push_back(arrayAddress);
   }
 
-  auto enter = declare(symbols, builder, loc, "inception_halide_enter",
-                       builder.getFunctionType({index}, {}));
+  auto enter = declareFunction(symbols, builder, loc, "inception_halide_enter",
+                               builder.getFunctionType({index}, {}));
   func::CallOp::create(builder, loc, enter, ValueRange{contextAddress});
   SmallVector<Type> argumentTypes(arguments.size(), index);
-  auto layer =
-      declare(symbols, builder, loc, op.getCallee(),
-              builder.getFunctionType(argumentTypes, {builder.getI32Type()}));
+  auto layer = declareFunction(
+      symbols, builder, loc, callee,
+      builder.getFunctionType(argumentTypes, {builder.getI32Type()}));
   auto call = func::CallOp::create(builder, loc, layer, arguments);
-  auto status = declare(symbols, builder, loc, "inception_halide_status",
-                        builder.getFunctionType({builder.getI32Type()}, {}));
+  auto status =
+      declareFunction(symbols, builder, loc, "inception_halide_status",
+                      builder.getFunctionType({builder.getI32Type()}, {}));
   func::CallOp::create(builder, loc, status, call.getResult(0));
   return success();
 }

@@ -9,6 +9,55 @@
 
 namespace mlir::inception::ukernel {
 
+Value bufferAddress(OpBuilder &builder, Location loc, Value buffer,
+                    int64_t byteOffset) {
+  Value base =
+      memref::ExtractAlignedPointerAsIndexOp::create(builder, loc, buffer);
+  return arith::AddIOp::create(
+      builder, loc, base,
+      arith::ConstantIndexOp::create(builder, loc, byteOffset));
+}
+
+Value entryArray(OpBuilder &builder, Location loc, int64_t slots,
+                 StringRef name) {
+  OpBuilder::InsertionGuard guard(builder);
+  Block *insertion = builder.getInsertionBlock();
+  Region *body = insertion->getParent();
+  while (!isa<FunctionOpInterface>(body->getParentOp()))
+    body = body->getParentOp()->getParentRegion();
+  Block &entry = body->front();
+  builder.setInsertionPointToStart(&entry);
+  for (Operation &op : entry) {
+    if (!op.hasAttr(kParamsAttr))
+      break;
+    builder.setInsertionPointAfter(&op);
+  }
+  auto alloca = memref::AllocaOp::create(
+      builder, loc, MemRefType::get({slots}, builder.getI64Type()));
+  alloca->setAttr(kParamsAttr, builder.getStringAttr(name));
+  return alloca;
+}
+
+Value threadScratch(OpBuilder &builder, Location loc, int64_t bytes) {
+  auto buffer = memref::AllocOp::create(
+      builder, loc, MemRefType::get({bytes}, builder.getI8Type()));
+  buffer->setAttr(kThreadScratchAttr, builder.getUnitAttr());
+  return buffer;
+}
+
+func::FuncOp declareFunction(SymbolTable &symbols, OpBuilder &builder,
+                             Location loc, StringRef name, FunctionType type) {
+  if (auto existing = symbols.lookup<func::FuncOp>(name))
+    return existing;
+  OpBuilder::InsertionGuard guard(builder);
+  auto module = cast<ModuleOp>(symbols.getOp());
+  builder.setInsertionPointToStart(module.getBody());
+  auto function = func::FuncOp::create(builder, loc, name, type);
+  function.setPrivate();
+  symbols.insert(function);
+  return function;
+}
+
 KernelCallBuilder::KernelCallBuilder(OpBuilder &builder, Location loc,
                                      StringRef symbol,
                                      ArrayRef<FieldInfo> fields)
@@ -30,12 +79,8 @@ void KernelCallBuilder::setReal(unsigned field, double value) {
 void KernelCallBuilder::setAddress(unsigned field, Value buffer,
                                    int64_t offset) {
   assert(fields[field].isPointer() && "an integer field given an address");
-  Value base =
-      memref::ExtractAlignedPointerAsIndexOp::create(builder, loc, buffer);
   auto elementBytes = cast<MemRefType>(buffer.getType()).getElementTypeBitWidth() / 8;
-  Value bytes =
-      arith::ConstantIndexOp::create(builder, loc, offset * elementBytes);
-  addresses[field] = arith::AddIOp::create(builder, loc, base, bytes);
+  addresses[field] = bufferAddress(builder, loc, buffer, offset * elementBytes);
 }
 
 void KernelCallBuilder::setNull(unsigned field) {
@@ -45,10 +90,7 @@ void KernelCallBuilder::setNull(unsigned field) {
 
 void KernelCallBuilder::setThreadScratch(unsigned scratch, unsigned perThread,
                                          int64_t bytes) {
-  auto buffer = memref::AllocOp::create(
-      builder, loc, MemRefType::get({bytes}, builder.getI8Type()));
-  buffer->setAttr(kThreadScratchAttr, builder.getUnitAttr());
-  setAddress(scratch, buffer, 0);
+  setAddress(scratch, threadScratch(builder, loc, bytes), 0);
   setInteger(perThread, bytes);
 }
 
@@ -59,39 +101,9 @@ FailureOr<func::CallOp> KernelCallBuilder::create(SymbolTable &symbols) {
       return emitError(loc) << "inception-lower-ukernels: the call to " << symbol
                             << " leaves its field '" << field.name << "' unset";
   Type index = builder.getIndexType();
-  auto module = cast<ModuleOp>(symbols.getOp());
-  auto kernel = symbols.lookup<func::FuncOp>(symbol);
-  if (!kernel) {
-    OpBuilder::InsertionGuard guard(builder);
-    builder.setInsertionPointToStart(module.getBody());
-    kernel = func::FuncOp::create(builder, loc, symbol,
-                                  builder.getFunctionType({index}, {}));
-    kernel.setPrivate();
-    symbols.insert(kernel);
-  }
-  // The array at the function's entry: a fixed stack slot, not a dynamic
-  // allocation where the call is. After the arrays of earlier calls, so
-  // that they read in the calls' order.
-  Value params;
-  {
-    OpBuilder::InsertionGuard guard(builder);
-    Block *insertion = builder.getInsertionBlock();
-    Region *body = insertion->getParent();
-    while (!isa<FunctionOpInterface>(body->getParentOp()))
-      body = body->getParentOp()->getParentRegion();
-    Block &entry = body->front();
-    builder.setInsertionPointToStart(&entry);
-    for (Operation &op : entry) {
-      if (!op.hasAttr(kParamsAttr))
-        break;
-      builder.setInsertionPointAfter(&op);
-    }
-    auto alloca = memref::AllocaOp::create(
-        builder, loc,
-        MemRefType::get({int64_t(fields.size())}, builder.getI64Type()));
-    alloca->setAttr(kParamsAttr, builder.getStringAttr(symbol));
-    params = alloca;
-  }
+  auto kernel = declareFunction(symbols, builder, loc, symbol,
+                                builder.getFunctionType({index}, {}));
+  Value params = entryArray(builder, loc, int64_t(fields.size()), symbol);
   Type i64 = builder.getI64Type();
   for (auto [slot, field] : llvm::enumerate(fields)) {
     Value stored =

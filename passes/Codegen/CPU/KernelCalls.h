@@ -26,6 +26,27 @@ constexpr llvm::StringLiteral kParamsAttr = "inception.ukernel_params";
 /// Names the field a store into that array sets, for the reader of the IR.
 constexpr llvm::StringLiteral kFieldAttr = "inception.ukernel_field";
 
+/// The pieces every call to C built here shares (KernelCallBuilder's, and
+/// HalideCalls.cpp's halide_buffer_ts):
+
+/// The address, as an `index`, of byte `byteOffset` of `buffer`'s
+/// allocation.
+Value bufferAddress(OpBuilder &builder, Location loc, Value buffer,
+                    int64_t byteOffset);
+/// An i64 array of `slots` at the entry of the function around `builder`'s
+/// insertion point, after the arrays of earlier calls, so that they read in
+/// the calls' order: a fixed stack slot, not a dynamic allocation where the
+/// call is. `name` (kParamsAttr) says whose it is.
+Value entryArray(OpBuilder &builder, Location loc, int64_t slots,
+                 llvm::StringRef name);
+/// `bytes` of scratch per thread, that plan-workspace places in the
+/// per-thread region (kThreadScratchAttr).
+Value threadScratch(OpBuilder &builder, Location loc, int64_t bytes);
+/// The private declaration of `name` in `symbols`' module, made if missing.
+func::FuncOp declareFunction(SymbolTable &symbols, OpBuilder &builder,
+                             Location loc, llvm::StringRef name,
+                             FunctionType type);
+
 /// Builds one kernel call: every field set, then `create`.
 class KernelCallBuilder {
 public:
