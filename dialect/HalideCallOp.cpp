@@ -29,7 +29,7 @@ LogicalResult HalideCallOp::verify() {
   if (getResult() && getResult().getType() != getOutput().getType())
     return emitOpError("returns a result of its output's type, not ")
            << getResult().getType();
-  if (getScratch() < 0)
+  if (getScratchAttr().getInt() < 0) // getScratch() is unsigned
     return emitOpError("needs a scratch size of zero or more bytes");
   return success();
 }

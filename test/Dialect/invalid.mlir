@@ -469,3 +469,43 @@ func.func @transform_strided(%w: memref<4xf32, strided<[2]>>, %e: memref<4xf32>)
   inception.weight_transform "scale" ins(%w : memref<4xf32, strided<[2]>>) outs(%e : memref<4xf32>) params {elements = 4 : i64, factor = 2.0 : f64}
   return
 }
+
+// -----
+
+func.func @halide_call_mixed(%x: tensor<1x8x4x4xf32>, %out: memref<1x8x4x4xf32>) {
+  // expected-error @+1 {{'inception.halide_call' op takes tensors or buffers, not both}}
+  inception.halide_call @layer scratch 0 ins(%x : tensor<1x8x4x4xf32>) outs(%out : memref<1x8x4x4xf32>)
+  return
+}
+
+// -----
+
+func.func @halide_call_dynamic(%x: tensor<?x8xf32>, %out: tensor<1x8xf32>) {
+  // expected-error @+1 {{'inception.halide_call' op takes statically shaped f32 operands, not 'tensor<?x8xf32>'}}
+  %0 = inception.halide_call @layer scratch 0 ins(%x : tensor<?x8xf32>) outs(%out : tensor<1x8xf32>) -> tensor<1x8xf32>
+  return
+}
+
+// -----
+
+func.func @halide_call_no_result(%x: tensor<1x8xf32>, %out: tensor<1x8xf32>) {
+  // expected-error @+1 {{'inception.halide_call' op on tensors returns its output}}
+  inception.halide_call @layer scratch 0 ins(%x : tensor<1x8xf32>) outs(%out : tensor<1x8xf32>)
+  return
+}
+
+// -----
+
+func.func @halide_call_result_type(%x: tensor<1x8xf32>, %out: tensor<1x8xf32>) {
+  // expected-error @+1 {{'inception.halide_call' op returns a result of its output's type, not 'tensor<1x4xf32>'}}
+  %0 = inception.halide_call @layer scratch 0 ins(%x : tensor<1x8xf32>) outs(%out : tensor<1x8xf32>) -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @halide_call_scratch(%x: tensor<1x8xf32>, %out: tensor<1x8xf32>) {
+  // expected-error @+1 {{'inception.halide_call' op needs a scratch size of zero or more bytes}}
+  %0 = inception.halide_call @layer scratch -64 ins(%x : tensor<1x8xf32>) outs(%out : tensor<1x8xf32>) -> tensor<1x8xf32>
+  return
+}

@@ -129,3 +129,14 @@ func.func @ceil_mode_sizes(%x: tensor<1x8x112x112xf32>, %y: tensor<1x8x14x14xf32
          : tensor<1x8x14x14xf32> -> tensor<1x8x8x8xf32>
   return %0, %1, %2 : tensor<1x8x56x56xf32>, tensor<1x8x7x7xf32>, tensor<1x8x8x8xf32>
 }
+
+// The Halide back half's layer call, on tensors and on buffers.
+// CHECK-LABEL: func.func @halide_call
+// CHECK: inception.halide_call @layer scratch 128 ins(%{{.*}}, %{{.*}} : tensor<1x8x4x4xf32>, tensor<8xf32>) outs(%{{.*}} : tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+// CHECK: inception.halide_call @layer scratch 0 ins(%{{.*}} : memref<1x8x4x4xf32>) outs(%{{.*}} : memref<1x8x4x4xf32>)
+func.func @halide_call(%x: tensor<1x8x4x4xf32>, %b: tensor<8xf32>, %e: tensor<1x8x4x4xf32>,
+                       %in: memref<1x8x4x4xf32>, %out: memref<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+  %0 = inception.halide_call @layer scratch 128 ins(%x, %b : tensor<1x8x4x4xf32>, tensor<8xf32>) outs(%e : tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  inception.halide_call @layer scratch 0 ins(%in : memref<1x8x4x4xf32>) outs(%out : memref<1x8x4x4xf32>)
+  return %0 : tensor<1x8x4x4xf32>
+}
