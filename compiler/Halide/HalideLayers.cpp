@@ -47,6 +47,7 @@
 #include "llvm/TargetParser/Triple.h"
 
 #include <mutex>
+#include <thread>
 
 #ifndef INCEPTION_HALIDE_PLUGIN_DIR
 #error "INCEPTION_HALIDE_PLUGIN_DIR: where Debian's autoscheduler plugins are"
@@ -794,9 +795,15 @@ compileLayersOrThrow(ModuleOp module, const TargetDescription &target,
   Halide::Target layerTarget = halide->with_feature(Halide::Target::NoRuntime)
                                    .with_feature(Halide::Target::UserContext)
                                    .with_feature(Halide::Target::NoBoundsQuery);
-  Halide::MachineParams machine(
-      int(target.threads > 0 ? target.threads : 2),
-      uint64_t(target.caches.l2 > 0 ? target.caches.l2 : (1 << 20)), 40.0f);
+  // The autoschedulers plan for the run's default team (--threads, else
+  // every core, as OpenMP's default) and for a core's L2 (the target
+  // description knows every cache level); 40 is Halide's generic balance.
+  int parallelism =
+      target.threads > 0
+          ? int(target.threads)
+          : int(std::max(1u, std::thread::hardware_concurrency()));
+  Halide::MachineParams machine(parallelism, uint64_t(target.caches.l2),
+                                40.0f);
 
   CompiledLayers compiled;
   std::vector<Halide::Module> modules;
