@@ -43,7 +43,8 @@ llvm::Expected<Artifacts> compileOnHost(ModuleOp module, ModelInterface &model,
                                         ArrayRef<std::string> extraObjects) {
   EmitKind emit = options.emit;
   if (emit == EmitKind::PTX)
-    return compilerError("--emit=ptx: the " + options.backend +
+    return compilerError(llvm::Twine("--emit=ptx: the ") +
+                         (options.backend == "halide" ? "Halide" : "CPU") +
                          " back half has no PTX; compile with --backend=gpu");
   Artifacts artifacts;
   if (failed(runPipeline(module, [&](OpPassManager &pm) {
