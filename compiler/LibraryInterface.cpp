@@ -313,6 +313,12 @@ static void writeProfiler(llvm::raw_ostream &os, const ModelInterface &model) {
       os << "    \"" << escapeC(name) << "\",\n";
     os << "};\n\n";
   }
+  if (!model.layerBackends.empty()) {
+    os << "static const char *const layer_backends[] = {\n";
+    for (const std::string &backend : model.layerBackends)
+      os << "    \"" << escapeC(backend) << "\",\n";
+    os << "};\n\n";
+  }
   if (model.gpu) {
     // A GPU library's layers are its kernels, timed with CUDA events.
     os << "int inception_gpu_run_profiled(const inception_gpu_model *, void *,\n"
@@ -726,6 +732,8 @@ std::string generateWrapper(const ModelInterface &model) {
   if (model.gpu)
     os << ",\n    INCEPTION_DEVICE_CUDA, " << model.gpu->deviceWorkspaceSize
        << "u, " << name << "_run_device, " << name << "_release_workspace";
+  if (!model.layerBackends.empty())
+    os << ",\n    .layer_backends = layer_backends";
   os << "};\n\n";
   if (atLoad)
     writeWeightLoader(os, model);

@@ -66,6 +66,8 @@ struct ModelInterface {
   std::optional<std::pair<int64_t, uint64_t>> externalWeights;
   /// With --profile: the layers the kernel marks, by index.
   std::vector<std::string> layerNames;
+  /// Each layer's back half ("cpu", "halide"), as layerNames.
+  std::vector<std::string> layerBackends;
   /// With --weights-at-load: what the library takes at load.
   std::optional<LoadTimeWeights> loadTimeWeights;
   /// With --backend=gpu: its kernels and device memory.

@@ -62,6 +62,12 @@ constexpr llvm::StringLiteral kMicrokernelAttr = "inception.microkernels";
 /// The layer names inception-profile-layers records on a module, indexed
 /// by the argument of its inception_profile_layer calls.
 constexpr llvm::StringLiteral kProfileLayersAttr = "inception.profile_layers";
+/// The back half of each layer of kProfileLayersAttr: "cpu", or the
+/// kBackendAttr of the layer's calls.
+constexpr llvm::StringLiteral kProfileBackendsAttr =
+    "inception.profile_backends";
+/// On a call to code another back half generated ("halide").
+constexpr llvm::StringLiteral kBackendAttr = "inception.backend";
 
 /// On a module whose weights bind at load (inception-hoist-weights): the
 /// parameters the preparation takes, in order, each [key, [shape...]].

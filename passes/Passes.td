@@ -449,7 +449,9 @@ def ProfileLayers : Pass<"inception-profile-layers", "mlir::ModuleOp"> {
     `call @inception_profile_layer(%layer)`, and `-1` before the return.
     The layer is the op's DSL name (its first NameLoc; fused ops carry their
     producers' names first); the names, indexed by %layer, go to the module
-    attribute `inception.profile_layers`. The library's wrapper defines the
+    attribute `inception.profile_layers`, and each layer's back half to
+    `inception.profile_backends`: "cpu", or the `inception.backend` of its
+    calls (a Halide layer's, "halide"). The library's wrapper defines the
     hook: it timestamps the marks of a run started through `run_profiled`
     and does nothing otherwise.
 

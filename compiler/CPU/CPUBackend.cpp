@@ -44,7 +44,9 @@ llvm::Expected<Artifacts> compileOnHost(ModuleOp module, ModelInterface &model,
   EmitKind emit = options.emit;
   if (emit == EmitKind::PTX)
     return compilerError(llvm::Twine("--emit=ptx: the ") +
-                         (options.backend == "halide" ? "Halide" : "CPU") +
+                         (options.backend == "halide" ? "Halide"
+                          : options.backend == "auto" ? "CPU and Halide"
+                                                      : "CPU") +
                          " back half has no PTX; compile with --backend=gpu");
   Artifacts artifacts;
   if (failed(runPipeline(module, [&](OpPassManager &pm) {
@@ -71,6 +73,10 @@ llvm::Expected<Artifacts> compileOnHost(ModuleOp module, ModelInterface &model,
           module->getAttrOfType<ArrayAttr>(mlir::inception::kProfileLayersAttr))
     for (Attribute layer : layers)
       model.layerNames.push_back(cast<StringAttr>(layer).getValue().str());
+  if (auto backends = module->getAttrOfType<ArrayAttr>(
+          mlir::inception::kProfileBackendsAttr))
+    for (Attribute backend : backends)
+      model.layerBackends.push_back(cast<StringAttr>(backend).getValue().str());
   std::string packedWeights;
   if (options.externalWeights) {
     auto packed = packWeights(module);

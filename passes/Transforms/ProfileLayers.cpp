@@ -38,7 +38,7 @@ struct ProfileLayersPass : impl::ProfileLayersBase<ProfileLayersPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
-    SmallVector<Attribute> names;
+    SmallVector<Attribute> names, backends;
     llvm::StringMap<int64_t> layers;
     func::FuncOp hook;
     uint64_t marks = 0;
@@ -57,9 +57,13 @@ struct ProfileLayersPass : impl::ProfileLayersBase<ProfileLayersPass> {
           if (name.empty())
             name = op.getName().getStringRef().str();
           auto [it, inserted] = layers.try_emplace(name, int64_t(names.size()));
-          if (inserted)
+          if (inserted) {
             names.push_back(StringAttr::get(&getContext(), name));
+            backends.push_back(StringAttr::get(&getContext(), "cpu"));
+          }
           layer = it->second;
+          if (auto backend = op.getAttrOfType<StringAttr>(kBackendAttr))
+            backends[layer] = backend;
           if (layer == current)
             continue;
         } else {
@@ -75,6 +79,8 @@ struct ProfileLayersPass : impl::ProfileLayersBase<ProfileLayersPass> {
       }
     }
     module->setAttr(kProfileLayersAttr, ArrayAttr::get(&getContext(), names));
+    module->setAttr(kProfileBackendsAttr,
+                    ArrayAttr::get(&getContext(), backends));
     recordStatistic(*this, numLayers, "layers", names.size());
     recordStatistic(*this, numMarks, "marks", marks);
   }

@@ -4,9 +4,10 @@
 // A mark goes before each op that does work where the layer changes (the
 // DSL name of its location, the producer's for a fused op), -1 before the
 // return; views and constants get none; private functions are not
-// touched. The module records the names by index.
+// touched. The module records the names by index, and each layer's back
+// half: "cpu", or its calls' inception.backend (a Halide layer's).
 
-// CHECK: module attributes {inception.profile_layers = ["conv1", "pool1", "memref.copy"]}
+// CHECK: module attributes {inception.profile_backends = ["cpu", "halide", "cpu"], inception.profile_layers = ["conv1", "pool1", "memref.copy"]}
 // CHECK: func.func private @inception_profile_layer(i64)
 
 func.func private @uk(%a: index)
@@ -46,7 +47,7 @@ func.func @kernel(%in: memref<8xf32>, %out: memref<8xf32>) {
   call @kernel_op0(%in) : (memref<8xf32>) -> () loc("conv1")
   %p = memref.extract_aligned_pointer_as_index %in : memref<8xf32> -> index
   call @uk(%p) : (index) -> () loc(fused["conv1", "relu1"])
-  call @uk(%p) : (index) -> () loc("pool1")
+  call @uk(%p) {inception.backend = "halide"} : (index) -> () loc("pool1")
   memref.copy %in, %out : memref<8xf32> to memref<8xf32>
   call @kernel_op0(%in) : (memref<8xf32>) -> () loc("conv1")
   return

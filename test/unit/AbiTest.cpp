@@ -16,8 +16,8 @@
 
 namespace {
 
-static_assert(INCEPTION_ABI_VERSION == 5,
-              "the layout below is version 5's: update it with the version");
+static_assert(INCEPTION_ABI_VERSION == 6,
+              "the layout below is version 6's: update it with the version");
 
 using RunFn = int (*)(const float *, float *, void *, size_t);
 using RunThreadsFn = int (*)(const float *, float *, void *, size_t, int);
@@ -84,7 +84,8 @@ TEST(ModelAbi, ModelInfoLayoutIsVersion5) {
   EXPECT_EQ(offsetof(inception_model_info, device_workspace_size), 216u);
   EXPECT_EQ(offsetof(inception_model_info, run_device), 224u);
   EXPECT_EQ(offsetof(inception_model_info, release_workspace), 232u);
-  EXPECT_EQ(sizeof(inception_model_info), 240u);
+  EXPECT_EQ(offsetof(inception_model_info, layer_backends), 240u);
+  EXPECT_EQ(sizeof(inception_model_info), 248u);
   EXPECT_EQ(INCEPTION_DEVICE_CPU, 0);
   EXPECT_EQ(INCEPTION_DEVICE_CUDA, 1);
 }

@@ -105,9 +105,17 @@ static std::string reportProfile(
   std::sort(medians.rbegin(), medians.rend());
   std::printf("layers: %d, median per run (ms, share of their sum %.2f ms):\n",
               info->num_layers, sum / 1e3);
+  // A layer's back half, where the library mixes them (--backend=auto).
+  auto backend = [&](int32_t layer) -> const char * {
+    return info->layer_backends ? info->layer_backends[layer] : "cpu";
+  };
   for (size_t i = 0; i < medians.size() && i < 15; ++i)
-    std::printf("  %-40s %8.3f  %5.1f%%\n", info->layer_names[medians[i].second],
-                medians[i].first / 1e3, 100.0 * medians[i].first / sum);
+    std::printf("  %-40s %8.3f  %5.1f%%  %s\n",
+                info->layer_names[medians[i].second], medians[i].first / 1e3,
+                100.0 * medians[i].first / sum,
+                info->device == INCEPTION_DEVICE_CPU
+                    ? backend(medians[i].second)
+                    : "gpu");
 
   std::ofstream out(path);
   if (!out)
@@ -122,7 +130,9 @@ static std::string reportProfile(
     std::snprintf(timing, sizeof timing, "\"ts\": %.3f, \"dur\": %.3f",
                   event.start_us, event.duration_us);
     out << "  {\"name\": " << jsonString(info->layer_names[event.layer])
-        << ", \"cat\": \"layer\", \"ph\": \"X\", " << timing
+        << ", \"cat\": \""
+        << (info->device == INCEPTION_DEVICE_CPU ? backend(event.layer) : "gpu")
+        << "\", \"ph\": \"X\", " << timing
         << ", \"pid\": 1, \"tid\": 1}" << (i + 1 < last.size() ? ",\n" : "\n");
   }
   out << "]}\n";

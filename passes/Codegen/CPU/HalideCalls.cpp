@@ -118,6 +118,8 @@ LogicalResult lowerHalideCall(SymbolTable &symbols, HalideCallOp op) {
       symbols, builder, loc, callee,
       builder.getFunctionType(argumentTypes, {builder.getI32Type()}));
   auto call = func::CallOp::create(builder, loc, layer, arguments);
+  // The profile names the layer's back half (inception-profile-layers).
+  call->setAttr(kBackendAttr, builder.getStringAttr("halide"));
   auto status =
       declareFunction(symbols, builder, loc, "inception_halide_status",
                       builder.getFunctionType({builder.getI32Type()}, {}));

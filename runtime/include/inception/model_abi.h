@@ -20,8 +20,9 @@ extern "C" {
 /* Bumped whenever the structures below change (test/unit/AbiTest.cpp pins
    their layout to it). 3: the workspace has a per-thread part, and the run
    entries take the workspace's size. 4: weights bound at load time.
-   5: libraries that run on a GPU. */
-#define INCEPTION_ABI_VERSION 5
+   5: libraries that run on a GPU. 6: the back half of each profiled
+   layer. */
+#define INCEPTION_ABI_VERSION 6
 
 /* The status codes every entry point returns; 0 is success. */
 typedef enum {
@@ -155,6 +156,10 @@ typedef struct {
   /* Releases what the workspace holds on the GPU and zeroes it; null on
      the CPU. */
   void (*release_workspace)(void *workspace);
+  /* With --profile: the back half that computes each layer of layer_names,
+     "cpu" or "halide" (`inceptionc --backend=auto` mixes them per layer);
+     null without a profile and on the GPU. */
+  const char *const *layer_backends;
 } inception_model_info;
 
 enum { INCEPTION_DEVICE_CPU = 0, INCEPTION_DEVICE_CUDA = 1 };
