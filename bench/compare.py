@@ -2,6 +2,7 @@
 
     bench/compare [--models googlenet,inception_v3] [--batches 1,8]
                   [--threads 1,2] [--runs 10] [--rounds 3] [--weights-at-load]
+                  [--halide hand,Mullapudi2016,...] [--auto]
 
 Prepares everything itself: builds the project if needed (tools/build.sh),
 installs onnxruntime-node@1.30.0 into bench/.node (npm, no install
@@ -18,6 +19,11 @@ that the same number of threads reaches here (measured by
 inception-bench). With --weights-at-load, our model is also compiled with
 inceptionc --weights-at-load and run with the same safetensors file loaded
 as its weight set (`inception-at-load` rows), in the same rounds.
+With --halide, the model is also compiled through the Halide back half
+with each scheduler listed (`halide-<scheduler>` rows); with --auto,
+with --backend=auto for each thread count (`auto` rows), its plan kept
+in bench/.work/<model>_b<batch>_t<threads>.plan (an existing plan is
+followed, not timed again: delete it to time afresh).
 """
 
 import argparse
@@ -98,6 +104,18 @@ def prepare_model(name, batch, work, inceptionc, at_load):
     return model, onnx_path, library, macs, shape, (at_load_library, weights)
 
 
+def prepare_variant(name, batch, work, inceptionc, tag, options):
+    """Our library compiled with extra inceptionc `options`, in its own
+    folder under `work` named by `tag`."""
+    weights = os.path.join(work, f"{name}.safetensors")
+    source = os.path.join(ROOT, "models", f"{name}.inception")
+    library = os.path.join(work, f"{name}_b{batch}_{tag}", f"lib{name}.so")
+    os.makedirs(os.path.dirname(library), exist_ok=True)
+    run([inceptionc, source, "--weights", weights, "--batch", str(batch), "-O3",
+         "--emit=so", "-o", library] + options)
+    return library
+
+
 def model_names(models):
     """The --models argument's names: comma-separated, or 'all', every model
     of models/."""
@@ -149,9 +167,15 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--weights-at-load", action="store_true",
                         help="also time our library compiled with --weights-at-load")
+    parser.add_argument("--halide", default="",
+                        help="also time the Halide back half with these schedulers "
+                             "(comma-separated: hand, Adams2019, Li2018, Mullapudi2016)")
+    parser.add_argument("--auto", action="store_true",
+                        help="also time --backend=auto (per layer the faster back half)")
     parser.add_argument("--build", default=os.environ.get("INCEPTION_BUILD_DIR",
                                                           os.path.join(ROOT, "build")))
     args = parser.parse_args()
+    schedulers = [s for s in args.halide.split(",") if s]
     if args.runs < 1 or args.rounds < 1:
         sys.exit("compare: --runs and --rounds must be positive")
 
@@ -174,10 +198,23 @@ def main():
             bin_path = os.path.join(work, f"x_{name}_b{batch}.bin")
             np.save(x_path, x)
             x.tofile(bin_path)
+            halide_libraries = [
+                (f"halide-{s}", prepare_variant(name, batch, work, inceptionc, f"halide_{s}",
+                                                ["--backend=halide",
+                                                 f"--halide-scheduler={s}"]))
+                for s in schedulers]
             for threads in map(int, args.threads.split(",")):
                 ours, ort_times, torch_times, peak = [], [], [], 0.0
                 ours_min = float("inf")
                 loaded, loaded_min = [], float("inf")
+                variants = list(halide_libraries)
+                if args.auto:
+                    plan = os.path.join(work, f"{name}_b{batch}_t{threads}.plan")
+                    variants.append(("auto", prepare_variant(
+                        name, batch, work, inceptionc, f"auto_t{threads}",
+                        ["--backend=auto", f"--backend-plan={plan}",
+                         f"--threads={threads}"])))
+                variant_times = {engine: ([], float("inf")) for engine, _ in variants}
                 loaded_out = os.path.join(work, "ours_at_load.npy")
                 ours_out = os.path.join(work, "ours.npy")
                 ort_out = os.path.join(work, "ort.bin")
@@ -192,6 +229,13 @@ def main():
                                             macs, loaded_out, weights)
                         loaded.append(numbers["median_ms"])
                         loaded_min = min(loaded_min, numbers["min_ms"])
+                    for engine, variant in variants:
+                        out = os.path.join(work, f"ours_{engine}.npy")
+                        numbers = time_ours(bench, variant, x_path, threads, args.runs,
+                                            macs, out)
+                        medians, best = variant_times[engine]
+                        medians.append(numbers["median_ms"])
+                        variant_times[engine] = (medians, min(best, numbers["min_ms"]))
                     ort_times += time_ort(onnx_path, bin_path, x.shape, threads, args.runs,
                                           ort_out)
                     times, expected = time_torch(model, x, threads, args.runs)
@@ -203,6 +247,9 @@ def main():
                          "ort": float(np.abs(y_ort - expected).max())}
                 if at_load:
                     diffs["at_load"] = float(np.abs(np.load(loaded_out) - expected).max())
+                for engine, _ in variants:
+                    diffs[engine] = float(np.abs(
+                        np.load(os.path.join(work, f"ours_{engine}.npy")) - expected).max())
                 agree = all(d <= tolerance for d in diffs.values())
                 ok &= agree
                 ort_median = float(np.median(ort_times))
@@ -210,6 +257,9 @@ def main():
                 if at_load:
                     engines.append(("inception-at-load", float(np.median(loaded)),
                                     loaded_min))
+                for engine, _ in variants:
+                    medians, best = variant_times[engine]
+                    engines.append((engine, float(np.median(medians)), best))
                 engines += [("onnxruntime", ort_median, min(ort_times)),
                             ("pytorch", float(np.median(torch_times)), min(torch_times))]
                 for engine, median, best in engines:
@@ -218,9 +268,9 @@ def main():
                                  median / ort_median, gflops, 100 * gflops / peak))
                 print(f"{name} batch {batch}, {threads} thread(s): outputs "
                       + ("agree" if agree else "DISAGREE")
-                      + f" (max |ours - torch| {diffs['ours']:.2g}, "
-                      f"max |ort - torch| {diffs['ort']:.2g}, tolerance {tolerance:.2g})",
-                      flush=True)
+                      + " (max |engine - torch|: "
+                      + ", ".join(f"{engine} {d:.2g}" for engine, d in diffs.items())
+                      + f"; tolerance {tolerance:.2g})", flush=True)
 
     print()
     print(f"{datetime.date.today()}, {cpu}, {os.cpu_count()} cores; "

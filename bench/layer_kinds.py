@@ -2,7 +2,7 @@
 to its own limit:
 
     bench/layer_kinds [--models googlenet,xception] [--threads 1,2]
-                      [--runs 5] [--rounds 3]
+                      [--runs 5] [--rounds 3] [--halide [SCHEDULER]]
 
 Per model, compiles the -O3 library with --profile (the same seeded
 weights as bench/compare), reads each layer's kind, output shape and
@@ -19,7 +19,10 @@ layer's weights), and the efficiency against the kind's limit: the FMA
 peak that the same threads reach here (inception-bench) for convolutions,
 this machine's copy bandwidth (numpy, one thread, 64 MiB arrays, bytes
 read plus written) for depthwise convolutions, pooling, LRN, dense layers
-and copies.
+and copies. With --halide, the model is also compiled through the Halide
+back half (the hand schedules, or SCHEDULER) and a second table per model
+and thread count puts both back halves side by side per kind: which one
+wins where, the question `inceptionc --backend=auto` answers per layer.
 """
 
 import argparse
@@ -121,6 +124,10 @@ def main():
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--runs", type=int, default=5, help="runs per traced round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--halide", nargs="?", const="hand", default=None,
+                        metavar="SCHEDULER",
+                        help="also time the Halide back half (hand schedules, or this "
+                             "autoscheduler) and compare the two per kind")
     parser.add_argument("--build", default=os.environ.get("INCEPTION_BUILD_DIR",
                                                           os.path.join(ROOT, "build")))
     args = parser.parse_args()
@@ -141,11 +148,24 @@ def main():
             compare.run([inceptionc, source, "--weights", weights, "-O3", "--profile",
                          "-o", library])
             layers = layers_of(inceptionc, source, weights)
+            halide_library = None
+            if args.halide:
+                halide_library = os.path.join(work, f"lib{name}_halide.so")
+                compare.run([inceptionc, source, "--weights", weights, "-O3", "--profile",
+                             "--backend=halide", f"--halide-scheduler={args.halide}",
+                             "-o", halide_library])
             for threads in (int(t) for t in args.threads.split(",")):
                 times, total, peak = trace_times(bench, library, threads, args.runs,
                                                  args.rounds, work)
                 print_table(name, threads, layers, times, total, peak, bandwidth)
+                if halide_library:
+                    halide_times, halide_total, _ = trace_times(
+                        bench, halide_library, threads, args.runs, args.rounds, work)
+                    print_backend_table(name, threads, layers, times, total,
+                                        halide_times, halide_total, args.halide)
             os.remove(library)
+            if halide_library:
+                os.remove(halide_library)
             os.remove(weights)
 
 
@@ -185,6 +205,31 @@ def print_table(name, threads, layers, times, total, peak, bandwidth):
         flops = f"{gflops:.0f}" if macs else ""
         print(f"| {kind} | {count} | {ms:.2f} | {100 * ms / traced:.1f}% | {flops} | "
               f"{rate / 1e9:.1f} | {limit} | {share:.0f}% |")
+    print()
+
+
+def print_backend_table(name, threads, layers, cpu, cpu_total, halide, halide_total,
+                        scheduler):
+    """Per kind, the CPU and Halide back halves' milliseconds, and in how
+    many of the kind's layers each is the faster one."""
+    kinds = collections.defaultdict(lambda: [0, 0.0, 0.0, 0])
+    for layer, ms in cpu.items():
+        if layer not in halide:
+            continue
+        kind = layers.get(layer, ("other: " + layer, 0, 0.0))[0]
+        entry = kinds[kind]
+        entry[0] += 1
+        entry[1] += ms
+        entry[2] += halide[layer]
+        entry[3] += halide[layer] < ms
+    print(f"#### {name}, batch 1, {threads} thread(s): CPU back half {cpu_total:.1f} ms, "
+          f"Halide ({scheduler}) {halide_total:.1f} ms a run (medians)\n")
+    print("| kind | layers | CPU ms | Halide ms | Halide / CPU | layers Halide wins |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for kind, (count, cpu_ms, halide_ms, wins) in sorted(kinds.items(),
+                                                         key=lambda k: -k[1][1]):
+        print(f"| {kind} | {count} | {cpu_ms:.2f} | {halide_ms:.2f} | "
+              f"{halide_ms / cpu_ms if cpu_ms else float('inf'):.2f}x | {wins} |")
     print()
 
 

@@ -46,6 +46,10 @@ const Backend &gpuBackend();
 /// time, called from the CPU back half's code (memory plan, ABI, threads).
 const Backend &halideBackend();
 
+/// Per layer the faster of the CPU and Halide back halves, timed on the
+/// build machine or read from a plan (compiler/BackendPlan.h).
+const Backend &autoBackend();
+
 /// The CPU back half from linalg on tensors on, running its listed
 /// `passes`; `extraObjects` are linked into the library besides its own.
 llvm::Expected<Artifacts> compileOnHost(mlir::ModuleOp module,

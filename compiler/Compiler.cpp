@@ -145,7 +145,7 @@ std::string defaultOutputName(EmitKind kind, llvm::StringRef model) {
 }
 
 llvm::ArrayRef<llvm::StringRef> registeredBackends() {
-  static const llvm::StringRef names[] = {"cpu", "gpu", "halide"};
+  static const llvm::StringRef names[] = {"cpu", "gpu", "halide", "auto"};
   return names;
 }
 
@@ -156,6 +156,8 @@ const Backend *lookupBackend(llvm::StringRef name) {
     return &gpuBackend();
   if (name == "halide")
     return &halideBackend();
+  if (name == "auto")
+    return &autoBackend();
   return nullptr;
 }
 

@@ -57,7 +57,8 @@ std::string defaultOutputName(EmitKind kind, llvm::StringRef model);
 
 struct CompileOptions {
   EmitKind emit = EmitKind::SharedLibrary;
-  /// The back half: "cpu", "gpu" or "halide" (see registeredBackends()).
+  /// The back half: "cpu", "gpu", "halide" or "auto" (see
+  /// registeredBackends()).
   std::string backend = "cpu";
   unsigned optLevel = 3;
   /// Optimization passes to run instead of -O's, checked by compileModel.
@@ -70,9 +71,15 @@ struct CompileOptions {
   bool weightsAtLoad = false;
   /// Per-layer timing through the library's run_profiled.
   bool profileLayers = false;
-  /// With --backend=halide: "hand" (the schedule templates) or a Halide 14
+  /// With --backend=auto: the plan file to read (when it exists) or to
+  /// write (with the choices timed here) (compiler/BackendPlan.h).
+  std::optional<std::string> backendPlan;
+  /// With --backend=halide or auto: "hand" (the schedule templates) or a Halide 14
   /// autoscheduler (Adams2019, Li2018, Mullapudi2016).
   std::string halideScheduler = "hand";
+  /// The per-thread arena of the Halide layers' allocations instead of the
+  /// compiler's bound: how tests make a layer run out of it.
+  std::optional<int64_t> halideArenaBytes;
   /// The GPU architectures a --backend=gpu library has kernels for.
   std::vector<std::string> gpuArchs = {"sm_80", "sm_90"};
   /// With --backend=gpu: a CPU library of the kernels' loop nests before

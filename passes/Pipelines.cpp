@@ -26,7 +26,9 @@ static constexpr OptimizationPass kFrontHalfPasses[] = {
 ArrayRef<OptimizationPass> frontHalfPasses() { return kFrontHalfPasses; }
 
 FailureOr<ArrayRef<OptimizationPass>> backHalfPasses(StringRef backend) {
-  if (backend == "cpu")
+  // --backend=auto's layers left to the CPU back half get all of its
+  // passes, which leave the Halide layers' calls alone.
+  if (backend == "cpu" || backend == "auto")
     return cpu::optimizationPasses();
   if (backend == "gpu")
     return gpu::optimizationPasses();

@@ -29,7 +29,19 @@ void recordStatistic(llvm::StringRef group, llvm::StringRef name,
       total.value += value;
       return;
     }
-  r.totals.push_back({group.str(), name.str(), value});
+  r.totals.push_back({group.str(), name.str(), value, {}});
+}
+
+void recordStatisticText(llvm::StringRef group, llvm::StringRef name,
+                         llvm::StringRef text) {
+  Registry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  for (StatisticTotal &total : r.totals)
+    if (total.group == group && total.name == name) {
+      total.text = text.str();
+      return;
+    }
+  r.totals.push_back({group.str(), name.str(), 0, text.str()});
 }
 
 void recordStatistic(Pass &pass, Pass::Statistic &statistic,
@@ -44,6 +56,12 @@ std::vector<StatisticTotal> statisticTotals() {
   return r.totals;
 }
 
+void setStatisticTotals(std::vector<StatisticTotal> totals) {
+  Registry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  r.totals = std::move(totals);
+}
+
 void printStatistics(llvm::raw_ostream &os) {
   std::vector<StatisticTotal> totals = statisticTotals();
   size_t width = 0;
@@ -51,7 +69,11 @@ void printStatistics(llvm::raw_ostream &os) {
     width = std::max(width, total.group.size() + 1 + total.name.size());
   for (const StatisticTotal &total : totals) {
     std::string key = total.group + "." + total.name;
-    os << llvm::left_justify(key, width) << "  " << total.value << "\n";
+    os << llvm::left_justify(key, width) << "  ";
+    if (total.text.empty())
+      os << total.value << "\n";
+    else
+      os << total.text << "\n";
   }
 }
 

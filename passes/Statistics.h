@@ -28,13 +28,22 @@ void recordStatistic(Pass &pass, Pass::Statistic &statistic,
 void recordStatistic(llvm::StringRef group, llvm::StringRef name,
                      uint64_t value);
 
+/// Sets `<group>.<name>` to a line of text (a choice, not a count).
+void recordStatisticText(llvm::StringRef group, llvm::StringRef name,
+                         llvm::StringRef text);
+
 struct StatisticTotal {
   std::string group, name;
   uint64_t value;
+  /// Printed instead of the value where not empty.
+  std::string text;
 };
 
 /// The totals so far, in the order they were first recorded.
 std::vector<StatisticTotal> statisticTotals();
+
+/// Replaces the totals (to forget what a trial compile recorded).
+void setStatisticTotals(std::vector<StatisticTotal> totals);
 
 /// Prints the totals as `group.name value` lines, aligned.
 void printStatistics(llvm::raw_ostream &os);

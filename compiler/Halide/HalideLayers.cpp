@@ -25,6 +25,8 @@
 #include "compiler/Error.h"
 #include "compiler/Halide/HalideLayers.h"
 #include "dialect/InceptionOps.h"
+#include "dialect/WeightConstants.h"
+#include "passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -164,6 +166,89 @@ SmallVector<Layer> groupLayers(Block &block) {
 }
 
 //===----------------------------------------------------------------------===//
+// Convolutions
+//===----------------------------------------------------------------------===//
+
+/// A convolution's output extents [n, g, co, oh, ow] (its linalg form:
+/// loops n, g, co, ci, ky, kx, oh, ow), or nothing for other ops.
+std::optional<SmallVector<int64_t>> convolutionShape(linalg::GenericOp op) {
+  auto type = cast<RankedTensorType>(op.getResult(0).getType());
+  if (!op->hasAttr(mlir::inception::kConvAttr) || type.getRank() != 5 ||
+      op.getNumReductionLoops() != 3 || op.getNumDpsInputs() != 2)
+    return std::nullopt;
+  return llvm::to_vector(type.getShape());
+}
+
+/// The register tile of scheduleConvolution: `vectors` vectors of output
+/// pixels along a row by `rows` rows by `block` output channels, at most
+/// 24 accumulators (of AVX-512's 32 registers, or AVX2's 16 counted twice
+/// as wide: the rest hold the filter's broadcasts and the input). The
+/// block divides the channels, so that a block's filter is one slab of
+/// the packed filter (packConvolutionFilters). Nothing for grouped
+/// convolutions.
+struct ConvolutionTile {
+  int vectors, rows, block;
+};
+
+std::optional<ConvolutionTile> convolutionTile(ArrayRef<int64_t> shape,
+                                               unsigned lanes) {
+  if (shape[1] != 1)
+    return std::nullopt;
+  int64_t width = shape[4], height = shape[3], channels = shape[2];
+  int vectors = width >= 2 * int64_t(lanes) ? 2 : 1;
+  int rows = vectors == 1 && height >= 2 ? 2 : 1;
+  int block = 24 / (vectors * rows);
+  while (channels % block != 0)
+    --block;
+  return ConvolutionTile{vectors, rows, block};
+}
+
+/// Gives every convolution that scheduleConvolution tiles its filter as
+/// block_filter packs it for the MLIR back half's direct kernel, [co /
+/// block][ky][kx][ci][co % block]: the tile's `block` broadcasts at a tap
+/// are adjacent floats, not `block` lines a filter apart. On constant
+/// weights the transform runs now; with weights at load, at load.
+void packConvolutionFilters(ArrayRef<linalg::GenericOp> ops, unsigned lanes) {
+  for (linalg::GenericOp op : ops) {
+    MLIRContext *context = op.getContext();
+    auto shape = convolutionShape(op);
+    if (!shape)
+      continue;
+    auto tile = convolutionTile(*shape, lanes);
+    OpOperand *filterOperand = op.getDpsInputOperand(1);
+    auto expand = filterOperand->get().getDefiningOp<tensor::ExpandShapeOp>();
+    AffineMap filterMap = op.getMatchingIndexingMap(filterOperand);
+    auto dim = [&](unsigned d) { return getAffineDimExpr(d, context); };
+    // Loops n, g, co, ci, ky, kx, oh, ow; the filter [g, co, ci, ky, kx].
+    if (!tile || !expand || expand.getSrcType().getRank() != 4 ||
+        filterMap != AffineMap::get(8, 0,
+                                    {dim(1), dim(2), dim(3), dim(4), dim(5)},
+                                    context))
+      continue;
+    ArrayRef<int64_t> filter = expand.getSrcType().getShape(); // co ci ky kx
+    int64_t b = tile->block;
+    OpBuilder builder(op);
+    auto integer = [&](StringRef name, int64_t value) {
+      return builder.getNamedAttr(name, builder.getI64IntegerAttr(value));
+    };
+    Value packed = mlir::inception::createWeightTransform(
+        builder, op.getLoc(), "block_filter", {expand.getSrc()},
+        {filter[0] / b, filter[2], filter[3], filter[1], b},
+        {integer("out_channels", filter[0]), integer("in_channels", filter[1]),
+         integer("taps", filter[2] * filter[3]), integer("depth", filter[1]),
+         integer("block", b), integer("depthwise", 0)});
+    filterOperand->set(packed);
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    maps[1] = AffineMap::get(
+        8, 0, {dim(2).floorDiv(b), dim(4), dim(5), dim(3), dim(2) % b},
+        context);
+    op.setIndexingMapsAttr(builder.getAffineMapArrayAttr(maps));
+    if (expand->use_empty())
+      expand->erase();
+  }
+}
+
+//===----------------------------------------------------------------------===//
 // Translation
 //===----------------------------------------------------------------------===//
 
@@ -196,10 +281,37 @@ public:
   std::vector<Halide::Func> contractions;
   int64_t intermediateBytes = 0;
 
-  void applyHandSchedule();
+  /// Whether the convolution template took the layer.
+  bool applyHandSchedule();
+
+private:
+  /// A convolution's contraction (linalg's [n, g, co, oh, ow] over
+  /// [ci, ky, kx]) and its output's extents.
+  struct Convolution {
+    Halide::Func func;
+    Halide::RDom domain;
+    SmallVector<int64_t> shape;
+  };
+  bool scheduleConvolution();
+  void scheduleGeneric();
+  /// A bound of the bytes a materialized copy of a `type` tensor takes:
+  /// rows read up to two vectors past their end (a narrow convolution's
+  /// whole vectors at stride 2).
+  int64_t materializedBytes(RankedTensorType type) const {
+    int64_t width = std::max<int64_t>(type.getDimSize(type.getRank() - 1), 1);
+    return type.getNumElements() / width * (width + 2 * vectorLanes) * 4;
+  }
+  std::optional<Convolution> convolution;
+  /// Whether the layer has a convolution whose rows are narrower than a
+  /// vector.
+  bool narrowConvolution = false;
+  /// The layer's inputs padded (tensor.pad's constant exteriors) or read
+  /// past their end (a narrow convolution's).
+  std::vector<Halide::Func> paddings;
 
 private:
   llvm::Error translate(Operation *op);
+  bool readPointwise(Value value);
   llvm::Error translateGeneric(linalg::GenericOp op);
   Halide::Expr at(Value value, ArrayRef<Halide::Expr> indices);
   llvm::Expected<Halide::Func> funcOf(Operation *user, Value value);
@@ -244,6 +356,27 @@ llvm::Expected<Halide::Func> LayerTranslator::funcOf(Operation *user,
   params.push_back(param);
   inputs.push_back(value);
   Halide::Func func = param;
+  // A narrow convolution computes whole vectors (scheduleConvolution):
+  // the activations the layer reads (the input, a residual) read as zero
+  // past a row's end, from a copy materialized with the paddings (a select
+  // at every read costs more). Inputs only padded need none.
+  bool padsOnly = llvm::all_of(value.getUsers(), [](Operation *user) {
+    return isa<tensor::PadOp>(user);
+  });
+  if (narrowConvolution && rank >= 4 && !padsOnly &&
+      !mlir::inception::isWeight(value)) {
+    Halide::Region bounds;
+    for (int64_t d = rank - 1; d >= 0; --d)
+      bounds.emplace_back(0, int(type.getDimSize(d)));
+    Halide::Func extended("v" + std::to_string(names++));
+    std::vector<Halide::Var> vars = varsFor(rank);
+    std::vector<Halide::Expr> pure(vars.rbegin(), vars.rend());
+    extended(pure) = Halide::BoundaryConditions::constant_exterior(
+        param, Halide::Expr(0.0f), bounds)(pure);
+    paddings.push_back(extended);
+    intermediateBytes += materializedBytes(type);
+    func = extended;
+  }
   funcs[value] = func;
   return func;
 }
@@ -291,6 +424,28 @@ llvm::Expected<Halide::Expr> affine(Operation *op, AffineExpr expr,
     return opError(op, "the Halide back half has no form of the index " +
                            llvm::Twine(printed(expr)));
   }
+}
+
+/// Whether the layer reads `value` only element by element on its way to
+/// the output (reshapes and elementwise ops; no window over it, as LRN's
+/// over channels): a tile of the output then needs the same tile of it.
+bool LayerTranslator::readPointwise(Value value) {
+  for (OpOperand &use : value.getUses()) {
+    Operation *user = use.getOwner();
+    if (!llvm::is_contained(layer.ops, user))
+      continue; // the root's result, read after the layer
+    if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(user)) {
+      if (!readPointwise(user->getResult(0)))
+        return false;
+      continue;
+    }
+    auto generic = dyn_cast<linalg::GenericOp>(user);
+    if (!generic || generic.getNumReductionLoops() != 0 ||
+        !generic.getMatchingIndexingMap(&use).isIdentity() ||
+        !readPointwise(generic.getResult(0)))
+      return false;
+  }
+  return true;
 }
 
 llvm::Error LayerTranslator::translateGeneric(linalg::GenericOp op) {
@@ -346,6 +501,7 @@ llvm::Error LayerTranslator::translateGeneric(linalg::GenericOp op) {
       return initFunc.takeError();
     initValue = funcs[init](pure);
   }
+  auto shape = convolutionShape(op);
   // The body's values; the output's block argument is the accumulator.
   llvm::DenseMap<Value, Halide::Expr> values;
   for (auto [operand, map, arg] :
@@ -462,6 +618,8 @@ llvm::Error LayerTranslator::translateGeneric(linalg::GenericOp op) {
     return yielded.takeError();
   // With a domain, the update: `pure` indices, RVars in the reads.
   func(pure) = *yielded;
+  if (shape && readPointwise(op.getResult(0)))
+    convolution = Convolution{func, *domain, *shape};
   if (domain && op.getResult(0) != layer.root->getResult(0))
     contractions.push_back(func); // the root's: see translate()
   funcs[op.getResult(0)] = func;
@@ -504,6 +662,22 @@ llvm::Error LayerTranslator::translate(Operation *op) {
       index[d] = index[d] - int(low[d]);
     }
     func(reversed(pure)) = exterior(reversed(index));
+    // A padding of the layer's input (or of a slice of it: a fused branch
+    // head's) is materialized (applyHandSchedule); one of a value the
+    // layer computes (LRN's squares) stays inline.
+    Value padded = pad.getSource();
+    auto inLayer = [&](Value value) {
+      return value.getDefiningOp() &&
+             llvm::is_contained(layer.ops, value.getDefiningOp());
+    };
+    while (inLayer(padded) &&
+           isa<tensor::ExtractSliceOp, tensor::ExpandShapeOp,
+               tensor::CollapseShapeOp>(padded.getDefiningOp()))
+      padded = padded.getDefiningOp()->getOperand(0);
+    if (!inLayer(padded)) {
+      paddings.push_back(func);
+      intermediateBytes += materializedBytes(type);
+    }
   } else if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
     auto source = funcOf(op, expand.getSrc());
     if (!source)
@@ -575,6 +749,12 @@ llvm::Error LayerTranslator::translate(Operation *op) {
 }
 
 llvm::Error LayerTranslator::translate() {
+  for (Operation *op : layer.ops)
+    if (auto generic = dyn_cast<linalg::GenericOp>(op))
+      if (auto shape = convolutionShape(generic);
+          shape && convolutionTile(*shape, vectorLanes) &&
+          (*shape)[4] < int64_t(vectorLanes))
+        narrowConvolution = true;
   for (Operation *op : layer.ops) {
     if (llvm::Error error = translate(op))
       return error;
@@ -609,12 +789,92 @@ llvm::Error LayerTranslator::translate() {
   return llvm::Error::success();
 }
 
-/// The hand-written template: the output's innermost dimension in vectors,
-/// its outermost ones fused and shared among the threads, each
-/// contraction computed a row (the output's second dimension) at a time
-/// inside it, where its accumulators stay in L1; padding and reshapes
-/// inlined into their readers.
-void LayerTranslator::applyHandSchedule() {
+/// The hand-written templates. Padding is materialized once per call (a
+/// parallel copy with its border) rather than read through a select at
+/// every tap; a convolution gets a register tile (below), every other
+/// layer the generic template.
+bool LayerTranslator::applyHandSchedule() {
+  for (Halide::Func &padding : paddings) {
+    std::vector<Halide::Var> args = padding.args();
+    padding.compute_root().vectorize(args[0], int(vectorLanes),
+                                     Halide::TailStrategy::GuardWithIf);
+    if (args.size() >= 3)
+      padding.parallel(args[2]);
+  }
+  if (scheduleConvolution())
+    return true;
+  scheduleGeneric();
+  return false;
+}
+
+/// A convolution without groups, as the MLIR back half's direct kernel
+/// computes it but on NCHW: a tile of output pixels along a row (one or
+/// two vectors) by one or two rows by a block of output channels
+/// (convolutionTile) is accumulated in registers over every input channel
+/// and tap, each input vector loaded once per tap for the whole block and
+/// the block's filter values adjacent (packConvolutionFilters). Threads
+/// share the output rows. Narrow rows (Inception's 17, 14, 8 and 7 wide)
+/// take one vector and two rows; rows narrower than a vector compute a
+/// whole one.
+bool LayerTranslator::scheduleConvolution() {
+  using Halide::TailStrategy;
+  if (!convolution || contractions.size() != 1)
+    return false;
+  ArrayRef<int64_t> shape = convolution->shape; // [n, g, co, oh, ow]
+  auto type = cast<RankedTensorType>(layer.root->getResult(0).getType());
+  ArrayRef<int64_t> out = type.getShape();
+  int64_t rank = type.getRank();
+  auto tiling = convolutionTile(shape, vectorLanes);
+  if (!tiling || rank < 4 || out[rank - 1] != shape[4] ||
+      out[rank - 2] != shape[3] || out[rank - 3] != shape[2])
+    return false;
+  int lanes = int(vectorLanes);
+  int rows = tiling->rows, block = tiling->block;
+  int tileWidth = tiling->vectors * lanes;
+  // Rows as wide as the tile shift the last tile inwards (recomputing a
+  // few pixels); narrower ones compute a whole vector of the contraction
+  // (its input reads zeros past the row, translateGeneric) and store what
+  // the row has. Blocks divide the channels.
+  TailStrategy alongRow = shape[4] < tileWidth ? TailStrategy::GuardWithIf
+                                               : TailStrategy::ShiftInwards;
+
+  std::vector<Halide::Var> args = output.args();
+  Halide::Var xo("xo"), xi("xi"), yo("yo"), yi("yi"), co("co"), ci("ci");
+  output.split(args[0], xo, xi, tileWidth, alongRow)
+      .split(args[1], yo, yi, rows, TailStrategy::ShiftInwards)
+      .split(args[2], co, ci, block, TailStrategy::RoundUp)
+      .reorder(xi, yi, ci, xo, co, yo)
+      .vectorize(xi, lanes, alongRow)
+      .unroll(yi)
+      .unroll(ci);
+  Halide::Var rowsOfImages = yo;
+  for (size_t d = 3; d < args.size(); ++d) {
+    Halide::Var fused("t" + std::to_string(d));
+    output.fuse(rowsOfImages, args[d], fused);
+    rowsOfImages = fused;
+  }
+  output.parallel(rowsOfImages);
+
+  Halide::Func conv = convolution->func;
+  std::vector<Halide::Var> tile = conv.args(); // ow, oh, co, g, n
+  Halide::RDom r = convolution->domain;        // kx, ky, ci
+  conv.compute_at(output, xo)
+      .vectorize(tile[0], lanes, TailStrategy::RoundUp)
+      .unroll(tile[1])
+      .unroll(tile[2]);
+  conv.update()
+      .reorder(tile[0], tile[1], tile[2], r[0], r[1], r[2])
+      .vectorize(tile[0], lanes, TailStrategy::RoundUp)
+      .unroll(tile[1])
+      .unroll(tile[2]);
+  return true;
+}
+
+/// The generic template: the output's innermost dimension in vectors, its
+/// outermost ones fused and shared among the threads, each contraction
+/// computed a row (the output's second dimension) at a time inside it,
+/// where its accumulators stay in L1; reshapes inlined into their readers.
+void LayerTranslator::scheduleGeneric() {
   using Halide::TailStrategy;
   std::vector<Halide::Var> args = output.args();
   auto vectorize = [&](Halide::Stage stage, const Halide::Var &inner,
@@ -780,8 +1040,10 @@ llvm::Expected<std::string> takeHiddenObject(llvm::StringRef path) {
 }
 
 llvm::Expected<CompiledLayers>
-compileLayersOrThrow(ModuleOp module, const TargetDescription &target,
-                     llvm::StringRef scheduler, llvm::StringRef prefix) {
+compileLayersOrThrow(ModuleOp module, const CompileOptions &options,
+                     llvm::StringRef prefix, const LayerSelection &selected) {
+  const TargetDescription &target = options.target;
+  llvm::StringRef scheduler = options.halideScheduler;
   if (!llvm::is_contained(schedulerNames(), scheduler))
     return compilerError("--halide-scheduler: unknown scheduler '" + scheduler +
                          "'; the schedulers are " +
@@ -807,28 +1069,49 @@ compileLayersOrThrow(ModuleOp module, const TargetDescription &target,
 
   CompiledLayers compiled;
   std::vector<Halide::Module> modules;
+  std::vector<Location> moduleLocations;
   OpBuilder builder(module.getContext());
   SmallVector<func::FuncOp> functions(module.getOps<func::FuncOp>());
   for (func::FuncOp function : functions) {
     if (function.isDeclaration())
       continue;
     for (Block &block : function.getBody()) {
+      // The selected layers' convolutions take packed filters, which leave
+      // the layers (weights are inputs); the CPU back half's keep theirs.
+      SmallVector<linalg::GenericOp> convolutions;
+      for (Layer &layer : groupLayers(block))
+        if (!selected || selected(layer.root))
+          for (Operation *op : layer.ops)
+            if (auto generic = dyn_cast<linalg::GenericOp>(op))
+              convolutions.push_back(generic);
+      packConvolutionFilters(convolutions, vectorLanes(*halide));
       SmallVector<Layer> layers = groupLayers(block);
       for (Layer &layer : layers) {
+        if (selected && !selected(layer.root))
+          continue;
         LayerTranslator translator(layer, vectorLanes(*halide));
         if (llvm::Error error = translator.translate())
           return std::move(error);
         std::string name =
             (prefix + "_halide_" + llvm::Twine(compiled.layers++)).str();
         Halide::Pipeline pipeline(translator.output);
-        if (scheduler == "hand")
-          translator.applyHandSchedule();
-        else
-          pipeline.auto_schedule(scheduler.str(), *halide, machine);
         std::vector<Halide::Argument> arguments(translator.params.begin(),
                                                 translator.params.end());
-        modules.push_back(
-            pipeline.compile_to_module(arguments, name, layerTarget));
+        try {
+          if (scheduler == "hand")
+            compiled.convolutionTiles += translator.applyHandSchedule();
+          else
+            pipeline.auto_schedule(scheduler.str(), *halide, machine);
+          modules.push_back(
+              pipeline.compile_to_module(arguments, name, layerTarget));
+          moduleLocations.push_back(layer.root->getLoc());
+        } catch (const Halide::Error &error) {
+          // Halide's message names its Funcs, not the model's layers.
+          return opError(layer.root,
+                         "Halide cannot compile this layer with the " +
+                             scheduler + " schedule: " +
+                             llvm::StringRef(error.what()).trim());
+        }
         // Every intermediate at its full size, twice over (a schedule
         // rounds extents up to whole vectors and tiles), per thread.
         compiled.scratchPerThread = std::max(
@@ -853,6 +1136,8 @@ compileLayersOrThrow(ModuleOp module, const TargetDescription &target,
     }
   }
   // Every call's scratch: the same per-thread arena, sized for the largest.
+  if (options.halideArenaBytes)
+    compiled.scratchPerThread = *options.halideArenaBytes;
   module.walk([&](mlir::inception::HalideCallOp call) {
     call.setScratch(compiled.scratchPerThread);
   });
@@ -871,7 +1156,24 @@ compileLayersOrThrow(ModuleOp module, const TargetDescription &target,
   compiled.objects.push_back(std::move(*runtime));
   if (!modules.empty()) {
     Halide::Module linked = Halide::link_modules(prefix.str(), modules);
-    linked.compile({{Halide::OutputFileType::object, layersPath.str().str()}});
+    try {
+      linked.compile({{Halide::OutputFileType::object, layersPath.str().str()}});
+    } catch (const Halide::Error &error) {
+      // Halide's message names its Funcs, not the model's layers: find the
+      // layer whose module fails alone.
+      for (auto [module, location] : llvm::zip(modules, moduleLocations)) {
+        try {
+          module.compile({{Halide::OutputFileType::object,
+                           layersPath.str().str()}});
+        } catch (const Halide::Error &) {
+          mlir::emitError(location)
+              << "Halide cannot compile this layer with the " << scheduler
+              << " schedule: " << llvm::StringRef(error.what()).trim();
+          return llvm::make_error<ReportedError>();
+        }
+      }
+      throw;
+    }
     auto layers = takeHiddenObject(layersPath);
     if (!layers)
       return layers.takeError();
@@ -883,11 +1185,11 @@ compileLayersOrThrow(ModuleOp module, const TargetDescription &target,
 } // namespace
 
 llvm::Expected<CompiledLayers> compileLayers(ModuleOp module,
-                                             const TargetDescription &target,
-                                             llvm::StringRef scheduler,
-                                             llvm::StringRef prefix) {
+                                             const CompileOptions &options,
+                                             llvm::StringRef prefix,
+                                             const LayerSelection &selected) {
   try {
-    return compileLayersOrThrow(module, target, scheduler, prefix);
+    return compileLayersOrThrow(module, options, prefix, selected);
   } catch (const Halide::Error &error) {
     return compilerError(llvm::Twine("Halide: ") + error.what());
   }

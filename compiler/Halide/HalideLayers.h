@@ -12,9 +12,10 @@
 #ifndef INCEPTION_COMPILER_HALIDE_HALIDELAYERS_H
 #define INCEPTION_COMPILER_HALIDE_HALIDELAYERS_H
 
-#include "compiler/Target.h"
+#include "compiler/Compiler.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,16 +31,26 @@ struct CompiledLayers {
   /// The per-thread scratch the layers' own allocations need at most.
   int64_t scratchPerThread = 0;
   unsigned layers = 0;
+  /// Layers the hand-written convolution template scheduled.
+  unsigned convolutionTiles = 0;
 };
 
 /// Replaces every layer of `module`'s functions (linalg on tensors) by an
 /// inception.halide_call to a pipeline named `<prefix>_halide_<n>`,
 /// compiled for `target` with `scheduler`. Errors name the op that has no
 /// Halide form.
+/// Which layers become Halide pipelines, by the op whose result is the
+/// layer's (its `inception.name` is the layer's name); null: all of them.
+using LayerSelection = std::function<bool(mlir::Operation *root)>;
+
+/// Replaces each selected layer of `module` (linalg on tensors) by an
+/// inception.halide_call to a pipeline scheduled by the options' scheduler,
+/// compiled for their target into objects named after `prefix`; the layers
+/// left out stay for the CPU back half.
 llvm::Expected<CompiledLayers> compileLayers(mlir::ModuleOp module,
-                                             const TargetDescription &target,
-                                             llvm::StringRef scheduler,
-                                             llvm::StringRef prefix);
+                                             const CompileOptions &options,
+                                             llvm::StringRef prefix,
+                                             const LayerSelection &selected);
 
 } // namespace inception::halide
 

@@ -264,6 +264,9 @@ def main():
     parser.add_argument("--halide-scheduler", metavar="NAME",
                         help="compile with --backend=halide and this scheduler "
                              "(hand, Adams2019, Li2018, Mullapudi2016)")
+    parser.add_argument("--backend-plan", metavar="FILE",
+                        help="compile with --backend=auto and this plan (read "
+                             "when it exists, else timed and written)")
     parser.add_argument("--keep-files", action="store_true",
                         help="keep the libraries and weights files in --workdir")
     args = parser.parse_args()
@@ -326,13 +329,17 @@ def main():
 
     suffix = ("_gpu_loops" if args.gpu_loops_on_host else "") + (
         f"_halide_{args.halide_scheduler}" if args.halide_scheduler else "") + (
+        "_auto" if args.backend_plan else "") + (
         "_external" if args.external_weights else "") + (
         f"_O{args.opt_level}" if args.opt_level else "") + (
         "_passes" if args.passes is not None else "")
     library, library_size, y, info_line, stats = compile_and_run(
         suffix, (["--backend=gpu", "--gpu-loops-on-host"]
                  if args.gpu_loops_on_host else [])
-        + ([f"--backend=halide", f"--halide-scheduler={args.halide_scheduler}"]
+        + ([f"--backend=auto", f"--backend-plan={args.backend_plan}"]
+           if args.backend_plan else
+           ["--backend=halide"] if args.halide_scheduler else [])
+        + ([f"--halide-scheduler={args.halide_scheduler}"]
            if args.halide_scheduler else [])
         + (["--external-weights"] if args.external_weights else [])
         + ([f"-O{args.opt_level}"] if args.opt_level else [])
@@ -361,6 +368,8 @@ def main():
           + (" (GPU loop nests on the host)" if args.gpu_loops_on_host else "")
           + (f" (Halide, {args.halide_scheduler} schedules)"
              if args.halide_scheduler else "")
+          + (f" (per-layer plan {os.path.basename(args.backend_plan)})"
+             if args.backend_plan else "")
           + (" (external weights)" if args.external_weights else "")
           + (f" -O{args.opt_level}" if args.opt_level else "")
           + (f" --passes={args.passes}" if args.passes is not None else ""))

@@ -2,7 +2,7 @@
 //
 // inceptionc MODEL.inception (--weights W.safetensors | --random-weights=SEED |
 //                             --weights-at-load)
-//            [--emit=KIND] [-o OUT] [--backend=cpu|gpu|halide] [-O0..3]
+//            [--emit=KIND] [-o OUT] [--backend=cpu|gpu|halide|auto] [-O0..3]
 //            [--passes=LIST] [--halide-scheduler=NAME]
 //            [--batch N] [-mcpu=CPU] [-mtriple=T] [--cache-sizes=L1,L2,L3]
 //
@@ -51,14 +51,27 @@ cl::opt<std::string> outputPath(
 cl::opt<EmitKind> emitKind("emit", cl::desc("What to produce"));
 cl::opt<std::string> backend("backend",
                              cl::desc("The back half that generates code: cpu, "
-                                      "gpu (NVIDIA, docs/gpu.md) or halide "
-                                      "(docs/halide.md)"),
+                                      "gpu (NVIDIA, docs/gpu.md), halide, or "
+                                      "auto: per layer the faster of cpu and "
+                                      "halide, timed here (docs/halide.md)"),
                              cl::init("cpu"));
 cl::opt<std::string> halideScheduler(
     "halide-scheduler",
-    cl::desc("With --backend=halide: hand (the schedule templates), or a "
-             "Halide 14 autoscheduler: Adams2019, Li2018, Mullapudi2016"),
+    cl::desc("With --backend=halide or auto: hand (the schedule templates), "
+             "or a Halide 14 autoscheduler: Adams2019, Li2018, Mullapudi2016"),
     cl::init("hand"), cl::value_desc("name"));
+cl::opt<int64_t> halideArenaBytes(
+    "halide-arena-bytes",
+    cl::desc("With --backend=halide or auto: the Halide layers' per-thread "
+             "arena instead of the compiler's bound (for tests of a layer "
+             "that runs out of it)"),
+    cl::value_desc("bytes"), cl::Hidden);
+cl::opt<std::string> backendPlan(
+    "backend-plan",
+    cl::desc("With --backend=auto: the per-layer choices to follow, from a "
+             "file that exists; else the file to write the choices timed "
+             "here to"),
+    cl::value_desc("file"));
 cl::opt<bool> gpuLoopsOnHost(
     "gpu-loops-on-host",
     cl::desc("With --backend=gpu: a CPU library of the kernels' loop nests "
@@ -190,9 +203,24 @@ int main(int argc, char **argv) {
   if (gpuLoopsOnHost && backend != "gpu")
     return fail("--gpu-loops-on-host is for --backend=gpu");
   options.gpuLoopsOnHost = gpuLoopsOnHost;
-  if (halideScheduler.getNumOccurrences() && backend != "halide")
-    return fail("--halide-scheduler is for --backend=halide");
+  if (halideScheduler.getNumOccurrences() && backend != "halide" &&
+      backend != "auto")
+    return fail("--halide-scheduler is for --backend=halide or auto");
   options.halideScheduler = halideScheduler;
+  if (halideArenaBytes.getNumOccurrences()) {
+    if (backend != "halide" && backend != "auto")
+      return fail("--halide-arena-bytes is for --backend=halide or auto");
+    if (halideArenaBytes < 0)
+      return fail("--halide-arena-bytes must not be negative");
+    options.halideArenaBytes = halideArenaBytes;
+  }
+  if (backendPlan.getNumOccurrences()) {
+    if (backend != "auto")
+      return fail("--backend-plan is for --backend=auto");
+    if (backendPlan.empty())
+      return fail("--backend-plan needs a file name");
+    options.backendPlan = backendPlan;
+  }
   if (gpuArchs.getNumOccurrences()) {
     if (backend != "gpu")
       return fail("--gpu-arch is for --backend=gpu");
