@@ -259,9 +259,9 @@ private:
     BackendPlan plan;
     plan.notes.push_back("inceptionc --backend=auto plan of model '" +
                          model.name + "' for " + options.target.cpu + ", " +
-                         (threads ? std::to_string(threads)
-                                  : std::string("the default number of")) +
-                         " threads");
+                         (threads == 1 ? std::string("1 thread")
+                          : threads    ? std::to_string(threads) + " threads"
+                                       : std::string("the default threads")));
     for (auto [index, name] : llvm::enumerate(cpuTimes.layers)) {
       double cpuMs = cpuTimes.layerMs[index], halideMs = -1;
       for (auto [other, otherName] : llvm::enumerate(halideTimes.layers))
