@@ -17,6 +17,17 @@ Registry &registry() {
   static Registry instance;
   return instance;
 }
+
+/// The total of `<group>.<name>`, added (zero, no text) if new; the
+/// registry's mutex held.
+StatisticTotal &totalOf(Registry &r, llvm::StringRef group,
+                        llvm::StringRef name) {
+  for (StatisticTotal &total : r.totals)
+    if (total.group == group && total.name == name)
+      return total;
+  r.totals.push_back({group.str(), name.str(), 0, {}});
+  return r.totals.back();
+}
 } // namespace
 
 void recordStatistic(llvm::StringRef group, llvm::StringRef name,
@@ -24,24 +35,14 @@ void recordStatistic(llvm::StringRef group, llvm::StringRef name,
   Registry &r = registry();
   // Function passes run on several threads at once.
   std::lock_guard<std::mutex> lock(r.mutex);
-  for (StatisticTotal &total : r.totals)
-    if (total.group == group && total.name == name) {
-      total.value += value;
-      return;
-    }
-  r.totals.push_back({group.str(), name.str(), value, {}});
+  totalOf(r, group, name).value += value;
 }
 
 void recordStatisticText(llvm::StringRef group, llvm::StringRef name,
                          llvm::StringRef text) {
   Registry &r = registry();
   std::lock_guard<std::mutex> lock(r.mutex);
-  for (StatisticTotal &total : r.totals)
-    if (total.group == group && total.name == name) {
-      total.text = text.str();
-      return;
-    }
-  r.totals.push_back({group.str(), name.str(), 0, text.str()});
+  totalOf(r, group, name).text = text.str();
 }
 
 void recordStatistic(Pass &pass, Pass::Statistic &statistic,

@@ -252,6 +252,15 @@ void packConvolutionFilters(ArrayRef<linalg::GenericOp> ops, unsigned lanes) {
 // Translation
 //===----------------------------------------------------------------------===//
 
+/// A tensor's whole extent as a Halide region: the innermost dimension
+/// first.
+Halide::Region wholeRegion(RankedTensorType type) {
+  Halide::Region region;
+  for (int64_t d = type.getRank() - 1; d >= 0; --d)
+    region.emplace_back(0, int(type.getDimSize(d)));
+  return region;
+}
+
 /// Halide's arguments for MLIR indices: the innermost first.
 std::vector<Halide::Expr> reversed(ArrayRef<Halide::Expr> indices) {
   return std::vector<Halide::Expr>(indices.rbegin(), indices.rend());
@@ -312,6 +321,10 @@ private:
 private:
   llvm::Error translate(Operation *op);
   bool readPointwise(Value value);
+  /// Whether the layer computes `op` (rather than reading its result).
+  bool inLayer(Operation *op) const {
+    return op && llvm::is_contained(layer.ops, op);
+  }
   llvm::Error translateGeneric(linalg::GenericOp op);
   Halide::Expr at(Value value, ArrayRef<Halide::Expr> indices);
   llvm::Expected<Halide::Func> funcOf(Operation *user, Value value);
@@ -365,14 +378,11 @@ llvm::Expected<Halide::Func> LayerTranslator::funcOf(Operation *user,
   });
   if (narrowConvolution && rank >= 4 && !padsOnly &&
       !mlir::inception::isWeight(value)) {
-    Halide::Region bounds;
-    for (int64_t d = rank - 1; d >= 0; --d)
-      bounds.emplace_back(0, int(type.getDimSize(d)));
     Halide::Func extended("v" + std::to_string(names++));
     std::vector<Halide::Var> vars = varsFor(rank);
     std::vector<Halide::Expr> pure(vars.rbegin(), vars.rend());
     extended(pure) = Halide::BoundaryConditions::constant_exterior(
-        param, Halide::Expr(0.0f), bounds)(pure);
+        param, Halide::Expr(0.0f), wholeRegion(type))(pure);
     paddings.push_back(extended);
     intermediateBytes += materializedBytes(type);
     func = extended;
@@ -432,7 +442,7 @@ llvm::Expected<Halide::Expr> affine(Operation *op, AffineExpr expr,
 bool LayerTranslator::readPointwise(Value value) {
   for (OpOperand &use : value.getUses()) {
     Operation *user = use.getOwner();
-    if (!llvm::is_contained(layer.ops, user))
+    if (!inLayer(user))
       continue; // the root's result, read after the layer
     if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(user)) {
       if (!readPointwise(user->getResult(0)))
@@ -649,12 +659,8 @@ llvm::Error LayerTranslator::translate(Operation *op) {
     auto source = funcOf(op, pad.getSource());
     if (!source)
       return source.takeError();
-    auto sourceType = pad.getSourceType();
-    Halide::Region bounds;
-    for (int64_t d = rank - 1; d >= 0; --d)
-      bounds.emplace_back(0, int(sourceType.getDimSize(d)));
     Halide::Func exterior = Halide::BoundaryConditions::constant_exterior(
-        *source, Halide::Expr(float(*value)), bounds);
+        *source, Halide::Expr(float(*value)), wholeRegion(pad.getSourceType()));
     ArrayRef<int64_t> low = pad.getStaticLow();
     for (int64_t d = 0; d < rank; ++d) {
       if (ShapedType::isDynamic(low[d]))
@@ -666,15 +672,11 @@ llvm::Error LayerTranslator::translate(Operation *op) {
     // head's) is materialized (applyHandSchedule); one of a value the
     // layer computes (LRN's squares) stays inline.
     Value padded = pad.getSource();
-    auto inLayer = [&](Value value) {
-      return value.getDefiningOp() &&
-             llvm::is_contained(layer.ops, value.getDefiningOp());
-    };
-    while (inLayer(padded) &&
+    while (inLayer(padded.getDefiningOp()) &&
            isa<tensor::ExtractSliceOp, tensor::ExpandShapeOp,
                tensor::CollapseShapeOp>(padded.getDefiningOp()))
       padded = padded.getDefiningOp()->getOperand(0);
-    if (!inLayer(padded)) {
+    if (!inLayer(padded.getDefiningOp())) {
       paddings.push_back(func);
       intermediateBytes += materializedBytes(type);
     }
@@ -776,10 +778,7 @@ llvm::Error LayerTranslator::translate() {
     output = Halide::Func("out");
     output(contraction.args()) = contraction(contraction.args());
   }
-  Halide::Region estimates;
-  for (int64_t d = rank - 1; d >= 0; --d)
-    estimates.emplace_back(0, int(type.getDimSize(d)));
-  output.set_estimates(estimates);
+  output.set_estimates(wholeRegion(type));
   for (int64_t d = 0; d < rank; ++d)
     output.output_buffer()
         .dim(int(rank - 1 - d))
