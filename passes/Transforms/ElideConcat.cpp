@@ -4,6 +4,7 @@
 #include "passes/Statistics.h"
 #include "passes/Transforms/BufferViews.h"
 
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/RegionUtils.h"
 
@@ -151,6 +152,46 @@ bool staysOutOf(Operation *op, Value root, Value target) {
   return disjoint;
 }
 
+/// Whether `op` (or an op nested in it) may write or free an element of `values`
+/// (any of them when `target` is null) or of the part of `root` that the
+/// view `target` covers. An op whose effects are unknown and that uses one
+/// of them may.
+bool mayWrite(Operation *op, ArrayRef<Value> values, Value root = Value(),
+              Value target = Value()) {
+  auto touches = [&](Value value) {
+    if (llvm::is_contained(values, value))
+      return true;
+    return root && isa<MemRefType>(value.getType()) &&
+           rootBuffer(value) == root && !disjointViews(value, target, root);
+  };
+  WalkResult result = op->walk([&](Operation *nested) {
+    if (isa<ViewLikeOpInterface>(nested))
+      return WalkResult::advance();
+    auto effects = dyn_cast<MemoryEffectOpInterface>(nested);
+    if (!effects) {
+      if (nested->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+        return WalkResult::advance();
+      return llvm::any_of(nested->getOperands(), touches)
+                 ? WalkResult::interrupt()
+                 : WalkResult::advance();
+    }
+    SmallVector<MemoryEffects::EffectInstance> instances;
+    effects.getEffects(instances);
+    for (MemoryEffects::EffectInstance &instance : instances) {
+      // Writes, and frees: anything but a read.
+      if (isa<MemoryEffects::Read>(instance.getEffect()))
+        continue;
+      Value value = instance.getValue();
+      // A write to no particular value may be to any.
+      if (!value ? llvm::any_of(nested->getOperands(), touches)
+                 : touches(value))
+        return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return result.wasInterrupted();
+}
+
 /// The constants an op reads, as operands or from inside its regions; none
 /// when it reads anything else but `root`.
 std::optional<SmallVector<Operation *>> constantsRead(Operation *op, Value root) {
@@ -231,15 +272,31 @@ struct ElideConcatPass : impl::ElideConcatBase<ElideConcatPass> {
       targetViews.push_back(view);
     }
 
-    // The copy must be the source's last use, and nothing may touch the
-    // target's elements while the source is alive.
+    // After the copy the source may only be read (a layer's input that a
+    // padding copy and another consumer share), and then it is read from
+    // the target: nothing may write the target's elements until the last
+    // such read.
     Aliases aliases = collectAliases(alloc.getResult());
     if (!aliases.onlyRebuildableViews)
       return failure();
+    Operation *lastRead = copy;
     for (Operation *user : aliases.users) {
       Operation *ancestor = block.findAncestorOpInBlock(*user);
-      if (!ancestor || (ancestor != copy && !ancestor->isBeforeInBlock(copy)))
+      if (!ancestor)
         return failure();
+      if (ancestor == copy || ancestor->isBeforeInBlock(copy))
+        continue;
+      if (mayWrite(ancestor, aliases.values))
+        return failure();
+      if (lastRead->isBeforeInBlock(ancestor))
+        lastRead = ancestor;
+    }
+    for (Operation *op = copy->getNextNode(); lastRead != copy;
+         op = op->getNextNode()) {
+      if (mayWrite(op, {}, root, target))
+        return failure();
+      if (op == lastRead)
+        break;
     }
     // An initialization of the whole target (a padding fill) between them
     // can move before the source instead, if nothing else touches the

@@ -60,7 +60,10 @@ typedef void blocked_conv_tile(int64_t kernel_h, int64_t kernel_w,
                                const float *filter, int64_t filter_stride,
                                float *out, int64_t out_stride, int64_t relu,
                                int64_t start, const float *bias,
-                               const float *residual, int64_t residual_stride);
+                               const float *residual, int64_t residual_stride,
+                               int64_t col0, int64_t width,
+                               int64_t out_row_stride,
+                               int64_t residual_row_stride);
 
 /* The tiles of 1 .. n pixels for `blocks` output blocks: `stem` is the
    stride-1 kernels' (pixels VL floats apart, a constant in them) or the
@@ -138,13 +141,14 @@ void inception_uk_conv2d_blocked(const inception_uk_conv2d_params *params) {
   int64_t filter_stride = taps * in_blocks * lanes * INCEPTION_UK_VL;
   int64_t block_floats = taps * lanes * INCEPTION_UK_VL;
   int strided = stride_w * pixel_floats != INCEPTION_UK_VL;
-  /* A 1x1 stride-1 convolution between dense planes (no padding columns)
-     is one row of out_h * out_w pixels: no partial tile at each row's end
-     (a 7-pixel row fills 14 of the 24 accumulators). */
+  /* A 1x1 stride-1 convolution on a dense input plane (no padding
+     columns) is one row of out_h * out_w pixels: no partial tile at each
+     row's end (a 7-pixel row fills 14 of the 24 accumulators). Where its
+     output rows are apart (a padded buffer's interior: the next layer's
+     3x3 or pool), a tile wraps from one output row to the next. */
+  int64_t row_w = out_w;
   if (kernel_h == 1 && kernel_w == 1 && stride_h == 1 && !strided &&
-      input_row_stride == out_w * pixel_floats &&
-      output_row_stride == out_w * INCEPTION_UK_VL &&
-      (!residual || residual_row_stride == out_w * INCEPTION_UK_VL)) {
+      input_row_stride == out_w * pixel_floats) {
     out_w *= out_h;
     out_h = 1;
   }
@@ -212,15 +216,20 @@ void inception_uk_conv2d_blocked(const inception_uk_conv2d_params *params) {
           int64_t first = initialize && b0 == 0, last = b0 + count == in_blocks;
           for (int64_t ox = ox_begin; ox < ox_end; ox += tile_pixels) {
             int64_t pixels = ox_end - ox < tile_pixels ? ox_end - ox : tile_pixels;
+            /* The tile's first pixel in its output row (the flattened
+               plane's row ox / row_w). */
+            int64_t y = ox / row_w, x = ox % row_w;
             blocked_tiles[strided][blocks - 1][pixels - 1](
                 kernel_h, kernel_w, count, in_blocks, lanes,
                 in + b0 * input_channel_stride + ox * stride_w * pixel_floats,
                 dilation_h * input_row_stride, dilation_w * pixel_floats,
                 input_channel_stride, stride_w * pixel_floats,
                 w + b0 * lanes * INCEPTION_UK_VL, filter_stride,
-                out + ox * INCEPTION_UK_VL, output_channel_stride, relu && last,
-                first, b, res ? res + ox * INCEPTION_UK_VL : 0,
-                residual_channel_stride);
+                out + y * output_row_stride + x * INCEPTION_UK_VL,
+                output_channel_stride, relu && last, first, b,
+                res ? res + y * residual_row_stride + x * INCEPTION_UK_VL : 0,
+                residual_channel_stride, x, row_w, output_row_stride,
+                residual_row_stride);
           }
         }
       }
@@ -400,7 +409,8 @@ void inception_uk_depthwise2d_blocked(
               in + ox * stride_w * INCEPTION_UK_VL,
               dilation_h * input_row_stride, dilation_w * INCEPTION_UK_VL, 0,
               stride_w * INCEPTION_UK_VL, w, 0, out + ox * INCEPTION_UK_VL, 0,
-              relu, initialize, b, res ? res + ox * INCEPTION_UK_VL : 0, 0);
+              relu, initialize, b, res ? res + ox * INCEPTION_UK_VL : 0, 0,
+              ox, out_w, output_row_stride, residual_row_stride);
         }
       }
     }

@@ -440,8 +440,11 @@ enum class BlockedKernel { Direct, Winograd, Depthwise };
 
 /// A blocked convolution: the input is the padded buffer ([N, C/VL, Hp,
 /// Wp, VL], or NCHW [N, C, Hp, Wp] with lanes 1), the output [N, F/VL, oh,
-/// ow, VL] with rows possibly apart.
-void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput) {
+/// ow, VL] with rows possibly apart, the residual's rows apart by their own
+/// gap. `pointwise`: a 1x1 stride-1 convolution on a dense input, whose
+/// tiles wrap from one output row to the next.
+void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
+                bool pointwise = false) {
   bool winograd = kernel == BlockedKernel::Winograd;
   bool depthwise = kernel == BlockedKernel::Depthwise;
   int64_t batch = random.between(1, 2);
@@ -451,18 +454,21 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput) {
   // AVX2), so that its groups of panels are exercised.
   int64_t outChannels =
       depthwise ? inChannels : VL * random.between(1, winograd ? 9 : 4);
-  int64_t kernelH = winograd ? 3 : random.between(1, 5);
-  int64_t kernelW = winograd ? 3 : random.between(1, 5);
-  int64_t strideH = winograd ? 1 : random.between(1, 2);
-  int64_t strideW = winograd ? 1 : random.between(1, 2);
-  int64_t dilationH = winograd ? 1 : random.between(1, 2);
-  int64_t dilationW = winograd ? 1 : random.between(1, 2);
-  int64_t outH = random.between(1, 9), outW = random.between(1, 30);
+  int64_t kernelH = winograd ? 3 : pointwise ? 1 : random.between(1, 5);
+  int64_t kernelW = winograd ? 3 : pointwise ? 1 : random.between(1, 5);
+  int64_t strideH = winograd || pointwise ? 1 : random.between(1, 2);
+  int64_t strideW = winograd || pointwise ? 1 : random.between(1, 2);
+  int64_t dilationH = winograd || pointwise ? 1 : random.between(1, 2);
+  int64_t dilationW = winograd || pointwise ? 1 : random.between(1, 2);
+  // Pointwise rows as narrow as 1 pixel: a tile then spans several rows.
+  int64_t outH = random.between(1, 9),
+          outW = pointwise ? random.between(1, 13) : random.between(1, 30);
   int64_t paddedH = (outH - 1) * strideH + dilationH * (kernelH - 1) + 1;
   int64_t paddedW = (outW - 1) * strideW + dilationW * (kernelW - 1) + 1;
   bool bias = random.coin(), residual = random.coin(), relu = random.coin();
   bool accumulate = !winograd && random.between(0, 3) == 0;
-  int64_t rowGap = random.coin() ? 0 : 2;
+  int64_t rowGap = random.coin() ? 0 : random.between(1, 3);
+  int64_t residualGap = random.coin() ? 0 : random.between(1, 3);
   SCOPED_TRACE("blocked n" + std::to_string(batch) + " c" +
                std::to_string(inChannels) + "->" + std::to_string(outChannels) +
                " k" + std::to_string(kernelH) + "x" + std::to_string(kernelW) +
@@ -484,8 +490,12 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput) {
   int64_t outBlocks = outChannels / VL;
   int64_t outRow = (outW + rowGap) * VL, outBlock = outH * outRow,
           outBatch = outBlocks * outBlock;
-  Buffer output(batch * outBatch, kUntouched), residualBuffer(batch * outBatch);
-  random.fill(residualBuffer.data, batch * outBatch);
+  int64_t residualRow = (outW + residualGap) * VL,
+          residualBlock = outH * residualRow,
+          residualBatch = outBlocks * residualBlock;
+  Buffer output(batch * outBatch, kUntouched),
+      residualBuffer(batch * residualBatch);
+  random.fill(residualBuffer.data, batch * residualBatch);
   std::vector<float> plain(size_t(outChannels * (depthwise ? 1 : inChannels) *
                                   kernelH * kernelW));
   std::vector<float> biasValues(static_cast<size_t>(outChannels));
@@ -493,6 +503,10 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput) {
   random.fill(biasValues.data(), outChannels);
   auto outputIndex = [&](int64_t n, int64_t f, int64_t y, int64_t x) {
     return n * outBatch + f / VL * outBlock + y * outRow + x * VL + f % VL;
+  };
+  auto residualAt = [&](int64_t n, int64_t f, int64_t y, int64_t x) {
+    return residualBuffer.data[n * residualBatch + f / VL * residualBlock +
+                               y * residualRow + x * VL + f % VL];
   };
   if (accumulate)
     for (int64_t n = 0; n < batch; ++n)
@@ -510,7 +524,7 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput) {
           int64_t at = outputIndex(n, f, y, x);
           double sum = accumulate ? output.data[at]
                                   : (bias ? biasValues[size_t(f)] : 0.0) +
-                                        (residual ? residualBuffer.data[at] : 0.0);
+                                        (residual ? residualAt(n, f, y, x) : 0.0);
           double size = std::fabs(sum);
           for (int64_t c = 0; c < (depthwise ? 1 : inChannels); ++c)
             for (int64_t ky = 0; ky < kernelH; ++ky)
@@ -566,9 +580,9 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput) {
   p.filter = filter.data;
   p.bias = bias ? biasValues.data() : nullptr;
   p.residual = residual ? residualBuffer.data : nullptr;
-  p.residual_batch_stride = outBatch;
-  p.residual_channel_stride = outBlock;
-  p.residual_row_stride = outRow;
+  p.residual_batch_stride = residualBatch;
+  p.residual_channel_stride = residualBlock;
+  p.residual_row_stride = residualRow;
   p.output = output.data;
   p.output_batch_stride = outBatch;
   p.output_channel_stride = outBlock;
@@ -622,6 +636,16 @@ TEST(Ukernel, Conv2dBlockedRandomShapes) {
   for (int i = 0; i < 40; ++i) {
     ThreadCount threads(1 + i % 3);
     runBlocked(random, BlockedKernel::Direct, /*nchwInput=*/i % 4 == 0);
+  }
+}
+
+TEST(Ukernel, Conv2dBlockedPointwiseRowsApart) {
+  REQUIRE_ISA();
+  Random random(12);
+  for (int i = 0; i < 40; ++i) {
+    ThreadCount threads(1 + i % 3);
+    runBlocked(random, BlockedKernel::Direct, /*nchwInput=*/i % 5 == 0,
+               /*pointwise=*/true);
   }
 }
 

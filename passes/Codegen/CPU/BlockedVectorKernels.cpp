@@ -19,6 +19,13 @@ namespace {
 /// (the first convolution's) is the same walk with one-lane blocks, one
 /// per input channel.
 ///
+/// The tile's pixels are those of a row from column `col0` on, and when
+/// the row of `width` pixels ends inside the tile, those of the next rows
+/// from their first column (`out_row_stride` and `residual_row_stride`
+/// floats further on): a 1x1 convolution whose input rows are dense but
+/// whose output rows are apart (a padded buffer's interior) runs its
+/// pixels as one row without a short tile at each row's end.
+///
 /// A depthwise tile (one block; `depthwise`) has the same arguments,
 /// initialization and epilogue, but multiplies lanes by lanes: per tap, one
 /// filter vector (the block's vl channels) times each pixel's input vector.
@@ -47,14 +54,36 @@ struct BlockedConvBuilder : KernelBuilder {
           filterStride = args[11],
           out = args[12], outStride = args[13], relu = args[14],
           start = args[15], bias = args[16], residual = args[17],
-          residualStride = args[18];
+          residualStride = args[18], col0 = args[19], width = args[20],
+          outRowStride = args[21], residualRowStride = args[22];
     auto vectorType = VectorType::get({vl}, b.getF32Type());
     // Raw views: the C driver keeps every index in bounds.
     Value unbounded = index(std::numeric_limits<int64_t>::max() / 8);
     Value inView = view(in, unbounded), filterView = view(filter, unbounded),
           outView = view(out, unbounded);
-    auto element = [&](Value stride, int64_t block, int64_t pixel) {
-      return add(mul(index(block), stride), index(pixel * vl));
+    // Each pixel's offset from the tile's first one in the output and in
+    // the residual: its row (past the first) times their row strides, plus
+    // its column's distance from col0.
+    SmallVector<Value> outPixel, residualPixel;
+    {
+      Value column = col0, row = index(0);
+      Value vlIndex = index(vl);
+      for (int64_t p = 0; p < pixels; ++p) {
+        Value columnOffset =
+            mul(arith::SubIOp::create(b, loc, column, col0), vlIndex);
+        outPixel.push_back(add(mul(row, outRowStride), columnOffset));
+        residualPixel.push_back(add(mul(row, residualRowStride), columnOffset));
+        if (p + 1 == pixels)
+          break;
+        column = add(column, index(1));
+        Value wraps = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                            column, width);
+        column = arith::SelectOp::create(b, loc, wraps, index(0), column);
+        row = arith::SelectOp::create(b, loc, wraps, add(row, index(1)), row);
+      }
+    }
+    auto outElement = [&](int64_t block, int64_t pixel) {
+      return add(mul(index(block), outStride), outPixel[pixel]);
     };
     auto isNull = [&](Value pointer) {
       return arith::CmpIOp::create(
@@ -76,7 +105,7 @@ struct BlockedConvBuilder : KernelBuilder {
       for (int64_t j = 0; j < blocks; ++j)
         for (int64_t p = 0; p < pixels; ++p)
           loaded.push_back(vector::LoadOp::create(
-              b, loc, vectorType, outView, element(outStride, j, p)));
+              b, loc, vectorType, outView, outElement(j, p)));
       scf::YieldOp::create(b, loc, loaded);
       b.setInsertionPointToStart(initial.elseBlock());
       // Loads of `count` vectors (per block) from `pointer`, or zeros when
@@ -103,7 +132,7 @@ struct BlockedConvBuilder : KernelBuilder {
         return index(j * vl);
       });
       ValueRange residuals = loadOrZero(residual, pixels, [&](int64_t j, int64_t p) {
-        return element(residualStride, j, p);
+        return add(mul(index(j), residualStride), residualPixel[p]);
       });
       SmallVector<Value> sums;
       for (int64_t j = 0; j < blocks; ++j)
@@ -112,9 +141,6 @@ struct BlockedConvBuilder : KernelBuilder {
                                                residuals[j * pixels + p]));
       scf::YieldOp::create(b, loc, sums);
     }
-    auto outElement = [&](int64_t block, int64_t pixel) {
-      return element(outStride, block, pixel);
-    };
     // Loops over kh, kw, the input blocks and their lanes (nested, not
     // one loop split by division: a division per tap costs a third of the
     // tap's FMAs).

@@ -513,10 +513,12 @@ void defineVectorKernels(ModuleOp module, const VectorKernelShape &shape) {
            });
   // (kernel_h, kernel_w, in_blocks, filter_blocks, lanes, in, row_step,
   // col_step, block_step, pixel_step, filter, filter_stride, out,
-  // out_stride, relu, start, bias, residual, residual_stride)
+  // out_stride, relu, start, bias, residual, residual_stride, col0, width,
+  // out_row_stride, residual_row_stride)
   auto blockedType = builder.getFunctionType(
       {index, index, index, index, index, pointer, index, index, index, index,
-       pointer, index, pointer, index, index, index, pointer, pointer, index},
+       pointer, index, pointer, index, index, index, pointer, pointer, index,
+       index, index, index, index},
       {});
   for (bool strided : {false, true})
     for (int64_t blocks = 1; blocks <= shape.blockedConvMaxBlocks(); ++blocks)
