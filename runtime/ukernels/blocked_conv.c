@@ -198,6 +198,21 @@ void inception_uk_conv2d_blocked(const inception_uk_conv2d_params *params) {
       int64_t blocks = out_blocks - ob < group ? out_blocks - ob : group;
       const float *w = filter + ob * filter_stride;
       const float *b = bias ? bias + ob * INCEPTION_UK_VL : 0;
+      /* The next group's filter, brought into L2 a few lines per tile
+         while this group runs: a layer's filter is read once per run from
+         memory (Xception's 88 MB of weights stay in no cache), and each of
+         a group's runs would otherwise start with its slice's misses. */
+      const char *prefetch = 0, *prefetch_end = 0;
+      int64_t prefetch_lines = 0;
+      if (g + 1 < g_end) {
+        int64_t next = out_blocks - ob - group < group ? out_blocks - ob - group
+                                                       : group;
+        prefetch = (const char *)(w + group * filter_stride);
+        prefetch_end = prefetch + next * filter_stride * (int64_t)sizeof(float);
+        int64_t calls = (in_blocks + run - 1) / run *
+                        ((end - begin + tile_pixels - 1) / tile_pixels + 1);
+        prefetch_lines = ((prefetch_end - prefetch) / 64 + calls - 1) / calls;
+      }
       for (int64_t p = begin; p < end;) {
         int64_t image = p / plane, oy = p % plane / out_w;
         int64_t ox_begin = p % out_w;
@@ -219,6 +234,9 @@ void inception_uk_conv2d_blocked(const inception_uk_conv2d_params *params) {
             /* The tile's first pixel in its output row (the flattened
                plane's row ox / row_w). */
             int64_t y = ox / row_w, x = ox % row_w;
+            for (int64_t l = 0; l < prefetch_lines && prefetch < prefetch_end;
+                 ++l, prefetch += 64)
+              __builtin_prefetch(prefetch, 0, 2);
             blocked_tiles[strided][blocks - 1][pixels - 1](
                 kernel_h, kernel_w, count, in_blocks, lanes,
                 in + b0 * input_channel_stride + ox * stride_w * pixel_floats,
