@@ -57,6 +57,8 @@ compileThroughHalide(ModuleOp module, ModelInterface &model,
   mlir::inception::recordStatistic("halide", "layers", layers->layers);
   mlir::inception::recordStatistic("halide", "convolution-tiles",
                                    layers->convolutionTiles);
+  mlir::inception::recordStatistic("halide", "windows-unrolled",
+                                   layers->windowsUnrolled);
   mlir::inception::recordStatistic("halide", "arena-bytes-per-thread",
                                    layers->scratchPerThread);
   model.halideLayers = layers->layers > 0;

@@ -289,6 +289,8 @@ public:
   /// every intermediate value: a bound of what a schedule may allocate.
   std::vector<Halide::Func> contractions;
   int64_t intermediateBytes = 0;
+  /// Reductions written out as one expression (translateGeneric).
+  unsigned windowsUnrolled = 0;
 
   /// Whether the convolution template took the layer.
   bool applyHandSchedule();
@@ -458,6 +460,10 @@ bool LayerTranslator::readPointwise(Value value) {
   return true;
 }
 
+/// The most taps of a reduction that translateGeneric writes out as one
+/// expression: a 7x7 window.
+constexpr int64_t kMaxUnrolledTaps = 49;
+
 llvm::Error LayerTranslator::translateGeneric(linalg::GenericOp op) {
   if (op.getNumDpsInits() != 1 || op->getNumResults() != 1)
     return opError(op, "the Halide back half takes linalg.generic ops with "
@@ -514,27 +520,45 @@ llvm::Error LayerTranslator::translateGeneric(linalg::GenericOp op) {
   auto shape = convolutionShape(op);
   // The body's values; the output's block argument is the accumulator.
   llvm::DenseMap<Value, Halide::Expr> values;
-  for (auto [operand, map, arg] :
-       llvm::zip(op.getDpsInputOperands(), maps, body.getArguments())) {
-    if (arg.use_empty())
-      continue; // a pooling's window: only its shape is read
-    auto input = funcOf(op, operand->get());
-    if (!input)
-      return input.takeError();
-    SmallVector<Halide::Expr> indices;
-    for (AffineExpr result : map.getResults()) {
-      auto index = affine(op, result, loops);
-      if (!index)
-        return index.takeError();
-      indices.push_back(*index);
+  auto readInputs = [&]() -> llvm::Error {
+    for (auto [operand, map, arg] :
+         llvm::zip(op.getDpsInputOperands(), maps, body.getArguments())) {
+      if (arg.use_empty())
+        continue; // a pooling's window: only its shape is read
+      auto input = funcOf(op, operand->get());
+      if (!input)
+        return input.takeError();
+      SmallVector<Halide::Expr> indices;
+      for (AffineExpr result : map.getResults()) {
+        auto index = affine(op, result, loops);
+        if (!index)
+          return index.takeError();
+        indices.push_back(*index);
+      }
+      values[arg] = at(operand->get(), indices);
     }
-    values[arg] = at(operand->get(), indices);
-  }
-  if (domain) {
-    func(pure) = initValue;
-    values[outArg] = func(pure);
-  } else if (readsInit) {
-    values[outArg] = initValue;
+    return llvm::Error::success();
+  };
+  // A reduction over a small window (pooling, a depthwise or grouped
+  // convolution's taps, LRN's channels) is written out as one expression
+  // of its taps, in the loops' order: no accumulator in memory, so any
+  // schedule keeps it in registers. Convolutions over channels keep their
+  // domain for the convolution template, and so do long reductions
+  // (dense layers).
+  int64_t taps = 1;
+  for (unsigned loop : reductionLoops)
+    taps *= ranges[loop];
+  bool unrolled = domain && taps <= kMaxUnrolledTaps &&
+                  !(shape && convolutionTile(*shape, vectorLanes));
+  if (!unrolled) {
+    if (llvm::Error error = readInputs())
+      return error;
+    if (domain) {
+      func(pure) = initValue;
+      values[outArg] = func(pure);
+    } else if (readsInit) {
+      values[outArg] = initValue;
+    }
   }
   auto get = [&](Value v) -> llvm::Expected<Halide::Expr> {
     if (auto found = values.find(v); found != values.end())
@@ -545,85 +569,113 @@ llvm::Error LayerTranslator::translateGeneric(linalg::GenericOp op) {
       return opError(defining, "the Halide back half has no form of this op");
     return opError(op, "the Halide back half reads a value it has no form of");
   };
-  for (Operation &inner : body.without_terminator()) {
-    if (isa<arith::ConstantOp>(inner))
-      continue;
-    SmallVector<Halide::Expr> operands;
-    for (Value operand : inner.getOperands()) {
-      auto expr = get(operand);
-      if (!expr)
-        return expr.takeError();
-      operands.push_back(*expr);
-    }
-    Halide::Expr result;
-    if (isa<arith::AddFOp>(inner))
-      result = operands[0] + operands[1];
-    else if (isa<arith::SubFOp>(inner))
-      result = operands[0] - operands[1];
-    else if (isa<arith::MulFOp>(inner))
-      result = operands[0] * operands[1];
-    else if (isa<arith::DivFOp>(inner))
-      result = operands[0] / operands[1];
-    else if (isa<arith::MaximumFOp, arith::MaxNumFOp>(inner))
-      result = Halide::max(operands[0], operands[1]);
-    else if (isa<arith::MinimumFOp, arith::MinNumFOp>(inner))
-      result = Halide::min(operands[0], operands[1]);
-    else if (isa<arith::NegFOp>(inner))
-      result = -operands[0];
-    else if (isa<math::SqrtOp>(inner))
-      result = Halide::sqrt(operands[0]);
-    else if (isa<math::RsqrtOp>(inner))
-      result = 1.0f / Halide::sqrt(operands[0]);
-    else if (isa<math::ExpOp>(inner))
-      result = Halide::exp(operands[0]);
-    else if (isa<math::LogOp>(inner))
-      result = Halide::log(operands[0]);
-    else if (isa<math::PowFOp>(inner))
-      result = Halide::pow(operands[0], operands[1]);
-    else if (isa<math::TanhOp>(inner))
-      result = Halide::tanh(operands[0]);
-    else if (isa<math::AbsFOp>(inner))
-      result = Halide::abs(operands[0]);
-    else if (auto select = dyn_cast<arith::SelectOp>(inner))
-      result = Halide::select(operands[0], operands[1], operands[2]);
-    else if (auto compare = dyn_cast<arith::CmpFOp>(inner)) {
-      using P = arith::CmpFPredicate;
-      switch (compare.getPredicate()) {
-      case P::OGT:
-      case P::UGT:
-        result = operands[0] > operands[1];
-        break;
-      case P::OGE:
-      case P::UGE:
-        result = operands[0] >= operands[1];
-        break;
-      case P::OLT:
-      case P::ULT:
-        result = operands[0] < operands[1];
-        break;
-      case P::OLE:
-      case P::ULE:
-        result = operands[0] <= operands[1];
-        break;
-      case P::OEQ:
-      case P::UEQ:
-        result = operands[0] == operands[1];
-        break;
-      case P::ONE:
-      case P::UNE:
-        result = operands[0] != operands[1];
-        break;
-      default:
-        return opError(&inner, "the Halide back half has no form of this "
-                               "comparison");
+  auto evaluateBody = [&]() -> llvm::Expected<Halide::Expr> {
+    for (Operation &inner : body.without_terminator()) {
+      if (isa<arith::ConstantOp>(inner))
+        continue;
+      SmallVector<Halide::Expr> operands;
+      for (Value operand : inner.getOperands()) {
+        auto expr = get(operand);
+        if (!expr)
+          return expr.takeError();
+        operands.push_back(*expr);
       }
-    } else {
-      return opError(&inner, "the Halide back half has no form of '" +
-                                 inner.getName().getStringRef() + "'");
+      Halide::Expr result;
+      if (isa<arith::AddFOp>(inner))
+        result = operands[0] + operands[1];
+      else if (isa<arith::SubFOp>(inner))
+        result = operands[0] - operands[1];
+      else if (isa<arith::MulFOp>(inner))
+        result = operands[0] * operands[1];
+      else if (isa<arith::DivFOp>(inner))
+        result = operands[0] / operands[1];
+      else if (isa<arith::MaximumFOp, arith::MaxNumFOp>(inner))
+        result = Halide::max(operands[0], operands[1]);
+      else if (isa<arith::MinimumFOp, arith::MinNumFOp>(inner))
+        result = Halide::min(operands[0], operands[1]);
+      else if (isa<arith::NegFOp>(inner))
+        result = -operands[0];
+      else if (isa<math::SqrtOp>(inner))
+        result = Halide::sqrt(operands[0]);
+      else if (isa<math::RsqrtOp>(inner))
+        result = 1.0f / Halide::sqrt(operands[0]);
+      else if (isa<math::ExpOp>(inner))
+        result = Halide::exp(operands[0]);
+      else if (isa<math::LogOp>(inner))
+        result = Halide::log(operands[0]);
+      else if (isa<math::PowFOp>(inner))
+        result = Halide::pow(operands[0], operands[1]);
+      else if (isa<math::TanhOp>(inner))
+        result = Halide::tanh(operands[0]);
+      else if (isa<math::AbsFOp>(inner))
+        result = Halide::abs(operands[0]);
+      else if (auto select = dyn_cast<arith::SelectOp>(inner))
+        result = Halide::select(operands[0], operands[1], operands[2]);
+      else if (auto compare = dyn_cast<arith::CmpFOp>(inner)) {
+        using P = arith::CmpFPredicate;
+        switch (compare.getPredicate()) {
+        case P::OGT:
+        case P::UGT:
+          result = operands[0] > operands[1];
+          break;
+        case P::OGE:
+        case P::UGE:
+          result = operands[0] >= operands[1];
+          break;
+        case P::OLT:
+        case P::ULT:
+          result = operands[0] < operands[1];
+          break;
+        case P::OLE:
+        case P::ULE:
+          result = operands[0] <= operands[1];
+          break;
+        case P::OEQ:
+        case P::UEQ:
+          result = operands[0] == operands[1];
+          break;
+        case P::ONE:
+        case P::UNE:
+          result = operands[0] != operands[1];
+          break;
+        default:
+          return opError(&inner, "the Halide back half has no form of this "
+                                 "comparison");
+        }
+      } else {
+        return opError(&inner, "the Halide back half has no form of '" +
+                                   inner.getName().getStringRef() + "'");
+      }
+      values[inner.getResult(0)] = result;
     }
-    values[inner.getResult(0)] = result;
+    return get(body.getTerminator()->getOperand(0));
+  };
+  if (unrolled) {
+    // Every point of the window, the first reduction loop outermost.
+    Halide::Expr sum = initValue;
+    SmallVector<int64_t> point(reductionLoops.size(), 0);
+    for (int64_t tap = 0; tap < taps; ++tap) {
+      for (auto [loop, position] : llvm::zip(reductionLoops, point))
+        loops[loop] = int(position);
+      if (llvm::Error error = readInputs())
+        return error;
+      values[outArg] = sum;
+      auto next = evaluateBody();
+      if (!next)
+        return next.takeError();
+      sum = *next;
+      for (int64_t i = int64_t(point.size()) - 1; i >= 0; --i) {
+        if (++point[i] < ranges[reductionLoops[i]])
+          break;
+        point[i] = 0;
+      }
+    }
+    func(pure) = sum;
+    funcs[op.getResult(0)] = func;
+    ++windowsUnrolled;
+    return llvm::Error::success();
   }
-  auto yielded = get(body.getTerminator()->getOperand(0));
+  auto yielded = evaluateBody();
   if (!yielded)
     return yielded.takeError();
   // With a domain, the update: `pure` indices, RVars in the reads.
@@ -1091,6 +1143,7 @@ compileLayersOrThrow(ModuleOp module, const CompileOptions &options,
         LayerTranslator translator(layer, vectorLanes(*halide));
         if (llvm::Error error = translator.translate())
           return std::move(error);
+        compiled.windowsUnrolled += translator.windowsUnrolled;
         std::string name =
             (prefix + "_halide_" + llvm::Twine(compiled.layers++)).str();
         Halide::Pipeline pipeline(translator.output);

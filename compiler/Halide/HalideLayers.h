@@ -33,6 +33,9 @@ struct CompiledLayers {
   unsigned layers = 0;
   /// Layers the hand-written convolution template scheduled.
   unsigned convolutionTiles = 0;
+  /// Reductions over a small window (pooling, depthwise taps, LRN's
+  /// channels) written out as one expression of their taps.
+  unsigned windowsUnrolled = 0;
 };
 
 /// Replaces every layer of `module`'s functions (linalg on tensors) by an
