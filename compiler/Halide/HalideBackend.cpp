@@ -59,6 +59,10 @@ compileThroughHalide(ModuleOp module, ModelInterface &model,
                                    layers->convolutionTiles);
   mlir::inception::recordStatistic("halide", "windows-unrolled",
                                    layers->windowsUnrolled);
+  mlir::inception::recordStatistic("halide", "paddings-materialized",
+                                   layers->paddingsMaterialized);
+  mlir::inception::recordStatistic("halide", "paddings-inline",
+                                   layers->paddingsInline);
   mlir::inception::recordStatistic("halide", "arena-bytes-per-thread",
                                    layers->scratchPerThread);
   model.halideLayers = layers->layers > 0;

@@ -275,8 +275,8 @@ std::optional<double> constantFloat(Value value) {
 
 class LayerTranslator {
 public:
-  LayerTranslator(const Layer &layer, unsigned vectorLanes)
-      : layer(layer), vectorLanes(vectorLanes) {}
+  LayerTranslator(const Layer &layer, unsigned vectorLanes, int64_t l2Bytes)
+      : layer(layer), vectorLanes(vectorLanes), l2Bytes(l2Bytes) {}
 
   /// Builds the layer's Funcs; fails with an op's error.
   llvm::Error translate();
@@ -291,6 +291,8 @@ public:
   int64_t intermediateBytes = 0;
   /// Reductions written out as one expression (translateGeneric).
   unsigned windowsUnrolled = 0;
+  /// What applyHandSchedule did with the paddings.
+  unsigned paddingsMaterialized = 0, paddingsInline = 0;
 
   /// Whether the convolution template took the layer.
   bool applyHandSchedule();
@@ -318,7 +320,12 @@ private:
   bool narrowConvolution = false;
   /// The layer's inputs padded (tensor.pad's constant exteriors) or read
   /// past their end (a narrow convolution's).
-  std::vector<Halide::Func> paddings;
+  struct Padding {
+    Halide::Func func;
+    /// The padded tensor's bytes.
+    int64_t bytes;
+  };
+  std::vector<Padding> paddings;
 
 private:
   llvm::Error translate(Operation *op);
@@ -335,6 +342,7 @@ private:
 
   const Layer &layer;
   unsigned vectorLanes;
+  int64_t l2Bytes;
   llvm::DenseMap<Value, Halide::Func> funcs;
   unsigned names = 0;
 };
@@ -385,7 +393,7 @@ llvm::Expected<Halide::Func> LayerTranslator::funcOf(Operation *user,
     std::vector<Halide::Expr> pure(vars.rbegin(), vars.rend());
     extended(pure) = Halide::BoundaryConditions::constant_exterior(
         param, Halide::Expr(0.0f), wholeRegion(type))(pure);
-    paddings.push_back(extended);
+    paddings.push_back({extended, type.getNumElements() * 4});
     intermediateBytes += materializedBytes(type);
     func = extended;
   }
@@ -729,7 +737,7 @@ llvm::Error LayerTranslator::translate(Operation *op) {
                tensor::CollapseShapeOp>(padded.getDefiningOp()))
       padded = padded.getDefiningOp()->getOperand(0);
     if (!inLayer(padded.getDefiningOp())) {
-      paddings.push_back(func);
+      paddings.push_back({func, type.getNumElements() * 4});
       intermediateBytes += materializedBytes(type);
     }
   } else if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
@@ -840,19 +848,30 @@ llvm::Error LayerTranslator::translate() {
   return llvm::Error::success();
 }
 
-/// The hand-written templates. Padding is materialized once per call (a
-/// parallel copy with its border) rather than read through a select at
-/// every tap; a convolution gets a register tile (below), every other
-/// layer the generic template.
+/// The hand-written templates. A convolution gets a register tile
+/// (below), its padding materialized once per call (a parallel copy with
+/// its border) rather than read through a select at every tap. Every other
+/// layer gets the generic template, its padding materialized only where
+/// the copy stays in the L2: a larger one (GoogLeNet's first pool, 3.3 MB)
+/// costs more through memory than the selects at the rows' ends, which
+/// Halide's loop partitioning keeps out of the rows' interior (1 thread:
+/// 0.63 -> 0.23 ms), while the selects of rows a vector or two wide cost
+/// more than a copy in cache (a 28x28 pool: 0.08 -> 0.34 ms).
 bool LayerTranslator::applyHandSchedule() {
-  for (Halide::Func &padding : paddings) {
-    std::vector<Halide::Var> args = padding.args();
-    padding.compute_root().vectorize(args[0], int(vectorLanes),
-                                     Halide::TailStrategy::GuardWithIf);
+  bool tiled = scheduleConvolution();
+  for (Padding &padding : paddings) {
+    if (!tiled && padding.bytes > l2Bytes) {
+      ++paddingsInline;
+      continue;
+    }
+    ++paddingsMaterialized;
+    std::vector<Halide::Var> args = padding.func.args();
+    padding.func.compute_root().vectorize(args[0], int(vectorLanes),
+                                          Halide::TailStrategy::GuardWithIf);
     if (args.size() >= 3)
-      padding.parallel(args[2]);
+      padding.func.parallel(args[2]);
   }
-  if (scheduleConvolution())
+  if (tiled)
     return true;
   scheduleGeneric();
   return false;
@@ -1140,7 +1159,8 @@ compileLayersOrThrow(ModuleOp module, const CompileOptions &options,
       for (Layer &layer : layers) {
         if (selected && !selected(layer.root))
           continue;
-        LayerTranslator translator(layer, vectorLanes(*halide));
+        LayerTranslator translator(layer, vectorLanes(*halide),
+                                   target.caches.l2);
         if (llvm::Error error = translator.translate())
           return std::move(error);
         compiled.windowsUnrolled += translator.windowsUnrolled;
@@ -1150,8 +1170,11 @@ compileLayersOrThrow(ModuleOp module, const CompileOptions &options,
         std::vector<Halide::Argument> arguments(translator.params.begin(),
                                                 translator.params.end());
         try {
-          if (scheduler == "hand")
+          if (scheduler == "hand") {
             compiled.convolutionTiles += translator.applyHandSchedule();
+            compiled.paddingsMaterialized += translator.paddingsMaterialized;
+            compiled.paddingsInline += translator.paddingsInline;
+          }
           else
             pipeline.auto_schedule(scheduler.str(), *halide, machine);
           modules.push_back(

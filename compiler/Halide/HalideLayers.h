@@ -36,6 +36,9 @@ struct CompiledLayers {
   /// Reductions over a small window (pooling, depthwise taps, LRN's
   /// channels) written out as one expression of their taps.
   unsigned windowsUnrolled = 0;
+  /// Paddings the hand schedules copied once per call, and those read
+  /// through a boundary condition instead.
+  unsigned paddingsMaterialized = 0, paddingsInline = 0;
 };
 
 /// Replaces every layer of `module`'s functions (linalg on tensors) by an

@@ -3,9 +3,12 @@ under each scheduler listed (same random weights), runs them all on the
 same random input, and prints per model whether each Halide library
 computes what the CPU one does, within 1e-4 * max(1, max |cpu|):
 
-    compare_backends.py INCEPTIONC INCEPTION_RUN WORKDIR SCHEDULER,... MODEL...
+    compare_backends.py [--halide-options=OPTS] INCEPTIONC INCEPTION_RUN WORKDIR
+                        SCHEDULER,... MODEL...
 
 One line per model: `name [shape]: hand SAME (max |halide - cpu|), ...`.
+--halide-options: more inceptionc options (space-separated) for the Halide
+libraries only (--cache-sizes, to take the templates' other choices).
 """
 import os
 import subprocess
@@ -13,8 +16,12 @@ import sys
 
 import numpy as np
 
-inceptionc, run, work, schedulers = sys.argv[1:5]
-models = sys.argv[5:]
+arguments = sys.argv[1:]
+halide_options = []
+if arguments and arguments[0].startswith("--halide-options="):
+    halide_options = arguments.pop(0).split("=", 1)[1].split()
+inceptionc, run, work, schedulers = arguments[:4]
+models = arguments[4:]
 os.makedirs(work, exist_ok=True)
 
 
@@ -37,7 +44,8 @@ for source in models:
     results = []
     for scheduler in schedulers.split(","):
         halide = output_of(name, source, scheduler,
-                           ["--backend=halide", f"--halide-scheduler={scheduler}"])
+                           ["--backend=halide", f"--halide-scheduler={scheduler}"]
+                           + halide_options)
         difference = float(np.abs(cpu - halide).max())
         same = (cpu.shape == halide.shape and np.isfinite(halide).all()
                 and difference <= tolerance)
