@@ -57,6 +57,7 @@ compileThroughHalide(ModuleOp module, ModelInterface &model,
   mlir::inception::recordStatistic("halide", "layers", layers->layers);
   mlir::inception::recordStatistic("halide", "convolution-tiles",
                                    layers->convolutionTiles);
+  mlir::inception::recordStatistic("halide", "dense-dots", layers->denseDots);
   mlir::inception::recordStatistic("halide", "windows-unrolled",
                                    layers->windowsUnrolled);
   mlir::inception::recordStatistic("halide", "paddings-materialized",

@@ -294,8 +294,9 @@ public:
   /// What applyHandSchedule did with the paddings.
   unsigned paddingsMaterialized = 0, paddingsInline = 0;
 
-  /// Whether the convolution template took the layer.
-  bool applyHandSchedule();
+  /// The template that took the layer.
+  enum class Template { Convolution, Dense, Generic };
+  Template applyHandSchedule();
 
 private:
   /// A convolution's contraction (linalg's [n, g, co, oh, ow] over
@@ -306,6 +307,15 @@ private:
     SmallVector<int64_t> shape;
   };
   bool scheduleConvolution();
+  /// A dense layer's product ([n, f] over k, long) and its domain.
+  struct Dense {
+    Halide::Func func;
+    Halide::RDom domain;
+    /// The reduction's extent: the inputs per feature.
+    int64_t length;
+  };
+  std::optional<Dense> dense;
+  bool scheduleDense();
   void scheduleGeneric();
   /// A bound of the bytes a materialized copy of a `type` tensor takes:
   /// rows read up to two vectors past their end (a narrow convolution's
@@ -690,6 +700,10 @@ llvm::Error LayerTranslator::translateGeneric(linalg::GenericOp op) {
   func(pure) = *yielded;
   if (shape && readPointwise(op.getResult(0)))
     convolution = Convolution{func, *domain, *shape};
+  // A dense layer's product: [n, f] over one long reduction.
+  if (!shape && domain && rank == 2 && reductionLoops.size() == 1 &&
+      readPointwise(op.getResult(0)))
+    dense = Dense{func, *domain, taps};
   if (domain && op.getResult(0) != layer.root->getResult(0))
     contractions.push_back(func); // the root's: see translate()
   funcs[op.getResult(0)] = func;
@@ -857,7 +871,7 @@ llvm::Error LayerTranslator::translate() {
 /// Halide's loop partitioning keeps out of the rows' interior (1 thread:
 /// 0.63 -> 0.23 ms), while the selects of rows a vector or two wide cost
 /// more than a copy in cache (a 28x28 pool: 0.08 -> 0.34 ms).
-bool LayerTranslator::applyHandSchedule() {
+LayerTranslator::Template LayerTranslator::applyHandSchedule() {
   bool tiled = scheduleConvolution();
   for (Padding &padding : paddings) {
     if (!tiled && padding.bytes > l2Bytes) {
@@ -872,9 +886,57 @@ bool LayerTranslator::applyHandSchedule() {
       padding.func.parallel(args[2]);
   }
   if (tiled)
-    return true;
+    return Template::Convolution;
+  if (scheduleDense())
+    return Template::Dense;
   scheduleGeneric();
-  return false;
+  return Template::Generic;
+}
+
+/// A dense layer (batch rows by features, over a long reduction of
+/// contiguous inputs and filter rows): each feature's dot product in
+/// vectors along the reduction (rfactor: a vector of partial sums, summed
+/// across at the end), which reads the filter, [f][k], in the order it is
+/// stored; features shared among the threads, a few at a time so that
+/// their partial sums are independent chains.
+bool LayerTranslator::scheduleDense() {
+  using Halide::TailStrategy;
+  if (!dense || contractions.size() != 1 ||
+      contractions.front().name() != dense->func.name())
+    return false;
+  int lanes = int(vectorLanes);
+  Halide::Func product = dense->func;
+  std::vector<Halide::Var> args = product.args(); // f, n
+  Halide::RVar k = dense->domain[0], ko("ko"), ki("ki");
+  Halide::Var lane("lane"), fo("fo"), fi("fi");
+  constexpr int kFeatures = 4;
+  // A thread's task reads an eighth of the L2 of filter rows (64 features
+  // of 1024 inputs with a 2 MB L2): tasks of a few features cost more to
+  // hand out than they compute.
+  int64_t rowBytes = std::max<int64_t>(dense->length * 4, 1);
+  int taskFeatures = int(std::max<int64_t>(
+      kFeatures, l2Bytes / 8 / rowBytes / kFeatures * kFeatures));
+  Halide::Var task("task");
+  product.update().split(k, ko, ki, lanes, TailStrategy::GuardWithIf);
+  Halide::Func partial = product.update().rfactor(ki, lane);
+  product.compute_root().vectorize(args[0], lanes, TailStrategy::GuardWithIf);
+  product.update()
+      .split(args[0], task, fo, taskFeatures, TailStrategy::GuardWithIf)
+      .split(fo, fo, fi, kFeatures, TailStrategy::GuardWithIf)
+      .reorder(fi, fo, task)
+      .parallel(task);
+  // The partial sums' lanes adjacent (rfactor puts the new Var last).
+  std::vector<Halide::Var> partialArgs = partial.args();
+  std::vector<Halide::Var> storage = {lane};
+  for (Halide::Var &var : partialArgs)
+    if (var.name() != lane.name())
+      storage.push_back(var);
+  partial.reorder_storage(storage);
+  partial.compute_at(product, fo).vectorize(lane);
+  partial.update().reorder(lane, args[0], ko).vectorize(lane);
+  std::vector<Halide::Var> outArgs = output.args();
+  output.vectorize(outArgs[0], lanes, TailStrategy::GuardWithIf);
+  return true;
 }
 
 /// A convolution without groups, as the MLIR back half's direct kernel
@@ -1171,7 +1233,10 @@ compileLayersOrThrow(ModuleOp module, const CompileOptions &options,
                                                 translator.params.end());
         try {
           if (scheduler == "hand") {
-            compiled.convolutionTiles += translator.applyHandSchedule();
+            LayerTranslator::Template applied = translator.applyHandSchedule();
+            compiled.convolutionTiles +=
+                applied == LayerTranslator::Template::Convolution;
+            compiled.denseDots += applied == LayerTranslator::Template::Dense;
             compiled.paddingsMaterialized += translator.paddingsMaterialized;
             compiled.paddingsInline += translator.paddingsInline;
           }

@@ -33,6 +33,8 @@ struct CompiledLayers {
   unsigned layers = 0;
   /// Layers the hand-written convolution template scheduled.
   unsigned convolutionTiles = 0;
+  /// Dense layers the dense template scheduled (dot products in vectors).
+  unsigned denseDots = 0;
   /// Reductions over a small window (pooling, depthwise taps, LRN's
   /// channels) written out as one expression of their taps.
   unsigned windowsUnrolled = 0;
