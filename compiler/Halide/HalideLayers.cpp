@@ -295,7 +295,13 @@ public:
   unsigned paddingsMaterialized = 0, paddingsInline = 0;
 
   /// The template that took the layer.
-  enum class Template { Convolution, Dense, Generic };
+  enum class Template {
+    Convolution,
+    /// A convolution tiled into a buffer, the rest of the layer generic.
+    ConvolutionThenGeneric,
+    Dense,
+    Generic
+  };
   Template applyHandSchedule();
 
 private:
@@ -306,7 +312,7 @@ private:
     Halide::RDom domain;
     SmallVector<int64_t> shape;
   };
-  bool scheduleConvolution();
+  Template scheduleConvolution();
   /// A dense layer's product ([n, f] over k, long) and its domain.
   struct Dense {
     Halide::Func func;
@@ -325,6 +331,10 @@ private:
     return type.getNumElements() / width * (width + 2 * vectorLanes) * 4;
   }
   std::optional<Convolution> convolution;
+  /// A convolution the layer reads other than pointwise (through LRN's
+  /// channel window).
+  std::optional<Convolution> windowedConvolution;
+  void tileConvolution(Halide::Func consumer, const Convolution &convolution);
   /// Whether the layer has a convolution whose rows are narrower than a
   /// vector.
   bool narrowConvolution = false;
@@ -700,6 +710,8 @@ llvm::Error LayerTranslator::translateGeneric(linalg::GenericOp op) {
   func(pure) = *yielded;
   if (shape && readPointwise(op.getResult(0)))
     convolution = Convolution{func, *domain, *shape};
+  else if (shape)
+    windowedConvolution = Convolution{func, *domain, *shape};
   // A dense layer's product: [n, f] over one long reduction.
   if (!shape && domain && rank == 2 && reductionLoops.size() == 1 &&
       readPointwise(op.getResult(0)))
@@ -872,7 +884,8 @@ llvm::Error LayerTranslator::translate() {
 /// 0.63 -> 0.23 ms), while the selects of rows a vector or two wide cost
 /// more than a copy in cache (a 28x28 pool: 0.08 -> 0.34 ms).
 LayerTranslator::Template LayerTranslator::applyHandSchedule() {
-  bool tiled = scheduleConvolution();
+  Template applied = scheduleConvolution();
+  bool tiled = applied != Template::Generic;
   for (Padding &padding : paddings) {
     if (!tiled && padding.bytes > l2Bytes) {
       ++paddingsInline;
@@ -885,12 +898,12 @@ LayerTranslator::Template LayerTranslator::applyHandSchedule() {
     if (args.size() >= 3)
       padding.func.parallel(args[2]);
   }
-  if (tiled)
-    return Template::Convolution;
-  if (scheduleDense())
+  if (applied == Template::Convolution)
+    return applied;
+  if (applied == Template::Generic && scheduleDense())
     return Template::Dense;
   scheduleGeneric();
-  return Template::Generic;
+  return applied;
 }
 
 /// A dense layer (batch rows by features, over a long reduction of
@@ -948,18 +961,46 @@ bool LayerTranslator::scheduleDense() {
 /// share the output rows. Narrow rows (Inception's 17, 14, 8 and 7 wide)
 /// take one vector and two rows; rows narrower than a vector compute a
 /// whole one.
-bool LayerTranslator::scheduleConvolution() {
+LayerTranslator::Template LayerTranslator::scheduleConvolution() {
+  if (convolution) {
+    if (contractions.size() != 1)
+      return Template::Generic;
+    ArrayRef<int64_t> shape = convolution->shape; // [n, g, co, oh, ow]
+    auto type = cast<RankedTensorType>(layer.root->getResult(0).getType());
+    ArrayRef<int64_t> out = type.getShape();
+    int64_t rank = type.getRank();
+    if (!convolutionTile(shape, vectorLanes) || rank < 4 ||
+        out[rank - 1] != shape[4] || out[rank - 2] != shape[3] ||
+        out[rank - 3] != shape[2])
+      return Template::Generic;
+    tileConvolution(output, *convolution);
+    return Template::Convolution;
+  }
+  // A convolution the layer reads through a window (LRN's channels): the
+  // template computes all of it once, into a buffer of its own, which the
+  // rest of the layer reads; computed at each output row instead, it would
+  // be recomputed for every channel of every window (a 56x56x192 one with
+  // LRN: 350 ms rather than 1 ms).
+  if (!windowedConvolution ||
+      !convolutionTile(windowedConvolution->shape, vectorLanes))
+    return Template::Generic;
+  Halide::Func whole = windowedConvolution->func.in();
+  whole.compute_root();
+  tileConvolution(whole, *windowedConvolution);
+  llvm::erase_if(contractions, [&](const Halide::Func &func) {
+    return func.name() == windowedConvolution->func.name();
+  });
+  return Template::ConvolutionThenGeneric;
+}
+
+/// The convolution template's register tile of `convolution` for
+/// `consumer`, a Func whose first three dimensions are the convolution's
+/// output columns, rows and channels.
+void LayerTranslator::tileConvolution(Halide::Func consumer,
+                                      const Convolution &convolution) {
   using Halide::TailStrategy;
-  if (!convolution || contractions.size() != 1)
-    return false;
-  ArrayRef<int64_t> shape = convolution->shape; // [n, g, co, oh, ow]
-  auto type = cast<RankedTensorType>(layer.root->getResult(0).getType());
-  ArrayRef<int64_t> out = type.getShape();
-  int64_t rank = type.getRank();
+  ArrayRef<int64_t> shape = convolution.shape; // [n, g, co, oh, ow]
   auto tiling = convolutionTile(shape, vectorLanes);
-  if (!tiling || rank < 4 || out[rank - 1] != shape[4] ||
-      out[rank - 2] != shape[3] || out[rank - 3] != shape[2])
-    return false;
   int lanes = int(vectorLanes);
   int rows = tiling->rows, block = tiling->block;
   int tileWidth = tiling->vectors * lanes;
@@ -970,9 +1011,9 @@ bool LayerTranslator::scheduleConvolution() {
   TailStrategy alongRow = shape[4] < tileWidth ? TailStrategy::GuardWithIf
                                                : TailStrategy::ShiftInwards;
 
-  std::vector<Halide::Var> args = output.args();
+  std::vector<Halide::Var> args = consumer.args();
   Halide::Var xo("xo"), xi("xi"), yo("yo"), yi("yi"), co("co"), ci("ci");
-  output.split(args[0], xo, xi, tileWidth, alongRow)
+  consumer.split(args[0], xo, xi, tileWidth, alongRow)
       .split(args[1], yo, yi, rows, TailStrategy::ShiftInwards)
       .split(args[2], co, ci, block, TailStrategy::RoundUp)
       .reorder(xi, yi, ci, xo, co, yo)
@@ -982,15 +1023,15 @@ bool LayerTranslator::scheduleConvolution() {
   Halide::Var rowsOfImages = yo;
   for (size_t d = 3; d < args.size(); ++d) {
     Halide::Var fused("t" + std::to_string(d));
-    output.fuse(rowsOfImages, args[d], fused);
+    consumer.fuse(rowsOfImages, args[d], fused);
     rowsOfImages = fused;
   }
-  output.parallel(rowsOfImages);
+  consumer.parallel(rowsOfImages);
 
-  Halide::Func conv = convolution->func;
+  Halide::Func conv = convolution.func;
   std::vector<Halide::Var> tile = conv.args(); // ow, oh, co, g, n
-  Halide::RDom r = convolution->domain;        // kx, ky, ci
-  conv.compute_at(output, xo)
+  Halide::RDom r = convolution.domain;         // kx, ky, ci
+  conv.compute_at(consumer, xo)
       .vectorize(tile[0], lanes, TailStrategy::RoundUp)
       .unroll(tile[1])
       .unroll(tile[2]);
@@ -999,7 +1040,6 @@ bool LayerTranslator::scheduleConvolution() {
       .vectorize(tile[0], lanes, TailStrategy::RoundUp)
       .unroll(tile[1])
       .unroll(tile[2]);
-  return true;
 }
 
 /// The generic template: the output's innermost dimension in vectors, its
@@ -1235,7 +1275,8 @@ compileLayersOrThrow(ModuleOp module, const CompileOptions &options,
           if (scheduler == "hand") {
             LayerTranslator::Template applied = translator.applyHandSchedule();
             compiled.convolutionTiles +=
-                applied == LayerTranslator::Template::Convolution;
+                applied == LayerTranslator::Template::Convolution ||
+                applied == LayerTranslator::Template::ConvolutionThenGeneric;
             compiled.denseDots += applied == LayerTranslator::Template::Dense;
             compiled.paddingsMaterialized += translator.paddingsMaterialized;
             compiled.paddingsInline += translator.paddingsInline;
