@@ -275,8 +275,13 @@ std::optional<double> constantFloat(Value value) {
 
 class LayerTranslator {
 public:
-  LayerTranslator(const Layer &layer, unsigned vectorLanes, int64_t l2Bytes)
-      : layer(layer), vectorLanes(vectorLanes), l2Bytes(l2Bytes) {}
+  /// `handSchedules`: translate for the hand-written templates (small
+  /// windows written out as expressions, translateGeneric), else keep
+  /// every reduction's domain for an autoscheduler.
+  LayerTranslator(const Layer &layer, unsigned vectorLanes, int64_t l2Bytes,
+                  bool handSchedules)
+      : layer(layer), vectorLanes(vectorLanes), l2Bytes(l2Bytes),
+        handSchedules(handSchedules) {}
 
   /// Builds the layer's Funcs; fails with an op's error.
   llvm::Error translate();
@@ -291,6 +296,10 @@ public:
   int64_t intermediateBytes = 0;
   /// Reductions written out as one expression (translateGeneric).
   unsigned windowsUnrolled = 0;
+  /// Window expressions (a pool) that the layer reads through another
+  /// window (LRN's channels): computed whole once per call by the generic
+  /// template, rather than inline at each of the other window's taps.
+  std::vector<Halide::Func> windowsOfWindows;
   /// What applyHandSchedule did with the paddings.
   unsigned paddingsMaterialized = 0, paddingsInline = 0;
 
@@ -363,6 +372,7 @@ private:
   const Layer &layer;
   unsigned vectorLanes;
   int64_t l2Bytes;
+  bool handSchedules;
   llvm::DenseMap<Value, Halide::Func> funcs;
   unsigned names = 0;
 };
@@ -567,16 +577,18 @@ llvm::Error LayerTranslator::translateGeneric(linalg::GenericOp op) {
     }
     return llvm::Error::success();
   };
-  // A reduction over a small window (pooling, a depthwise or grouped
-  // convolution's taps, LRN's channels) is written out as one expression
-  // of its taps, in the loops' order: no accumulator in memory, so any
-  // schedule keeps it in registers. Convolutions over channels keep their
-  // domain for the convolution template, and so do long reductions
-  // (dense layers).
+  // For the hand templates, a reduction over a small window (pooling, a
+  // depthwise or grouped convolution's taps) is written out as one
+  // expression of its taps, in the loops' order: no accumulator in memory.
+  // Convolutions over channels keep their domain for the convolution
+  // template, and so do long reductions (dense layers). The
+  // autoschedulers get every domain: Adams2019's schedule of a pool
+  // written out this way and read by LRN computes its first output row
+  // from the pool before producing it (Halide 14), wrong values.
   int64_t taps = 1;
   for (unsigned loop : reductionLoops)
     taps *= ranges[loop];
-  bool unrolled = domain && taps <= kMaxUnrolledTaps &&
+  bool unrolled = handSchedules && domain && taps <= kMaxUnrolledTaps &&
                   !(shape && convolutionTile(*shape, vectorLanes));
   if (!unrolled) {
     if (llvm::Error error = readInputs())
@@ -701,6 +713,9 @@ llvm::Error LayerTranslator::translateGeneric(linalg::GenericOp op) {
     func(pure) = sum;
     funcs[op.getResult(0)] = func;
     ++windowsUnrolled;
+    if (op.getResult(0) != layer.root->getResult(0) &&
+        !readPointwise(op.getResult(0)))
+      windowsOfWindows.push_back(func);
     return llvm::Error::success();
   }
   auto yielded = evaluateBody();
@@ -1048,22 +1063,22 @@ void LayerTranslator::tileConvolution(Halide::Func consumer,
 /// where its accumulators stay in L1; reshapes inlined into their readers.
 void LayerTranslator::scheduleGeneric() {
   using Halide::TailStrategy;
-  std::vector<Halide::Var> args = output.args();
-  auto vectorize = [&](Halide::Stage stage, const Halide::Var &inner,
-                       TailStrategy tail) {
-    stage.vectorize(inner, int(vectorLanes), tail);
-  };
-  Halide::Var fused("fused");
-  auto parallelize = [&](Halide::Stage stage) {
+  // Innermost dimension in vectors, the two outermost fused and shared
+  // among the threads.
+  auto vectorizeAndParallelize = [&](Halide::Func func) {
+    std::vector<Halide::Var> args = func.args();
+    func.vectorize(args[0], int(vectorLanes), TailStrategy::GuardWithIf);
     if (args.size() >= 3) {
-      Halide::Var last = args.back();
-      stage.fuse(args[args.size() - 2], last, fused).parallel(fused);
+      Halide::Var fused("fused");
+      func.fuse(args[args.size() - 2], args.back(), fused).parallel(fused);
     } else if (args.size() == 2) {
-      stage.parallel(args[1]);
+      func.parallel(args[1]);
     }
   };
-  vectorize(output, args[0], TailStrategy::GuardWithIf);
-  parallelize(output);
+  std::vector<Halide::Var> args = output.args();
+  vectorizeAndParallelize(output);
+  for (Halide::Func &window : windowsOfWindows)
+    vectorizeAndParallelize(window.compute_root());
   // A row of the output (rank 3 and more), else what a thread takes.
   Halide::Var at = args.size() >= 3 ? args[1] : args.back();
   for (Halide::Func &contraction : contractions) {
@@ -1262,7 +1277,7 @@ compileLayersOrThrow(ModuleOp module, const CompileOptions &options,
         if (selected && !selected(layer.root))
           continue;
         LayerTranslator translator(layer, vectorLanes(*halide),
-                                   target.caches.l2);
+                                   target.caches.l2, scheduler == "hand");
         if (llvm::Error error = translator.translate())
           return std::move(error);
         compiled.windowsUnrolled += translator.windowsUnrolled;
