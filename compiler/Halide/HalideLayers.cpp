@@ -995,7 +995,7 @@ LayerTranslator::Template LayerTranslator::scheduleConvolution() {
   // template computes all of it once, into a buffer of its own, which the
   // rest of the layer reads; computed at each output row instead, it would
   // be recomputed for every channel of every window (a 56x56x192 one with
-  // LRN: 350 ms rather than 1 ms).
+  // LRN: 348 ms rather than 5.5 ms on one thread).
   if (!windowedConvolution ||
       !convolutionTile(windowedConvolution->shape, vectorLanes))
     return Template::Generic;
