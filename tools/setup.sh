@@ -13,8 +13,10 @@ packages=(
 case "${1:-}" in
   # The test suite also builds the driver with AddressSanitizer.
   # ... and checks the Halide back half.
+  # ... and the Python package (pytest; pip and setuptools to install it).
   --test) packages+=(python3-torch python3-torchvision graphviz libclang-rt-22-dev
-                     libhalide14-0-dev) ;;
+                     libhalide14-0-dev python3-pytest python3-pip
+                     python3-setuptools) ;;
   # The Halide back half alone (--backend=halide, docs/halide.md).
   --halide) packages+=(libhalide14-0-dev) ;;
   --bench)
