@@ -194,19 +194,26 @@ def test_compile_errors(tmp_path):
 
 
 def test_installs_offline(tmp_path, built_in):
-    # From a copy, so that the build leaves nothing in the source tree.
+    # README's commands: a virtual environment that sees Debian's NumPy and
+    # pip (Debian's own Python refuses installs, PEP 668), the package
+    # installed with no index. From a copy, so that the build leaves nothing
+    # in the source tree.
     source = tmp_path / "source"
     shutil.copytree(os.path.join(ROOT, "python"), source,
                     ignore=shutil.ignore_patterns("__pycache__", "examples"))
-    target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-index",
-                    "--no-build-isolation", "--no-deps", "--target", str(target),
-                    str(source)], check=True, capture_output=True)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages",
+                    "--without-pip", str(venv)], check=True, capture_output=True)
+    python = str(venv / "bin" / "python")
+    subprocess.run([python, "-m", "pip", "install", "--no-index",
+                    "--no-build-isolation", str(source)], check=True,
+                   capture_output=True)
     code = ("import sys, numpy as np, inception; m = inception.Model(sys.argv[1]); "
             "print(inception.__file__.startswith(sys.argv[2]), "
             "m.run(np.zeros(m.input_shape, np.float32)).shape)")
-    environment = dict(os.environ, PYTHONPATH=str(target))
-    printed = subprocess.run([sys.executable, "-c", code, built_in, str(target)],
+    environment = {key: value for key, value in os.environ.items()
+                   if key != "PYTHONPATH"}
+    printed = subprocess.run([python, "-c", code, built_in, str(venv)],
                              env=environment, check=True, capture_output=True,
                              text=True).stdout
     assert printed.strip() == "True (1, 2)"
