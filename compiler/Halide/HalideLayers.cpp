@@ -355,6 +355,11 @@ private:
     int64_t bytes;
   };
   std::vector<Padding> paddings;
+  /// A padding of a `type` tensor, which a schedule may materialize.
+  void addPadding(Halide::Func func, RankedTensorType type) {
+    paddings.push_back({func, type.getNumElements() * 4});
+    intermediateBytes += materializedBytes(type);
+  }
 
 private:
   llvm::Error translate(Operation *op);
@@ -423,8 +428,7 @@ llvm::Expected<Halide::Func> LayerTranslator::funcOf(Operation *user,
     std::vector<Halide::Expr> pure(vars.rbegin(), vars.rend());
     extended(pure) = Halide::BoundaryConditions::constant_exterior(
         param, Halide::Expr(0.0f), wholeRegion(type))(pure);
-    paddings.push_back({extended, type.getNumElements() * 4});
-    intermediateBytes += materializedBytes(type);
+    addPadding(extended, type);
     func = extended;
   }
   funcs[value] = func;
@@ -496,6 +500,79 @@ bool LayerTranslator::readPointwise(Value value) {
       return false;
   }
   return true;
+}
+
+/// The Halide form of one scalar op of a linalg.generic body, from its
+/// operands' forms.
+llvm::Expected<Halide::Expr> scalarExpr(Operation &inner,
+                                        ArrayRef<Halide::Expr> operands) {
+  Halide::Expr result;
+  if (isa<arith::AddFOp>(inner))
+    result = operands[0] + operands[1];
+  else if (isa<arith::SubFOp>(inner))
+    result = operands[0] - operands[1];
+  else if (isa<arith::MulFOp>(inner))
+    result = operands[0] * operands[1];
+  else if (isa<arith::DivFOp>(inner))
+    result = operands[0] / operands[1];
+  else if (isa<arith::MaximumFOp, arith::MaxNumFOp>(inner))
+    result = Halide::max(operands[0], operands[1]);
+  else if (isa<arith::MinimumFOp, arith::MinNumFOp>(inner))
+    result = Halide::min(operands[0], operands[1]);
+  else if (isa<arith::NegFOp>(inner))
+    result = -operands[0];
+  else if (isa<math::SqrtOp>(inner))
+    result = Halide::sqrt(operands[0]);
+  else if (isa<math::RsqrtOp>(inner))
+    result = 1.0f / Halide::sqrt(operands[0]);
+  else if (isa<math::ExpOp>(inner))
+    result = Halide::exp(operands[0]);
+  else if (isa<math::LogOp>(inner))
+    result = Halide::log(operands[0]);
+  else if (isa<math::PowFOp>(inner))
+    result = Halide::pow(operands[0], operands[1]);
+  else if (isa<math::TanhOp>(inner))
+    result = Halide::tanh(operands[0]);
+  else if (isa<math::AbsFOp>(inner))
+    result = Halide::abs(operands[0]);
+  else if (auto select = dyn_cast<arith::SelectOp>(inner))
+    result = Halide::select(operands[0], operands[1], operands[2]);
+  else if (auto compare = dyn_cast<arith::CmpFOp>(inner)) {
+    using P = arith::CmpFPredicate;
+    switch (compare.getPredicate()) {
+    case P::OGT:
+    case P::UGT:
+      result = operands[0] > operands[1];
+      break;
+    case P::OGE:
+    case P::UGE:
+      result = operands[0] >= operands[1];
+      break;
+    case P::OLT:
+    case P::ULT:
+      result = operands[0] < operands[1];
+      break;
+    case P::OLE:
+    case P::ULE:
+      result = operands[0] <= operands[1];
+      break;
+    case P::OEQ:
+    case P::UEQ:
+      result = operands[0] == operands[1];
+      break;
+    case P::ONE:
+    case P::UNE:
+      result = operands[0] != operands[1];
+      break;
+    default:
+      return opError(&inner, "the Halide back half has no form of this "
+                             "comparison");
+    }
+  } else {
+    return opError(&inner, "the Halide back half has no form of '" +
+                               inner.getName().getStringRef() + "'");
+  }
+  return result;
 }
 
 /// The most taps of a reduction that translateGeneric writes out as one
@@ -620,73 +697,10 @@ llvm::Error LayerTranslator::translateGeneric(linalg::GenericOp op) {
           return expr.takeError();
         operands.push_back(*expr);
       }
-      Halide::Expr result;
-      if (isa<arith::AddFOp>(inner))
-        result = operands[0] + operands[1];
-      else if (isa<arith::SubFOp>(inner))
-        result = operands[0] - operands[1];
-      else if (isa<arith::MulFOp>(inner))
-        result = operands[0] * operands[1];
-      else if (isa<arith::DivFOp>(inner))
-        result = operands[0] / operands[1];
-      else if (isa<arith::MaximumFOp, arith::MaxNumFOp>(inner))
-        result = Halide::max(operands[0], operands[1]);
-      else if (isa<arith::MinimumFOp, arith::MinNumFOp>(inner))
-        result = Halide::min(operands[0], operands[1]);
-      else if (isa<arith::NegFOp>(inner))
-        result = -operands[0];
-      else if (isa<math::SqrtOp>(inner))
-        result = Halide::sqrt(operands[0]);
-      else if (isa<math::RsqrtOp>(inner))
-        result = 1.0f / Halide::sqrt(operands[0]);
-      else if (isa<math::ExpOp>(inner))
-        result = Halide::exp(operands[0]);
-      else if (isa<math::LogOp>(inner))
-        result = Halide::log(operands[0]);
-      else if (isa<math::PowFOp>(inner))
-        result = Halide::pow(operands[0], operands[1]);
-      else if (isa<math::TanhOp>(inner))
-        result = Halide::tanh(operands[0]);
-      else if (isa<math::AbsFOp>(inner))
-        result = Halide::abs(operands[0]);
-      else if (auto select = dyn_cast<arith::SelectOp>(inner))
-        result = Halide::select(operands[0], operands[1], operands[2]);
-      else if (auto compare = dyn_cast<arith::CmpFOp>(inner)) {
-        using P = arith::CmpFPredicate;
-        switch (compare.getPredicate()) {
-        case P::OGT:
-        case P::UGT:
-          result = operands[0] > operands[1];
-          break;
-        case P::OGE:
-        case P::UGE:
-          result = operands[0] >= operands[1];
-          break;
-        case P::OLT:
-        case P::ULT:
-          result = operands[0] < operands[1];
-          break;
-        case P::OLE:
-        case P::ULE:
-          result = operands[0] <= operands[1];
-          break;
-        case P::OEQ:
-        case P::UEQ:
-          result = operands[0] == operands[1];
-          break;
-        case P::ONE:
-        case P::UNE:
-          result = operands[0] != operands[1];
-          break;
-        default:
-          return opError(&inner, "the Halide back half has no form of this "
-                                 "comparison");
-        }
-      } else {
-        return opError(&inner, "the Halide back half has no form of '" +
-                                   inner.getName().getStringRef() + "'");
-      }
-      values[inner.getResult(0)] = result;
+      auto result = scalarExpr(inner, operands);
+      if (!result)
+        return result.takeError();
+      values[inner.getResult(0)] = *result;
     }
     return get(body.getTerminator()->getOperand(0));
   };
@@ -778,8 +792,7 @@ llvm::Error LayerTranslator::translate(Operation *op) {
                tensor::CollapseShapeOp>(padded.getDefiningOp()))
       padded = padded.getDefiningOp()->getOperand(0);
     if (!inLayer(padded.getDefiningOp())) {
-      paddings.push_back({func, type.getNumElements() * 4});
-      intermediateBytes += materializedBytes(type);
+      addPadding(func, type);
     }
   } else if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
     auto source = funcOf(op, expand.getSrc());
@@ -1295,9 +1308,9 @@ compileLayersOrThrow(ModuleOp module, const CompileOptions &options,
             compiled.denseDots += applied == LayerTranslator::Template::Dense;
             compiled.paddingsMaterialized += translator.paddingsMaterialized;
             compiled.paddingsInline += translator.paddingsInline;
-          }
-          else
+          } else {
             pipeline.auto_schedule(scheduler.str(), *halide, machine);
+          }
           modules.push_back(
               pipeline.compile_to_module(arguments, name, layerTarget));
           moduleLocations.push_back(layer.root->getLoc());
