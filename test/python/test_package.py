@@ -268,3 +268,26 @@ def test_runs_release_the_gil():
     # to run in parallel.
     run = inception._lib().inception_run
     assert not run._flags_ & ctypes._FUNCFLAG_PYTHONAPI
+
+
+def test_a_contiguous_float32_input_is_read_in_place(built_in, monkeypatch):
+    # The pointer the runtime gets is the array's own data, not a copy's;
+    # another layout's is a converted copy's.
+    model = inception.Model(built_in)
+    runtime = inception._lib()
+    seen = []
+
+    class Recording:
+        def __getattr__(self, name):
+            return getattr(runtime, name)
+
+        def inception_run(self, context, input, n_in, output, n_out):
+            seen.append(ctypes.cast(input, ctypes.c_void_p).value)
+            return runtime.inception_run(context, input, n_in, output, n_out)
+
+    monkeypatch.setattr(inception, "_lib", lambda: Recording())
+    x = random_input(4)
+    model.run(x)
+    model.run(x.astype(np.float64))
+    assert seen[0] == x.ctypes.data
+    assert seen[1] != x.ctypes.data
