@@ -32,6 +32,8 @@ if "inceptionc" in lit_config.params:
 config.substitutions.append(("%inceptionc", inceptionc))
 config.substitutions.append(
     ("%inception-opt", os.path.join(config.inception_tools_dir, "inception-opt")))
+config.substitutions.append(
+    ("%inception-import", os.path.join(config.inception_tools_dir, "inception-import")))
 config.substitutions.append(("%inception-run", os.path.join(config.inception_tools_dir, "inception-run")))
 config.substitutions.append(("%inception-bench", os.path.join(config.inception_tools_dir, "inception-bench")))
 config.substitutions.append(("%python", config.python_executable))
@@ -56,6 +58,11 @@ if os.path.exists("/usr/local/cuda/bin/ptxas"):
 # The Halide back half's tests need an inceptionc built with Halide 14.
 if config.has_halide:
     config.available_features.add("halide")
+
+# The ONNX importer's tests need it built and Debian's python3-onnx to write
+# their ONNX files.
+if config.has_onnx:
+    config.available_features.add("onnx")
 
 # Tests that need PyTorch say `REQUIRES: torch`.
 if config.has_torch:

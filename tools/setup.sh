@@ -9,14 +9,18 @@ packages=(
   cmake ninja-build
   clang-22 llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools libomp-22-dev
   libgtest-dev pkg-config python3 python3-numpy
+  # ONNX import (inception-import, inceptionc model.onnx).
+  libonnx-dev libprotobuf-dev
 )
 case "${1:-}" in
   # The test suite also builds the driver with AddressSanitizer.
   # ... and checks the Halide back half.
   # ... and the Python package (pytest; pip and setuptools to install it).
+  # ... and the ONNX importer (python3-onnx writes the test files; ONNX's
+  # node tests come from libonnx-testdata).
   --test) packages+=(python3-torch python3-torchvision graphviz libclang-rt-22-dev
                      libhalide14-0-dev python3-pytest python3-pip
-                     python3-setuptools) ;;
+                     python3-setuptools python3-onnx libonnx-testdata) ;;
   # The Halide back half alone (--backend=halide, docs/halide.md).
   --halide) packages+=(libhalide14-0-dev) ;;
   --bench)

@@ -2,6 +2,7 @@
 //
 // inceptionc MODEL.inception (--weights W.safetensors | --random-weights=SEED |
 //                             --weights-at-load)
+// inceptionc MODEL.onnx [--random-weights=SEED | --weights-at-load]
 //            [--emit=KIND] [-o OUT] [--backend=cpu|gpu|halide|auto] [-O0..3]
 //            [--passes=LIST] [--halide-scheduler=NAME]
 //            [--batch N] [-mcpu=CPU] [-mtriple=T] [--cache-sizes=L1,L2,L3]
@@ -21,6 +22,7 @@
 #include "frontend/Parser.h"
 #include "frontend/SafeTensors.h"
 #include "frontend/Weights.h"
+#include "frontend/onnx/OnnxImporter.h"
 #include "passes/Statistics.h"
 
 #include "mlir/IR/AsmState.h"
@@ -38,7 +40,8 @@ using namespace llvm;
 using inception::EmitKind;
 
 namespace {
-cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.inception>"),
+cl::opt<std::string> inputPath(cl::Positional,
+                               cl::desc("<model.inception | model.onnx>"),
                                cl::Required);
 cl::opt<std::string> outputPath(
     "o",
@@ -180,7 +183,16 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "Inception model compiler\n");
 
   bool useRandom = randomWeights.getNumOccurrences() > 0;
-  if (int(useRandom) + int(!weightsPath.empty()) + int(weightsAtLoad) != 1)
+  // An ONNX file carries its weights (its initializers); the other two
+  // choices still apply to it.
+  bool fromOnnx = inception::isOnnxPath(inputPath);
+  if (fromOnnx && !weightsPath.empty())
+    return fail("an ONNX file carries its weights: --weights is for model "
+                "files (--random-weights and --weights-at-load still apply)");
+  if (int(useRandom) + int(!weightsPath.empty()) + int(weightsAtLoad) +
+              int(fromOnnx) <
+          1 ||
+      int(useRandom) + int(!weightsPath.empty()) + int(weightsAtLoad) > 1)
     return fail("give exactly one of --weights=FILE, --random-weights=SEED "
                 "and --weights-at-load");
   if (weightsAtLoad && externalWeights)
@@ -239,12 +251,28 @@ int main(int argc, char **argv) {
     return fail(toString(target.takeError()));
   options.target = std::move(*target);
 
-  auto source = MemoryBuffer::getFileOrSTDIN(inputPath, /*IsText=*/true);
-  if (!source)
-    return fail("cannot open '" + inputPath + "': " +
-                source.getError().message());
+  // An ONNX file compiles through the model text inception-import writes,
+  // named `<file>.onnx.inception` in diagnostics.
+  std::unique_ptr<MemoryBuffer> source;
+  std::string onnxWeights;
+  if (fromOnnx) {
+    auto imported = inception::importOnnxFile(inputPath);
+    if (!imported)
+      return fail(toString(imported.takeError()));
+    raw_string_ostream weightStream(onnxWeights);
+    if (Error error = imported->writeWeights(weightStream))
+      return fail(toString(std::move(error)));
+    source = MemoryBuffer::getMemBufferCopy(imported->source,
+                                            inputPath + ".inception");
+  } else {
+    auto file = MemoryBuffer::getFileOrSTDIN(inputPath, /*IsText=*/true);
+    if (!file)
+      return fail("cannot open '" + inputPath +
+                  "': " + file.getError().message());
+    source = std::move(*file);
+  }
   SourceMgr sourceMgr;
-  unsigned bufferId = sourceMgr.AddNewSourceBuffer(std::move(*source), SMLoc());
+  unsigned bufferId = sourceMgr.AddNewSourceBuffer(std::move(source), SMLoc());
   mlir::MLIRContext context;
   inception::DiagnosticWindowStream diagnosticStream(errs());
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context,
@@ -257,6 +285,14 @@ int main(int argc, char **argv) {
     weights = std::make_unique<inception::LoadTimeWeights>();
   } else if (useRandom) {
     weights = std::make_unique<inception::RandomWeights>(randomWeights);
+  } else if (fromOnnx) {
+    auto file = inception::SafeTensorsFile::fromBuffer(
+        MemoryBuffer::getMemBuffer(onnxWeights, inputPath,
+                                   /*RequiresNullTerminator=*/false));
+    if (!file)
+      return fail(toString(file.takeError()));
+    weightsFile = std::move(*file);
+    weights = std::make_unique<inception::SafeTensorsWeights>(*weightsFile);
   } else {
     auto file = inception::SafeTensorsFile::open(weightsPath);
     if (!file)
