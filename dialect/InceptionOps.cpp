@@ -209,6 +209,29 @@ LogicalResult ReluOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
                                 types);
 }
 
+LogicalResult ClipOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
+  return inferSameShape<ClipOp>(loc, adaptor.getInput(), adaptor.getOperands(),
+                                types);
+}
+
+LogicalResult ClipOp::verify() {
+  std::optional<double> low, high;
+  if (getMinAttr())
+    low = getMinAttr().getValueAsDouble();
+  if (getMaxAttr())
+    high = getMaxAttr().getValueAsDouble();
+  if (!low && !high)
+    return emitOpError() << "needs a min, a max or both";
+  if ((low && !std::isfinite(*low)) || (high && !std::isfinite(*high)))
+    return emitOpError() << "bounds must be finite (leave one out for none)";
+  if (low && high && *low > *high)
+    return emitOpError() << "min " << *low << " is greater than max " << *high;
+  return success();
+}
+
 LogicalResult AddOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &types) {

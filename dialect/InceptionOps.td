@@ -222,6 +222,22 @@ def Inception_ReluOp : Inception_Op<"relu", [Pure, InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
+def Inception_ClipOp : Inception_Op<"clip", [Pure, InferTypeOpAdaptor]> {
+  let summary = "min(max(x, min), max), elementwise (ReLU6: min 0, max 6)";
+  let description = [{
+    ONNX's Clip and `torch.clamp`; a bound that is absent does not apply.
+
+    ```mlir
+    %y = inception.clip %x {max = 6.0 : f64, min = 0.0 : f64} : tensor<1x32x112x112xf32>
+    ```
+  }];
+  let arguments = (ins Inception_Tensor:$input, OptionalAttr<F64Attr>:$min,
+                       OptionalAttr<F64Attr>:$max);
+  let results = (outs Inception_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
 def Inception_AddOp : Inception_Op<"add", [Pure, Commutative, InferTypeOpAdaptor]> {
   let summary = "elementwise sum of two tensors of the same shape";
   let description = [{

@@ -33,6 +33,7 @@ const llvm::StringMap<ModelBuilder::BuiltinFn> &ModelBuilder::builtins() {
       {"conv2d", &ModelBuilder::buildConv2d},
       {"batch_norm", &ModelBuilder::buildBatchNorm},
       {"relu", &ModelBuilder::buildRelu},
+      {"clip", &ModelBuilder::buildClip},
       {"max_pool", &ModelBuilder::buildMaxPool},
       {"avg_pool", &ModelBuilder::buildAvgPool},
       {"global_avg_pool", &ModelBuilder::buildGlobalAvgPool},
@@ -255,6 +256,40 @@ FailureOr<RtValue> ModelBuilder::buildRelu(const ast::Expr &call, Scope &scope,
       [](dialect::EmitErrorFn, ArrayRef<int64_t> shape) -> FailureOr<Shape> {
         return Shape(shape);
       });
+}
+
+FailureOr<RtValue> ModelBuilder::buildClip(const ast::Expr &call, Scope &scope,
+                                           llvm::StringRef path,
+                                           llvm::StringRef opPath) {
+  FailureOr<BuiltinArgs> args = bindBuiltinArgs(
+      call, scope, path, {{"x", true}, {"min", false}, {"max", false}});
+  if (failed(args))
+    return failure();
+  FailureOr<Value> input = args->tensor("x");
+  if (failed(input))
+    return failure();
+  FloatAttr bounds[2];
+  const char *names[] = {"min", "max"};
+  for (auto [i, name] : llvm::enumerate(names)) {
+    if (!args->has(name))
+      continue;
+    FailureOr<double> bound = args->number(name, 0.0);
+    if (failed(bound))
+      return failure();
+    bounds[i] = builder.getF64FloatAttr(*bound);
+  }
+  if (!bounds[0] && !bounds[1])
+    return emitError(call.loc) << "clip needs a min, a max or both", failure();
+  if (bounds[0] && bounds[1] &&
+      bounds[0].getValueAsDouble() > bounds[1].getValueAsDouble())
+    return emitError(call.loc)
+               << "clip: min " << bounds[0].getValueAsDouble()
+               << " is greater than max " << bounds[1].getValueAsDouble(),
+           failure();
+  auto op =
+      dialect::ClipOp::create(builder, opLoc(call, opPath), (*input).getType(),
+                              *input, bounds[0], bounds[1]);
+  return RtValue::ofTensor(op.getResult());
 }
 
 FailureOr<RtValue> ModelBuilder::buildGlobalAvgPool(const ast::Expr &call,

@@ -253,6 +253,8 @@ private:
   FailureOr<RtValue> buildConv2d(const ast::Expr &, Scope &, llvm::StringRef, llvm::StringRef);
   FailureOr<RtValue> buildBatchNorm(const ast::Expr &, Scope &, llvm::StringRef, llvm::StringRef);
   FailureOr<RtValue> buildRelu(const ast::Expr &, Scope &, llvm::StringRef, llvm::StringRef);
+  FailureOr<RtValue> buildClip(const ast::Expr &, Scope &, llvm::StringRef,
+                               llvm::StringRef);
   FailureOr<RtValue> buildMaxPool(const ast::Expr &, Scope &, llvm::StringRef, llvm::StringRef);
   FailureOr<RtValue> buildAvgPool(const ast::Expr &, Scope &, llvm::StringRef, llvm::StringRef);
   FailureOr<RtValue> buildGlobalAvgPool(const ast::Expr &, Scope &, llvm::StringRef, llvm::StringRef);

@@ -1016,7 +1016,7 @@ llvm::Error Importer::importRelu(const onnx::NodeProto &node) {
   return llvm::Error::success();
 }
 
-/// Clip(min = 0, no max) is a ReLU; other bounds have no op in the language.
+/// Clip (ReLU6 among others): `clip`, or `relu` for [0, inf).
 llvm::Error Importer::importClip(const onnx::NodeProto &node) {
   if (auto e = rejectAttributesBut(node, {"min", "max"}))
     return e;
@@ -1041,15 +1041,34 @@ llvm::Error Importer::importClip(const onnx::NodeProto &node) {
       (i == 1 ? low : high) = (*bound)->floats[0];
     }
   }
-  if (low != 0 || !std::isinf(high))
-    return nodeError("Clip to [" + numberString(low) + ", " +
-                     numberString(high) +
-                     "]: only Clip(min = 0) (a ReLU) "
-                     "is supported; the model language has no ReLU6 yet");
+  // An infinite bound toward its own side is no bound.
+  bool noMin = low == -std::numeric_limits<float>::infinity();
+  bool noMax = high == std::numeric_limits<float>::infinity();
+  if (!(noMin || std::isfinite(low)) || !(noMax || std::isfinite(high)) ||
+      low > high)
+    return nodeError("bounds [" + numberString(low) + ", " +
+                     numberString(high) + "] are not an interval");
   auto x = tensorInput(node, 0);
   if (!x)
     return x.takeError();
-  emit(node, std::move(Expr() << "relu(").ref((*x)->name) << ")", (*x)->shape);
+  if (noMin && noMax) {
+    values[node.output(0)] = **x;
+    return llvm::Error::success();
+  }
+  // Clip(min = 0) is a ReLU, which the passes fuse into convolutions.
+  if (low == 0 && noMax) {
+    emit(node, std::move(Expr() << "relu(").ref((*x)->name) << ")",
+         (*x)->shape);
+    return llvm::Error::success();
+  }
+  Expr expr;
+  expr << "clip(";
+  expr.ref((*x)->name);
+  if (!noMin)
+    expr.named("min", numberString(low));
+  if (!noMax)
+    expr.named("max", numberString(high));
+  emit(node, std::move(expr << ")"), (*x)->shape);
   return llvm::Error::success();
 }
 

@@ -33,6 +33,27 @@ func.func @relu_add_scale(%x: tensor<1x4xf32>, %y: tensor<1x4xf32>) -> tensor<1x
 
 // -----
 
+// Clip: a max with the lower bound, then a min with the upper one; an
+// absent bound makes no op.
+// CHECK-LABEL: func.func @clip
+// CHECK: linalg.generic
+// CHECK:   %[[LOW:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK:   %[[A:.*]] = arith.maximumf %{{.*}}, %[[LOW]]
+// CHECK:   %[[HIGH:.*]] = arith.constant 6.000000e+00 : f32
+// CHECK:   arith.minimumf %[[A]], %[[HIGH]]
+// CHECK: linalg.generic
+// CHECK-NOT: arith.maximumf
+// CHECK:   arith.minimumf
+// CHECK-NOT: arith.maximumf
+// CHECK: return
+func.func @clip(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  %0 = inception.clip %x {min = 0.0 : f64, max = 6.0 : f64} : tensor<1x4xf32>
+  %1 = inception.clip %0 {max = 2.5 : f64} : tensor<1x4xf32>
+  return %1 : tensor<1x4xf32>
+}
+
+// -----
+
 // LRN: the input zero-padded by size/2 = 2 channels before and (size-1)/2
 // = 2 after; one elementwise op over the input and the 5 channel slices of
 // the padded tensor (its window), summing their squares in window order,

@@ -301,6 +301,30 @@ func.func @add_shapes(%a: tensor<1x4x8x8xf32>, %b: tensor<1x4x8x7xf32>) {
 
 // -----
 
+func.func @clip_no_bound(%x: tensor<1x4xf32>) {
+  // expected-error @+1 {{'inception.clip' op needs a min, a max or both}}
+  %0 = inception.clip %x : tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @clip_order(%x: tensor<1x4xf32>) {
+  // expected-error @+1 {{'inception.clip' op min 6.000000e+00 is greater than max 0.000000e+00}}
+  %0 = inception.clip %x {min = 6.0 : f64, max = 0.0 : f64} : tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @clip_finite(%x: tensor<1x4xf32>) {
+  // expected-error @+1 {{'inception.clip' op bounds must be finite (leave one out for none)}}
+  %0 = inception.clip %x {max = 0x7FF0000000000000 : f64} : tensor<1x4xf32>
+  return
+}
+
+// -----
+
 func.func @scale_finite(%x: tensor<1x4xf32>) {
   // expected-error @+1 {{'inception.scale' op factor must be finite}}
   %0 = "inception.scale"(%x) <{factor = 0x7FF8000000000000 : f64}> : (tensor<1x4xf32>) -> tensor<1x4xf32>

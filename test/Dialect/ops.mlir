@@ -23,6 +23,15 @@ func.func @conv_bn_relu(%x: tensor<1x3x224x224xf32>, %w: tensor<64x3x7x7xf32>,
   return %2 : tensor<1x64x112x112xf32>
 }
 
+// CHECK-LABEL: func.func @clip
+func.func @clip(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  // CHECK: inception.clip %{{.*}} {max = 6.000000e+00 : f64, min = 0.000000e+00 : f64} : tensor<1x8xf32>
+  %0 = inception.clip %x {min = 0.0 : f64, max = 6.0 : f64} : tensor<1x8xf32>
+  // CHECK: inception.clip %{{.*}} {min = -1.000000e+00 : f64} : tensor<1x8xf32>
+  %1 = inception.clip %0 {min = -1.0 : f64} : tensor<1x8xf32>
+  return %1 : tensor<1x8xf32>
+}
+
 // CHECK-LABEL: func.func @conv_variants
 func.func @conv_variants(%x: tensor<2x32x17x17xf32>, %dw: tensor<32x1x3x3xf32>,
                          %pw: tensor<16x32x1x7xf32>)

@@ -52,8 +52,6 @@ _RESHAPE = ("a reshape other than flattening all but the first extent (the "
             "language's only reshaping op is flatten)")
 _FLATTEN = ("flatten at another axis than 1 (the language's flatten is "
             "torch.flatten(x, 1))")
-_CLIP = ("Clip to bounds other than [0, inf) (a ReLU): the language has no "
-         "clamp op")
 _POOL_PAD = ("padding more than half the window: the language keeps "
              "PyTorch's limit")
 _TRAINING = "training mode (batch statistics, dropping at random)"
@@ -101,9 +99,6 @@ EXPECTED_REJECTIONS = {
     "test_training_dropout_zero_ratio_mask": _TRAINING_OUTPUT,
     "test_identity_opt": "optional-typed values",
     "test_identity_sequence": "sequence-typed values",
-    **{f"test_clip{case}": _CLIP for case in (
-        "", "_default_inbounds", "_default_max", "_example", "_inbounds",
-        "_outbounds", "_splitbounds")},
     "test_clip_default_int8_inbounds": _INTEGER,
     "test_clip_default_int8_max": _INTEGER,
     "test_clip_default_int8_min": _INTEGER,

@@ -42,6 +42,32 @@ struct ReluLowering : OpConversionPattern<ReluOp> {
   }
 };
 
+struct ClipLowering : OpConversionPattern<ClipOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ClipOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type elementType = op.getType().getElementType();
+    rewriter.replaceOp(
+        op,
+        elementwise(
+            rewriter, op.getLoc(), op.getType(), adaptor.getInput(),
+            [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+              Value x = args[0];
+              if (FloatAttr low = op.getMinAttr())
+                x = arith::MaximumFOp::create(
+                    b, l, x,
+                    floatConstant(b, l, elementType, low.getValueAsDouble()));
+              if (FloatAttr high = op.getMaxAttr())
+                x = arith::MinimumFOp::create(
+                    b, l, x,
+                    floatConstant(b, l, elementType, high.getValueAsDouble()));
+              return x;
+            }));
+    return success();
+  }
+};
+
 struct AddLowering : OpConversionPattern<AddOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -309,9 +335,9 @@ struct DropoutLowering : OpConversionPattern<DropoutOp> {
 } // namespace
 
 void populateElementwiseLoweringPatterns(RewritePatternSet &patterns) {
-  patterns.add<ReluLowering, AddLowering, ScaleLowering, BatchNormLowering,
-               LRNLowering, ConcatLowering, FlattenLowering, SoftmaxLowering,
-               DropoutLowering>(patterns.getContext());
+  patterns.add<ReluLowering, ClipLowering, AddLowering, ScaleLowering,
+               BatchNormLowering, LRNLowering, ConcatLowering, FlattenLowering,
+               SoftmaxLowering, DropoutLowering>(patterns.getContext());
 }
 
 } // namespace mlir::inception
