@@ -7,6 +7,7 @@
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 #include <cstdio>
@@ -767,15 +768,10 @@ static llvm::Expected<std::string> findTool(std::initializer_list<const char *> 
                        (*names.begin() ? *names.begin() : "$CC") + ")");
 }
 
-/// Writes `text` to a new temporary file named like `prefix`.`suffix`.
-static llvm::Error writeTemporary(llvm::StringRef prefix, llvm::StringRef suffix,
-                                  llvm::StringRef text,
-                                  llvm::SmallVectorImpl<char> &path) {
-  if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile(prefix, suffix, path))
-    return llvm::errorCodeToError(ec);
+/// Writes `text` to `path`.
+static llvm::Error writeBytes(llvm::StringRef path, llvm::StringRef text) {
   std::error_code ec;
-  llvm::raw_fd_ostream os(llvm::StringRef(path.data(), path.size()), ec);
+  llvm::raw_fd_ostream os(path, ec);
   if (ec)
     return llvm::errorCodeToError(ec);
   os << text;
@@ -786,22 +782,25 @@ llvm::Error linkLibrary(llvm::StringRef objectPath,
                         llvm::StringRef wrapperSource,
                         llvm::StringRef outputPath, bool isStatic,
                         llvm::ArrayRef<llvm::StringRef> linkedObjects) {
-  llvm::SmallString<128> sourcePath, wrapperObject;
-  llvm::SmallVector<llvm::SmallString<128>> objectPaths(linkedObjects.size());
-  llvm::scope_exit cleanup([&] {
-    for (llvm::StringRef path : {sourcePath, wrapperObject})
-      if (!path.empty())
-        llvm::sys::fs::remove(path);
-    for (llvm::StringRef path : objectPaths)
-      if (!path.empty())
-        llvm::sys::fs::remove(path);
-  });
-  if (llvm::Error error =
-          writeTemporary("inception-wrapper", "c", wrapperSource, sourcePath))
-    return error;
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-          "inception-wrapper", "o", wrapperObject))
+  // The intermediate files in a directory of their own, under fixed names:
+  // a source file's name is recorded in the library (its STT_FILE symbol),
+  // and the same model must give the same bytes.
+  llvm::SmallString<128> workDir;
+  llvm::sys::path::system_temp_directory(/*ErasedOnReboot=*/true, workDir);
+  llvm::sys::path::append(workDir, "inception-link");
+  if (std::error_code ec =
+          llvm::sys::fs::createUniqueDirectory(workDir, workDir))
     return llvm::errorCodeToError(ec);
+  llvm::scope_exit cleanup([&] { llvm::sys::fs::remove_directories(workDir); });
+  auto inWorkDir = [&](const llvm::Twine &name) {
+    llvm::SmallString<128> file(workDir);
+    llvm::sys::path::append(file, name);
+    return file.str().str();
+  };
+  std::string sourcePath = inWorkDir("inception-wrapper.c");
+  std::string wrapperObject = inWorkDir("inception-wrapper.o");
+  if (llvm::Error error = writeBytes(sourcePath, wrapperSource))
+    return error;
   auto compiler = findTool({std::getenv("CC"), "clang-22", "cc"});
   if (!compiler)
     return compiler.takeError();
@@ -809,11 +808,11 @@ llvm::Error linkLibrary(llvm::StringRef objectPath,
           run(*compiler, {*compiler, "-c", "-O2", "-fPIC", "-std=c11", "-o",
                           wrapperObject, sourcePath}))
     return error;
-  std::vector<std::string> objects = {objectPath.str(), wrapperObject.str().str()};
-  for (auto [bytes, path] : llvm::zip(linkedObjects, objectPaths)) {
-    if (llvm::Error error = writeTemporary("inception-linked", "o", bytes, path))
+  std::vector<std::string> objects = {objectPath.str(), wrapperObject};
+  for (auto [index, bytes] : llvm::enumerate(linkedObjects)) {
+    objects.push_back(inWorkDir("inception-linked-" + llvm::Twine(index) + ".o"));
+    if (llvm::Error error = writeBytes(objects.back(), bytes))
       return error;
-    objects.push_back(path.str().str());
   }
   llvm::sys::fs::remove(outputPath);
   if (isStatic) {
@@ -821,11 +820,7 @@ llvm::Error linkLibrary(llvm::StringRef objectPath,
     // vector kernels, the profiling hook) are made local: archives of two
     // models, built for different CPUs even, link into one application
     // without sharing, or clashing over, any of them.
-    llvm::SmallString<128> combined;
-    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-            "inception-model-combined", "o", combined))
-      return llvm::errorCodeToError(ec);
-    llvm::scope_exit removeCombined([&] { llvm::sys::fs::remove(combined); });
+    std::string combined = inWorkDir("inception-model-combined.o");
     std::vector<llvm::StringRef> link = {*compiler, "-r", "-nostdlib", "-o",
                                          combined};
     link.insert(link.end(), objects.begin(), objects.end());
