@@ -223,17 +223,24 @@ uint64_t weightsChecksum(llvm::ArrayRef<char> data) {
   return hash;
 }
 
-/// The wrapper's weights loader: maps the file beside the library (or the
+/// The wrapper's weights loader: reads the file beside the library (or the
 /// one $<MODEL>_WEIGHTS names) once, checks its size and checksum, and keeps
-/// a message for inception_model_info.last_error.
+/// a message for inception_model_info.last_error. The weights are a private
+/// copy, not a mapping of the file: a file edited, replaced or truncated
+/// after the first run cannot change the results or fault the process
+/// (a mapped page of a truncated file is a SIGBUS), and the copy is freed
+/// when the library is unloaded.
 static void writeWeightsLoader(llvm::raw_ostream &os,
                                const ModelInterface &model) {
   auto [size, checksum] = *model.externalWeights;
   std::string env = llvm::StringRef(model.name).upper() + "_WEIGHTS";
   os << "static const unsigned char *weights;\n"
+     << "static void *weights_copy;\n"
      << "static int weights_status;\n"
      << "static char weights_error[1024];\n"
      << "static pthread_once_t weights_once = PTHREAD_ONCE_INIT;\n\n"
+     << "__attribute__((destructor)) static void release_weights(void) {\n"
+     << "  free(weights_copy);\n}\n\n"
      << "static uint64_t weights_checksum(const unsigned char *data, size_t size) {\n"
      << "  uint64_t hash = 0xcbf29ce484222325ull, word;\n"
      << "  size_t i = 0;\n"
@@ -271,19 +278,34 @@ static void writeWeightsLoader(llvm::raw_ostream &os,
      << "    weights_fail(\"weights file '%s' does not have the %s bytes the library "
         "expects; use the file compiled with it\", path, \"" << size << "\");\n"
      << "    return;\n  }\n"
-     << "  void *map = " << (size ? "mmap(NULL, " + std::to_string(size) +
-                                        ", PROT_READ, MAP_PRIVATE, fd, 0)"
-                                  : std::string("(void *)path"))
-     << ";\n  close(fd);\n"
-     << "  if (map == MAP_FAILED) {\n"
-     << "    weights_fail(\"cannot map weights file '%s': %s\", path, strerror(errno));\n"
+     << "  unsigned char *copy = NULL;\n"
+     << "  if (posix_memalign((void **)&copy, 64, " << size << " ? " << size
+     << " : 1) != 0) {\n"
+     << "    close(fd);\n"
+     << "    snprintf(weights_error, sizeof weights_error, \"cannot allocate %s "
+        "bytes for the weights file '%s'\", \"" << size << "\", path);\n"
+     << "    weights_status = INCEPTION_ERROR_OUT_OF_MEMORY;\n"
      << "    return;\n  }\n"
-     << "  if (weights_checksum(map, " << size << ") != 0x"
+     << "  size_t done = 0;\n"
+     << "  while (done < " << size << ") {\n"
+     << "    ssize_t got = read(fd, copy + done, " << size << " - done);\n"
+     << "    if (got < 0 && errno == EINTR)\n      continue;\n"
+     << "    if (got <= 0) {\n"
+     << "      close(fd);\n      free(copy);\n"
+     << "      weights_fail(\"cannot read weights file '%s': %s\", path,\n"
+     << "                   got < 0 ? strerror(errno) : \"it was truncated while "
+        "being read\");\n"
+     << "      return;\n    }\n"
+     << "    done += (size_t)got;\n  }\n"
+     << "  close(fd);\n"
+     << "  if (weights_checksum(copy, " << size << ") != 0x"
      << llvm::utohexstr(checksum) << "ull) {\n"
+     << "    free(copy);\n"
      << "    weights_fail(\"weights file '%s' does not match the library (checksum "
         "mismatch)%s; use the file compiled with it\", path, \"\");\n"
      << "    return;\n  }\n"
-     << "  weights = map;\n}\n\n";
+     << "  weights_copy = copy;\n"
+     << "  weights = copy;\n}\n\n";
 }
 
 /// `text` as the inside of a C string literal.
@@ -630,7 +652,7 @@ std::string generateWrapper(const ModelInterface &model) {
   if (external)
     os << "#include <dlfcn.h>\n#include <errno.h>\n#include <fcntl.h>\n"
        << "#include <pthread.h>\n#include <stdio.h>\n#include <string.h>\n"
-       << "#include <sys/mman.h>\n#include <sys/stat.h>\n#include <unistd.h>\n";
+       << "#include <sys/stat.h>\n#include <unistd.h>\n";
   os << "\nvoid " << model.kernelSymbol() << "("
      << (model.gpu ? "void *state, " : "")
      << "const float *input, float *output, void *workspace"

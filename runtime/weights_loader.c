@@ -202,17 +202,36 @@ int inception_prepare_weight_file(const inception_model_info *info,
     return failure(message, message_size, INCEPTION_ERROR_IO,
                    "weights file '%s' is not a regular file", path);
   }
+  /* Read, not mapped: a file truncated by another process while it is
+     read is an error here, where a mapped page past its new end would be
+     a SIGBUS in the caller's process. */
   size_t size = (size_t)stat_info.st_size;
-  /* mmap refuses an empty mapping; the reader rejects an empty file. */
-  void *map = size ? mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
+  unsigned char *image = malloc(size ? size : 1);
+  if (!image) {
+    close(fd);
+    return failure(message, message_size, INCEPTION_ERROR_OUT_OF_MEMORY,
+                   "cannot allocate %zu bytes to read weights file '%s'", size,
+                   path);
+  }
+  size_t done = 0;
+  while (done < size) {
+    ssize_t got = read(fd, image + done, size - done);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0) {
+      int error = errno;
+      close(fd);
+      free(image);
+      return failure(message, message_size, INCEPTION_ERROR_IO,
+                     "cannot read weights file '%s': %s", path,
+                     got < 0 ? strerror(error)
+                             : "it was truncated while being read");
+    }
+    done += (size_t)got;
+  }
   close(fd);
-  if (map == MAP_FAILED)
-    return failure(message, message_size, INCEPTION_ERROR_IO,
-                   "cannot map weights file '%s': %s", path, strerror(errno));
-  int status = inception_prepare_weight_image(info, path, size ? map : "",
-                                              size, arena, message,
-                                              message_size);
-  if (map)
-    munmap(map, size);
+  int status = inception_prepare_weight_image(info, path, image, size, arena,
+                                              message, message_size);
+  free(image);
   return status;
 }

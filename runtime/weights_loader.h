@@ -33,8 +33,9 @@ inception_prepare_weight_image(const inception_model_info *info,
                                size_t size, void **arena, char *message,
                                size_t message_size);
 
-/* The same for the file at `path`, memory-mapped while it is read;
-   INCEPTION_ERROR_IO when it cannot be opened or mapped. */
+/* The same for the file at `path`, read into memory first (not mapped:
+   a file truncated meanwhile is an error, not a SIGBUS);
+   INCEPTION_ERROR_IO when it cannot be opened or read. */
 __attribute__((visibility("hidden"))) int
 inception_prepare_weight_file(const inception_model_info *info,
                               const char *path, void **arena, char *message,
