@@ -109,6 +109,16 @@ struct PlanWorkspacePass : impl::PlanWorkspaceBase<PlanWorkspacePass> {
     }
     workspaceSize = llvm::alignTo(workspaceSize, alignment);
     perThread = llvm::alignTo(perThread, alignment);
+    // 64-bit processes address 2^47 bytes (x86-64's and AArch64's 48-bit
+    // virtual addresses, the kernel's half taken): a larger workspace could
+    // never be allocated, so the model cannot run anywhere.
+    constexpr int64_t kAddressableBytes = int64_t(1) << 47;
+    if (workspaceSize > kAddressableBytes - perThread) {
+      func.emitError() << "the workspace needs " << workspaceSize + perThread
+                       << " bytes at once, more than a process can address ("
+                       << kAddressableBytes << ")";
+      return signalPassFailure();
+    }
 
     // The report: what first fit achieved against the sum of all buffers
     // and against the bound no placement can beat, the largest set of

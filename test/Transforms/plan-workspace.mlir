@@ -84,3 +84,90 @@ func.func @scratch(%in: memref<8xf32>) {
   memref.copy %a, %in : memref<8xf32> to memref<8xf32>
   return
 }
+
+// -----
+
+// A workspace larger than any process can address is an error.
+func.func @beyond_the_address_space(%in: memref<8xi8>, %out: memref<8xi8>) {
+  // expected-error @-1 {{the workspace needs 175921860444160 bytes at once, more than a process can address (140737488355328)}}
+  %b0 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b1 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b2 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b3 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b4 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b5 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b6 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b7 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b8 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b9 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b10 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b11 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b12 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b13 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b14 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b15 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b16 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b17 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b18 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b19 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b20 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b21 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b22 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b23 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b24 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b25 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b26 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b27 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b28 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b29 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b30 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b31 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b32 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b33 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b34 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b35 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b36 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b37 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b38 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  %b39 = memref.alloc() {alignment = 64 : i64} : memref<4398046511104xi8>
+  memref.copy %b0, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b1, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b2, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b3, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b4, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b5, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b6, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b7, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b8, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b9, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b10, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b11, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b12, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b13, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b14, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b15, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b16, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b17, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b18, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b19, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b20, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b21, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b22, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b23, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b24, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b25, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b26, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b27, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b28, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b29, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b30, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b31, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b32, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b33, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b34, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b35, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b36, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b37, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  memref.copy %b38, %b39 : memref<4398046511104xi8> to memref<4398046511104xi8>
+  return
+}
