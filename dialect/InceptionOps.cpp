@@ -50,7 +50,7 @@ static FailureOr<Type> commonElementType(const InferenceErrors &emitError,
 static LogicalResult
 pushResult(const InferenceErrors &emitError, ValueRange operands,
            FailureOr<Shape> shape, SmallVectorImpl<Type> &inferredReturnTypes) {
-  if (failed(shape))
+  if (failed(shape) || failed(verifyStaticShape(emitError, "result", *shape)))
     return failure();
   FailureOr<Type> elementType = commonElementType(emitError, operands);
   if (failed(elementType))

@@ -292,7 +292,12 @@ private:
     auto emit = [&]() {
       return emitError(call.loc) << call.name << ": ";
     };
-    return rule(function_ref<InFlightDiagnostic()>(emit));
+    FailureOr<Shape> shape = rule(function_ref<InFlightDiagnostic()>(emit));
+    // A result is held to the limits of an input: it is the next op's.
+    if (succeeded(shape) &&
+        failed(mlir::inception::verifyStaticShape(emit, "result", *shape)))
+      return failure();
+    return shape;
   }
   Location opLoc(const ast::Expr &call, llvm::StringRef opPath) const {
     return NameLoc::get(StringAttr::get(context, opPath), here(call.loc));

@@ -325,6 +325,15 @@ func.func @clip_finite(%x: tensor<1x4xf32>) {
 
 // -----
 
+func.func @result_too_large(%x: tensor<1x1x1048576x524289xf32>) {
+  // expected-error @+2 {{'inception.concat' op result of shape [1, 2, 1048576, 524289] has more than 1099511627776 elements}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = inception.concat %x, %x axis = 1 : (tensor<1x1x1048576x524289xf32>, tensor<1x1x1048576x524289xf32>) -> tensor<1x2x1048576x524289xf32>
+  return
+}
+
+// -----
+
 func.func @scale_finite(%x: tensor<1x4xf32>) {
   // expected-error @+1 {{'inception.scale' op factor must be finite}}
   %0 = "inception.scale"(%x) <{factor = 0x7FF8000000000000 : f64}> : (tensor<1x4xf32>) -> tensor<1x4xf32>

@@ -45,6 +45,11 @@ std::string readNpy(const std::string &path, NpyArray &array) {
     return path + ": cannot open: " + std::strerror(errno);
   std::string bytes((std::istreambuf_iterator<char>(file)),
                     std::istreambuf_iterator<char>());
+  return parseNpy(bytes, path, array);
+}
+
+std::string parseNpy(const std::string &bytes, const std::string &path,
+                     NpyArray &array) {
   if (bytes.size() < 10 || bytes.compare(0, 6, kMagic, 6) != 0)
     return path + ": not a .npy file (bad magic)";
   unsigned major = static_cast<unsigned char>(bytes[6]);
@@ -56,6 +61,13 @@ std::string readNpy(const std::string &path, NpyArray &array) {
   if (major > 1)
     headerLength |= size_t(static_cast<unsigned char>(bytes[10])) << 16 |
                     size_t(static_cast<unsigned char>(bytes[11])) << 24;
+  // NumPy itself reads no header over 10000 bytes (max_header_size): a
+  // longer one is not an array's description.
+  constexpr size_t kMaxHeaderLength = 10000;
+  if (headerLength > kMaxHeaderLength)
+    return path + ": header of " + std::to_string(headerLength) +
+           " bytes is longer than " + std::to_string(kMaxHeaderLength) +
+           " (NumPy's own limit)";
   if (headerLength > bytes.size() - headerStart)
     return path + ": header length " + std::to_string(headerLength) +
            " runs past the end of the file";
@@ -69,6 +81,8 @@ std::string readNpy(const std::string &path, NpyArray &array) {
     return path + ": dtype " + descr + " is not float32 ('<f4')";
   if (fortran != "False")
     return path + ": Fortran-order arrays are not supported";
+  if (shape.size() < 2 || shape.front() != '(' || shape.back() != ')')
+    return path + ": shape '" + shape + "' is not a tuple";
   array.shape.clear();
   std::string dims = shape.substr(1, shape.size() - 2);
   std::stringstream stream(dims);

@@ -17,6 +17,9 @@ struct NpyArray {
 /// Reads a little-endian float32, C-order .npy file (format 1.0, 2.0 or
 /// 3.0). Returns an empty string on success, else what is wrong and where.
 std::string readNpy(const std::string &path, NpyArray &array);
+/// The same for the file's bytes, `path` naming it in messages.
+std::string parseNpy(const std::string &bytes, const std::string &path,
+                     NpyArray &array);
 /// Writes `array` as a format 1.0 .npy file.
 std::string writeNpy(const std::string &path, const NpyArray &array);
 
