@@ -826,9 +826,20 @@ llvm::Error linkLibrary(llvm::StringRef objectPath,
   auto compiler = findTool({std::getenv("CC"), "clang-22", "cc"});
   if (!compiler)
     return compiler.takeError();
-  if (llvm::Error error =
-          run(*compiler, {*compiler, "-c", "-O2", "-fPIC", "-std=c11", "-o",
-                          wrapperObject, sourcePath}))
+    // A sanitizer build's compiler links microkernels built with ASan and
+    // UBSan (runtime/ukernels): its libraries are instrumented throughout and
+    // take the sanitizers' runtime from the executable that loads them.
+#ifdef INCEPTION_SANITIZED_LIBRARIES
+  constexpr bool sanitized = true;
+#else
+  constexpr bool sanitized = false;
+#endif
+  std::vector<llvm::StringRef> compile = {*compiler,     "-c",       "-O2",
+                                          "-fPIC",       "-std=c11", "-o",
+                                          wrapperObject, sourcePath};
+  if (sanitized)
+    compile.push_back("-fsanitize=address,undefined");
+  if (llvm::Error error = run(*compiler, compile))
     return error;
   std::vector<std::string> objects = {objectPath.str(), wrapperObject};
   for (auto [index, bytes] : llvm::enumerate(linkedObjects)) {
@@ -860,9 +871,9 @@ llvm::Error linkLibrary(llvm::StringRef objectPath,
     return run(*archiver, {*archiver, "rcs", outputPath, combined});
   }
   // -z defs: a symbol nothing defines is a link error here, not a load
-  // error in the user's process.
-  std::vector<llvm::StringRef> args = {*compiler, "-shared", "-Wl,-z,defs",
-                                       "-o", outputPath};
+  // error in the user's process (but for a sanitized library's runtime).
+  std::vector<llvm::StringRef> args = {*compiler, "-shared", "-o", outputPath};
+  args.push_back(sanitized ? "-fsanitize=address,undefined" : "-Wl,-z,defs");
   args.insert(args.end(), objects.begin(), objects.end());
   for (llvm::StringRef library : {"-lm", "-ldl", "-lpthread"})
     args.push_back(library);

@@ -133,8 +133,8 @@ FailureOr<OwningOpRef<ModuleOp>> ModelBuilder::build(const ast::Model &model) {
 }
 
 LogicalResult ModelBuilder::countOp(llvm::SMLoc loc) {
-  if (++opCount > kMaxOps)
-    return emitError(loc) << "the model expands to more than " << kMaxOps
+  if (++opCount > options.maxOps)
+    return emitError(loc) << "the model expands to more than " << options.maxOps
                           << " ops";
   return success();
 }

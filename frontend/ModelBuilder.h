@@ -12,15 +12,19 @@
 
 namespace inception {
 
-struct BuildOptions {
-  /// Replaces the leading (batch) extent of every input.
-  std::optional<int64_t> batch;
-};
-
 /// Limits that keep a hostile model from exhausting memory or the stack.
 constexpr unsigned kMaxCallDepth = 64;
 constexpr int64_t kMaxRepeatCount = 4096;
 constexpr int64_t kMaxOps = 1000000;
+
+struct BuildOptions {
+  /// Replaces the leading (batch) extent of every input.
+  std::optional<int64_t> batch;
+  /// The most ops the model may expand to (the fuzz target lowers it so
+  /// that one input cannot take seconds).
+  int64_t maxOps = kMaxOps;
+};
+
 /// Weight errors reported before the rest are only counted.
 constexpr int64_t kMaxWeightErrors = 20;
 

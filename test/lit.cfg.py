@@ -26,7 +26,9 @@ if "inceptionc" in lit_config.params:
     config.test_exec_root = os.path.join(config.inception_obj_root, "test-asan")
     # A sanitizer report must abort, so that `not` sees a crash rather than
     # an ordinary failing exit status.
-    config.environment["ASAN_OPTIONS"] = "abort_on_error=1:detect_leaks=1"
+    # allow_user_poisoning=0: LLVM's allocators poison their slabs where
+    # their inline code is instrumented (ours) but not in Debian's libMLIR.
+    config.environment["ASAN_OPTIONS"] = "abort_on_error=1:detect_leaks=1:allow_user_poisoning=0"
     config.environment["UBSAN_OPTIONS"] = "halt_on_error=1:abort_on_error=1:print_stacktrace=1"
 
 config.substitutions.append(("%inceptionc", inceptionc))

@@ -396,6 +396,13 @@ llvm::Error Importer::readInputs() {
                      "be symbolic)");
       }
     }
+    int64_t elements = 1;
+    for (int64_t extent : shape) {
+      if (elements > kMaxElements / extent)
+        return error("graph input '" + info.name() + "' of shape " +
+                     shapeString(shape) + " has more than 2^40 elements");
+      elements *= extent;
+    }
     std::string name = identifierFor(info.name());
     usedNames.insert(name);
     description.inputName = name;
@@ -675,10 +682,10 @@ llvm::Expected<Importer::Window> Importer::window(const onnx::NodeProto &node,
     if (!attr)
       return attr.takeError();
     into = attr->value_or(Shape{1, 1});
-    if (into.size() != 2 || into[0] < 1 || into[1] < 1)
+    if (into.size() != 2 ||
+        llvm::any_of(into, [](int64_t v) { return v < 1 || v > kMaxElements; }))
       return nodeError("attribute '" + name +
-                       "' must be two positive "
-                       "integers, got " +
+                       "' must be two integers in [1, 2^40], got " +
                        shapeString(into));
     return llvm::Error::success();
   };
@@ -697,8 +704,9 @@ llvm::Expected<Importer::Window> Importer::window(const onnx::NodeProto &node,
     return pads.takeError();
   if (*autoPad == "NOTSET") {
     Shape p = pads->value_or(Shape{0, 0, 0, 0});
-    if (p.size() != 4 || llvm::any_of(p, [](int64_t v) { return v < 0; }))
-      return nodeError("attribute 'pads' must be four non-negative integers, "
+    if (p.size() != 4 ||
+        llvm::any_of(p, [](int64_t v) { return v < 0 || v > kMaxElements; }))
+      return nodeError("attribute 'pads' must be four integers in [0, 2^40], "
                        "got " +
                        shapeString(p));
     w.pads = {p[0], p[1], p[2], p[3]};
@@ -1515,7 +1523,8 @@ llvm::Error Importer::importPad(const onnx::NodeProto &node) {
                      "padding is supported");
   const Shape &in = (*x)->shape;
   if (in.size() != 4 || pads.size() != 8 || pads[0] || pads[1] || pads[4] ||
-      pads[5] || llvm::any_of(pads, [](int64_t p) { return p < 0; }))
+      pads[5] ||
+      llvm::any_of(pads, [](int64_t p) { return p < 0 || p > kMaxElements; }))
     return nodeError("pads " + shapeString(pads) + " of a " + shapeString(in) +
                      " tensor: only non-negative padding "
                      "of the last two extents of a 4-D tensor is supported");

@@ -3,6 +3,7 @@
 #include "inception/runtime.h"
 
 #include "gtest/gtest.h"
+#include <atomic>
 #include <string>
 #include <thread>
 #include <vector>
@@ -83,6 +84,49 @@ TEST(Runtime, ContextsRunConcurrently) {
   for (std::thread &thread : threads)
     thread.join();
   EXPECT_EQ(failures, std::vector<int>(4, 0));
+}
+
+TEST(Runtime, LoadsAndFreesWhileOthersRun) {
+  // Two threads run the model while a third loads, runs and frees it again
+  // and again (the same library: dlopen counts the references).
+  Loaded loaded;
+  std::atomic<bool> done{false};
+  std::vector<int> failures(3, 0);
+  std::vector<std::thread> runners;
+  for (int t = 0; t < 2; ++t)
+    runners.emplace_back([&, t] {
+      inception_context *context = nullptr;
+      if (inception_context_create(loaded.model, &context) != INCEPTION_OK) {
+        failures[t] = 1;
+        return;
+      }
+      for (int i = 0; !done.load(); ++i) {
+        float input[4] = {float(t), 0, 0, float(i % 100)}, output[4];
+        if (inception_run(context, input, 4, output, 4) != INCEPTION_OK ||
+            output[0] != 2.0f * t || output[3] != 2.0f * (i % 100))
+          failures[t] = 1;
+      }
+      inception_context_free(context);
+    });
+  std::thread loader([&] {
+    for (int i = 0; i < 200; ++i) {
+      inception_model *model = nullptr;
+      inception_context *context = nullptr;
+      float input[4] = {1, 2, 3, 4}, output[4];
+      if (inception_model_load(fakeModelPath(), &model) != INCEPTION_OK ||
+          inception_context_create(model, &context) != INCEPTION_OK ||
+          inception_run(context, input, 4, output, 4) != INCEPTION_OK ||
+          output[3] != 8.0f)
+        failures[2] = 1;
+      inception_context_free(context);
+      inception_model_free(model);
+    }
+    done = true;
+  });
+  loader.join();
+  for (std::thread &runner : runners)
+    runner.join();
+  EXPECT_EQ(failures, std::vector<int>(3, 0));
 }
 
 TEST(Runtime, WrongShapesAreErrors) {

@@ -109,7 +109,9 @@ std::string parseNpy(const std::string &bytes, const std::string &path,
            std::to_string(count * sizeof(float)) + " bytes of data, the file has " +
            std::to_string(bytes.size() - dataStart);
   array.data.resize(count);
-  std::memcpy(array.data.data(), bytes.data() + dataStart, count * sizeof(float));
+  if (count) // an empty vector's data() may be null, which memcpy may not take
+    std::memcpy(array.data.data(), bytes.data() + dataStart,
+                count * sizeof(float));
   return "";
 }
 

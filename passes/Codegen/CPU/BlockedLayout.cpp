@@ -449,7 +449,10 @@ struct BlockedLayoutPass : impl::BlockedLayoutBase<BlockedLayoutPass> {
     // (Packing its result for the ops after it measured slower on
     // googlenet_lrn than leaving them NCHW up to the next convolution.)
     auto isBlocked = [&](Value v) { return blockedForm.count(v) != 0; };
-    auto activations = llvm::make_filter_range(op.getDpsInputs(), [&](Value v) {
+    // getDpsInputs() returns a vector by value: the filter must not outlive
+    // it (AddressSanitizer: stack-use-after-scope).
+    SmallVector<Value> dpsInputs = op.getDpsInputs();
+    auto activations = llvm::make_filter_range(dpsInputs, [&](Value v) {
       return activationType(v.getType()) != nullptr;
     });
     if (llvm::count_if(activations, [&](Value v) { return !isBlocked(v); }) >

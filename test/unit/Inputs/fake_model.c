@@ -28,7 +28,8 @@ static size_t workspace_size(int num_threads) {
 int fake_model_last_threads = -1;
 static int run_threads(const float *input, float *output, void *workspace,
                        size_t size, int num_threads) {
-  fake_model_last_threads = num_threads;
+  /* Atomic: contexts on several threads run at once (ThreadSanitizer). */
+  __atomic_store_n(&fake_model_last_threads, num_threads, __ATOMIC_RELAXED);
   if (!input || !output)
     return INCEPTION_ERROR_NULL_ARGUMENT;
   if (!workspace || (uintptr_t)workspace % 64)
