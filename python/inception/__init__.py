@@ -339,13 +339,19 @@ class Context:
 def compile(source, output=None, *, weights=None, random_weights=None,
             weights_at_load=False, opt=3, backend=None, threads=None,
             batch=None, inceptionc=None, extra_args=()):
-    """Compiles a model file with `inceptionc` into a shared library and
-    returns its path (`output`, else lib<stem>.so in the current folder).
-    Exactly one of `weights` (a safetensors file), `random_weights` (a
-    seed) and `weights_at_load=True`. Raises InceptionError with the
-    compiler's message when it fails."""
+    """Compiles a model file or an ONNX file (`.onnx`) with `inceptionc`
+    into a shared library and returns its path (`output`, else lib<stem>.so
+    in the current folder). For a model file, exactly one of `weights` (a
+    safetensors file), `random_weights` (a seed) and
+    `weights_at_load=True`; an ONNX file carries its weights, and takes
+    `random_weights` or `weights_at_load=True` instead at most. Raises
+    InceptionError with the compiler's message when it fails."""
     chosen = [weights is not None, random_weights is not None, bool(weights_at_load)]
-    if sum(chosen) != 1:
+    onnx = os.fspath(source).lower().endswith(".onnx")
+    if onnx and weights is not None:
+        raise ValueError("an ONNX file carries its weights: weights= is for "
+                         "model files")
+    if sum(chosen) > 1 or (sum(chosen) == 0 and not onnx):
         raise ValueError("give exactly one of weights, random_weights and "
                          "weights_at_load=True")
     if opt not in (0, 1, 2, 3):
@@ -363,7 +369,7 @@ def compile(source, output=None, *, weights=None, random_weights=None,
         args.append(f"--weights={os.fspath(weights)}")
     elif random_weights is not None:
         args.append(f"--random-weights={int(random_weights)}")
-    else:
+    elif weights_at_load:
         args.append("--weights-at-load")
     if backend is not None:
         args.append(f"--backend={backend}")

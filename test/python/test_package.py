@@ -193,6 +193,28 @@ def test_compile_errors(tmp_path):
         inception.compile(TINY, random_weights=1, opt=4)
 
 
+def test_compile_an_onnx_file(tmp_path):
+    # PyTorch (in the test setup) writes the ONNX file; its initializers are
+    # the weights.
+    import torch
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, padding=1),
+                              torch.nn.ReLU6(),
+                              torch.nn.AdaptiveAvgPool2d(1),
+                              torch.nn.Flatten(),
+                              torch.nn.Linear(8, 5)).eval()
+    x = torch.randn(1, 3, 9, 9)
+    path = tmp_path / "net.onnx"
+    torch.onnx.export(net, x, str(path), opset_version=13)
+    library = inception.compile(path, str(tmp_path / "libnet.so"))
+    with torch.no_grad():
+        expected = net(x).numpy()
+    y = inception.Model(library).run(x.numpy())
+    np.testing.assert_allclose(y, expected, rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError, match="carries its weights"):
+        inception.compile(path, weights="w.safetensors")
+
+
 def test_installs_offline(tmp_path, built_in):
     # README's commands: a virtual environment that sees Debian's NumPy and
     # pip (Debian's own Python refuses installs, PEP 668), the package
