@@ -124,8 +124,13 @@ std::optional<Region> Writer::makeRegion(std::vector<size_t> members,
     StringRef name = model.statements[index].name;
     std::string relative;
     if (name == region.id) {
-      if (index != result)
-        return std::nullopt;
+      // Named as the region (a module's Concat): inside the block, its kind
+      // names it, unless it is the result, which the call names.
+      if (index != result) {
+        relative = identifierFor(model.statements[index].kind);
+        if (llvm::is_contained(region.relativeNames, relative))
+          return std::nullopt;
+      }
     } else if (name.starts_with(region.id + "_")) {
       relative = name.drop_front(region.id.size() + 1).str();
     } else {
@@ -364,41 +369,127 @@ ImportedModel Writer::run() {
   for (Block &block : blocks)
     text += renderBlock(block) + "\n";
 
-  for (auto [index, statement] : llvm::enumerate(model.statements)) {
+  // The body in order: statements outside blocks, and each call where its
+  // result is.
+  struct Item {
+    size_t statement;            // outside blocks
+    std::optional<size_t> block; // or a call of blocks[*block]
+    size_t call = 0;
+  };
+  std::vector<Item> items;
+  for (size_t index = 0; index < count; ++index) {
     auto where = placement.find(index);
-    if (where == placement.end()) {
-      text += "  " + statement.name + " = ";
+    if (where == placement.end())
+      items.push_back({index, std::nullopt});
+    else if (index == blocks[where->second.first]
+                          .calls[where->second.second]
+                          .statements.back())
+      items.push_back({index, where->second.first, where->second.second});
+  }
+  auto varyingLiterals = [&](size_t b, size_t c) {
+    std::vector<std::string> literals;
+    for (auto [i, varies] : llvm::enumerate(blocks[b].literalVaries))
+      if (varies)
+        literals.push_back(blocks[b].calls[c].literals[i]);
+    return literals;
+  };
+  // Call `next` continues a chain after call `previous` of the same block
+  // when its one input is the other's result, which nothing else reads,
+  // and their arguments are the same: a `repeat` states the chain.
+  auto continues = [&](const Item &previous, const Item &next) {
+    if (!previous.block || !next.block || *previous.block != *next.block)
+      return false;
+    const Region &a = blocks[*previous.block].calls[previous.call];
+    const Region &b = blocks[*next.block].calls[next.call];
+    const std::string &result = model.statements[a.statements.back()].name;
+    if (a.inputs.size() != 1 || b.inputs.size() != 1 || b.inputs[0] != result)
+      return false;
+    for (size_t reader : readers[a.statements.back()])
+      if (reader == SIZE_MAX || !llvm::is_contained(b.statements, reader))
+        return false;
+    return varyingLiterals(*previous.block, previous.call) ==
+           varyingLiterals(*next.block, next.call);
+  };
+  // Where each call's parameters are keyed: `<call>.` or, in a repeat,
+  // `<carried>.<iteration>.`.
+  std::map<std::pair<size_t, size_t>, std::string> keyPrefix;
+  for (auto [b, block] : llvm::enumerate(blocks))
+    for (size_t c = 0; c < block.calls.size(); ++c)
+      keyPrefix[{b, c}] = callNames[b][c] + ".";
+
+  std::string body;
+  constexpr size_t kMinRepeat = 3;
+  for (size_t i = 0; i < items.size();) {
+    const Item &item = items[i];
+    if (!item.block) {
+      const Statement &statement = model.statements[item.statement];
+      body += "  " + statement.name + " = ";
       for (const Token &token : statement.expr.getTokens())
-        text += token.kind == Token::Ref ? visibleName(token.text) : token.text;
-      text += "\n";
-      for (StatementWeight &weight : statement.weights)
-        imported.weights.push_back({statement.name + "." + weight.suffix,
-                                    std::move(weight.shape),
-                                    std::move(weight.data)});
+        body += token.kind == Token::Ref ? visibleName(token.text) : token.text;
+      body += "\n";
+      ++i;
       continue;
     }
-    auto [b, c] = where->second;
-    const Block &block = blocks[b];
-    const Region &call = block.calls[c];
-    const std::string &callName = callNames[b][c];
-    size_t position =
-        llvm::find(call.statements, index) - call.statements.begin();
-    const std::string &relative = call.relativeNames[position];
-    for (StatementWeight &weight : statement.weights)
-      imported.weights.push_back(
-          {callName + "." + (relative.empty() ? "" : relative + ".") +
-               weight.suffix,
-           std::move(weight.shape), std::move(weight.data)});
-    if (index != call.statements.back())
+    size_t end = i + 1;
+    while (end < items.size() && continues(items[end - 1], items[end]))
+      ++end;
+    const Block &block = blocks[*item.block];
+    const Region &first = block.calls[item.call];
+    std::vector<std::string> literals = varyingLiterals(*item.block, item.call);
+    if (end - i >= kMinRepeat) {
+      // The carried name: the calls' names without their index
+      // ("middle_middle_0" ... "_7": `middle_middle`).
+      std::string base = StringRef(callNames[*item.block][item.call])
+                             .rtrim("0123456789")
+                             .rtrim("_")
+                             .str();
+      if (base.empty())
+        base = block.name + "_chain";
+      std::string carried = base;
+      for (int suffix = 1;
+           bodyNames.count(carried) || carried == model.inputName; ++suffix)
+        carried = base + "_" + std::to_string(suffix);
+      bodyNames.insert(carried);
+      body += "  " + carried + " = " + visibleName(first.inputs[0]) + "\n";
+      body += "  repeat " + std::to_string(end - i) + " {\n    " + carried +
+              " = " + block.name + "(" +
+              llvm::join(llvm::concat<const std::string>(
+                             llvm::ArrayRef(carried), literals),
+                         ", ") +
+              ")\n  }\n";
+      for (size_t k = i; k < end; ++k)
+        keyPrefix[{*items[k].block, items[k].call}] =
+            carried + "." + std::to_string(k - i) + ".";
+      const Region &last = block.calls[items[end - 1].call];
+      visible[model.statements[last.statements.back()].name] = carried;
+      i = end;
       continue;
+    }
     std::vector<std::string> arguments;
-    for (const std::string &input : call.inputs)
+    for (const std::string &input : first.inputs)
       arguments.push_back(visibleName(input));
-    for (auto [i, varies] : llvm::enumerate(block.literalVaries))
-      if (varies)
-        arguments.push_back(call.literals[i]);
-    text += "  " + callName + " = " + block.name + "(" +
-            llvm::join(arguments, ", ") + ")\n";
+    llvm::append_range(arguments, literals);
+    body += "  " + callNames[*item.block][item.call] + " = " + block.name +
+            "(" + llvm::join(arguments, ", ") + ")\n";
+    ++i;
+  }
+  text += body;
+
+  // The parameters, keyed as the rendered ops name them.
+  for (auto [index, statement] : llvm::enumerate(model.statements)) {
+    std::string prefix = statement.name + ".";
+    if (auto where = placement.find(index); where != placement.end()) {
+      auto [b, c] = where->second;
+      const Region &call = blocks[b].calls[c];
+      size_t position =
+          llvm::find(call.statements, index) - call.statements.begin();
+      const std::string &relative = call.relativeNames[position];
+      prefix = keyPrefix[{b, c}] + (relative.empty() ? "" : relative + ".");
+    }
+    for (StatementWeight &weight : statement.weights)
+      imported.weights.push_back({prefix + weight.suffix,
+                                  std::move(weight.shape),
+                                  std::move(weight.data)});
   }
   text += "\n  output " + model.outputName + " = " +
           visibleName(model.outputValue) + "\n}\n";

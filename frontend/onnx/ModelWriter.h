@@ -71,6 +71,9 @@ struct Statement {
   /// The exporter's scope of the node ("/inception_3a/branch1/conv/Conv":
   /// inception_3a, branch1, conv); empty when the node name has none.
   std::vector<std::string> scope;
+  /// The ONNX op type in lower case ("concat"): the statement's name inside
+  /// a block where its own name is the block's.
+  std::string kind;
   Expr expr;
   std::vector<StatementWeight> weights;
 };

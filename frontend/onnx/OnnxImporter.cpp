@@ -644,6 +644,7 @@ Statement &Importer::emit(const onnx::NodeProto &node, Expr expression,
                           Shape shape) {
   Statement &statement = description.statements.emplace_back();
   statement.name = statementName(node);
+  statement.kind = StringRef(node.op_type()).lower();
   statement.expr = std::move(expression);
   // The scope: the node name's segments but the last (the op's own).
   llvm::SmallVector<StringRef> segments;

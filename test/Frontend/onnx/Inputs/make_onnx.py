@@ -85,8 +85,9 @@ def all_ops():
 
 def repeated():
     """Modules /mix1, /mix2, /mix3 of one structure (the channel counts
-    differ, a depthwise convolution's out and groups vary together), and
-    /leak1, /leak2, alike but read from outside before their end."""
+    differ, a depthwise convolution's out and groups vary together),
+    /leak1, /leak2, alike but read from outside before their end, and a
+    chain /chain/chain.0 .. 3, each module reading the one before."""
     n = helper.make_node
     nodes, initializers = [], []
     x, channels = "image", 4
@@ -111,6 +112,13 @@ def repeated():
                   n("Relu", [f"l{i}a"], [f"l{i}b"], name=f"/leak{i}/Relu_1"),
                   n("Add", [f"l{i}b", f"l{i}a"], [f"l{i}"], name=f"/Add_{i}")]
         x = f"l{i}"
+    for i in range(4):
+        scope = f"/chain/chain.{i}"
+        nodes += [n("Relu", [x], [f"c{i}r"], name=f"{scope}/Relu"),
+                  n("Conv", [f"c{i}r", f"chain.{i}.w"], [f"c{i}"],
+                    name=f"{scope}/conv/Conv")]
+        initializers.append(weight(f"chain.{i}.w", channels, channels, 1, 1))
+        x = f"c{i}"
     nodes.append(n("Relu", [x], ["y"], name="/Relu"))
     return model(nodes, initializers)
 
