@@ -945,6 +945,8 @@ llvm::Error Importer::importBatchNorm(const onnx::NodeProto &node) {
                      "supported");
   if (*spatial != 1)
     return nodeError("spatial = 0 (per-element statistics) is not supported");
+  if (*eps <= 0)
+    return nodeError("epsilon must be positive, got " + numberString(*eps));
   if (auto e = checkUnusedOutputs(node, 1))
     return e;
   auto x = tensorInput(node, 0);
@@ -990,6 +992,10 @@ llvm::Error Importer::importLRN(const onnx::NodeProto &node) {
         llvm::joinErrors(beta.takeError(), bias.takeError()));
   if (*size < 1)
     return nodeError("attribute 'size' must be a positive integer");
+  if (*alpha < 0 || *bias <= 0)
+    return nodeError("alpha must not be negative and bias must be positive, "
+                     "got alpha = " +
+                     numberString(*alpha) + ", bias = " + numberString(*bias));
   // ONNX centers an even window one channel later than PyTorch, whose
   // window the language states.
   if (*size % 2 == 0)
@@ -1582,9 +1588,20 @@ llvm::Error Importer::importNode(const onnx::NodeProto &node) {
     return nodeError("domain '" + node.domain() + "' is not supported");
   if (node.output_size() == 0 || node.output(0).empty())
     return nodeError("has no output");
-  for (const OpImporter &op : importers)
-    if (op.type == node.op_type())
-      return op.import(*this, node);
+  for (const OpImporter &op : importers) {
+    if (op.type != node.op_type())
+      continue;
+    if (auto e = op.import(*this, node))
+      return e;
+    // A zero extent (an empty weight, say) makes an empty tensor, which no
+    // op of the language takes.
+    const Value &result = values.find(node.output(0))->second;
+    if (result.kind != Value::Known &&
+        llvm::any_of(result.shape, [](int64_t e) { return e < 1; }))
+      return nodeError("its result " + shapeString(result.shape) +
+                       " is empty; the model language has no empty tensors");
+    return llvm::Error::success();
+  }
   return nodeError(
       "op type '" + node.op_type() + "' is not supported (supported: " +
       llvm::join(llvm::map_range(importers,

@@ -173,6 +173,12 @@ def malformed(case):
                      [weight("w", 4, 3, 3, 3)])
     if case == "even-lrn":
         return model([n("LRN", ["image"], ["y"], name="/LRN", size=4)])
+    if case == "lrn-negative-alpha":
+        return model([n("LRN", ["image"], ["y"], name="/LRN", size=5,
+                        alpha=-1e-4)])
+    if case == "empty-weight":
+        return model([conv("/conv/Conv", "image", "w", "y")],
+                     [numpy_helper.from_array(np.zeros((0, 4, 1, 1), np.float32), "w")])
     if case == "undefined-output":
         return relu_model(outputs=[helper.make_tensor_value_info(
             "nowhere", TensorProto.FLOAT, None)])
