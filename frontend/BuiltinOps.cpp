@@ -34,6 +34,7 @@ const llvm::StringMap<ModelBuilder::BuiltinFn> &ModelBuilder::builtins() {
       {"batch_norm", &ModelBuilder::buildBatchNorm},
       {"relu", &ModelBuilder::buildRelu},
       {"clip", &ModelBuilder::buildClip},
+      {"parameter", &ModelBuilder::buildParameter},
       {"max_pool", &ModelBuilder::buildMaxPool},
       {"avg_pool", &ModelBuilder::buildAvgPool},
       {"global_avg_pool", &ModelBuilder::buildGlobalAvgPool},
@@ -290,6 +291,26 @@ FailureOr<RtValue> ModelBuilder::buildClip(const ast::Expr &call, Scope &scope,
       dialect::ClipOp::create(builder, opLoc(call, opPath), (*input).getType(),
                               *input, bounds[0], bounds[1]);
   return RtValue::ofTensor(op.getResult());
+}
+
+/// A tensor of the weights file, key `<path>.value`, as the model states it
+/// (PyTorch's nn.Parameter used directly; ONNX's constant operands).
+FailureOr<RtValue> ModelBuilder::buildParameter(const ast::Expr &call,
+                                                Scope &scope,
+                                                llvm::StringRef path,
+                                                llvm::StringRef opPath) {
+  FailureOr<BuiltinArgs> args =
+      bindBuiltinArgs(call, scope, path, {{"shape", true}});
+  if (failed(args))
+    return failure();
+  FailureOr<Shape> shape = args->integers("shape", {1, 2, 3, 4, 5, 6}, 1);
+  if (failed(shape) || failed(inferShape(call, [&](auto) -> FailureOr<Shape> {
+        return *shape;
+      })))
+    return failure();
+  return RtValue::ofTensor(param(opPath, "value", *shape, builder.getF32Type(),
+                                 ParamRole::Tensor, opLoc(call, opPath),
+                                 call.loc));
 }
 
 FailureOr<RtValue> ModelBuilder::buildGlobalAvgPool(const ast::Expr &call,

@@ -255,6 +255,8 @@ private:
   FailureOr<RtValue> buildRelu(const ast::Expr &, Scope &, llvm::StringRef, llvm::StringRef);
   FailureOr<RtValue> buildClip(const ast::Expr &, Scope &, llvm::StringRef,
                                llvm::StringRef);
+  FailureOr<RtValue> buildParameter(const ast::Expr &, Scope &, llvm::StringRef,
+                                    llvm::StringRef);
   FailureOr<RtValue> buildMaxPool(const ast::Expr &, Scope &, llvm::StringRef, llvm::StringRef);
   FailureOr<RtValue> buildAvgPool(const ast::Expr &, Scope &, llvm::StringRef, llvm::StringRef);
   FailureOr<RtValue> buildGlobalAvgPool(const ast::Expr &, Scope &, llvm::StringRef, llvm::StringRef);

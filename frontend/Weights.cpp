@@ -120,6 +120,7 @@ FailureOr<ElementsAttr> RandomWeights::get(llvm::StringRef key,
   case ParamRole::DenseBias:
   case ParamRole::BnOffset:
   case ParamRole::BnMean:
+  case ParamRole::Tensor:
     lo = -0.1f, hi = 0.1f;
     break;
   case ParamRole::BnScale:

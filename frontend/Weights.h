@@ -15,6 +15,8 @@ namespace inception {
 enum class ParamRole {
   ConvWeight, DepthwiseConvWeight, ConvBias, BnScale, BnOffset, BnMean,
   BnVariance, DenseWeight, DenseBias,
+  /// A tensor the model states as is (the `parameter` builtin).
+  Tensor,
 };
 
 /// Supplies the constant for each parameter key the model declares.

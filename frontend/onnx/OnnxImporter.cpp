@@ -168,6 +168,10 @@ private:
   // Values.
   llvm::Expected<const Value *> input(const onnx::NodeProto &node,
                                       int index) const;
+  /// A tensor input, or a FLOAT constant stated as a `parameter` (once per
+  /// constant) for the ops that compute with constant tensors.
+  llvm::Expected<const Value *> operandInput(const onnx::NodeProto &node,
+                                             int index);
   llvm::Expected<const Value *> tensorInput(const onnx::NodeProto &node,
                                             int index) const;
   llvm::Expected<std::shared_ptr<const Constant>>
@@ -242,6 +246,8 @@ private:
   int currentNode = -1;
 
   llvm::StringMap<Value> values;
+  /// Constants stated as parameters, by ONNX value name.
+  llvm::StringMap<Value> parameters;
   llvm::StringSet<> usedNames;
   ModelDescription description;
 };
@@ -548,6 +554,41 @@ llvm::Expected<const Value *> Importer::input(const onnx::NodeProto &node,
     return nodeError("reads '" + node.input(index) +
                      "', which no node, input or initializer defines");
   return &it->second;
+}
+
+llvm::Expected<const Value *>
+Importer::operandInput(const onnx::NodeProto &node, int index) {
+  auto value = input(node, index);
+  if (!value)
+    return value.takeError();
+  if ((*value)->kind != Value::Known)
+    return tensorInput(node, index);
+  const std::string &onnxName = node.input(index);
+  if (auto it = parameters.find(onnxName); it != parameters.end())
+    return &it->second;
+  const Constant &constant = *(*value)->constant;
+  if (!constant.isFloat || constant.shape.empty() ||
+      constant.shape.size() > 6 || constant.size() == 0)
+    return nodeError("input " + Twine(index) + " ('" + onnxName +
+                     "') is a constant of shape " +
+                     shapeString(constant.shape) +
+                     "; only FLOAT tensors of rank 1 to 6 can be stated as "
+                     "parameters");
+  Statement &statement = description.statements.emplace_back();
+  std::string base = identifierFor(onnxName);
+  statement.name = base;
+  for (int suffix = 1; !usedNames.insert(statement.name).second; ++suffix)
+    statement.name = base + "_" + std::to_string(suffix);
+  statement.kind = "parameter";
+  statement.expr << "parameter(" + shapeString(constant.shape) + ")";
+  statement.weights.push_back(
+      {"value",
+       std::vector<int64_t>(constant.shape.begin(), constant.shape.end()),
+       constant.floats});
+  Value tensor;
+  tensor.name = statement.name;
+  tensor.shape = constant.shape;
+  return &(parameters[onnxName] = std::move(tensor));
 }
 
 llvm::Expected<const Value *> Importer::tensorInput(const onnx::NodeProto &node,
@@ -1097,7 +1138,7 @@ llvm::Error Importer::importConcat(const onnx::NodeProto &node) {
     return nodeError("attribute 'axis' is missing");
   std::vector<const Value *> parts;
   for (int i = 0; i < node.input_size(); ++i) {
-    auto part = tensorInput(node, i);
+    auto part = operandInput(node, i);
     if (!part)
       return part.takeError();
     parts.push_back(*part);
@@ -1138,24 +1179,34 @@ llvm::Error Importer::importConcat(const onnx::NodeProto &node) {
   return llvm::Error::success();
 }
 
+/// Add of two tensors, Sum of any number, of one shape: nested adds in one
+/// statement. A constant operand is stated as a parameter.
 llvm::Error Importer::importAdd(const onnx::NodeProto &node) {
   if (auto e = rejectAttributesBut(node, {}))
     return e;
-  auto lhs = tensorInput(node, 0);
-  if (!lhs)
-    return lhs.takeError();
-  auto rhs = tensorInput(node, 1);
-  if (!rhs)
-    return rhs.takeError();
-  if ((*lhs)->shape != (*rhs)->shape)
-    return nodeError("shapes " + shapeString((*lhs)->shape) + " and " +
-                     shapeString((*rhs)->shape) +
-                     " differ; broadcasting is not supported");
+  if (node.input_size() < 2 ||
+      (node.op_type() == "Add" && node.input_size() != 2))
+    return nodeError("takes " + Twine(node.input_size()) + " inputs");
+  std::vector<const Value *> terms;
+  for (int i = 0; i < node.input_size(); ++i) {
+    auto term = operandInput(node, i);
+    if (!term)
+      return term.takeError();
+    if (!terms.empty() && (*term)->shape != terms.front()->shape)
+      return nodeError("shapes " + shapeString(terms.front()->shape) + " and " +
+                       shapeString((*term)->shape) +
+                       " differ; broadcasting is not supported");
+    terms.push_back(*term);
+  }
   Expr expr;
-  expr << "add(";
-  expr.ref((*lhs)->name) << ", ";
-  expr.ref((*rhs)->name) << ")";
-  emit(node, std::move(expr), (*lhs)->shape);
+  for (size_t i = 1; i < terms.size(); ++i)
+    expr << "add(";
+  expr.ref(terms[0]->name);
+  for (size_t i = 1; i < terms.size(); ++i) {
+    expr << ", ";
+    expr.ref(terms[i]->name) << ")";
+  }
+  emit(node, std::move(expr), terms[0]->shape);
   return llvm::Error::success();
 }
 

@@ -66,7 +66,7 @@ def main():
 
     make_onnx = os.path.join(HERE, "..", "Frontend", "onnx", "Inputs",
                              "make_onnx.py")
-    for case in ("all-ops", "repeated", "cycle", "raw-data-size",
+    for case in ("all-ops", "repeated", "constant-operands", "cycle", "raw-data-size",
                  "attribute-type", "pad-then-relu", "training-bn"):
         subprocess.run([sys.executable, make_onnx, case,
                         path("onnx", case + ".onnx")], check=True)

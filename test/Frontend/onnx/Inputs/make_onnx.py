@@ -123,6 +123,15 @@ def repeated():
     return model(nodes, initializers)
 
 
+def constant_operands():
+    """Add, Sum and Concat reading constants, one of them twice."""
+    n = helper.make_node
+    nodes = [n("Add", ["image", "offset"], ["a"], name="/shift/Add"),
+             n("Sum", ["a", "offset", "image"], ["s"], name="/Sum"),
+             n("Concat", ["s", "extra"], ["y"], name="/Concat", axis=1)]
+    return model(nodes, [weight("offset", 1, 4, 9, 9), weight("extra", 1, 2, 9, 9)])
+
+
 def relu_model(**graph_changes):
     nodes = [helper.make_node("Relu", ["image"], ["y"], name="/Relu")]
     return model(nodes, **graph_changes)
@@ -216,7 +225,8 @@ def main():
         with open(out, "wb") as f:
             f.write(b"\xff\xff\xff\xff not a protobuf at all")
         return
-    m = {"all-ops": all_ops, "repeated": repeated}.get(
+    m = {"all-ops": all_ops, "repeated": repeated,
+         "constant-operands": constant_operands}.get(
         case, lambda: malformed(case))()
     with open(out, "wb") as f:
         f.write(m.SerializeToString())
