@@ -786,6 +786,15 @@ llvm::Expected<Importer::Window> Importer::window(const onnx::NodeProto &node,
   return w;
 }
 
+/// `text` for a comment line: printable ASCII, anything else (a newline in
+/// a producer's name would end the comment) as '?'.
+std::string commentText(StringRef text) {
+  std::string printable;
+  for (char c : text)
+    printable += (c >= 0x20 && c < 0x7f) ? c : '?';
+  return printable;
+}
+
 std::string listOrScalar(llvm::ArrayRef<int64_t> values) {
   if (llvm::all_equal(values))
     return std::to_string(values.front());
@@ -1709,10 +1718,10 @@ llvm::Expected<ImportedModel> Importer::run() {
   std::string producer = model.producer_name();
   if (!model.producer_version().empty())
     producer += " " + model.producer_version();
-  description.header = "# Imported from " +
-                       llvm::sys::path::filename(fileName).str() + " (" +
-                       (producer.empty() ? "" : producer + ", ") + "opset " +
-                       std::to_string(opset) + ") by inception-import.\n";
+  description.header =
+      "# Imported from " + commentText(llvm::sys::path::filename(fileName)) +
+      " (" + commentText(producer.empty() ? "" : producer + ", ") + "opset " +
+      std::to_string(opset) + ") by inception-import.\n";
   return writeModel(std::move(description));
 }
 

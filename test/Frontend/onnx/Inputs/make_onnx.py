@@ -188,6 +188,10 @@ def malformed(case):
     if case == "empty-weight":
         return model([conv("/conv/Conv", "image", "w", "y")],
                      [numpy_helper.from_array(np.zeros((0, 4, 1, 1), np.float32), "w")])
+    if case == "producer-newline":
+        m = relu_model()
+        m.producer_name = "evil\nmodel not_a_comment {"
+        return m
     if case == "undefined-output":
         return relu_model(outputs=[helper.make_tensor_value_info(
             "nowhere", TensorProto.FLOAT, None)])
