@@ -291,7 +291,8 @@ Importer::readTensor(const onnx::TensorProto &tensor, StringRef what) const {
       if (auto e = checkCount(raw.size() / 4, "raw_data"))
         return std::move(e);
       constant->floats.resize(count);
-      std::memcpy(constant->floats.data(), raw.data(), raw.size());
+      if (count) // an empty vector's data() may be null
+        std::memcpy(constant->floats.data(), raw.data(), raw.size());
     } else {
       if (auto e = checkCount(tensor.float_data_size(), "float_data"))
         return std::move(e);
