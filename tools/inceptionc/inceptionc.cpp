@@ -189,10 +189,9 @@ int main(int argc, char **argv) {
   if (fromOnnx && !weightsPath.empty())
     return fail("an ONNX file carries its weights: --weights is for model "
                 "files (--random-weights and --weights-at-load still apply)");
-  if (int(useRandom) + int(!weightsPath.empty()) + int(weightsAtLoad) +
-              int(fromOnnx) <
-          1 ||
-      int(useRandom) + int(!weightsPath.empty()) + int(weightsAtLoad) > 1)
+  int weightChoices =
+      int(useRandom) + int(!weightsPath.empty()) + int(weightsAtLoad);
+  if (weightChoices > 1 || (weightChoices == 0 && !fromOnnx))
     return fail("give exactly one of --weights=FILE, --random-weights=SEED "
                 "and --weights-at-load");
   if (weightsAtLoad && externalWeights)
