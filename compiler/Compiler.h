@@ -80,6 +80,9 @@ struct CompileOptions {
   /// The per-thread arena of the Halide layers' allocations instead of the
   /// compiler's bound: how tests make a layer run out of it.
   std::optional<int64_t> halideArenaBytes;
+  /// With --backend=halide or auto: the plane template's convolutions run
+  /// their row form whatever the buffers' strides: how tests check it.
+  bool halideRowContractions = false;
   /// The GPU architectures a --backend=gpu library has kernels for.
   std::vector<std::string> gpuArchs = {"sm_80", "sm_90"};
   /// With --backend=gpu: a CPU library of the kernels' loop nests before

@@ -57,6 +57,8 @@ compileThroughHalide(ModuleOp module, ModelInterface &model,
   mlir::inception::recordStatistic("halide", "layers", layers->layers);
   mlir::inception::recordStatistic("halide", "convolution-tiles",
                                    layers->convolutionTiles);
+  mlir::inception::recordStatistic("halide", "convolution-planes",
+                                   layers->convolutionPlanes);
   mlir::inception::recordStatistic("halide", "dense-dots", layers->denseDots);
   mlir::inception::recordStatistic("halide", "windows-unrolled",
                                    layers->windowsUnrolled);

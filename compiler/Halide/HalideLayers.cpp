@@ -203,6 +203,32 @@ std::optional<ConvolutionTile> convolutionTile(ArrayRef<int64_t> shape,
   return ConvolutionTile{vectors, rows, block};
 }
 
+/// The row width of a convolution that the plane template takes
+/// (LayerTranslator::tilePlane): 1x1 at stride 1, without groups, reading
+/// its input at its own pixels, on planes of at least 2x2 whose rows are
+/// narrower than four vectors. The row template computes such rows in
+/// whole vectors, 32 lanes for a 19-wide row; over the plane's pixels in
+/// one run, a 19x19 plane takes 23 vectors for 361 pixels.
+std::optional<int64_t> planeWidth(linalg::GenericOp op, unsigned lanes) {
+  auto shape = convolutionShape(op);
+  if (!shape || !convolutionTile(*shape, lanes))
+    return std::nullopt;
+  // Loops n, g, co, ci, ky, kx, oh, ow; the input [n, g, ci, oh + ky, ow + kx].
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t height = (*shape)[3], width = (*shape)[4];
+  if (ranges.size() != 8 || ranges[4] != 1 || ranges[5] != 1 || height < 2 ||
+      width < 2 || width >= 4 * int64_t(lanes))
+    return std::nullopt;
+  MLIRContext *context = op.getContext();
+  auto dim = [&](unsigned d) { return getAffineDimExpr(d, context); };
+  if (op.getMatchingIndexingMap(op.getDpsInputOperand(0)) !=
+      AffineMap::get(8, 0,
+                     {dim(0), dim(1), dim(3), dim(6) + dim(4), dim(7) + dim(5)},
+                     context))
+    return std::nullopt;
+  return width;
+}
+
 /// Gives every convolution that scheduleConvolution tiles its filter as
 /// block_filter packs it for the MLIR back half's direct kernel, [co /
 /// block][ky][kx][ci][co % block]: the tile's `block` broadcasts at a tap
@@ -278,10 +304,12 @@ public:
   /// `handSchedules`: translate for the hand-written templates (small
   /// windows written out as expressions, translateGeneric), else keep
   /// every reduction's domain for an autoscheduler.
+  /// `rowContractions`: the plane template's convolutions always take
+  /// their row form.
   LayerTranslator(const Layer &layer, unsigned vectorLanes, int64_t l2Bytes,
-                  bool handSchedules)
+                  bool handSchedules, bool rowContractions)
       : layer(layer), vectorLanes(vectorLanes), l2Bytes(l2Bytes),
-        handSchedules(handSchedules) {}
+        handSchedules(handSchedules), rowContractions(rowContractions) {}
 
   /// Builds the layer's Funcs; fails with an op's error.
   llvm::Error translate();
@@ -296,6 +324,8 @@ public:
   int64_t intermediateBytes = 0;
   /// Reductions written out as one expression (translateGeneric).
   unsigned windowsUnrolled = 0;
+  /// Convolutions the plane template takes (tilePlane).
+  unsigned convolutionPlanes = 0;
   /// Window expressions (a pool) that the layer reads through another
   /// window (LRN's channels): computed whole once per call by the generic
   /// template, rather than inline at each of the other window's taps.
@@ -320,6 +350,14 @@ private:
     Halide::Func func;
     Halide::RDom domain;
     SmallVector<int64_t> shape;
+    /// For the plane template: the same contraction over the flattened
+    /// plane's pixels ([p, co, g, n]), and the condition under which it is
+    /// read instead of `func`: every activation the layer reads has dense
+    /// rows (a padded buffer's interior or a slice of one does not).
+    std::optional<Halide::Func> plane;
+    Halide::Expr denseRows;
+    /// The bytes of input one output row reads (every input channel).
+    int64_t inputRowBytes = 0;
   };
   Template scheduleConvolution();
   /// A dense layer's product ([n, f] over k, long) and its domain.
@@ -344,6 +382,7 @@ private:
   /// channel window).
   std::optional<Convolution> windowedConvolution;
   void tileConvolution(Halide::Func consumer, const Convolution &convolution);
+  void tilePlane(Halide::Func consumer, const Convolution &convolution);
   /// Whether the layer has a convolution whose rows are narrower than a
   /// vector.
   bool narrowConvolution = false;
@@ -369,6 +408,19 @@ private:
     return op && llvm::is_contained(layer.ops, op);
   }
   llvm::Error translateGeneric(linalg::GenericOp op);
+  /// Whether the plane template takes `op` (planeWidth): the layer reads
+  /// it pointwise into an output of its channels and pixels.
+  bool takesPlane(linalg::GenericOp op) {
+    if (!handSchedules || !planeWidth(op, vectorLanes) ||
+        !readPointwise(op.getResult(0)))
+      return false;
+    auto shape = *convolutionShape(op); // [n, g, co, oh, ow]
+    ArrayRef<int64_t> out =
+        cast<RankedTensorType>(layer.root->getResult(0).getType()).getShape();
+    size_t rank = out.size();
+    return rank >= 4 && out[rank - 1] == shape[4] &&
+           out[rank - 2] == shape[3] && out[rank - 3] == shape[2];
+  }
   Halide::Expr at(Value value, ArrayRef<Halide::Expr> indices);
   llvm::Expected<Halide::Func> funcOf(Operation *user, Value value);
   std::vector<Halide::Var> varsFor(int64_t rank);
@@ -377,7 +429,7 @@ private:
   const Layer &layer;
   unsigned vectorLanes;
   int64_t l2Bytes;
-  bool handSchedules;
+  bool handSchedules, rowContractions;
   llvm::DenseMap<Value, Halide::Func> funcs;
   unsigned names = 0;
 };
@@ -737,6 +789,67 @@ llvm::Error LayerTranslator::translateGeneric(linalg::GenericOp op) {
     return yielded.takeError();
   // With a domain, the update: `pure` indices, RVars in the reads.
   func(pure) = *yielded;
+  std::optional<int64_t> width;
+  if (takesPlane(op))
+    width = (*shape)[4];
+  // The activations the layer reads (its input, a residual; [.., h, w],
+  // grouped or not): their rows' strides, known at run time, decide which
+  // contraction a call runs.
+  Halide::Expr denseRows;
+  if (width)
+    for (auto [param, value] : llvm::zip(params, inputs)) {
+      auto type = cast<RankedTensorType>(value.getType());
+      int64_t rank = type.getRank();
+      if (rank < 4 || type.getDimSize(rank - 2) != (*shape)[3] ||
+          type.getDimSize(rank - 1) != *width)
+        continue;
+      Halide::Expr dense = param.dim(1).stride() == int(*width);
+      denseRows = denseRows.defined() ? denseRows && dense : dense;
+    }
+  // (The translation's pre-pass counted on the template: a convolution it
+  // takes reads no activation past a row's end, narrowConvolution.)
+  if (width && (!denseRows.defined() || rowContractions))
+    denseRows = Halide::Internal::const_false();
+  if (width) {
+    // The same body at pixel p of the flattened plane: column p % width,
+    // row p / width, which Halide folds back into p where the rows are
+    // dense.
+    Halide::Var p("p");
+    Halide::Expr column = p % int(*width), row = p / int(*width);
+    SmallVector<Halide::Expr> rowLoops = loops;
+    loops[outputMap.getDimPosition(3)] = row;
+    loops[outputMap.getDimPosition(4)] = column;
+    for (unsigned loop : reductionLoops)
+      if (ranges[loop] == 1)
+        loops[loop] = 0; // the 1x1 window's taps
+    std::vector<Halide::Expr> planePure = {p, outputVars[2], outputVars[1],
+                                           outputVars[0]};
+    Halide::Func plane("v" + std::to_string(names++));
+    plane(planePure) = readsInit ? funcs[init]({column, row, outputVars[2],
+                                                outputVars[1], outputVars[0]})
+                                 : Halide::Expr(0.0f);
+    values[outArg] = plane(planePure);
+    if (llvm::Error error = readInputs())
+      return error;
+    auto planeValue = evaluateBody();
+    if (!planeValue)
+      return planeValue.takeError();
+    plane(planePure) = *planeValue;
+    loops = rowLoops;
+    Halide::Func chosen("v" + std::to_string(names++));
+    chosen(pure) = Halide::select(
+        denseRows,
+        plane({pure[0] + pure[1] * int(*width), pure[2], pure[3], pure[4]}),
+        func(pure));
+    convolution = Convolution{func,  *domain,   *shape,
+                              plane, denseRows, ranges[3] * *width * 4};
+    // Both contractions live in the template's per-thread buffers.
+    intermediateBytes +=
+        2 * cast<RankedTensorType>(op.getResult(0).getType()).getNumElements() *
+        4;
+    funcs[op.getResult(0)] = chosen;
+    return llvm::Error::success();
+  }
   if (shape && readPointwise(op.getResult(0)))
     convolution = Convolution{func, *domain, *shape};
   else if (shape)
@@ -869,7 +982,7 @@ llvm::Error LayerTranslator::translate() {
     if (auto generic = dyn_cast<linalg::GenericOp>(op))
       if (auto shape = convolutionShape(generic);
           shape && convolutionTile(*shape, vectorLanes) &&
-          (*shape)[4] < int64_t(vectorLanes))
+          (*shape)[4] < int64_t(vectorLanes) && !takesPlane(generic))
         narrowConvolution = true;
   for (Operation *op : layer.ops) {
     if (llvm::Error error = translate(op))
@@ -990,6 +1103,12 @@ bool LayerTranslator::scheduleDense() {
 /// take one vector and two rows; rows narrower than a vector compute a
 /// whole one.
 LayerTranslator::Template LayerTranslator::scheduleConvolution() {
+  if (convolution && convolution->plane) {
+    assert(contractions.empty() && "a layer holds one contraction");
+    tilePlane(output, *convolution);
+    ++convolutionPlanes;
+    return Template::Convolution;
+  }
   if (convolution) {
     if (contractions.size() != 1)
       return Template::Generic;
@@ -1067,6 +1186,76 @@ void LayerTranslator::tileConvolution(Halide::Func consumer,
       .reorder(tile[0], tile[1], tile[2], r[0], r[1], r[2])
       .vectorize(tile[0], lanes, TailStrategy::RoundUp)
       .unroll(tile[1])
+      .unroll(tile[2]);
+}
+
+/// The plane template (a 1x1 convolution over narrow rows, planeWidth):
+/// the output in blocks of channels (the packed filter's), shared among the
+/// threads; each block's contraction over the whole plane into a buffer of
+/// the thread's (a 19x19 plane by 8 channels: 12 KB), then the epilogue
+/// row by row into the output, whatever its row stride. Where the
+/// activations' rows are dense the contraction runs over the flattened
+/// plane, a register tile of `vectors` vectors of consecutive pixels by the
+/// block's channels (3 x 8 = 24 accumulators); where they are not (a call
+/// on a padded buffer's interior), over each row in one or two vectors.
+/// Every block reads all of the input: a plane whose input outgrows three
+/// quarters of the L2 (728 channels at 37x37: 4 MB) goes in chunks of rows
+/// that fit, every block of a chunk before the next.
+void LayerTranslator::tilePlane(Halide::Func consumer,
+                                const Convolution &convolution) {
+  using Halide::TailStrategy;
+  ArrayRef<int64_t> shape = convolution.shape; // [n, g, co, oh, ow]
+  int lanes = int(vectorLanes);
+  int block = convolutionTile(shape, vectorLanes)->block;
+  int vectors = std::clamp(24 / block, 1, 4);
+  int rowVectors = shape[4] > lanes ? 2 : 1;
+
+  int64_t height = shape[3];
+  int64_t fitting =
+      std::max<int64_t>(1, l2Bytes * 3 / 4 / convolution.inputRowBytes);
+  int64_t chunks = (height + fitting - 1) / fitting;
+  int chunkRows = int((height + chunks - 1) / chunks);
+
+  std::vector<Halide::Var> args = consumer.args();
+  Halide::Var co("co"), ci("ci"), yo("yo"), yi("yi");
+  consumer.split(args[1], yo, yi, chunkRows, TailStrategy::GuardWithIf)
+      .split(args[2], co, ci, block, TailStrategy::RoundUp)
+      .reorder(args[0], yi, ci, co, yo)
+      .vectorize(args[0], lanes, TailStrategy::GuardWithIf);
+  Halide::Var task("task");
+  consumer.fuse(co, yo, task);
+  for (size_t d = 3; d < args.size(); ++d) {
+    Halide::Var fused("t" + std::to_string(d));
+    consumer.fuse(task, args[d], fused);
+    task = fused;
+  }
+  consumer.parallel(task);
+  // Each branch computes only the contraction its select reads.
+  consumer.specialize(convolution.denseRows);
+
+  Halide::RDom r = convolution.domain; // kx, ky, ci
+  Halide::Func plane = *convolution.plane;
+  std::vector<Halide::Var> pixels = plane.args(); // p, co, g, n
+  Halide::Var po("po"), pi("pi");
+  plane.compute_at(consumer, task)
+      .vectorize(pixels[0], lanes, TailStrategy::GuardWithIf);
+  // One vector as wide as the tile (not a loop of unrolled vectors: Halide
+  // 14's loop partitioning drops the specialization around those).
+  plane.update()
+      .split(pixels[0], po, pi, vectors * lanes, TailStrategy::GuardWithIf)
+      .reorder(pi, pixels[1], r[0], r[1], r[2], po)
+      .vectorize(pi, vectors * lanes, TailStrategy::GuardWithIf)
+      .unroll(pixels[1]);
+
+  Halide::Func rows = convolution.func;
+  std::vector<Halide::Var> tile = rows.args(); // ow, oh, co, g, n
+  Halide::Var xo("xo"), xi("xi");
+  rows.compute_at(consumer, task)
+      .vectorize(tile[0], lanes, TailStrategy::GuardWithIf);
+  rows.update()
+      .split(tile[0], xo, xi, rowVectors * lanes, TailStrategy::GuardWithIf)
+      .reorder(xi, tile[2], r[0], r[1], r[2], xo, tile[1])
+      .vectorize(xi, rowVectors * lanes, TailStrategy::GuardWithIf)
       .unroll(tile[2]);
 }
 
@@ -1290,7 +1479,8 @@ compileLayersOrThrow(ModuleOp module, const CompileOptions &options,
         if (selected && !selected(layer.root))
           continue;
         LayerTranslator translator(layer, vectorLanes(*halide),
-                                   target.caches.l2, scheduler == "hand");
+                                   target.caches.l2, scheduler == "hand",
+                                   options.halideRowContractions);
         if (llvm::Error error = translator.translate())
           return std::move(error);
         compiled.windowsUnrolled += translator.windowsUnrolled;
@@ -1306,6 +1496,7 @@ compileLayersOrThrow(ModuleOp module, const CompileOptions &options,
                 applied == LayerTranslator::Template::Convolution ||
                 applied == LayerTranslator::Template::ConvolutionThenGeneric;
             compiled.denseDots += applied == LayerTranslator::Template::Dense;
+            compiled.convolutionPlanes += translator.convolutionPlanes;
             compiled.paddingsMaterialized += translator.paddingsMaterialized;
             compiled.paddingsInline += translator.paddingsInline;
           } else {

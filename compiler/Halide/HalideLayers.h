@@ -31,8 +31,9 @@ struct CompiledLayers {
   /// The per-thread scratch the layers' own allocations need at most.
   int64_t scratchPerThread = 0;
   unsigned layers = 0;
-  /// Layers the hand-written convolution template scheduled.
-  unsigned convolutionTiles = 0;
+  /// Layers the hand-written convolution template scheduled, and of those
+  /// the 1x1 convolutions over narrow rows its plane form took.
+  unsigned convolutionTiles = 0, convolutionPlanes = 0;
   /// Dense layers the dense template scheduled (dot products in vectors).
   unsigned denseDots = 0;
   /// Reductions over a small window (pooling, depthwise taps, LRN's

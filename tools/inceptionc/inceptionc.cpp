@@ -69,6 +69,12 @@ cl::opt<int64_t> halideArenaBytes(
              "arena instead of the compiler's bound (for tests of a layer "
              "that runs out of it)"),
     cl::value_desc("bytes"), cl::Hidden);
+cl::opt<bool> halideRowContractions(
+    "halide-row-contractions",
+    cl::desc("With --backend=halide or auto: the plane template's 1x1 "
+             "convolutions always take their row form, as on activations "
+             "whose rows are not dense (for tests of that form)"),
+    cl::Hidden);
 cl::opt<std::string> backendPlan(
     "backend-plan",
     cl::desc("With --backend=auto: the per-layer choices to follow, from a "
@@ -224,6 +230,11 @@ int main(int argc, char **argv) {
     if (halideArenaBytes < 0)
       return fail("--halide-arena-bytes must not be negative");
     options.halideArenaBytes = halideArenaBytes;
+  }
+  if (halideRowContractions.getNumOccurrences()) {
+    if (backend != "halide" && backend != "auto")
+      return fail("--halide-row-contractions is for --backend=halide or auto");
+    options.halideRowContractions = halideRowContractions;
   }
   if (backendPlan.getNumOccurrences()) {
     if (backend != "auto")
