@@ -32,9 +32,9 @@ LogicalResult UkernelOp::verify() {
     return emitOpError("returns a result of its output's type, not ")
            << getResult().getType();
   for (NamedAttribute param : getParams())
-    if (!isa<IntegerAttr, DenseI64ArrayAttr>(param.getValue()))
+    if (!isa<IntegerAttr, FloatAttr, DenseI64ArrayAttr>(param.getValue()))
       return emitOpError("param '")
-             << param.getName().getValue() << "' is not an integer or array";
+             << param.getName().getValue() << "' is not a number or an array";
   return success();
 }
 
@@ -50,7 +50,10 @@ void UkernelOp::getEffects(
     if (!output || accumulates())
       effects.emplace_back(MemoryEffects::Read::get(), &operand,
                            SideEffects::DefaultResource::get());
-    if (output)
+    // A kernel that fills its padded input's border writes the input too.
+    bool fillsBorder =
+        &operand == &getInputMutable() && getParams().get("border");
+    if (output || fillsBorder)
       effects.emplace_back(MemoryEffects::Write::get(), &operand,
                            SideEffects::DefaultResource::get());
   }

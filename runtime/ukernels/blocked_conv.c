@@ -185,8 +185,13 @@ void inception_uk_conv2d_blocked(const inception_uk_conv2d_params *params) {
   int64_t input_bytes =
       batch * in_blocks * input_channel_stride * (int64_t)sizeof(float);
   int split_groups = filter_bytes > params->l2 && filter_bytes > 3 * input_bytes;
+  int fills = UK_FILLS_BORDER(params) != 0;
 #pragma omp parallel
   {
+    if (fills) {
+      UK_FILL_BORDER(params, in_blocks, lanes);
+#pragma omp barrier
+    }
     int64_t plane = out_h * out_w, pixels_total = batch * plane;
     int64_t begin = 0, end = pixels_total, g_begin = 0, g_end = groups;
     if (split_groups && groups >= omp_get_num_threads())
@@ -356,8 +361,13 @@ void inception_uk_pool2d_blocked(const inception_uk_pool2d_params *params) {
           kind = params->kind;
   /* Each thread its share of the rows (images and rows in order), block
      by block: the convolutions' spatial split (inception_uk_conv2d_blocked). */
+  int fills = UK_FILLS_BORDER(params) != 0;
 #pragma omp parallel
   {
+    if (fills) {
+      UK_FILL_BORDER(params, blocks, VL);
+#pragma omp barrier
+    }
     int64_t begin, end;
     uk_thread_share(batch * out_h, &begin, &end);
     for (int64_t block = 0; block < blocks; ++block)
@@ -395,13 +405,17 @@ static blocked_conv_tile *const depthwise_tiles[2][DEPTHWISE_PIXELS] = {
 void inception_uk_depthwise2d_blocked(
     const inception_uk_conv2d_params *params) {
   UNPACK_BLOCKED_PARAMS(params);
-  (void)lanes, (void)in_blocks;
   int64_t blocks = out_blocks, taps = kernel_h * kernel_w;
   int strided = stride_w != 1;
   /* Each thread its share of the rows, block by block, as the
      convolutions split (inception_uk_conv2d_blocked). */
+  int fills = UK_FILLS_BORDER(params) != 0;
 #pragma omp parallel
   {
+    if (fills) {
+      UK_FILL_BORDER(params, in_blocks, lanes);
+#pragma omp barrier
+    }
     int64_t begin, end;
     uk_thread_share(batch * out_h, &begin, &end);
     for (int64_t block = 0; block < blocks; ++block) {

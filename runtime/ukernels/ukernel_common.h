@@ -31,6 +31,52 @@ static inline void uk_thread_share(int64_t count, int64_t *begin,
   *end = count * (thread + 1) / threads;
 }
 
+/* Sets this thread's share of the border of a padded input to `value`:
+   of its batch x in_h rows (images, then rows, in order, as the kernels
+   share their pixels), the whole of those above and below the interior,
+   the left and right columns of the others; every block (`blocks` of
+   `lanes` floats a pixel). The input is the compiler's padded buffer,
+   which the layer before wrote only the interior of: the fill moved into
+   its reader, whose threads then read their own rows' border from their
+   own caches, without a parallel region of its own. The caller waits at a
+   barrier before any thread reads the input. */
+static inline void uk_fill_border(const float *input, int64_t batch_stride,
+                                  int64_t block_stride, int64_t row_stride,
+                                  int64_t batch, int64_t blocks, int64_t lanes,
+                                  int64_t in_h, int64_t in_w, int64_t top,
+                                  int64_t bottom, int64_t left, int64_t right,
+                                  double value) {
+  if (!(top | bottom | left | right))
+    return;
+  float *padded = (float *)input, fill = (float)value;
+  int64_t begin, end;
+  uk_thread_share(batch * in_h, &begin, &end);
+  for (int64_t row = begin; row < end; ++row) {
+    int64_t y = row % in_h, whole = y < top || y >= in_h - bottom;
+    for (int64_t block = 0; block < blocks; ++block) {
+      float *line = padded + row / in_h * batch_stride + block * block_stride +
+                    y * row_stride;
+      int64_t first = whole ? in_w : left;
+      for (int64_t i = 0; i < first * lanes; ++i)
+        line[i] = fill;
+      for (int64_t i = whole ? in_w * lanes : (in_w - right) * lanes;
+           i < in_w * lanes; ++i)
+        line[i] = fill;
+    }
+  }
+}
+
+/* Whether a kernel's params ask it to fill its input's border, and the
+   fill of this thread's share (conv2d and pool2d params alike). */
+#define UK_FILLS_BORDER(p)                                                     \
+  ((p)->border_top | (p)->border_bottom | (p)->border_left | (p)->border_right)
+#define UK_FILL_BORDER(p, blocks, lanes)                                       \
+  uk_fill_border((p)->input, (p)->input_batch_stride,                          \
+                 (p)->input_channel_stride, (p)->input_row_stride, (p)->batch, \
+                 blocks, lanes, (p)->in_h, (p)->in_w, (p)->border_top,         \
+                 (p)->border_bottom, (p)->border_left, (p)->border_right,      \
+                 (p)->border_value)
+
 #ifndef INCEPTION_UK_MR
 #define INCEPTION_UK_MR INCEPTION_UK_DEFAULT_MR
 #endif

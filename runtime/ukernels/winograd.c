@@ -337,6 +337,12 @@ void inception_uk_winograd3x3_any(int blocked,
   int64_t groups = (co_panels + group_panels - 1) / group_panels;
   int64_t tasks = batch * chunks * groups;
 
+  /* Its tasks are tiles, not rows: the border first, in a region of its
+     own. */
+  if (UK_FILLS_BORDER(params)) {
+#pragma omp parallel
+    UK_FILL_BORDER(params, in_channels / VL, VL);
+  }
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t task = 0; task < tasks; ++task) {
     int64_t image = task / (chunks * groups);

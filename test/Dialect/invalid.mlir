@@ -392,7 +392,7 @@ func.func @ukernel_result_type(%x: tensor<1x8x4x4xf32>, %out: tensor<1x8x4x4xf32
 // -----
 
 func.func @ukernel_param(%x: memref<1x8x4x4xf32>, %out: memref<1x8x4x4xf32>) {
-  // expected-error @+1 {{'inception.ukernel' op param 'kind' is not an integer or array}}
+  // expected-error @+1 {{'inception.ukernel' op param 'kind' is not a number or an array}}
   inception.ukernel "pool2d" input(%x : memref<1x8x4x4xf32>) output(%out : memref<1x8x4x4xf32>) params {kind = "max"}
   return
 }

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -438,6 +439,52 @@ TEST(Ukernel, Depthwise2dRandomShapes) {
 
 enum class BlockedKernel { Direct, Winograd, Depthwise };
 
+/// The border of a padded buffer a blocked kernel fills itself (the
+/// params' border_*), in a [batch][blocks][h][w][lanes] buffer with the
+/// given strides.
+struct Border {
+  int64_t top = 0, bottom = 0, left = 0, right = 0;
+  float value = 0;
+  int64_t h = 0, w = 0;
+  bool contains(int64_t y, int64_t x) const {
+    return y < top || y >= h - bottom || x < left || x >= w - right;
+  }
+  /// Calls `visit(index)` for every float of the border.
+  template <typename Visit>
+  void each(int64_t batch, int64_t batchStride, int64_t blocks,
+            int64_t blockStride, int64_t rowStride, int64_t lanes,
+            Visit visit) const {
+    for (int64_t n = 0; n < batch; ++n)
+      for (int64_t b = 0; b < blocks; ++b)
+        for (int64_t y = 0; y < h; ++y)
+          for (int64_t x = 0; x < w; ++x)
+            if (contains(y, x))
+              for (int64_t l = 0; l < lanes; ++l)
+                visit(n * batchStride + b * blockStride + y * rowStride +
+                      x * lanes + l);
+  }
+  template <typename Params> void set(Params &p) const {
+    p.border_top = top;
+    p.border_bottom = bottom;
+    p.border_left = left;
+    p.border_right = right;
+    p.border_value = value;
+  }
+};
+
+/// Up to two rows and columns each side of an h x w buffer, any of them 0.
+Border randomBorder(Random &random, int64_t h, int64_t w, float value) {
+  Border border;
+  border.h = h;
+  border.w = w;
+  border.top = random.between(0, std::min<int64_t>(2, h / 2));
+  border.bottom = random.between(0, std::min<int64_t>(2, h - border.top));
+  border.left = random.between(0, std::min<int64_t>(2, w / 2));
+  border.right = random.between(0, std::min<int64_t>(2, w - border.left));
+  border.value = value;
+  return border;
+}
+
 /// A blocked convolution: the input is the padded buffer ([N, C/VL, Hp,
 /// Wp, VL], or NCHW [N, C, Hp, Wp] with lanes 1), the output [N, F/VL, oh,
 /// ow, VL] with rows possibly apart, the residual's rows apart by their own
@@ -483,6 +530,14 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
           inBatch = inBlocks * inBlock;
   Buffer input(batch * inBatch);
   random.fill(input.data, batch * inBatch);
+  // Half the time the kernel fills a border of its input itself: the
+  // reference reads the border's value there, the kernel finds NaN.
+  std::optional<Border> border;
+  if (random.coin())
+    border = randomBorder(random, paddedH, paddedW, random.value());
+  if (border)
+    border->each(batch, inBatch, inBlocks, inBlock, inRow, lanes,
+                 [&](int64_t at) { input.data[at] = border->value; });
   auto inputAt = [&](int64_t n, int64_t c, int64_t y, int64_t x) {
     return input.data[n * inBatch + c / lanes * inBlock + y * inRow +
                       x * lanes + c % lanes];
@@ -613,6 +668,11 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
   p.l2 = kernel == BlockedKernel::Direct && random.coin()
              ? 4 << 10
              : INCEPTION_UK_DEFAULT_L2;
+  if (border) {
+    border->set(p);
+    border->each(batch, inBatch, inBlocks, inBlock, inRow, lanes,
+                 [&](int64_t at) { input.data[at] = NAN; });
+  }
   if (winograd)
     inception_uk_winograd3x3_blocked(&p);
   else if (depthwise)
@@ -620,6 +680,12 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
   else
     inception_uk_conv2d_blocked(&p);
 
+  if (border)
+    border->each(batch, inBatch, inBlocks, inBlock, inRow, lanes,
+                 [&](int64_t at) {
+                   ASSERT_EQ(input.data[at], border->value)
+                       << "the border at " << at << " not filled";
+                 });
   std::vector<float> got;
   for (int64_t at : indices)
     got.push_back(output.data[at]);
@@ -782,6 +848,21 @@ void runPool(Random &random, bool blocked, bool threeByThree = false) {
   p.pad_left = blocked ? 0 : padLeft;
   p.kind = max ? 0 : 1;
   p.divisor = divide ? divisor.data : nullptr;
+  // Half the time the blocked kernel fills the padding around the input
+  // itself, which holds NaN until then.
+  std::optional<Border> border;
+  if (blocked && random.coin()) {
+    border = Border{padTop,
+                    paddedH - inH - padTop,
+                    padLeft,
+                    paddedW - inW - padLeft,
+                    max ? -INFINITY : 0.0f,
+                    paddedH,
+                    paddedW};
+    border->set(p);
+    border->each(batch, inBatch, channels / lanes, inPlane, inRow, lanes,
+                 [&](int64_t at) { input.data[at] = NAN; });
+  }
   if (blocked)
     inception_uk_pool2d_blocked(&p);
   else
@@ -801,6 +882,12 @@ void runPool(Random &random, bool blocked, bool threeByThree = false) {
   for (int64_t at = 0; at < batch * outBatch; ++at)
     if (!written[size_t(at)])
       ASSERT_EQ(output.data[at], kUntouched) << "a gap at " << at << " written";
+  if (border)
+    border->each(batch, inBatch, channels / lanes, inPlane, inRow, lanes,
+                 [&](int64_t at) {
+                   ASSERT_EQ(input.data[at], border->value)
+                       << "the border at " << at << " not filled";
+                 });
   expectClose(want, magnitude, got, 2e-6, "");
 }
 

@@ -244,9 +244,13 @@ static void writtenChannels(Value view, int64_t base,
 /// Narrows the fill of the whole padded buffer `input` (rows and columns
 /// on axes 2 and 3) to its border, when views of exactly its interior
 /// (`top`, `left`, `height` x `width`), whole or in channel ranges that
-/// cover it (a concat's slices), are written by something else.
+/// cover it (a concat's slices), are written by something else. Where
+/// `reader` is the buffer's only reader and the fill a constant, the
+/// border's fill moves into it (its `border` and `border_value` params):
+/// its threads set their own rows' border as they start, rather than four
+/// parallel fills before it (GoogLeNet at 2 threads: 0.30 ms of fills).
 static void fillBorderOnly(Value input, int64_t top, int64_t left,
-                           int64_t height, int64_t width) {
+                           int64_t height, int64_t width, UkernelOp reader) {
   auto alloc = input.getDefiningOp<memref::AllocOp>();
   if (!alloc || !alloc.getType().hasStaticShape())
     return;
@@ -255,7 +259,14 @@ static void fillBorderOnly(Value input, int64_t top, int64_t left,
   Value value;
   // The channel ranges of the interior that are written.
   SmallVector<std::pair<int64_t, int64_t>> written;
+  bool readerOnly = true;
   for (Operation *user : input.getUsers()) {
+    if (user == reader.getOperation()) {
+      readerOnly &= reader.getInput() == input && reader.getFilter() != input &&
+                    reader.getResidual() != input &&
+                    reader.getOutput() != input;
+      continue;
+    }
     if (auto fillOp = dyn_cast<linalg::FillOp>(user);
         fillOp && fillOp.getDpsInits()[0] == input) {
       fill = fillOp;
@@ -280,6 +291,9 @@ static void fillBorderOnly(Value input, int64_t top, int64_t left,
                     (offsets[axis] == 0 && sizes[axis] == shape[axis]);
       if (interior && offsets[1] != ShapedType::kDynamic)
         writtenChannels(view.getResult(), offsets[1], written);
+      readerOnly &= interior;
+    } else {
+      readerOnly = false;
     }
   }
   llvm::sort(written);
@@ -289,11 +303,23 @@ static void fillBorderOnly(Value input, int64_t top, int64_t left,
       covered = std::max(covered, end);
   if (!fill || !value || covered < shape[1])
     return;
+  int64_t bottom = top + height, right = left + width;
+  FloatAttr constant;
+  if (readerOnly && matchPattern(value, m_Constant(&constant))) {
+    Builder builder(reader.getContext());
+    NamedAttrList params(reader.getParams());
+    params.set(kBorderParam,
+               builder.getDenseI64ArrayAttr(
+                   {top, shape[2] - bottom, left, shape[3] - right}));
+    params.set(kBorderValueParam, constant);
+    reader.setParamsAttr(params.getDictionary(reader.getContext()));
+    fill->erase();
+    return;
+  }
   OpBuilder builder(fill);
   Location loc = fill->getLoc();
   // Rows above and below the interior, whole; columns left and right of
   // it, on its rows.
-  int64_t bottom = top + height, right = left + width;
   SmallVector<std::array<int64_t, 4>> strips = {
       {0, 0, top, shape[3]},
       {bottom, 0, shape[2] - bottom, shape[3]},
@@ -326,7 +352,7 @@ void fillBorderOnly(UkernelOp op) {
                              : type.getDimSize(2) - padding[0] - padding[2];
   int64_t width = inputSize ? inputSize[1]
                             : type.getDimSize(3) - padding[1] - padding[3];
-  fillBorderOnly(op.getInput(), padding[0], padding[1], height, width);
+  fillBorderOnly(op.getInput(), padding[0], padding[1], height, width, op);
 }
 
 } // namespace mlir::inception::microkernels

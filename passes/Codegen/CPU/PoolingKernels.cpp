@@ -192,6 +192,7 @@ LogicalResult setPooling(ukernel::KernelCall<F> &call, UkernelOp op,
   call.set(F::stride_w, strides[1]);
   call.set(F::pad_top, op.getParam("pad_top"));
   call.set(F::pad_left, op.getParam("pad_left"));
+  setBorder(call, op);
   call.set(F::kind, op.getParam("kind"));
   return success();
 }
