@@ -806,8 +806,10 @@ llvm::Error LayerTranslator::translateGeneric(linalg::GenericOp op) {
       Halide::Expr dense = param.dim(1).stride() == int(*width);
       denseRows = denseRows.defined() ? denseRows && dense : dense;
     }
-  // (The translation's pre-pass counted on the template: a convolution it
-  // takes reads no activation past a row's end, narrowConvolution.)
+  // With no activation to test, or the row form forced, every call takes
+  // the row form; the template must still take the layer, as translate()'s
+  // pre-pass gave it no zero-extended inputs (narrowConvolution) to read
+  // past a row's end.
   if (width && (!denseRows.defined() || rowContractions))
     denseRows = Halide::Internal::const_false();
   if (width) {
@@ -841,8 +843,9 @@ llvm::Error LayerTranslator::translateGeneric(linalg::GenericOp op) {
         denseRows,
         plane({pure[0] + pure[1] * int(*width), pure[2], pure[3], pure[4]}),
         func(pure));
-    convolution = Convolution{func,  *domain,   *shape,
-                              plane, denseRows, ranges[3] * *width * 4};
+    int64_t inputRowBytes = ranges[3] * *width * 4; // every input channel
+    convolution =
+        Convolution{func, *domain, *shape, plane, denseRows, inputRowBytes};
     // Both contractions live in the template's per-thread buffers.
     intermediateBytes +=
         2 * cast<RankedTensorType>(op.getResult(0).getType()).getNumElements() *
