@@ -482,7 +482,11 @@ def SequentializeInnerLoops : Pass<"inception-sequentialize-inner-loops", "mlir:
     elementwise op, a pack) keeps all but its last dimension parallel and
     runs the last (the contiguous row) as an `scf.for` inside: the OpenMP
     lowering would otherwise collapse them into one loop that delinearizes
-    every index and that LLVM cannot vectorize.
+    every index and that LLVM cannot vectorize. A loop-free `scf.for` over a
+    whole contiguous innermost dimension of 4 to 16 (a blocked tensor's
+    lanes), whose loads and stores index it last and only there and whose
+    other ops are arith ops, becomes one vector: LLVM would unroll it fully
+    and leave the scalar loads and stores apart.
 
     ```mlir
     scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
@@ -494,7 +498,8 @@ def SequentializeInnerLoops : Pass<"inception-sequentialize-inner-loops", "mlir:
         scf.for %j = %c0 to %c4 step %c1 { ... }
     ```
   }];
-  let dependentDialects = ["mlir::scf::SCFDialect"];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect"];
 }
 
 def InlineAllocaScopes : Pass<"inception-inline-alloca-scopes", "mlir::func::FuncOp"> {

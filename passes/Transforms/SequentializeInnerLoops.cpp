@@ -2,11 +2,14 @@
 
 #include "passes/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
-#include "mlir/IR/IRMapping.h"
 
 namespace mlir::inception {
 #define GEN_PASS_DEF_SEQUENTIALIZEINNERLOOPS
@@ -44,6 +47,113 @@ void sequentialize(scf::ParallelOp loop, unsigned parallel = 0) {
   loop.erase();
 }
 
+/// Whether `value`, a load's or store's memref, has its innermost dimension
+/// `lanes` long and contiguous.
+bool contiguousRow(Value memref, int64_t lanes) {
+  auto type = cast<MemRefType>(memref.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return type.getRank() >= 1 && type.getShape().back() == lanes &&
+         succeeded(type.getStridesAndOffset(strides, offset)) &&
+         strides.back() == 1;
+}
+
+/// Rewrites `row`, an scf.for over the whole innermost dimension of an
+/// elementwise op (a blocked tensor's lanes: 4 to 16, a constant), as one
+/// vector of that many lanes: its loads and stores, whose last index is the
+/// loop's and that index only, become vector loads and stores, its arith
+/// ops the same ops on vectors (values from outside broadcast). LLVM
+/// unrolls such a short loop fully before its loop vectorizer sees it, and
+/// its SLP vectorizer then leaves the 16 scalar loads and stores apart (it
+/// cannot tell the buffers apart): Xception's ReLUs into a padded buffer's
+/// interior ran a scalar max and blend per float. Leaves any other loop
+/// alone.
+void vectorizeRow(scf::ForOp row) {
+  auto lower = getConstantIntValue(row.getLowerBound());
+  auto upper = getConstantIntValue(row.getUpperBound());
+  auto step = getConstantIntValue(row.getStep());
+  if (!lower || !upper || !step || *lower != 0 || *step != 1 || *upper < 4 ||
+      *upper > 16 || !llvm::isPowerOf2_64(*upper) || row.getNumResults())
+    return;
+  int64_t lanes = *upper;
+  Value iv = row.getInductionVar();
+  auto lastIndexOnly = [&](ValueRange indices) {
+    return !indices.empty() && indices.back() == iv &&
+           !llvm::is_contained(indices.drop_back(), iv);
+  };
+  for (OpOperand &use : iv.getUses()) {
+    Operation *user = use.getOwner();
+    if (auto load = dyn_cast<memref::LoadOp>(user);
+        !(load && lastIndexOnly(load.getIndices()) &&
+          contiguousRow(load.getMemRef(), lanes)) &&
+        !(isa<memref::StoreOp>(user) &&
+          lastIndexOnly(cast<memref::StoreOp>(user).getIndices()) &&
+          cast<memref::StoreOp>(user).getValueToStore() != iv &&
+          contiguousRow(cast<memref::StoreOp>(user).getMemRef(), lanes)))
+      return;
+  }
+  for (Operation &op : row.getBody()->without_terminator()) {
+    if (auto load = dyn_cast<memref::LoadOp>(op)) {
+      if (load.getIndices().empty() || load.getIndices().back() != iv)
+        return;
+      continue;
+    }
+    if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      if (store.getIndices().empty() || store.getIndices().back() != iv)
+        return;
+      continue;
+    }
+    bool scalar = llvm::all_of(op.getOperandTypes(),
+                               [](Type type) { return type.isIntOrFloat(); }) &&
+                  llvm::all_of(op.getResultTypes(),
+                               [](Type type) { return type.isIntOrFloat(); });
+    if (op.getDialect()->getNamespace() != "arith" || op.getNumRegions() ||
+        !scalar || op.getNumResults() != 1)
+      return;
+  }
+
+  OpBuilder b(row);
+  Location loc = row.getLoc();
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  // The row's values as vectors; its constants, moved out, as scalars.
+  IRMapping vectors, constants;
+  auto vectorOf = [&](Value scalar) -> Value {
+    if (Value mapped = vectors.lookupOrNull(scalar))
+      return mapped;
+    // Defined outside the row, or a constant: the same in every lane.
+    return vector::BroadcastOp::create(
+        b, loc, VectorType::get({lanes}, scalar.getType()),
+        constants.lookupOrDefault(scalar));
+  };
+  auto rowIndices = [&](ValueRange indices) {
+    SmallVector<Value> result(indices.drop_back());
+    result.push_back(zero);
+    return result;
+  };
+  for (Operation &op : row.getBody()->without_terminator()) {
+    if (auto load = dyn_cast<memref::LoadOp>(op)) {
+      vectors.map(load.getResult(),
+                  vector::LoadOp::create(
+                      b, loc, VectorType::get({lanes}, load.getType()),
+                      load.getMemRef(), rowIndices(load.getIndices())));
+    } else if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      vector::StoreOp::create(b, loc, vectorOf(store.getValueToStore()),
+                              store.getMemRef(),
+                              rowIndices(store.getIndices()));
+    } else if (isa<arith::ConstantOp>(op)) {
+      b.clone(op, constants);
+    } else {
+      OperationState state(loc, op.getName());
+      for (Value operand : op.getOperands())
+        state.addOperands(vectorOf(operand));
+      state.addTypes(VectorType::get({lanes}, op.getResult(0).getType()));
+      state.addAttributes(op.getAttrs());
+      vectors.map(op.getResult(0), b.create(state)->getResult(0));
+    }
+  }
+  row.erase();
+}
+
 struct SequentializeInnerLoopsPass
     : impl::SequentializeInnerLoopsBase<SequentializeInnerLoopsPass> {
   void runOnOperation() override {
@@ -74,6 +184,16 @@ struct SequentializeInnerLoopsPass
     // collapsed loop delinearizing every index.
     for (scf::ParallelOp loop : elementwise)
       sequentialize(loop, loop.getNumLoops() - 1);
+    // Rows of a blocked tensor's lanes: one vector each.
+    SmallVector<scf::ForOp> rows;
+    getOperation().walk([&](scf::ForOp row) {
+      bool hasLoops = false;
+      row.getBody()->walk([&](LoopLikeOpInterface) { hasLoops = true; });
+      if (!hasLoops)
+        rows.push_back(row);
+    });
+    for (scf::ForOp row : rows)
+      vectorizeRow(row);
   }
 };
 
