@@ -386,6 +386,12 @@ def Inception_UkernelOp : Inception_Op<"ukernel",
     int64_t getParam(::llvm::StringRef name, int64_t otherwise = 0);
     /// Whether the kernel adds to the output's own values.
     bool accumulates() { return getParam("accumulate") != 0; }
+    /// The params of a blocked kernel that fills its padded input's border
+    /// itself: [top, bottom, left, right], and the value (a float).
+    static constexpr ::llvm::StringLiteral kBorderParam = "border",
+                                           kBorderValueParam = "border_value";
+    /// Whether the kernel fills its input's border, and so writes its input.
+    bool fillsInputBorder() { return getParams().get(kBorderParam) != nullptr; }
   }];
   let hasVerifier = 1;
 }

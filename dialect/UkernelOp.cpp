@@ -51,9 +51,7 @@ void UkernelOp::getEffects(
       effects.emplace_back(MemoryEffects::Read::get(), &operand,
                            SideEffects::DefaultResource::get());
     // A kernel that fills its padded input's border writes the input too.
-    bool fillsBorder =
-        &operand == &getInputMutable() && getParams().get("border");
-    if (output || fillsBorder)
+    if (output || (&operand == &getInputMutable() && fillsInputBorder()))
       effects.emplace_back(MemoryEffects::Write::get(), &operand,
                            SideEffects::DefaultResource::get());
   }

@@ -789,35 +789,31 @@ llvm::Error LayerTranslator::translateGeneric(linalg::GenericOp op) {
     return yielded.takeError();
   // With a domain, the update: `pure` indices, RVars in the reads.
   func(pure) = *yielded;
-  std::optional<int64_t> width;
-  if (takesPlane(op))
-    width = (*shape)[4];
-  // The activations the layer reads (its input, a residual; [.., h, w],
-  // grouped or not): their rows' strides, known at run time, decide which
-  // contraction a call runs.
-  Halide::Expr denseRows;
-  if (width)
+  if (takesPlane(op)) {
+    int64_t width = (*shape)[4];
+    // The activations the layer reads (its input, a residual; [.., h, w],
+    // grouped or not): their rows' strides, known at run time, decide which
+    // contraction a call runs. With none to test, or the row form forced,
+    // every call takes the row form; the template must still take the
+    // layer, as translate()'s pre-pass gave it no zero-extended inputs
+    // (narrowConvolution) to read past a row's end.
+    Halide::Expr denseRows;
     for (auto [param, value] : llvm::zip(params, inputs)) {
       auto type = cast<RankedTensorType>(value.getType());
       int64_t rank = type.getRank();
       if (rank < 4 || type.getDimSize(rank - 2) != (*shape)[3] ||
-          type.getDimSize(rank - 1) != *width)
+          type.getDimSize(rank - 1) != width)
         continue;
-      Halide::Expr dense = param.dim(1).stride() == int(*width);
+      Halide::Expr dense = param.dim(1).stride() == int(width);
       denseRows = denseRows.defined() ? denseRows && dense : dense;
     }
-  // With no activation to test, or the row form forced, every call takes
-  // the row form; the template must still take the layer, as translate()'s
-  // pre-pass gave it no zero-extended inputs (narrowConvolution) to read
-  // past a row's end.
-  if (width && (!denseRows.defined() || rowContractions))
-    denseRows = Halide::Internal::const_false();
-  if (width) {
+    if (!denseRows.defined() || rowContractions)
+      denseRows = Halide::Internal::const_false();
     // The same body at pixel p of the flattened plane: column p % width,
     // row p / width, which Halide folds back into p where the rows are
     // dense.
     Halide::Var p("p");
-    Halide::Expr column = p % int(*width), row = p / int(*width);
+    Halide::Expr column = p % int(width), row = p / int(width);
     SmallVector<Halide::Expr> rowLoops = loops;
     loops[outputMap.getDimPosition(3)] = row;
     loops[outputMap.getDimPosition(4)] = column;
@@ -841,9 +837,9 @@ llvm::Error LayerTranslator::translateGeneric(linalg::GenericOp op) {
     Halide::Func chosen("v" + std::to_string(names++));
     chosen(pure) = Halide::select(
         denseRows,
-        plane({pure[0] + pure[1] * int(*width), pure[2], pure[3], pure[4]}),
+        plane({pure[0] + pure[1] * int(width), pure[2], pure[3], pure[4]}),
         func(pure));
-    int64_t inputRowBytes = ranges[3] * *width * 4; // every input channel
+    int64_t inputRowBytes = ranges[3] * width * 4; // every input channel
     convolution =
         Convolution{func, *domain, *shape, plane, denseRows, inputRowBytes};
     // Both contractions live in the template's per-thread buffers.

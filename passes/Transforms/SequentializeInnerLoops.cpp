@@ -77,39 +77,29 @@ void vectorizeRow(scf::ForOp row) {
     return;
   int64_t lanes = *upper;
   Value iv = row.getInductionVar();
-  auto lastIndexOnly = [&](ValueRange indices) {
+  // Its loads and stores index the row last and only there; every other
+  // op is a scalar arith op, so none reads the (index-typed) row index.
+  auto rowAccess = [&](Value memref, ValueRange indices) {
     return !indices.empty() && indices.back() == iv &&
-           !llvm::is_contained(indices.drop_back(), iv);
+           !llvm::is_contained(indices.drop_back(), iv) &&
+           contiguousRow(memref, lanes);
   };
-  for (OpOperand &use : iv.getUses()) {
-    Operation *user = use.getOwner();
-    if (auto load = dyn_cast<memref::LoadOp>(user);
-        !(load && lastIndexOnly(load.getIndices()) &&
-          contiguousRow(load.getMemRef(), lanes)) &&
-        !(isa<memref::StoreOp>(user) &&
-          lastIndexOnly(cast<memref::StoreOp>(user).getIndices()) &&
-          cast<memref::StoreOp>(user).getValueToStore() != iv &&
-          contiguousRow(cast<memref::StoreOp>(user).getMemRef(), lanes)))
-      return;
-  }
   for (Operation &op : row.getBody()->without_terminator()) {
     if (auto load = dyn_cast<memref::LoadOp>(op)) {
-      if (load.getIndices().empty() || load.getIndices().back() != iv)
+      if (!rowAccess(load.getMemRef(), load.getIndices()))
         return;
-      continue;
-    }
-    if (auto store = dyn_cast<memref::StoreOp>(op)) {
-      if (store.getIndices().empty() || store.getIndices().back() != iv)
+    } else if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      if (store.getValueToStore() == iv ||
+          !rowAccess(store.getMemRef(), store.getIndices()))
         return;
-      continue;
+    } else {
+      auto scalar = [](Type type) { return type.isIntOrFloat(); };
+      if (!isa<arith::ArithDialect>(op.getDialect()) || op.getNumRegions() ||
+          op.getNumResults() != 1 ||
+          !llvm::all_of(op.getOperandTypes(), scalar) ||
+          !llvm::all_of(op.getResultTypes(), scalar))
+        return;
     }
-    bool scalar = llvm::all_of(op.getOperandTypes(),
-                               [](Type type) { return type.isIntOrFloat(); }) &&
-                  llvm::all_of(op.getResultTypes(),
-                               [](Type type) { return type.isIntOrFloat(); });
-    if (op.getDialect()->getNamespace() != "arith" || op.getNumRegions() ||
-        !scalar || op.getNumResults() != 1)
-      return;
   }
 
   OpBuilder b(row);

@@ -308,10 +308,10 @@ static void fillBorderOnly(Value input, int64_t top, int64_t left,
   if (readerOnly && matchPattern(value, m_Constant(&constant))) {
     Builder builder(reader.getContext());
     NamedAttrList params(reader.getParams());
-    params.set(kBorderParam,
+    params.set(UkernelOp::kBorderParam,
                builder.getDenseI64ArrayAttr(
                    {top, shape[2] - bottom, left, shape[3] - right}));
-    params.set(kBorderValueParam, constant);
+    params.set(UkernelOp::kBorderValueParam, constant);
     reader.setParamsAttr(params.getDictionary(reader.getContext()));
     fill->erase();
     return;

@@ -140,22 +140,18 @@ bool pixelsOfBlocks(int64_t vl, const StaticLayout &layout);
 /// to its border, when other ops write its interior (whole, or in channel
 /// slices that cover it: a concat's): the kernel reads the padding, but the
 /// interior's fill is dead. Where `op` is the buffer's only reader, the
-/// border's fill moves into the kernel (kBorderParam). Runs before any op
-/// becomes a call, while every kernel's output is still an op's
+/// border's fill moves into the kernel (UkernelOp::kBorderParam). Runs before
+/// any op becomes a call, while every kernel's output is still an op's
 /// destination.
 void fillBorderOnly(UkernelOp op);
-
-/// A blocked kernel's params: the border of its padded input that it fills
-/// itself ([top, bottom, left, right]), and with what (a float).
-constexpr llvm::StringLiteral kBorderParam = "border",
-                              kBorderValueParam = "border_value";
 
 /// Sets a conv2d or pool2d call's border fields from `op`'s params (none:
 /// zeros, the border is filled before the kernel runs, or not read).
 template <typename Field>
 void setBorder(ukernel::KernelCall<Field> &call, UkernelOp op) {
-  auto border = op.getParams().getAs<DenseI64ArrayAttr>(kBorderParam);
-  auto value = op.getParams().getAs<FloatAttr>(kBorderValueParam);
+  auto border =
+      op.getParams().getAs<DenseI64ArrayAttr>(UkernelOp::kBorderParam);
+  auto value = op.getParams().getAs<FloatAttr>(UkernelOp::kBorderValueParam);
   std::array<int64_t, 4> sides = {0, 0, 0, 0};
   if (border && border.size() == 4)
     llvm::copy(border.asArrayRef(), sides.begin());
