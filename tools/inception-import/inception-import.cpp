@@ -30,17 +30,23 @@
 using namespace llvm;
 
 namespace {
+/// Only these show in --help: libLLVM's and MLIR's options stay usable but
+/// would bury them under a few hundred lines.
+cl::OptionCategory importCategory("inception-import options");
+
 cl::opt<std::string> inputPath(cl::Positional, cl::Required,
-                               cl::desc("<model.onnx>"));
+                               cl::desc("<model.onnx>"),
+                               cl::cat(importCategory));
 cl::opt<std::string> outputPath("o",
                                 cl::desc("The model file to write (default: "
                                          "the ONNX file's name, .inception)"),
-                                cl::value_desc("file"));
+                                cl::value_desc("file"),
+                                cl::cat(importCategory));
 cl::opt<std::string> weightsOut(
     "weights-out",
     cl::desc("The safetensors file of its weights (default: the model "
              "file's name, .safetensors)"),
-    cl::value_desc("file"));
+    cl::value_desc("file"), cl::cat(importCategory));
 } // namespace
 
 static int fail(const Twine &message) {
@@ -56,6 +62,7 @@ static std::string withExtension(StringRef path, StringRef extension) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(importCategory);
   cl::ParseCommandLineOptions(
       argc, argv,
       "Imports an ONNX model as a model file and a safetensors file\n");

@@ -40,107 +40,122 @@ using namespace llvm;
 using inception::EmitKind;
 
 namespace {
+/// Only these show in --help: libLLVM's and MLIR's options stay usable but
+/// would bury them under a few hundred lines.
+cl::OptionCategory driverCategory("inceptionc options");
+
 cl::opt<std::string> inputPath(cl::Positional,
                                cl::desc("<model.inception | model.onnx>"),
-                               cl::Required);
+                               cl::Required, cl::cat(driverCategory));
 cl::opt<std::string> outputPath(
     "o",
     cl::desc("Output file; its extension (.so .a .h .o .s .ll .mlir .dot .svg "
              ".safetensors) names the output kind when --emit does not. "
              "Default: a shared library beside the model, or standard "
              "output for text kinds"),
-    cl::value_desc("file"));
+    cl::value_desc("file"), cl::cat(driverCategory));
 // Its values come from compiler's table (inception::emitKinds), in main.
-cl::opt<EmitKind> emitKind("emit", cl::desc("What to produce"));
+cl::opt<EmitKind> emitKind("emit", cl::desc("What to produce"),
+                           cl::cat(driverCategory));
 cl::opt<std::string> backend("backend",
                              cl::desc("The back half that generates code: cpu, "
                                       "gpu (NVIDIA, docs/gpu.md), halide, or "
                                       "auto: per layer the faster of cpu and "
                                       "halide, timed here (docs/halide.md)"),
-                             cl::init("cpu"));
+                             cl::init("cpu"), cl::cat(driverCategory));
 cl::opt<std::string> halideScheduler(
     "halide-scheduler",
     cl::desc("With --backend=halide or auto: hand (the schedule templates), "
              "or a Halide 14 autoscheduler: Adams2019, Li2018, Mullapudi2016"),
-    cl::init("hand"), cl::value_desc("name"));
+    cl::init("hand"), cl::value_desc("name"), cl::cat(driverCategory));
 cl::opt<int64_t> halideArenaBytes(
     "halide-arena-bytes",
     cl::desc("With --backend=halide or auto: the Halide layers' per-thread "
              "arena instead of the compiler's bound (for tests of a layer "
              "that runs out of it)"),
-    cl::value_desc("bytes"), cl::Hidden);
+    cl::value_desc("bytes"), cl::Hidden, cl::cat(driverCategory));
 cl::opt<bool> halideRowContractions(
     "halide-row-contractions",
     cl::desc("With --backend=halide or auto: the plane template's 1x1 "
              "convolutions always take their row form, as on activations "
              "whose rows are not dense (for tests of that form)"),
-    cl::Hidden);
+    cl::Hidden, cl::cat(driverCategory));
 cl::opt<std::string> backendPlan(
     "backend-plan",
     cl::desc("With --backend=auto: the per-layer choices to follow, from a "
              "file that exists; else the file to write the choices timed "
              "here to"),
-    cl::value_desc("file"));
+    cl::value_desc("file"), cl::cat(driverCategory));
 cl::opt<bool> gpuLoopsOnHost(
     "gpu-loops-on-host",
     cl::desc("With --backend=gpu: a CPU library of the kernels' loop nests "
              "before they are mapped to the GPU, to check the tiling "
              "without one (the weights beside it, or bound at load)"),
-    cl::init(false), cl::Hidden);
+    cl::init(false), cl::Hidden, cl::cat(driverCategory));
 cl::list<std::string> gpuArchs(
     "gpu-arch",
     cl::desc("With --backend=gpu: the architectures to compile kernels for "
              "(default sm_80,sm_90; each also as PTX for newer GPUs)"),
-    cl::CommaSeparated, cl::value_desc("sm_NN,..."));
+    cl::CommaSeparated, cl::value_desc("sm_NN,..."), cl::cat(driverCategory));
 cl::opt<std::string> weightsPath(
     "weights",
-    cl::desc("safetensors file with the model's parameters, keyed by name path"),
-    cl::value_desc("file"));
+    cl::desc(
+        "safetensors file with the model's parameters, keyed by name path"),
+    cl::value_desc("file"), cl::cat(driverCategory));
 cl::opt<uint64_t> randomWeights(
     "random-weights",
     cl::desc("Use deterministic pseudo-random parameters from this seed"),
-    cl::value_desc("seed"));
+    cl::value_desc("seed"), cl::cat(driverCategory));
 cl::opt<int64_t> batch("batch", cl::desc("Batch size of every input"),
-                       cl::value_desc("N"), cl::init(0));
+                       cl::value_desc("N"), cl::init(0),
+                       cl::cat(driverCategory));
 cl::opt<unsigned> optLevel("O", cl::desc("Optimization level (0-3)"),
-                           cl::Prefix, cl::init(3));
+                           cl::Prefix, cl::init(3), cl::cat(driverCategory));
 cl::opt<std::string> targetCpu("mcpu",
                                cl::desc("Target CPU (default: the host's)"),
-                               cl::value_desc("cpu"));
+                               cl::value_desc("cpu"), cl::cat(driverCategory));
 cl::opt<std::string> targetTriple("mtriple",
                                   cl::desc("Target triple (default: the host)"),
-                                  cl::value_desc("triple"));
+                                  cl::value_desc("triple"),
+                                  cl::cat(driverCategory));
 cl::opt<std::string> cacheSizes(
     "cache-sizes",
     cl::desc("L1, L2 and L3 data cache sizes to block for (default: the "
              "host's, from sysfs), e.g. 48K,2M,32M"),
-    cl::value_desc("L1,L2,L3"));
+    cl::value_desc("L1,L2,L3"), cl::cat(driverCategory));
 cl::opt<bool> externalWeights(
     "external-weights",
     cl::desc("Keep the weights out of the library: write <model>.weights "
-             "beside it, which the library maps and checks when it first runs"));
+             "beside it, which the library maps and checks when it first runs"),
+    cl::cat(driverCategory));
 cl::opt<bool> weightsAtLoad(
     "weights-at-load",
     cl::desc("Build no weights into the library: it takes a safetensors "
              "state_dict when it loads (inception_model_load_weights, "
-             "inception-run --weights) and prepares it there"));
+             "inception-run --weights) and prepares it there"),
+    cl::cat(driverCategory));
 cl::opt<bool> profileLayers(
-    "profile", cl::desc("Time each layer of a run made through the library's "
-                        "run_profiled (inception-bench --trace); other runs "
-                        "are not slowed"));
+    "profile",
+    cl::desc("Time each layer of a run made through the library's "
+             "run_profiled (inception-bench --trace); other runs "
+             "are not slowed"),
+    cl::cat(driverCategory));
 cl::opt<std::string> passList(
     "passes",
     cl::desc("Optimization passes to run instead of those of -O, in order, "
              "comma-separated, options in braces "
              "(\"fold-batch-norm,factorize-conv{rank=4}\"); empty for none"),
-    cl::value_desc("list"));
-cl::opt<bool> printStats(
-    "pass-stats", cl::desc("Print what the optimization passes did, op and "
-                           "MAC counts before and after them, and the "
-                           "kernels the model launches"));
+    cl::value_desc("list"), cl::cat(driverCategory));
+cl::opt<bool>
+    printStats("pass-stats",
+               cl::desc("Print what the optimization passes did, op and "
+                        "MAC counts before and after them, and the "
+                        "kernels the model launches"),
+               cl::cat(driverCategory));
 cl::opt<bool> printWeights(
     "print-weights",
-    cl::desc("Print weight data in full instead of eliding large tensors"));
+    cl::desc("Print weight data in full instead of eliding large tensors"),
+    cl::cat(driverCategory));
 } // namespace
 
 /// The run-time thread default, --threads. libLLVM already registers an
@@ -157,6 +172,7 @@ static cl::opt<int> &threadsOption() {
                              "OMP_NUM_THREADS, else every core); callers can "
                              "still choose per run");
     existing->setValueStr("N");
+    existing->addCategory(driverCategory);
     return existing;
   }();
   return *option;
@@ -186,6 +202,7 @@ int main(int argc, char **argv) {
   for (const inception::EmitKindInfo &kind : inception::emitKinds())
     emitKind.getParser().addLiteralOption(kind.name, kind.kind,
                                           kind.description);
+  cl::HideUnrelatedOptions(driverCategory);
   cl::ParseCommandLineOptions(argc, argv, "Inception model compiler\n");
 
   bool useRandom = randomWeights.getNumOccurrences() > 0;
