@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #endif
 #include "inception/runtime.h"
+#include "large_alloc.h"
 #include "weights_loader.h"
 
 #include <dlfcn.h>
@@ -210,16 +211,6 @@ size_t inception_model_output_elements(const inception_model *model, int32_t ind
   return elements(&model->info->outputs[index]);
 }
 
-/* At least `size` bytes aligned to `alignment` (a power of two), as
-   aligned_alloc wants them: a multiple of the alignment, at least one;
-   *rounded gets their count. */
-static void *allocate_aligned(size_t size, size_t alignment, size_t *rounded) {
-  *rounded = (size + alignment - 1) / alignment * alignment;
-  if (!*rounded)
-    *rounded = alignment;
-  return aligned_alloc(alignment, *rounded);
-}
-
 /* Makes the context's workspace hold a run on `num_threads` threads (0:
    the library's default); allocates only when it grows. */
 static int reserve_workspace(inception_context *context, int num_threads) {
@@ -229,7 +220,7 @@ static int reserve_workspace(inception_context *context, int num_threads) {
     return INCEPTION_OK;
   size_t rounded;
   void *workspace =
-      allocate_aligned(size, info->workspace_alignment, &rounded);
+      inception_allocate_large(size, info->workspace_alignment, &rounded);
   if (!workspace)
     return fail(INCEPTION_ERROR_OUT_OF_MEMORY,
                 "cannot allocate a %zu-byte workspace for '%s'", size,

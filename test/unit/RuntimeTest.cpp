@@ -1,9 +1,13 @@
 //===- RuntimeTest.cpp - The runtime's C API ------------------------------===//
 
 #include "inception/runtime.h"
+#include "large_alloc.h"
 
 #include "gtest/gtest.h"
 #include <atomic>
+#include <cstdint>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -198,6 +202,51 @@ TEST(Runtime, ProfiledRunsNeedAProfileAndTheirPointers) {
                                    &count),
             INCEPTION_ERROR_NULL_ARGUMENT);
   inception_context_free(context);
+}
+
+/// The VmFlags of the mapping of this process that holds `address`
+/// (/proc/self/smaps), or "" if none does.
+std::string mappingFlags(const void *address) {
+  std::ifstream smaps("/proc/self/smaps");
+  auto at = reinterpret_cast<uintptr_t>(address);
+  bool inside = false;
+  for (std::string line; std::getline(smaps, line);) {
+    unsigned long long start, end;
+    char dash;
+    std::istringstream fields(line);
+    if (line.rfind("VmFlags:", 0) == 0) {
+      if (inside)
+        return line;
+    } else if (fields >> std::hex >> start >> dash >> end && dash == '-') {
+      inside = start <= at && at < end;
+    }
+  }
+  return "";
+}
+
+TEST(Runtime, LargeBuffersAskForHugePages) {
+  // A workspace or weights arena of two huge pages or more: aligned and
+  // rounded to them, its mapping advised (VmFlags "hg").
+  size_t rounded = 0;
+  void *large = inception_allocate_large(5 << 20, 64, &rounded);
+  ASSERT_NE(large, nullptr);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(large) % (2 << 20), 0u);
+  EXPECT_EQ(rounded, size_t(6) << 20);
+  // (A kernel built without transparent huge pages has no such advice.)
+  if (std::ifstream("/sys/kernel/mm/transparent_hugepage/enabled"))
+    EXPECT_NE(mappingFlags(large).find(" hg"), std::string::npos)
+        << mappingFlags(large);
+  free(large);
+  // Smaller ones keep the alignment asked for, no rounding past it.
+  void *small = inception_allocate_large(100000, 64, &rounded);
+  ASSERT_NE(small, nullptr);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(small) % 64, 0u);
+  EXPECT_EQ(rounded, 100032u);
+  free(small);
+  void *empty = inception_allocate_large(0, 128, &rounded);
+  ASSERT_NE(empty, nullptr);
+  EXPECT_EQ(rounded, 128u);
+  free(empty);
 }
 
 TEST(Runtime, StatusStrings) {
