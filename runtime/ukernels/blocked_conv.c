@@ -397,6 +397,61 @@ static blocked_conv_tile *const depthwise_tiles[2][DEPTHWISE_PIXELS] = {
     {DEPTHWISE_TILES(inception_uk_blocked_depthwise_)},
     {DEPTHWISE_TILES(inception_uk_blocked_depthwise_strided_)}};
 
+/* Output pixels of a 3x3 stride-1 depthwise row held in registers: with
+   VL 16, 8 accumulators, the 10 input vectors of a kernel row and the 9
+   taps, 27 of the 32 vector registers. */
+enum { DEPTHWISE3X3_PIXELS = INCEPTION_UK_VL == 16 ? 8 : 4 };
+
+/* The whole runs of DEPTHWISE3X3_PIXELS pixels of an output row of a 3x3
+   stride-1 depthwise convolution (Xception's and MobileNet's): each input
+   vector is loaded once per kernel row and used by the three taps that
+   read it, where the tiles load it per tap (9 loads a pixel against 3);
+   the taps stay in registers across the row. The sums are the tiles',
+   tap by tap in the same order, so the two agree to the bit. Returns the
+   pixels done; the caller's tiles take the rest. `in` is the input row of
+   the first kernel row at column 0 (the padded buffer's), `row_step` the
+   floats between kernel rows. */
+static int64_t depthwise3x3_row(const float *in, int64_t row_step,
+                                const float *filter, const float *bias,
+                                const float *residual, float *out,
+                                int64_t width, int64_t relu,
+                                int64_t initialize) {
+  enum { P = DEPTHWISE3X3_PIXELS };
+  vf taps[9];
+  for (int t = 0; t < 9; ++t)
+    taps[t] = *(const vf_unaligned *)(filter + t * VL);
+  vf start = bias ? *(const vf_unaligned *)bias : (vf){0};
+  int64_t ox = 0;
+  for (; ox + P <= width; ox += P) {
+    vf acc[P];
+    for (int p = 0; p < P; ++p) {
+      const float *at = out + (ox + p) * VL;
+      acc[p] = !initialize ? *(const vf_unaligned *)at
+               : residual
+                   ? start + *(const vf_unaligned *)(residual + (ox + p) * VL)
+                   : start;
+    }
+    for (int kh = 0; kh < 3; ++kh) {
+      const float *row = in + kh * row_step + ox * VL;
+      vf x[P + 2];
+      for (int i = 0; i < P + 2; ++i)
+        x[i] = *(const vf_unaligned *)(row + i * VL);
+      for (int kw = 0; kw < 3; ++kw)
+        for (int p = 0; p < P; ++p)
+          acc[p] =
+              __builtin_elementwise_fma(x[p + kw], taps[kh * 3 + kw], acc[p]);
+    }
+    for (int p = 0; p < P; ++p) {
+      vf value = acc[p];
+      /* value > 0 ? value : 0, NaN and -0 to 0, as the tiles. */
+      if (relu)
+        value = (vf)((__typeof__(value > value))value & (value > (vf){0}));
+      *(vf_unaligned *)(out + (ox + p) * VL) = value;
+    }
+  }
+  return ox;
+}
+
 /* A depthwise convolution on blocked activations: each lane a channel with
    its own kernel_h x kernel_w filter ([blocks][kernel_h][kernel_w][VL]).
    Arguments as for inception_uk_conv2d_blocked (lanes = VL, in_blocks =
@@ -407,6 +462,8 @@ void inception_uk_depthwise2d_blocked(
   UNPACK_BLOCKED_PARAMS(params);
   int64_t blocks = out_blocks, taps = kernel_h * kernel_w;
   int strided = stride_w != 1;
+  int row3x3 =
+      kernel_h == 3 && kernel_w == 3 && stride_w == 1 && dilation_w == 1;
   /* Each thread its share of the rows, block by block, as the
      convolutions split (inception_uk_conv2d_blocked). */
   int fills = UK_FILLS_BORDER(params) != 0;
@@ -433,7 +490,11 @@ void inception_uk_depthwise2d_blocked(
                      : 0;
         float *out = output + image * output_batch_stride +
                      block * output_channel_stride + oy * output_row_stride;
-        for (int64_t ox = 0; ox < out_w; ox += DEPTHWISE_PIXELS) {
+        int64_t done =
+            row3x3 ? depthwise3x3_row(in, dilation_h * input_row_stride, w, b,
+                                      res, out, out_w, relu, initialize)
+                   : 0;
+        for (int64_t ox = done; ox < out_w; ox += DEPTHWISE_PIXELS) {
           int64_t pixels =
               out_w - ox < DEPTHWISE_PIXELS ? out_w - ox : DEPTHWISE_PIXELS;
           depthwise_tiles[strided][pixels - 1](

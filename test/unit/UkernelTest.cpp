@@ -491,9 +491,12 @@ Border randomBorder(Random &random, int64_t h, int64_t w, float value) {
 /// gap. `pointwise`: a 1x1 stride-1 convolution on a dense input, whose
 /// tiles wrap from one output row to the next.
 void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
-                bool pointwise = false) {
+                bool pointwise = false, bool rows3x3 = false) {
   bool winograd = kernel == BlockedKernel::Winograd;
   bool depthwise = kernel == BlockedKernel::Depthwise;
+  // rows3x3: the depthwise kernel's path for 3x3 kernels of stride and
+  // dilation 1 along rows (either down columns).
+  bool square = winograd || rows3x3;
   int64_t batch = random.between(1, 2);
   int64_t lanes = nchwInput ? 1 : VL;
   int64_t inChannels = nchwInput ? random.between(1, 5) : VL * random.between(1, 3);
@@ -501,12 +504,12 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
   // AVX2), so that its groups of panels are exercised.
   int64_t outChannels =
       depthwise ? inChannels : VL * random.between(1, winograd ? 9 : 4);
-  int64_t kernelH = winograd ? 3 : pointwise ? 1 : random.between(1, 5);
-  int64_t kernelW = winograd ? 3 : pointwise ? 1 : random.between(1, 5);
+  int64_t kernelH = square ? 3 : pointwise ? 1 : random.between(1, 5);
+  int64_t kernelW = square ? 3 : pointwise ? 1 : random.between(1, 5);
   int64_t strideH = winograd || pointwise ? 1 : random.between(1, 2);
-  int64_t strideW = winograd || pointwise ? 1 : random.between(1, 2);
+  int64_t strideW = square || pointwise ? 1 : random.between(1, 2);
   int64_t dilationH = winograd || pointwise ? 1 : random.between(1, 2);
-  int64_t dilationW = winograd || pointwise ? 1 : random.between(1, 2);
+  int64_t dilationW = square || pointwise ? 1 : random.between(1, 2);
   // Pointwise rows as narrow as 1 pixel: a tile then spans several rows.
   int64_t outH = random.between(1, 9),
           outW = pointwise ? random.between(1, 13) : random.between(1, 30);
@@ -730,6 +733,18 @@ TEST(Ukernel, Depthwise2dBlockedRandomShapes) {
   for (int i = 0; i < 40; ++i) {
     ThreadCount threads(1 + i % 3);
     runBlocked(random, BlockedKernel::Depthwise, false);
+  }
+}
+
+// 3x3 rows of stride 1 (Xception's): pixels in registers across the row,
+// whole runs of them, then the tiles for the rest (rows of 1 to 30).
+TEST(Ukernel, Depthwise2dBlocked3x3Rows) {
+  REQUIRE_ISA();
+  Random random(16);
+  for (int i = 0; i < 40; ++i) {
+    ThreadCount threads(1 + i % 3);
+    runBlocked(random, BlockedKernel::Depthwise, false, false,
+               /*rows3x3=*/true);
   }
 }
 
