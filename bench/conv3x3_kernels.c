@@ -44,7 +44,7 @@ int main(int argc,char**argv){
       for(int xi=0;xi<36;xi++)u[(((co/NR)*36+xi)*l.ci+ci)*NR+co%NR]=U[xi/6][xi%6];}
     /* The threads' scratch, as a model's workspace holds it (ukernel_abi.h). */
     int64_t gemm_scratch=inception_uk_conv2d_scratch(MR,KC,NC);
-    int64_t wino_scratch=inception_uk_winograd_scratch(MR,NR,INCEPTION_UK_DEFAULT_L2,l.ci);
+    int64_t wino_scratch=inception_uk_winograd_scratch(INCEPTION_UK_WINOGRAD3X3_POSITIONS,MR,NR,INCEPTION_UK_DEFAULT_L2,l.ci);
     int64_t per_thread=gemm_scratch>wino_scratch?gemm_scratch:wino_scratch;
     char*scratch=aligned_alloc(64,(size_t)per_thread*omp_get_max_threads());
     double bg=1e9,bw=1e9;

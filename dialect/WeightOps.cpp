@@ -11,6 +11,7 @@
 #include "dialect/InceptionOps.h"
 #include "dialect/UkernelFields.h"
 #include "dialect/WeightConstants.h"
+#include "runtime/ukernels/ukernel_abi.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -74,6 +75,13 @@ transformExtents(StringRef transform, function_ref<int64_t(StringRef)> param) {
     return Extents{{b ? ceilDiv(f, b) * 9 * c * b : f * c * 9},
                    36 * ceilDiv(f, nr) * c * nr};
   }
+  if (transform == "winograd1d_filter") {
+    int64_t f = param("out_channels"), c = param("in_channels"),
+            nr = param("nr"), b = param("source_block"), taps = param("taps");
+    return Extents{{b ? ceilDiv(f, b) * taps * c * b : f * c * taps},
+                   inception_uk_winograd1d_positions(taps) * ceilDiv(f, nr) *
+                       c * nr};
+  }
   return std::nullopt;
 }
 
@@ -88,6 +96,10 @@ LogicalResult checkParamRelations(WeightTransformOp op,
   if (transform == "pad_channels" && param("padded") < param("channels"))
     return op.emitOpError("pads ") << param("channels") << " channels to "
                                    << param("padded");
+  if (transform == "winograd1d_filter" &&
+      !inception_uk_winograd1d_positions(param("taps")))
+    return op.emitOpError("no one-dimensional Winograd kernel takes ")
+           << param("taps") << " taps";
   for (StringRef divisor : {"block", "mr", "nr"})
     if (op.getParams().get(divisor) && param(divisor) < 1)
       return op.emitOpError("param '") << divisor << "' must be positive";

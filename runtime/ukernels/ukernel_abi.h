@@ -84,13 +84,27 @@ static inline int64_t inception_uk_conv2d_scratch(int64_t mr, int64_t kc,
       INCEPTION_UK_SCRATCH_ALIGNMENT);
 }
 
-/* inception_uk_winograd3x3[_blocked]: the bytes of V and M for one panel
-   of mr tiles (36 transform positions, every input channel, and one panel
-   of nr output channels: a task runs the GEMMs of one output panel at a
-   time and transforms it back before the next). */
-static inline int64_t inception_uk_winograd_panel_bytes(int64_t mr, int64_t nr,
+/* The Winograd kernels' transform positions: 36 for F(4x4, 3x3)
+   (inception_uk_winograd3x3[_blocked]); for the one-dimensional
+   inception_uk_winograd1d_blocked, F(2, 7) of 1x7 and 7x1 convolutions,
+   8 positions for 2 outputs along the kernel's axis. Other tap counts: 0
+   (no one-dimensional kernel). */
+enum { INCEPTION_UK_WINOGRAD3X3_POSITIONS = 36 };
+static inline int64_t inception_uk_winograd1d_positions(int64_t taps) {
+  return taps == 7 ? 8 : 0;
+}
+static inline int64_t inception_uk_winograd1d_outputs(int64_t taps) {
+  return taps == 7 ? 2 : 0;
+}
+
+/* The bytes of V and M for one panel of mr tiles (`positions` transform
+   positions, every input channel, and one panel of nr output channels: a
+   task runs the GEMMs of one output panel at a time and transforms it
+   back before the next). */
+static inline int64_t inception_uk_winograd_panel_bytes(int64_t positions,
+                                                        int64_t mr, int64_t nr,
                                                         int64_t in_channels) {
-  return (int64_t)36 * mr * (in_channels + nr) * (int64_t)sizeof(float);
+  return positions * mr * (in_channels + nr) * (int64_t)sizeof(float);
 }
 
 /* The bytes of V and M a Winograd task may take: three quarters of L2,
@@ -108,12 +122,13 @@ static inline int64_t inception_uk_winograd_chunk_panels(int64_t l2,
   return panels < 1 ? 1 : panels > 8 ? 8 : panels;
 }
 
-/* inception_uk_winograd3x3[_blocked], per thread: V and M of the largest
-   task. */
-static inline int64_t inception_uk_winograd_scratch(int64_t mr, int64_t nr,
+/* A Winograd kernel's scratch per thread: V and M of the largest task. */
+static inline int64_t inception_uk_winograd_scratch(int64_t positions,
+                                                    int64_t mr, int64_t nr,
                                                     int64_t l2,
                                                     int64_t in_channels) {
-  int64_t panel = inception_uk_winograd_panel_bytes(mr, nr, in_channels);
+  int64_t panel =
+      inception_uk_winograd_panel_bytes(positions, mr, nr, in_channels);
   return inception_uk_round_up(
       inception_uk_winograd_chunk_panels(l2, panel) * panel,
       INCEPTION_UK_SCRATCH_ALIGNMENT);

@@ -30,7 +30,11 @@
 
 #include "ukernel_common.h"
 
-enum { WINO_TILE = 4, WINO_WINDOW = 6, WINO_POSITIONS = 36 };
+enum {
+  WINO_TILE = 4,
+  WINO_WINDOW = 6,
+  WINO_POSITIONS = INCEPTION_UK_WINOGRAD3X3_POSITIONS
+};
 
 /* (y0 .. y5) = B^T (x0 .. x5), the one-dimensional input transform, for
    scalars and vectors alike (the arguments are plain values or lvalues;
@@ -268,8 +272,8 @@ enum { WINO_U_FLOAT_COST = 8, WINO_INPUT_TRANSFORM_COST = 960 };
    image has few tiles (14x14 and 7x7 layers), each transforming the same
    input again. A chunk's V and M stay within the budget of
    inception_uk_winograd_chunk_panels and the thread's scratch. */
-static winograd_split winograd_choose_split(int64_t batch, int64_t tiles,
-                                            int64_t in_channels,
+static winograd_split winograd_choose_split(int64_t positions, int64_t batch,
+                                            int64_t tiles, int64_t in_channels,
                                             int64_t out_channels, int64_t l2,
                                             int64_t scratch_per_thread,
                                             int64_t threads) {
@@ -277,7 +281,8 @@ static winograd_split winograd_choose_split(int64_t batch, int64_t tiles,
   int64_t co_panels = (out_channels + NR - 1) / NR;
   winograd_split best = {1, co_panels};
   int64_t best_cost = -1, best_tasks = 0;
-  int64_t panel_bytes = inception_uk_winograd_panel_bytes(MR, NR, in_channels);
+  int64_t panel_bytes =
+      inception_uk_winograd_panel_bytes(positions, MR, NR, in_channels);
   int64_t max_chunk_panels = inception_uk_winograd_chunk_panels(l2, panel_bytes);
   while (max_chunk_panels > 1 &&
          max_chunk_panels * panel_bytes > scratch_per_thread)
@@ -294,7 +299,7 @@ static winograd_split winograd_choose_split(int64_t batch, int64_t tiles,
         continue;
       int64_t tasks = batch * chunks * groups;
       int64_t rounds = (tasks + threads - 1) / threads;
-      int64_t u_floats = WINO_POSITIONS * in_channels * group_panels * NR;
+      int64_t u_floats = positions * in_channels * group_panels * NR;
       int64_t task = u_floats * chunk_panels * MR +
                      u_floats * WINO_U_FLOAT_COST +
                      chunk_panels * MR * in_channels * WINO_INPUT_TRANSFORM_COST;
@@ -311,6 +316,69 @@ static winograd_split winograd_choose_split(int64_t batch, int64_t tiles,
   return best;
 }
 
+/* A Winograd layer's tasks (either kernel's): `tiles` tiles an image in
+   chunks of `chunk` (whole panels of MR), the output panels in groups of
+   `group_panels`, every image, as winograd_choose_split chose. */
+typedef struct {
+  int64_t positions, tiles, chunk, chunks, co_panels, group_panels, groups,
+      tasks;
+} winograd_tasks;
+
+static winograd_tasks
+winograd_plan_tasks(int64_t positions, int64_t tiles,
+                    const inception_uk_conv2d_params *params) {
+  winograd_tasks plan = {positions, tiles, 0, 0, 0, 0, 0, 0};
+  winograd_split split = winograd_choose_split(
+      positions, params->batch, tiles, params->in_channels,
+      params->out_channels, params->l2, params->scratch_per_thread,
+      omp_get_max_threads());
+  plan.chunk = split.chunk_panels * MR;
+  plan.chunks = (tiles + plan.chunk - 1) / plan.chunk;
+  plan.co_panels = (params->out_channels + NR - 1) / NR;
+  plan.group_panels = split.group_panels;
+  plan.groups = (plan.co_panels + plan.group_panels - 1) / plan.group_panels;
+  plan.tasks = params->batch * plan.chunks * plan.groups;
+  return plan;
+}
+
+/* What task `task` of `plan` computes: tiles [t0, t0 + count) of `image`
+   (`panels` panels of MR) for output panels [j0, j1), in V and M, the
+   calling thread's scratch ([xi][panel][ci][MR]; for one output panel,
+   [xi][panel * MR + tile][NR]). */
+typedef struct {
+  int64_t image, t0, count, panels, j0, j1;
+  float *v, *m;
+} winograd_task;
+
+static winograd_task winograd_task_at(const winograd_tasks *plan, int64_t task,
+                                      const inception_uk_conv2d_params *params) {
+  winograd_task t;
+  int64_t per_image = plan->chunks * plan->groups;
+  int64_t rest = task % per_image;
+  t.image = task / per_image;
+  t.t0 = (rest / plan->groups) * plan->chunk;
+  t.j0 = (rest % plan->groups) * plan->group_panels;
+  t.j1 = t.j0 + plan->group_panels < plan->co_panels
+             ? t.j0 + plan->group_panels
+             : plan->co_panels;
+  t.count = plan->tiles - t.t0 < plan->chunk ? plan->tiles - t.t0 : plan->chunk;
+  t.panels = (t.count + MR - 1) / MR;
+  t.v = (float *)(params->scratch +
+                  (int64_t)omp_get_thread_num() * params->scratch_per_thread);
+  t.m = t.v + plan->positions * t.panels * MR * params->in_channels;
+  return t;
+}
+
+/* The border of a padded blocked input, where the params ask the kernel
+   to fill it: Winograd's tasks are tiles, not rows, so in a parallel
+   region of its own first. */
+static void winograd_fill_border(const inception_uk_conv2d_params *params) {
+  if (UK_FILLS_BORDER(params)) {
+#pragma omp parallel
+    UK_FILL_BORDER(params, params->in_channels / VL, VL);
+  }
+}
+
 /* output[b][co][y][x] = relu?(bias[co] + residual[b][co][y][x] +
    conv3x3(input[b], filter)[co][y][x]) for a 3x3, stride-1, undilated
    convolution of the in_h x in_w input zero-padded by pad_top rows and
@@ -325,38 +393,16 @@ void inception_uk_winograd3x3_any(int blocked,
   int64_t tiles_h = (out_h + WINO_TILE - 1) / WINO_TILE;
   int64_t tiles_w = (out_w + WINO_TILE - 1) / WINO_TILE;
   int64_t tiles = tiles_h * tiles_w;
-  int64_t co_panels = (out_channels + NR - 1) / NR;
   /* V and M are the thread's scratch, which the compiler sized for the
      most panels a chunk may have (inception_uk_winograd_scratch). */
-  winograd_split split =
-      winograd_choose_split(batch, tiles, in_channels, out_channels, params->l2,
-                            scratch_per_thread, omp_get_max_threads());
-  int64_t chunk = split.chunk_panels * MR;
-  int64_t chunks = (tiles + chunk - 1) / chunk;
-  int64_t group_panels = split.group_panels;
-  int64_t groups = (co_panels + group_panels - 1) / group_panels;
-  int64_t tasks = batch * chunks * groups;
+  winograd_tasks plan = winograd_plan_tasks(WINO_POSITIONS, tiles, params);
 
-  /* Its tasks are tiles, not rows: the border first, in a region of its
-     own. */
-  if (UK_FILLS_BORDER(params)) {
-#pragma omp parallel
-    UK_FILL_BORDER(params, in_channels / VL, VL);
-  }
+  winograd_fill_border(params);
 #pragma omp parallel for schedule(dynamic, 1)
-  for (int64_t task = 0; task < tasks; ++task) {
-    int64_t image = task / (chunks * groups);
-    int64_t rest = task % (chunks * groups);
-    int64_t t0 = (rest / groups) * chunk;
-    int64_t j0 = (rest % groups) * group_panels;
-    int64_t j1 = j0 + group_panels < co_panels ? j0 + group_panels : co_panels;
-    int64_t count = tiles - t0 < chunk ? tiles - t0 : chunk;
-    int64_t panels = (count + MR - 1) / MR;
-    /* V: [xi][panel][ci][MR]; M, for one output panel: [xi][panel * MR +
-       tile][NR]. */
-    float *v =
-        (float *)(scratch + (int64_t)omp_get_thread_num() * scratch_per_thread);
-    float *m = v + WINO_POSITIONS * panels * MR * in_channels;
+  for (int64_t task = 0; task < plan.tasks; ++task) {
+    winograd_task t = winograd_task_at(&plan, task, params);
+    int64_t image = t.image, t0 = t.t0, count = t.count, panels = t.panels;
+    float *v = t.v, *m = t.m;
     const float *in = input + image * input_batch_stride;
 
     int64_t xi_stride = panels * in_channels * MR; /* between positions in V */
@@ -420,7 +466,7 @@ void inception_uk_winograd3x3_any(int blocked,
     float *out = output + image * output_batch_stride;
     const float *res = residual ? residual + image * residual_batch_stride : 0;
     int64_t m_xi_stride = panels * MR * NR; /* between positions in M */
-    for (int64_t j = j0; j < j1; ++j) {
+    for (int64_t j = t.j0; j < t.j1; ++j) {
       for (int xi = 0; xi < WINO_POSITIONS; ++xi) {
         const float *b = u + (j * WINO_POSITIONS + xi) * in_channels * NR;
         for (int64_t p = 0; p < panels; ++p)
@@ -442,4 +488,141 @@ void inception_uk_winograd3x3_any(int blocked,
    the bias and residual). */
 void inception_uk_winograd3x3(const inception_uk_conv2d_params *params) {
   inception_uk_winograd3x3_any(0, params);
+}
+
+/* One-dimensional Winograd F(2, 7) for the 1x7 and 7x1 convolutions of
+   Inception-v3, -v4 and -ResNet on blocked activations: each tile is 2
+   outputs along the kernel's axis (of a row for 1x7, a column for 7x1),
+   a_xi^T [sum_ci (G g) .* (B^T d)] over the tile's 8 inputs d along the
+   axis, 8 multiplications where the direct convolution needs 14; points
+   0, +-1, +-2, +-1/2 and infinity (G in weight_transforms.c). The driver
+   is the 3x3 one's: V, the GEMMs per position, M transformed back per
+   output panel. */
+enum { W1_TILE = 2, W1_POSITIONS = 8 };
+static const float kW1BT[W1_POSITIONS][W1_POSITIONS] = {
+    {-1, 0, 21.0f / 4, 0, -21.0f / 4, 0, 1, 0},
+    {0, 1, 1, -17.0f / 4, -17.0f / 4, 1, 1, 0},
+    {0, -1, 1, 17.0f / 4, -17.0f / 4, -1, 1, 0},
+    {0, 0.5f, 0.25f, -2.5f, -1.25f, 2, 1, 0},
+    {0, -0.5f, 0.25f, 2.5f, -1.25f, -2, 1, 0},
+    {0, 2, 4, -2.5f, -5, 0.5f, 1, 0},
+    {0, -2, 4, 2.5f, -5, -0.5f, 1, 0},
+    {0, -1, 0, 21.0f / 4, 0, -21.0f / 4, 0, 1}};
+static const float kW1AT[W1_TILE][W1_POSITIONS] = {
+    {1, 1, 1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0.5f, -0.5f, 1}};
+
+/* B^T d for the tile whose 8 inputs along the axis start at `first`,
+   `step` floats apart, the first `inside` of them in the input (zeros
+   past it), for the VL channels of one block; stored as V wants it,
+   channel-major: v[xi * xi_stride + lane * MR]. */
+static void winograd1d_input_block(const float *first, int64_t step,
+                                   int64_t inside, float *v,
+                                   int64_t xi_stride) {
+  vf d[W1_POSITIONS];
+  for (int i = 0; i < W1_POSITIONS; ++i)
+    d[i] = i < inside ? *(const vf_unaligned *)(first + i * step) : (vf){0};
+  for (int xi = 0; xi < W1_POSITIONS; ++xi) {
+    vf y = (vf){0};
+    for (int i = 0; i < W1_POSITIONS; ++i)
+      if (kW1BT[xi][i] != 0.0f)
+        y += kW1BT[xi][i] * d[i];
+    for (int lane = 0; lane < VL; ++lane)
+      v[xi * xi_stride + lane * MR] = y[lane];
+  }
+}
+
+/* output = relu?(bias + residual + conv(input, filter)) for a 1x7 or 7x1,
+   stride-1, undilated convolution on blocked activations: the input is
+   the padded buffer (pads 0), the filter U, packed by
+   inception_uk_winograd1d_filter like the 3x3 kernel's with 8 positions.
+   Conventions as for inception_uk_conv2d_blocked (no accumulate mode). */
+void inception_uk_winograd1d_blocked(const inception_uk_conv2d_params *params) {
+  UNPACK_CONV2D_PARAMS(params);
+  const float *u = filter;
+  /* Tiles along rows (1x7) or columns (7x1); `step` floats between inputs
+     along the axis. Tiles are numbered row by row either way, so that
+     consecutive tiles read neighbouring pixels. */
+  int vertical = kernel_h > 1;
+  int64_t step = vertical ? input_row_stride : VL;
+  int64_t tiles_h = vertical ? (out_h + W1_TILE - 1) / W1_TILE : out_h;
+  int64_t tiles_w = vertical ? out_w : (out_w + W1_TILE - 1) / W1_TILE;
+  int64_t tiles = tiles_h * tiles_w;
+  winograd_tasks plan = winograd_plan_tasks(W1_POSITIONS, tiles, params);
+
+  winograd_fill_border(params);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int64_t task = 0; task < plan.tasks; ++task) {
+    winograd_task t = winograd_task_at(&plan, task, params);
+    int64_t image = t.image, t0 = t.t0, count = t.count, panels = t.panels;
+    float *v = t.v, *m = t.m;
+    const float *in = input + image * input_batch_stride;
+    int64_t xi_stride = panels * in_channels * MR;
+    for (int64_t p = 0; p < panels; ++p)
+      for (int64_t r = 0; r < MR; ++r) {
+        int64_t tile = t0 + p * MR + r;
+        int64_t y = vertical ? tile / tiles_w * W1_TILE : tile / tiles_w;
+        int64_t x = vertical ? tile % tiles_w : tile % tiles_w * W1_TILE;
+        /* The tile's inputs inside the padded input, along the axis;
+           panel padding (past the chunk's tiles) reads none. */
+        int64_t inside = p * MR + r >= count ? 0
+                         : vertical          ? in_h - y
+                                             : in_w - x;
+        for (int64_t ci = 0; ci < in_channels; ci += VL) {
+          float *at = v + (p * in_channels + ci) * MR + r;
+          const float *first = in + ci / VL * input_channel_stride +
+                               (inside > 0 ? y * input_row_stride + x * VL : 0);
+          winograd1d_input_block(first, step, inside, at, xi_stride);
+        }
+      }
+
+    float *out = output + image * output_batch_stride;
+    const float *res = residual ? residual + image * residual_batch_stride : 0;
+    int64_t m_xi_stride = panels * MR * NR;
+    for (int64_t j = t.j0; j < t.j1; ++j) {
+      for (int xi = 0; xi < W1_POSITIONS; ++xi) {
+        const float *b = u + (j * W1_POSITIONS + xi) * in_channels * NR;
+        for (int64_t p = 0; p < panels; ++p)
+          microkernel(in_channels, v + (xi * panels + p) * in_channels * MR, b,
+                      NR, m + (xi * panels + p) * MR * NR, NR, 0, 0, 0, 0, 0,
+                      out_channels - j * NR);
+      }
+      int64_t co_end =
+          (j + 1) * NR < out_channels ? (j + 1) * NR : out_channels;
+      for (int64_t k = 0; k < count; ++k) {
+        int64_t tile = t0 + k;
+        int64_t y = vertical ? tile / tiles_w * W1_TILE : tile / tiles_w;
+        int64_t x = vertical ? tile % tiles_w : tile % tiles_w * W1_TILE;
+        int64_t along = vertical ? out_h - y : out_w - x;
+        int64_t outputs = along < W1_TILE ? along : W1_TILE;
+        int64_t out_step = vertical ? output_row_stride : VL;
+        int64_t res_step = vertical ? residual_row_stride : VL;
+        for (int64_t c0 = j * NR; c0 < co_end; c0 += VL) {
+          const float *src = m + k * NR + (c0 - j * NR);
+          vf mx[W1_POSITIONS];
+          for (int xi = 0; xi < W1_POSITIONS; ++xi)
+            mx[xi] = *(const vf_unaligned *)(src + xi * m_xi_stride);
+          int64_t block = c0 / VL;
+          vf b = bias ? *(const vf_unaligned *)(bias + c0) : (vf){0};
+          float *dst = out + block * output_channel_stride +
+                       y * output_row_stride + x * VL;
+          const float *rsrc = res ? res + block * residual_channel_stride +
+                                        y * residual_row_stride + x * VL
+                                  : 0;
+          for (int64_t o = 0; o < outputs; ++o) {
+            vf value = (vf){0};
+            for (int xi = 0; xi < W1_POSITIONS; ++xi)
+              if (kW1AT[o][xi] != 0.0f)
+                value += kW1AT[o][xi] * mx[xi];
+            value += b;
+            if (rsrc)
+              value += *(const vf_unaligned *)(rsrc + o * res_step);
+            /* maxnum: NaN becomes 0, as the other Winograd epilogue. */
+            if (relu)
+              value = __builtin_elementwise_max(value, (vf){0});
+            *(vf_unaligned *)(dst + o * out_step) = value;
+          }
+        }
+      }
+    }
+  }
 }

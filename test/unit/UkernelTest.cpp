@@ -65,6 +65,16 @@ std::vector<float> winogradFilter(const std::vector<float> &filter,
   inception_uk_winograd_filter(&p);
   return u;
 }
+std::vector<float> winograd1dFilter(const std::vector<float> &filter,
+                                    int64_t outChannels, int64_t inChannels,
+                                    int64_t taps, int64_t nr) {
+  std::vector<float> u(size_t(inception_uk_winograd1d_positions(taps) *
+                              ((outChannels + nr - 1) / nr) * inChannels * nr));
+  inception_uk_winograd1d_filter_params p = {
+      filter.data(), u.data(), outChannels, inChannels, taps, nr, 0};
+  inception_uk_winograd1d_filter(&p);
+  return u;
+}
 } // namespace layouts
 
 constexpr int64_t MR = INCEPTION_UK_MR, NR = INCEPTION_UK_NR,
@@ -319,10 +329,10 @@ void runConv(const ConvCase &c, ConvKernel kernel, unsigned seed) {
   Buffer filterBuffer(int64_t(form.size()));
   std::copy(form.begin(), form.end(), filterBuffer.data);
   Scratch scratch(
-      kernel == ConvKernel::Gemm
-          ? inception_uk_conv2d_scratch(MR, c.kc, c.nc)
+      kernel == ConvKernel::Gemm ? inception_uk_conv2d_scratch(MR, c.kc, c.nc)
       : kernel == ConvKernel::Winograd
-          ? inception_uk_winograd_scratch(MR, NR, c.l2, c.inChannels)
+          ? inception_uk_winograd_scratch(INCEPTION_UK_WINOGRAD3X3_POSITIONS,
+                                          MR, NR, c.l2, c.inChannels)
           : 0);
   inception_uk_conv2d_params p = {};
   p.input = input.data;
@@ -437,7 +447,7 @@ TEST(Ukernel, Depthwise2dRandomShapes) {
 // Convolutions on blocked activations
 //===----------------------------------------------------------------------===//
 
-enum class BlockedKernel { Direct, Winograd, Depthwise };
+enum class BlockedKernel { Direct, Winograd, Winograd1d, Depthwise };
 
 /// The border of a padded buffer a blocked kernel fills itself (the
 /// params' border_*), in a [batch][blocks][h][w][lanes] buffer with the
@@ -493,30 +503,41 @@ Border randomBorder(Random &random, int64_t h, int64_t w, float value) {
 void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
                 bool pointwise = false, bool rows3x3 = false) {
   bool winograd = kernel == BlockedKernel::Winograd;
+  bool winograd1d = kernel == BlockedKernel::Winograd1d;
   bool depthwise = kernel == BlockedKernel::Depthwise;
   // rows3x3: the depthwise kernel's path for 3x3 kernels of stride and
   // dilation 1 along rows (either down columns).
   bool square = winograd || rows3x3;
+  // Winograd1d: 1x7 or 7x1, stride and dilation 1.
+  bool vertical = winograd1d && random.coin();
   int64_t batch = random.between(1, 2);
   int64_t lanes = nchwInput ? 1 : VL;
   int64_t inChannels = nchwInput ? random.between(1, 5) : VL * random.between(1, 3);
   // Winograd: several panels of NR output channels (3 with AVX-512, 5 with
   // AVX2), so that its groups of panels are exercised.
   int64_t outChannels =
-      depthwise ? inChannels : VL * random.between(1, winograd ? 9 : 4);
-  int64_t kernelH = square ? 3 : pointwise ? 1 : random.between(1, 5);
-  int64_t kernelW = square ? 3 : pointwise ? 1 : random.between(1, 5);
-  int64_t strideH = winograd || pointwise ? 1 : random.between(1, 2);
-  int64_t strideW = square || pointwise ? 1 : random.between(1, 2);
-  int64_t dilationH = winograd || pointwise ? 1 : random.between(1, 2);
-  int64_t dilationW = square || pointwise ? 1 : random.between(1, 2);
+      depthwise ? inChannels
+                : VL * random.between(1, winograd || winograd1d ? 9 : 4);
+  bool unit = pointwise || winograd1d; // stride and dilation 1
+  int64_t kernelH = square       ? 3
+                    : winograd1d ? (vertical ? 7 : 1)
+                    : pointwise  ? 1
+                                 : random.between(1, 5);
+  int64_t kernelW = square       ? 3
+                    : winograd1d ? (vertical ? 1 : 7)
+                    : pointwise  ? 1
+                                 : random.between(1, 5);
+  int64_t strideH = winograd || unit ? 1 : random.between(1, 2);
+  int64_t strideW = square || unit ? 1 : random.between(1, 2);
+  int64_t dilationH = winograd || unit ? 1 : random.between(1, 2);
+  int64_t dilationW = square || unit ? 1 : random.between(1, 2);
   // Pointwise rows as narrow as 1 pixel: a tile then spans several rows.
   int64_t outH = random.between(1, 9),
           outW = pointwise ? random.between(1, 13) : random.between(1, 30);
   int64_t paddedH = (outH - 1) * strideH + dilationH * (kernelH - 1) + 1;
   int64_t paddedW = (outW - 1) * strideW + dilationW * (kernelW - 1) + 1;
   bool bias = random.coin(), residual = random.coin(), relu = random.coin();
-  bool accumulate = !winograd && random.between(0, 3) == 0;
+  bool accumulate = !winograd && !winograd1d && random.between(0, 3) == 0;
   int64_t rowGap = random.coin() ? 0 : random.between(1, 3);
   int64_t residualGap = random.coin() ? 0 : random.between(1, 3);
   SCOPED_TRACE("blocked n" + std::to_string(batch) + " c" +
@@ -609,6 +630,8 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
   std::vector<float> form;
   if (winograd) {
     form = layouts::winogradFilter(plain, outChannels, inChannels, NR);
+  } else if (winograd1d) {
+    form = layouts::winograd1dFilter(plain, outChannels, inChannels, 7, NR);
   } else if (depthwise) {
     form.resize(plain.size());
     for (int64_t f = 0; f < outChannels; ++f)
@@ -626,9 +649,13 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
   }
   Buffer filter(int64_t(form.size()));
   std::copy(form.begin(), form.end(), filter.data);
-  Scratch scratch(winograd ? inception_uk_winograd_scratch(
-                                 MR, NR, INCEPTION_UK_DEFAULT_L2, inChannels)
-                           : 0);
+  int64_t positions = winograd     ? INCEPTION_UK_WINOGRAD3X3_POSITIONS
+                      : winograd1d ? inception_uk_winograd1d_positions(7)
+                                   : 0;
+  Scratch scratch(
+      positions ? inception_uk_winograd_scratch(
+                      positions, MR, NR, INCEPTION_UK_DEFAULT_L2, inChannels)
+                : 0);
   inception_uk_conv2d_params p = {};
   p.input = input.data;
   p.input_batch_stride = inBatch;
@@ -678,6 +705,8 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
   }
   if (winograd)
     inception_uk_winograd3x3_blocked(&p);
+  else if (winograd1d)
+    inception_uk_winograd1d_blocked(&p);
   else if (depthwise)
     inception_uk_depthwise2d_blocked(&p);
   else
@@ -696,7 +725,7 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
   for (int64_t at = 0; at < batch * outBatch; ++at)
     if (!std::binary_search(indices.begin(), indices.end(), at))
       ASSERT_EQ(output.data[at], kUntouched) << "a gap at " << at << " written";
-  expectClose(want, magnitude, got, winograd ? 2e-5 : 2e-6, "");
+  expectClose(want, magnitude, got, winograd || winograd1d ? 2e-5 : 2e-6, "");
 }
 
 TEST(Ukernel, Conv2dBlockedRandomShapes) {
@@ -705,6 +734,18 @@ TEST(Ukernel, Conv2dBlockedRandomShapes) {
   for (int i = 0; i < 40; ++i) {
     ThreadCount threads(1 + i % 3);
     runBlocked(random, BlockedKernel::Direct, /*nchwInput=*/i % 4 == 0);
+  }
+}
+
+// 1x7 and 7x1 by F(2, 7): rows or columns of 1 to 30 and 1 to 9 outputs
+// (odd ones end in a half tile), input channels in 1 to 3 blocks, output
+// channels across panels, bias, residual, ReLU, borders, 1-3 threads.
+TEST(Ukernel, Winograd1dBlockedRandomShapes) {
+  REQUIRE_ISA();
+  Random random(17);
+  for (int i = 0; i < 40; ++i) {
+    ThreadCount threads(1 + i % 3);
+    runBlocked(random, BlockedKernel::Winograd1d, /*nchwInput=*/false);
   }
 }
 

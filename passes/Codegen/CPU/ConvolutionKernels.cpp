@@ -36,6 +36,17 @@ bool winogradWindow(int64_t kernelH, int64_t kernelW, DenseI64ArrayAttr strides,
          dilations[0] == 1 && dilations[1] == 1;
 }
 
+/// The taps of a 1 x r or r x 1, stride-1, undilated convolution that the
+/// one-dimensional Winograd kernel takes (r = 7: F(2, 7)); 0 otherwise.
+int64_t winograd1dTaps(int64_t kernelH, int64_t kernelW,
+                       DenseI64ArrayAttr strides, DenseI64ArrayAttr dilations) {
+  if (strides[0] != 1 || strides[1] != 1 || dilations[0] != 1 ||
+      dilations[1] != 1 || std::min(kernelH, kernelW) != 1)
+    return 0;
+  int64_t taps = std::max(kernelH, kernelW);
+  return inception_uk_winograd1d_positions(taps) ? taps : 0;
+}
+
 /// Whether a Winograd F(4x4, 3x3) layer of `batch` images of `height` x
 /// `width` outputs has enough 4x4 tiles to pay for its transformed filter,
 /// 36/9 = 4 times the direct filter's size: each of its values serves one
@@ -48,6 +59,18 @@ bool winogradWindow(int64_t kernelH, int64_t kernelW, DenseI64ArrayAttr strides,
 bool reusesWinogradFilter(const KernelSelection &selection, int64_t batch,
                           int64_t height, int64_t width) {
   return batch * llvm::divideCeil(height, 4) * llvm::divideCeil(width, 4) >=
+         selection.winogradMinTiles;
+}
+
+/// The same for the one-dimensional kernel, whose tiles are `outputs`
+/// pixels along the kernel's axis (`vertical`: down columns) and whose
+/// transformed filter is only positions / taps (8/7) the direct one's:
+/// the threshold counts its tiles alike.
+bool reusesWinograd1dFilter(const KernelSelection &selection, int64_t batch,
+                            int64_t height, int64_t width, int64_t outputs,
+                            bool vertical) {
+  return batch * (vertical ? llvm::divideCeil(height, outputs) * width
+                           : height * llvm::divideCeil(width, outputs)) >=
          selection.winogradMinTiles;
 }
 
@@ -65,25 +88,37 @@ NamedAttrList convolutionParams(const KernelSelection &selection,
   return params;
 }
 
-/// The filter in the form the GEMM kernel (`winograd` false) or a Winograd
-/// kernel reads: a weight transform of `filter`, row-major [F, C, kh, kw],
-/// or blocked-layout's [F/b, 3, 3, C, b] when `sourceBlock` is b.
+/// The forms of a filter the kernels read.
+enum class FilterForm { Panels, Winograd3x3, Winograd1d };
+
+/// The filter in the form the GEMM kernel (`Panels`) or a Winograd kernel
+/// reads: a weight transform of `filter`, row-major [F, C, kh, kw], or
+/// blocked-layout's [F/b, kh, kw, C, b] when `sourceBlock` is b; `taps` is
+/// kh x kw.
 Value filterForm(RewriterBase &rewriter, Location loc, Value filter,
-                 bool winograd, int64_t outChannels, int64_t inChannels,
+                 FilterForm form, int64_t outChannels, int64_t inChannels,
                  int64_t taps, int64_t sourceBlock,
                  const KernelSelection &selection) {
   auto integer = [&](StringRef name, int64_t value) {
     return rewriter.getNamedAttr(name, rewriter.getI64IntegerAttr(value));
   };
-  if (winograd) {
-    int64_t panels = (outChannels + selection.nr - 1) / selection.nr;
+  int64_t nrPanels = llvm::divideCeil(outChannels, selection.nr);
+  if (form == FilterForm::Winograd3x3)
+    return createWeightTransform(rewriter, loc, "winograd_filter", {filter},
+                                 {INCEPTION_UK_WINOGRAD3X3_POSITIONS *
+                                  nrPanels * inChannels * selection.nr},
+                                 {integer("out_channels", outChannels),
+                                  integer("in_channels", inChannels),
+                                  integer("nr", selection.nr),
+                                  integer("source_block", sourceBlock)});
+  if (form == FilterForm::Winograd1d)
     return createWeightTransform(
-        rewriter, loc, "winograd_filter", {filter},
-        {36 * panels * inChannels * selection.nr},
+        rewriter, loc, "winograd1d_filter", {filter},
+        {inception_uk_winograd1d_positions(taps) * nrPanels * inChannels *
+         selection.nr},
         {integer("out_channels", outChannels),
-         integer("in_channels", inChannels), integer("nr", selection.nr),
-         integer("source_block", sourceBlock)});
-  }
+         integer("in_channels", inChannels), integer("taps", taps),
+         integer("nr", selection.nr), integer("source_block", sourceBlock)});
   int64_t depth = inChannels * taps;
   int64_t panels = (outChannels + selection.mr - 1) / selection.mr;
   return createWeightTransform(
@@ -173,10 +208,11 @@ LogicalResult selectConvolution(KernelSelection &selection,
   params.set("kernel_w", rewriter.getI64IntegerAttr(kernelW));
   Value filterOperand = collapsed(rewriter, filter, kFilterGroups);
   if (!depthwise)
-    filterOperand = filterForm(rewriter, loc, filterOperand, winograd,
-                               filterType.getDimSize(1),
-                               filterType.getDimSize(2), kernelH * kernelW,
-                               /*sourceBlock=*/0, selection);
+    filterOperand = filterForm(
+        rewriter, loc, filterOperand,
+        winograd ? FilterForm::Winograd3x3 : FilterForm::Panels,
+        filterType.getDimSize(1), filterType.getDimSize(2), kernelH * kernelW,
+        /*sourceBlock=*/0, selection);
   UkernelOp ukernel = createUkernel(
       rewriter, loc,
       depthwise ? "depthwise2d" : winograd ? "winograd3x3" : "conv2d",
@@ -225,12 +261,20 @@ LogicalResult selectBlockedConvolution(KernelSelection &selection,
       initialization ? reluOf(op->getResult(0), /*throughCollapse=*/false)
                      : linalg::GenericOp();
   auto outputShape = cast<RankedTensorType>(init.getType()).getShape();
-  bool winograd = selection.winograd && initialization && blockedInput &&
-                  !depthwise &&
-                  winogradWindow(filterType.getDimSize(1),
-                                 filterType.getDimSize(2), strides, dilations) &&
+  int64_t kernelH = filterType.getDimSize(1),
+          kernelW = filterType.getDimSize(2);
+  bool winogradKernel =
+      selection.winograd && initialization && blockedInput && !depthwise;
+  bool winograd = winogradKernel &&
+                  winogradWindow(kernelH, kernelW, strides, dilations) &&
                   reusesWinogradFilter(selection, outputShape[0],
                                        outputShape[2], outputShape[3]);
+  int64_t taps1d =
+      winogradKernel ? winograd1dTaps(kernelH, kernelW, strides, dilations) : 0;
+  bool winograd1d =
+      taps1d && reusesWinograd1dFilter(
+                    selection, outputShape[0], outputShape[2], outputShape[3],
+                    inception_uk_winograd1d_outputs(taps1d), kernelH > 1);
   rewriter.setInsertionPoint(relu ? relu.getOperation() : op.getOperation());
   Location loc = op.getLoc();
   Value output;
@@ -247,25 +291,25 @@ LogicalResult selectBlockedConvolution(KernelSelection &selection,
   // The blocked kernels read the padded tensor whole.
   params.set("pad_top", rewriter.getI64IntegerAttr(0));
   params.set("pad_left", rewriter.getI64IntegerAttr(0));
-  params.set("kernel_h", rewriter.getI64IntegerAttr(filterType.getDimSize(1)));
-  params.set("kernel_w", rewriter.getI64IntegerAttr(filterType.getDimSize(2)));
+  params.set("kernel_h", rewriter.getI64IntegerAttr(kernelH));
+  params.set("kernel_w", rewriter.getI64IntegerAttr(kernelW));
   // The blocked filter as it is, or its Winograd transform.
   Value filterOperand = filter;
-  if (winograd) {
-    int64_t vl = selection.vl;
-    int64_t outChannels =
-        cast<RankedTensorType>(init.getType()).getDimSize(1) * vl;
-    filterOperand = filterForm(rewriter, loc, filter, /*winograd=*/true,
-                               outChannels, inputType.getDimSize(1) * vl, 9,
-                               /*sourceBlock=*/vl, selection);
-  }
-  UkernelOp ukernel = createUkernel(
-      rewriter, loc,
-      depthwise  ? "depthwise2d_blocked"
-      : winograd ? "winograd3x3_blocked"
-                 : "conv2d_blocked",
-      input, filterOperand, initialization.bias, initialization.residual,
-      Value(), output, params);
+  if (winograd || winograd1d)
+    filterOperand = filterForm(
+        rewriter, loc, filter,
+        winograd ? FilterForm::Winograd3x3 : FilterForm::Winograd1d,
+        cast<RankedTensorType>(init.getType()).getDimSize(1) * selection.vl,
+        inputType.getDimSize(1) * selection.vl, kernelH * kernelW,
+        /*sourceBlock=*/selection.vl, selection);
+  UkernelOp ukernel =
+      createUkernel(rewriter, loc,
+                    depthwise    ? "depthwise2d_blocked"
+                    : winograd   ? "winograd3x3_blocked"
+                    : winograd1d ? "winograd1d_blocked"
+                                 : "conv2d_blocked",
+                    input, filterOperand, initialization.bias,
+                    initialization.residual, Value(), output, params);
   SmallVector<Operation *> absorbed = {op};
   if (initialization)
     absorbed.insert(absorbed.begin(), initialization.op);
@@ -274,6 +318,7 @@ LogicalResult selectBlockedConvolution(KernelSelection &selection,
   ++selection.convolutions;
   selection.depthwiseCount += depthwise;
   selection.winogradCount += winograd;
+  selection.winograd1dCount += winograd1d;
   return success();
 }
 
@@ -429,16 +474,18 @@ LogicalResult lowerConvolution(KernelLowering &lowering, UkernelOp op) {
   call.set(F::out_channels, outChannels);
   int64_t kc = op.getParam("kc"), nc = op.getParam("nc"),
           l2 = op.getParam("l2");
-  setScratch(call, depthwise ? 0
-                   : winograd
-                       ? inception_uk_winograd_scratch(mr, nr, l2, inChannels)
-                       : inception_uk_conv2d_scratch(mr, kc, nc));
+  setScratch(call, depthwise  ? 0
+                   : winograd ? inception_uk_winograd_scratch(
+                                    INCEPTION_UK_WINOGRAD3X3_POSITIONS, mr, nr,
+                                    l2, inChannels)
+                              : inception_uk_conv2d_scratch(mr, kc, nc));
   return call.create(lowering.symbols);
 }
 
 LogicalResult lowerBlockedConvolution(KernelLowering &lowering, UkernelOp op) {
   bool depthwise = op.getKernel() == "depthwise2d_blocked";
   bool winograd = op.getKernel() == "winograd3x3_blocked";
+  bool winograd1d = op.getKernel() == "winograd1d_blocked";
   Value input = op.getInput(), filter = op.getFilter();
   auto inputType = cast<MemRefType>(input.getType());
   auto filterType = cast<MemRefType>(filter.getType());
@@ -463,9 +510,10 @@ LogicalResult lowerBlockedConvolution(KernelLowering &lowering, UkernelOp op) {
   OpBuilder builder(op);
   Location loc = op.getLoc();
   ukernel::KernelCall<F> call(builder, loc,
-                              depthwise  ? ukernel::k_depthwise2d_blocked
-                              : winograd ? ukernel::k_winograd3x3_blocked
-                                         : ukernel::k_conv2d_blocked);
+                              depthwise    ? ukernel::k_depthwise2d_blocked
+                              : winograd   ? ukernel::k_winograd3x3_blocked
+                              : winograd1d ? ukernel::k_winograd1d_blocked
+                                           : ukernel::k_conv2d_blocked);
   // The blocked filter, or its Winograd transform (inception-microkernels').
   call.set(F::filter, filter, staticLayout(filter)->offset);
   setConvolution(call, op, *layouts, op.getParam("kernel_h"),
@@ -473,9 +521,15 @@ LogicalResult lowerBlockedConvolution(KernelLowering &lowering, UkernelOp op) {
   call.set(F::input_lanes, blockedInput ? vl : 1);
   call.set(F::in_channels, inChannels);
   call.set(F::out_channels, outChannels);
-  setScratch(call, winograd ? inception_uk_winograd_scratch(
-                                  mr, nr, op.getParam("l2"), inChannels)
-                            : 0);
+  int64_t positions =
+      winograd     ? INCEPTION_UK_WINOGRAD3X3_POSITIONS
+      : winograd1d ? inception_uk_winograd1d_positions(std::max(
+                         op.getParam("kernel_h"), op.getParam("kernel_w")))
+                   : 0;
+  setScratch(call, positions ? inception_uk_winograd_scratch(positions, mr, nr,
+                                                             op.getParam("l2"),
+                                                             inChannels)
+                             : 0);
   return call.create(lowering.symbols);
 }
 

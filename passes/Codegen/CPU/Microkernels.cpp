@@ -98,6 +98,8 @@ struct MicrokernelsPass : impl::MicrokernelsBase<MicrokernelsPass> {
                     selection.convolutions);
     recordStatistic(*this, numKept, "kept-as-loops", selection.kept);
     recordStatistic(*this, numWinograd, "winograd", selection.winogradCount);
+    recordStatistic(*this, numWinograd1d, "winograd1d",
+                    selection.winograd1dCount);
     recordStatistic(*this, numDepthwise, "depthwise", selection.depthwiseCount);
     recordStatistic(*this, numPadsReadThrough, "pads-read-through",
                     selection.padsReadThrough);
@@ -187,6 +189,7 @@ struct LowerUkernelsPass : impl::LowerUkernelsBase<LowerUkernelsPass> {
         {"depthwise2d", microkernels::lowerConvolution},
         {"conv2d_blocked", microkernels::lowerBlockedConvolution},
         {"winograd3x3_blocked", microkernels::lowerBlockedConvolution},
+        {"winograd1d_blocked", microkernels::lowerBlockedConvolution},
         {"depthwise2d_blocked", microkernels::lowerBlockedConvolution},
         {"pool2d", microkernels::lowerPool},
         {"pool2d_blocked", microkernels::lowerPool},

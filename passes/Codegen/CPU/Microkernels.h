@@ -51,8 +51,8 @@ struct KernelSelection {
   /// fewest 4x4 output tiles (all images) for which they do.
   bool winograd;
   int64_t winogradMinTiles;
-  uint64_t convolutions = 0, kept = 0, winogradCount = 0, depthwiseCount = 0,
-           padsReadThrough = 0, pools = 0, dense = 0;
+  uint64_t convolutions = 0, kept = 0, winogradCount = 0, winograd1dCount = 0,
+           depthwiseCount = 0, padsReadThrough = 0, pools = 0, dense = 0;
 
   /// The tile and blocking entries that a convolution's params carry.
   void addBlocking(Builder &builder, NamedAttrList &params) const;

@@ -46,7 +46,10 @@ def Microkernels : Pass<"inception-microkernels", "mlir::ModuleOp"> {
       `vl`): `conv2d_blocked` (`runtime/ukernels/blocked_conv.c`), a
       direct convolution (no im2col) whose generated tile keeps up to 24
       vectors of output in registers; `winograd3x3_blocked` for a 3x3
-      stride-1 one with a blocked input; `depthwise2d_blocked`;
+      stride-1 one with a blocked input; `winograd1d_blocked` for a 1x7 or
+      7x1 stride-1 undilated one (F(2, 7), 8 multiplications per 2 outputs
+      where the direct one needs 14), under the same `winograd` and
+      `winograd-min-tiles` (counting its 2-pixel tiles); `depthwise2d_blocked`;
       `pool2d_blocked`. These read the padded tensor whole.
     - A dense layer's contraction (`inception.dense`) with a weight matrix:
       `dense` (`runtime/ukernels/dense.c`), a dot product of
@@ -98,7 +101,8 @@ def Microkernels : Pass<"inception-microkernels", "mlir::ModuleOp"> {
            "Floats per vector register (default: the target's, 16 for "
            "AVX-512; 8 without one)">,
     Option<"winograd", "winograd", "bool", /*default=*/"true",
-           "Run 3x3 stride-1 convolutions by Winograd F(4x4, 3x3)">,
+           "Run 3x3 stride-1 convolutions by Winograd F(4x4, 3x3), and on "
+           "blocked activations 1x7 and 7x1 ones by F(2, 7)">,
     Option<"winogradMinTiles", "winograd-min-tiles", "int64_t",
            /*default=*/"16",
            "The fewest 4x4 output tiles (over the batch) for which a "
@@ -109,6 +113,8 @@ def Microkernels : Pass<"inception-microkernels", "mlir::ModuleOp"> {
     Statistic<"numConverted", "convolutions", "Convolutions calling the microkernel">,
     Statistic<"numKept", "kept-as-loops", "Convolutions left as loops">,
     Statistic<"numWinograd", "winograd", "Convolutions calling the Winograd kernel">,
+    Statistic<"numWinograd1d", "winograd1d",
+              "1x7 and 7x1 convolutions calling the one-dimensional Winograd kernel">,
     Statistic<"numDepthwise", "depthwise", "Depthwise convolutions calling their kernel">,
     Statistic<"numPadsReadThrough", "pads-read-through",
               "Padded inputs whose source the NCHW kernels read instead">,
