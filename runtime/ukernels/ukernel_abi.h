@@ -86,15 +86,15 @@ static inline int64_t inception_uk_conv2d_scratch(int64_t mr, int64_t kc,
 
 /* The Winograd kernels' transform positions: 36 for F(4x4, 3x3)
    (inception_uk_winograd3x3[_blocked]); for the one-dimensional
-   inception_uk_winograd1d_blocked, F(2, 7) of 1x7 and 7x1 convolutions,
-   8 positions for 2 outputs along the kernel's axis. Other tap counts: 0
+   inception_uk_winograd1d_blocked, F(4, 7) of 1x7 and 7x1 convolutions,
+   10 positions for 4 outputs along the kernel's axis. Other tap counts: 0
    (no one-dimensional kernel). */
 enum { INCEPTION_UK_WINOGRAD3X3_POSITIONS = 36 };
 static inline int64_t inception_uk_winograd1d_positions(int64_t taps) {
-  return taps == 7 ? 8 : 0;
+  return taps == 7 ? 10 : 0;
 }
 static inline int64_t inception_uk_winograd1d_outputs(int64_t taps) {
-  return taps == 7 ? 2 : 0;
+  return taps == 7 ? 4 : 0;
 }
 
 /* The bytes of V and M for one panel of mr tiles (`positions` transform

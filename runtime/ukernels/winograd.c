@@ -490,26 +490,38 @@ void inception_uk_winograd3x3(const inception_uk_conv2d_params *params) {
   inception_uk_winograd3x3_any(0, params);
 }
 
-/* One-dimensional Winograd F(2, 7) for the 1x7 and 7x1 convolutions of
+/* One-dimensional Winograd F(4, 7) for the 1x7 and 7x1 convolutions of
    Inception-v3, -v4 and -ResNet on blocked activations: each tile is 2
    outputs along the kernel's axis (of a row for 1x7, a column for 7x1),
    a_xi^T [sum_ci (G g) .* (B^T d)] over the tile's 8 inputs d along the
-   axis, 8 multiplications where the direct convolution needs 14; points
-   0, +-1, +-2, +-1/2 and infinity (G in weight_transforms.c). The driver
+   axis, 10 multiplications where the direct convolution needs 28; points
+   0, +-1, +-2, +-1/2, +-3/2 and infinity (G in weight_transforms.c). The
+   driver
    is the 3x3 one's: V, the GEMMs per position, M transformed back per
    output panel. */
-enum { W1_TILE = 2, W1_POSITIONS = 8 };
+enum { W1_TILE = 4, W1_POSITIONS = 10 };
 static const float kW1BT[W1_POSITIONS][W1_POSITIONS] = {
-    {-1, 0, 21.0f / 4, 0, -21.0f / 4, 0, 1, 0},
-    {0, 1, 1, -17.0f / 4, -17.0f / 4, 1, 1, 0},
-    {0, -1, 1, 17.0f / 4, -17.0f / 4, -1, 1, 0},
-    {0, 0.5f, 0.25f, -2.5f, -1.25f, 2, 1, 0},
-    {0, -0.5f, 0.25f, 2.5f, -1.25f, -2, 1, 0},
-    {0, 2, 4, -2.5f, -5, 0.5f, 1, 0},
-    {0, -2, 4, 2.5f, -5, -0.5f, 1, 0},
-    {0, -1, 0, 21.0f / 4, 0, -21.0f / 4, 0, 1}};
+    {9.0f / 4, 0, -205.0f / 16, 0, 273.0f / 16, 0, -15.0f / 2, 0, 1, 0},
+    {0, -9.0f / 4, -9.0f / 4, 169.0f / 16, 169.0f / 16, -13.0f / 2, -13.0f / 2,
+     1, 1, 0},
+    {0, 9.0f / 4, -9.0f / 4, -169.0f / 16, 169.0f / 16, 13.0f / 2, -13.0f / 2,
+     -1, 1, 0},
+    {0, -9.0f / 8, -9.0f / 16, 49.0f / 8, 49.0f / 16, -7, -7.0f / 2, 2, 1, 0},
+    {0, 9.0f / 8, -9.0f / 16, -49.0f / 8, 49.0f / 16, 7, -7.0f / 2, -2, 1, 0},
+    {0, -9.0f / 2, -9, 61.0f / 8, 61.0f / 4, -29.0f / 8, -29.0f / 4, 1.0f / 2,
+     1, 0},
+    {0, 9.0f / 2, -9, -61.0f / 8, 61.0f / 4, 29.0f / 8, -29.0f / 4, -1.0f / 2,
+     1, 0},
+    {0, -3.0f / 2, -1, 63.0f / 8, 21.0f / 4, -63.0f / 8, -21.0f / 4, 3.0f / 2,
+     1, 0},
+    {0, 3.0f / 2, -1, -63.0f / 8, 21.0f / 4, 63.0f / 8, -21.0f / 4, -3.0f / 2,
+     1, 0},
+    {0, 9.0f / 4, 0, -205.0f / 16, 0, 273.0f / 16, 0, -15.0f / 2, 0, 1}};
 static const float kW1AT[W1_TILE][W1_POSITIONS] = {
-    {1, 1, 1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0.5f, -0.5f, 1}};
+    {1, 1, 1, 1, 1, 1, 1, 1, 1, 0},
+    {0, 1, -1, 2, -2, 1.0f / 2, -1.0f / 2, 3.0f / 2, -3.0f / 2, 0},
+    {0, 1, 1, 4, 4, 1.0f / 4, 1.0f / 4, 9.0f / 4, 9.0f / 4, 0},
+    {0, 1, -1, 8, -8, 1.0f / 8, -1.0f / 8, 27.0f / 8, -27.0f / 8, 1}};
 
 /* B^T d for the tile whose 8 inputs along the axis start at `first`,
    `step` floats apart, the first `inside` of them in the input (zeros
@@ -534,7 +546,7 @@ static void winograd1d_input_block(const float *first, int64_t step,
 /* output = relu?(bias + residual + conv(input, filter)) for a 1x7 or 7x1,
    stride-1, undilated convolution on blocked activations: the input is
    the padded buffer (pads 0), the filter U, packed by
-   inception_uk_winograd1d_filter like the 3x3 kernel's with 8 positions.
+   inception_uk_winograd1d_filter like the 3x3 kernel's with 10 positions.
    Conventions as for inception_uk_conv2d_blocked (no accumulate mode). */
 void inception_uk_winograd1d_blocked(const inception_uk_conv2d_params *params) {
   UNPACK_CONV2D_PARAMS(params);

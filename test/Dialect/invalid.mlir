@@ -545,7 +545,7 @@ func.func @halide_call_scratch(%x: tensor<1x8xf32>, %out: tensor<1x8xf32>) {
 
 // -----
 
-// Only tap counts with a one-dimensional Winograd kernel (7: F(2, 7)).
+// Only tap counts with a one-dimensional Winograd kernel (7: F(4, 7)).
 func.func @transform_winograd1d_taps(%w: tensor<5xf32>, %e: tensor<8xf32>) {
   // expected-error @+1 {{'inception.weight_transform' op no one-dimensional Winograd kernel takes 5 taps}}
   %0 = inception.weight_transform "winograd1d_filter" ins(%w : tensor<5xf32>) outs(%e : tensor<8xf32>) params {in_channels = 1 : i64, nr = 1 : i64, out_channels = 1 : i64, source_block = 0 : i64, taps = 5 : i64} -> tensor<8xf32>

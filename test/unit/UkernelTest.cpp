@@ -737,8 +737,8 @@ TEST(Ukernel, Conv2dBlockedRandomShapes) {
   }
 }
 
-// 1x7 and 7x1 by F(2, 7): rows or columns of 1 to 30 and 1 to 9 outputs
-// (odd ones end in a half tile), input channels in 1 to 3 blocks, output
+// 1x7 and 7x1 by F(4, 7): rows or columns of 1 to 30 and 1 to 9 outputs
+// (most end in a partial tile), input channels in 1 to 3 blocks, output
 // channels across panels, bias, residual, ReLU, borders, 1-3 threads.
 TEST(Ukernel, Winograd1dBlockedRandomShapes) {
   REQUIRE_ISA();

@@ -37,7 +37,7 @@ bool winogradWindow(int64_t kernelH, int64_t kernelW, DenseI64ArrayAttr strides,
 }
 
 /// The taps of a 1 x r or r x 1, stride-1, undilated convolution that the
-/// one-dimensional Winograd kernel takes (r = 7: F(2, 7)); 0 otherwise.
+/// one-dimensional Winograd kernel takes (r = 7: F(4, 7)); 0 otherwise.
 int64_t winograd1dTaps(int64_t kernelH, int64_t kernelW,
                        DenseI64ArrayAttr strides, DenseI64ArrayAttr dilations) {
   if (strides[0] != 1 || strides[1] != 1 || dilations[0] != 1 ||
@@ -64,7 +64,7 @@ bool reusesWinogradFilter(const KernelSelection &selection, int64_t batch,
 
 /// The same for the one-dimensional kernel, whose tiles are `outputs`
 /// pixels along the kernel's axis (`vertical`: down columns) and whose
-/// transformed filter is only positions / taps (8/7) the direct one's:
+/// transformed filter is only positions / taps (10/7) the direct one's:
 /// the threshold counts its tiles alike.
 bool reusesWinograd1dFilter(const KernelSelection &selection, int64_t batch,
                             int64_t height, int64_t width, int64_t outputs,

@@ -47,9 +47,9 @@ def Microkernels : Pass<"inception-microkernels", "mlir::ModuleOp"> {
       direct convolution (no im2col) whose generated tile keeps up to 24
       vectors of output in registers; `winograd3x3_blocked` for a 3x3
       stride-1 one with a blocked input; `winograd1d_blocked` for a 1x7 or
-      7x1 stride-1 undilated one (F(2, 7), 8 multiplications per 2 outputs
+      7x1 stride-1 undilated one (F(4, 7), 10 multiplications per 4 outputs
       where the direct one needs 14), under the same `winograd` and
-      `winograd-min-tiles` (counting its 2-pixel tiles); `depthwise2d_blocked`;
+      `winograd-min-tiles` (counting its 4-pixel tiles); `depthwise2d_blocked`;
       `pool2d_blocked`. These read the padded tensor whole.
     - A dense layer's contraction (`inception.dense`) with a weight matrix:
       `dense` (`runtime/ukernels/dense.c`), a dot product of
@@ -102,7 +102,7 @@ def Microkernels : Pass<"inception-microkernels", "mlir::ModuleOp"> {
            "AVX-512; 8 without one)">,
     Option<"winograd", "winograd", "bool", /*default=*/"true",
            "Run 3x3 stride-1 convolutions by Winograd F(4x4, 3x3), and on "
-           "blocked activations 1x7 and 7x1 ones by F(2, 7)">,
+           "blocked activations 1x7 and 7x1 ones by F(4, 7)">,
     Option<"winogradMinTiles", "winograd-min-tiles", "int64_t",
            /*default=*/"16",
            "The fewest 4x4 output tiles (over the batch) for which a "
