@@ -392,6 +392,9 @@ def Inception_UkernelOp : Inception_Op<"ukernel",
                                            kBorderValueParam = "border_value";
     /// Whether the kernel fills its input's border, and so writes its input.
     bool fillsInputBorder() { return getParams().get(kBorderParam) != nullptr; }
+    /// The param of a depthwise kernel that applies max(x, 0) to each input
+    /// value it reads: the ReLU that wrote its padded input, fused.
+    static constexpr ::llvm::StringLiteral kInputReluParam = "input_relu";
   }];
   let hasVerifier = 1;
 }

@@ -402,54 +402,77 @@ static blocked_conv_tile *const depthwise_tiles[2][DEPTHWISE_PIXELS] = {
    taps, 27 of the 32 vector registers. */
 enum { DEPTHWISE3X3_PIXELS = INCEPTION_UK_VL == 16 ? 8 : 4 };
 
-/* The whole runs of DEPTHWISE3X3_PIXELS pixels of an output row of a 3x3
-   stride-1 depthwise convolution (Xception's and MobileNet's): each input
-   vector is loaded once per kernel row and used by the three taps that
-   read it, where the tiles load it per tap (9 loads a pixel against 3);
-   the taps stay in registers across the row. The sums are the tiles',
-   tap by tap in the same order, so the two agree to the bit. Returns the
-   pixels done; the caller's tiles take the rest. `in` is the input row of
-   the first kernel row at column 0 (the padded buffer's), `row_step` the
-   floats between kernel rows. */
-static int64_t depthwise3x3_row(const float *in, int64_t row_step,
-                                const float *filter, const float *bias,
-                                const float *residual, float *out,
-                                int64_t width, int64_t relu,
-                                int64_t initialize) {
+/* max(x, 0) of each lane, NaN kept (arith.maximumf's, the ReLU layer's). */
+static inline vf keep_positive(vf x) {
+  __typeof__(x > x) keep = (x > (vf){0}) | (x != x);
+  return (vf)((__typeof__(keep))x & keep);
+}
+
+/* An output row of a 3x3 stride-1 depthwise convolution (Xception's and
+   MobileNet's), DEPTHWISE3X3_PIXELS pixels at a time, then the rest one by
+   one: each input vector is loaded once per kernel row and used by the
+   three taps that read it, where the tiles load it per tap (9 loads a
+   pixel against 3); the taps stay in registers across the row. The sums
+   are the tiles' tap by tap in the same order, so the two agree to the
+   bit. With `input_relu`, each input value x counts as max(x, 0) (a ReLU
+   fused into its reader). `in` is the input row of the first kernel row
+   at column 0 (the padded buffer's), `row_step` the floats between kernel
+   rows. */
+static void depthwise3x3_row(const float *in, int64_t row_step,
+                             const float *filter, const float *bias,
+                             const float *residual, float *out, int64_t width,
+                             int64_t relu, int64_t initialize,
+                             int64_t input_relu) {
   enum { P = DEPTHWISE3X3_PIXELS };
   vf taps[9];
   for (int t = 0; t < 9; ++t)
     taps[t] = *(const vf_unaligned *)(filter + t * VL);
   vf start = bias ? *(const vf_unaligned *)bias : (vf){0};
+#define DEPTHWISE_INPUT(at)                                                    \
+  (input_relu ? keep_positive(*(const vf_unaligned *)(at))                     \
+              : *(const vf_unaligned *)(at))
+#define DEPTHWISE_INIT(pixel)                                                  \
+  (!initialize ? *(const vf_unaligned *)(out + (pixel)*VL)                     \
+   : residual  ? start + *(const vf_unaligned *)(residual + (pixel)*VL)        \
+               : start)
+#define DEPTHWISE_STORE(pixel, value)                                          \
+  do {                                                                         \
+    vf stored =                                                                \
+        (value); /* value > 0 ? value : 0, NaN and -0 to 0, as the tiles. */   \
+    if (relu)                                                                  \
+      stored = (vf)((__typeof__(stored > stored))stored & (stored > (vf){0})); \
+    *(vf_unaligned *)(out + (pixel)*VL) = stored;                              \
+  } while (0)
   int64_t ox = 0;
   for (; ox + P <= width; ox += P) {
     vf acc[P];
-    for (int p = 0; p < P; ++p) {
-      const float *at = out + (ox + p) * VL;
-      acc[p] = !initialize ? *(const vf_unaligned *)at
-               : residual
-                   ? start + *(const vf_unaligned *)(residual + (ox + p) * VL)
-                   : start;
-    }
+    for (int p = 0; p < P; ++p)
+      acc[p] = DEPTHWISE_INIT(ox + p);
     for (int kh = 0; kh < 3; ++kh) {
       const float *row = in + kh * row_step + ox * VL;
       vf x[P + 2];
       for (int i = 0; i < P + 2; ++i)
-        x[i] = *(const vf_unaligned *)(row + i * VL);
+        x[i] = DEPTHWISE_INPUT(row + i * VL);
       for (int kw = 0; kw < 3; ++kw)
         for (int p = 0; p < P; ++p)
           acc[p] =
               __builtin_elementwise_fma(x[p + kw], taps[kh * 3 + kw], acc[p]);
     }
-    for (int p = 0; p < P; ++p) {
-      vf value = acc[p];
-      /* value > 0 ? value : 0, NaN and -0 to 0, as the tiles. */
-      if (relu)
-        value = (vf)((__typeof__(value > value))value & (value > (vf){0}));
-      *(vf_unaligned *)(out + (ox + p) * VL) = value;
-    }
+    for (int p = 0; p < P; ++p)
+      DEPTHWISE_STORE(ox + p, acc[p]);
   }
-  return ox;
+  for (; ox < width; ++ox) {
+    vf acc = DEPTHWISE_INIT(ox);
+    for (int kh = 0; kh < 3; ++kh)
+      for (int kw = 0; kw < 3; ++kw)
+        acc = __builtin_elementwise_fma(
+            DEPTHWISE_INPUT(in + kh * row_step + (ox + kw) * VL),
+            taps[kh * 3 + kw], acc);
+    DEPTHWISE_STORE(ox, acc);
+  }
+#undef DEPTHWISE_INPUT
+#undef DEPTHWISE_INIT
+#undef DEPTHWISE_STORE
 }
 
 /* A depthwise convolution on blocked activations: each lane a channel with
@@ -490,11 +513,12 @@ void inception_uk_depthwise2d_blocked(
                      : 0;
         float *out = output + image * output_batch_stride +
                      block * output_channel_stride + oy * output_row_stride;
-        int64_t done =
-            row3x3 ? depthwise3x3_row(in, dilation_h * input_row_stride, w, b,
-                                      res, out, out_w, relu, initialize)
-                   : 0;
-        for (int64_t ox = done; ox < out_w; ox += DEPTHWISE_PIXELS) {
+        if (row3x3) {
+          depthwise3x3_row(in, dilation_h * input_row_stride, w, b, res, out,
+                           out_w, relu, initialize, params->input_relu);
+          continue;
+        }
+        for (int64_t ox = 0; ox < out_w; ox += DEPTHWISE_PIXELS) {
           int64_t pixels =
               out_w - ox < DEPTHWISE_PIXELS ? out_w - ox : DEPTHWISE_PIXELS;
           depthwise_tiles[strided][pixels - 1](

@@ -399,6 +399,15 @@ func.func @ukernel_param(%x: memref<1x8x4x4xf32>, %out: memref<1x8x4x4xf32>) {
 
 // -----
 
+// A fused input ReLU is the 3x3 depthwise rows' alone.
+func.func @ukernel_input_relu(%x: memref<1x1x6x6x16xf32>, %w: memref<1x3x3x16xf32>, %out: memref<1x1x2x4x16xf32>) {
+  // expected-error @+1 {{'inception.ukernel' op 'input_relu' is for depthwise2d_blocked kernels of 3x3 taps, stride and dilation 1 along rows}}
+  inception.ukernel "depthwise2d_blocked" input(%x : memref<1x1x6x6x16xf32>) filter(%w : memref<1x3x3x16xf32>) output(%out : memref<1x1x2x4x16xf32>) params {input_relu = 1 : i64, kernel_h = 3 : i64, kernel_w = 3 : i64, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>}
+  return
+}
+
+// -----
+
 func.func @parameter_key() {
   // expected-error @+1 {{'inception.parameter' op needs a non-empty key}}
   %0 = inception.parameter "" : tensor<2xf32>

@@ -537,6 +537,9 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
   int64_t paddedH = (outH - 1) * strideH + dilationH * (kernelH - 1) + 1;
   int64_t paddedW = (outW - 1) * strideW + dilationW * (kernelW - 1) + 1;
   bool bias = random.coin(), residual = random.coin(), relu = random.coin();
+  // The 3x3 rows' fused input ReLU: every value read, border included,
+  // counts as max(x, 0).
+  bool inputRelu = rows3x3 && random.coin();
   bool accumulate = !winograd && !winograd1d && random.between(0, 3) == 0;
   int64_t rowGap = random.coin() ? 0 : random.between(1, 3);
   int64_t residualGap = random.coin() ? 0 : random.between(1, 3);
@@ -565,6 +568,10 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
   auto inputAt = [&](int64_t n, int64_t c, int64_t y, int64_t x) {
     return input.data[n * inBatch + c / lanes * inBlock + y * inRow +
                       x * lanes + c % lanes];
+  };
+  auto readAt = [&](int64_t n, int64_t c, int64_t y, int64_t x) {
+    float value = inputAt(n, c, y, x);
+    return inputRelu ? std::max(value, 0.0f) : value;
   };
   int64_t outBlocks = outChannels / VL;
   int64_t outRow = (outW + rowGap) * VL, outBlock = outH * outRow,
@@ -610,11 +617,12 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
               for (int64_t kx = 0; kx < kernelW; ++kx) {
                 double term =
                     double(plain[size_t(
-                        ((f * (depthwise ? 1 : inChannels) + c) * kernelH + ky) *
+                        ((f * (depthwise ? 1 : inChannels) + c) * kernelH +
+                         ky) *
                             kernelW +
                         kx)]) *
-                    inputAt(n, depthwise ? f : c, y * strideH + ky * dilationH,
-                            x * strideW + kx * dilationW);
+                    readAt(n, depthwise ? f : c, y * strideH + ky * dilationH,
+                           x * strideW + kx * dilationW);
                 sum += term;
                 size += std::fabs(term);
               }
@@ -695,6 +703,7 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
   // A small L2 makes most filters "far larger than the input and the L2":
   // the direct kernel then splits the output blocks among threads, not the
   // pixels.
+  p.input_relu = inputRelu;
   p.l2 = kernel == BlockedKernel::Direct && random.coin()
              ? 4 << 10
              : INCEPTION_UK_DEFAULT_L2;

@@ -388,6 +388,7 @@ void setConvolution(ukernel::KernelCall<F> &call, UkernelOp op,
   call.set(F::dilation_w, dilations[1]);
   call.set(F::pad_top, op.getParam("pad_top"));
   call.set(F::pad_left, op.getParam("pad_left"));
+  call.set(F::input_relu, op.getParam(UkernelOp::kInputReluParam));
   setBorder(call, op);
   for (auto [field, name] : {std::pair{F::kc, "kc"}, {F::nc, "nc"},
                              {F::l1, "l1"}, {F::l2, "l2"}})

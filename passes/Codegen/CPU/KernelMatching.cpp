@@ -13,6 +13,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::inception::microkernels {
 
@@ -339,6 +340,122 @@ static void fillBorderOnly(Value input, int64_t top, int64_t left,
     linalg::FillOp::create(builder, loc, value, strip.getResult());
   }
   fill->erase();
+}
+
+/// The zero a fill op writes, or null: a linalg.fill or an input-less
+/// linalg.map of the constant 0.
+static bool fillsZero(Operation *op, Value buffer) {
+  Value value;
+  if (auto fill = dyn_cast<linalg::FillOp>(op);
+      fill && fill.getDpsInits()[0] == buffer)
+    value = fill.getInputs()[0];
+  else if (auto map = dyn_cast<linalg::MapOp>(op);
+           map && map.getNumDpsInputs() == 0 && map.getInit() == buffer)
+    value = map.getMapper().front().getTerminator()->getOperand(0);
+  FloatAttr constant;
+  return value && matchPattern(value, m_Constant(&constant)) &&
+         constant.getValue().isZero();
+}
+
+void fuseInputRelu(UkernelOp op) {
+  auto strides = op.getParams().getAs<DenseI64ArrayAttr>("strides");
+  auto dilations = op.getParams().getAs<DenseI64ArrayAttr>("dilations");
+  if (op.getKernel() != "depthwise2d_blocked" || op.getParam("kernel_h") != 3 ||
+      op.getParam("kernel_w") != 3 || !strides || strides[1] != 1 ||
+      !dilations || dilations[1] != 1)
+    return;
+  // The padded input: filled with zeros, its interior written by the ReLU
+  // alone, read by this kernel alone.
+  Value padded = op.getInput();
+  auto paddedAlloc = padded.getDefiningOp<memref::AllocOp>();
+  if (!paddedAlloc || paddedAlloc->getBlock() != op->getBlock())
+    return;
+  memref::SubViewOp interior;
+  linalg::GenericOp relu;
+  SmallVector<Operation *> fills;
+  for (Operation *user : padded.getUsers()) {
+    if (user == op.getOperation()) {
+      if (op.getFilter() == padded || op.getResidual() == padded ||
+          op.getOutput() == padded || op.getBias() == padded)
+        return;
+    } else if (fillsZero(user, padded)) {
+      fills.push_back(user);
+    } else if (auto view = dyn_cast<memref::SubViewOp>(user);
+               view && !interior && view->hasOneUse()) {
+      interior = view;
+      auto generic = dyn_cast<linalg::GenericOp>(*view->getUsers().begin());
+      if (!generic || !isRelu(generic) ||
+          generic.getDpsInits()[0] != view.getResult())
+        return;
+      relu = generic;
+    } else {
+      return;
+    }
+  }
+  if (!relu || relu->getBlock() != op->getBlock())
+    return;
+  // The ReLU's source: a buffer of the interior's shape that one kernel
+  // writes before it and that only kernels read after it.
+  Value source = relu.getDpsInputs()[0];
+  auto sourceAlloc = source.getDefiningOp<memref::AllocOp>();
+  if (!sourceAlloc || sourceAlloc->getBlock() != op->getBlock() ||
+      cast<MemRefType>(source.getType()).getShape() !=
+          interior.getType().getShape())
+    return;
+  UkernelOp writer;
+  for (OpOperand &use : source.getUses()) {
+    Operation *user = use.getOwner();
+    if (user == relu.getOperation())
+      continue;
+    auto kernel = dyn_cast<UkernelOp>(user);
+    if (!kernel || kernel->getBlock() != op->getBlock())
+      return;
+    if (kernel.isDpsInit(&use)) {
+      if (writer || kernel.accumulates() || !kernel->isBeforeInBlock(relu))
+        return;
+      writer = kernel;
+    } else if (!relu->isBeforeInBlock(kernel) ||
+               (kernel.fillsInputBorder() && kernel.getInput() == source)) {
+      return;
+    }
+  }
+  if (!writer || paddedAlloc->getNumOperands())
+    return;
+  // The fills move before the writer, with the constants they use.
+  SmallVector<Operation *> constants;
+  for (Operation *fill : fills) {
+    if (!fill->isBeforeInBlock(relu))
+      return;
+    SetVector<Value> used(fill->getOperands().begin(),
+                          fill->getOperands().end());
+    for (Region &region : fill->getRegions())
+      getUsedValuesDefinedAbove(region, used);
+    for (Value value : used) {
+      Operation *def = value.getDefiningOp();
+      if (!def || def->getBlock() != op->getBlock() ||
+          def->isBeforeInBlock(writer) || def == paddedAlloc.getOperation())
+        continue;
+      if (!matchPattern(value, m_Constant()))
+        return;
+      constants.push_back(def);
+    }
+  }
+
+  // The writer writes the padded buffer's interior instead, which the
+  // readers read; the fills go before it, the ReLU into the kernel.
+  paddedAlloc->moveBefore(writer);
+  for (Operation *constant : constants)
+    constant->moveBefore(writer);
+  for (Operation *fill : fills)
+    fill->moveBefore(writer);
+  interior->moveBefore(writer);
+  source.replaceAllUsesExcept(interior.getResult(), relu);
+  relu->erase();
+  sourceAlloc->erase();
+  NamedAttrList params(op.getParams());
+  params.set(UkernelOp::kInputReluParam,
+             Builder(op.getContext()).getI64IntegerAttr(1));
+  op.setParamsAttr(params.getDictionary(op.getContext()));
 }
 
 void fillBorderOnly(UkernelOp op) {

@@ -196,6 +196,9 @@ struct LowerUkernelsPass : impl::LowerUkernelsBase<LowerUkernelsPass> {
         {"dense", microkernels::lowerDense},
     };
     for (UkernelOp op : ops)
+      if (!op.hasPureTensorSemantics())
+        microkernels::fuseInputRelu(op);
+    for (UkernelOp op : ops)
       if (op.getKernel().ends_with("_blocked") && !op.hasPureTensorSemantics())
         microkernels::fillBorderOnly(op);
     for (UkernelOp op : ops) {

@@ -144,6 +144,15 @@ bool pixelsOfBlocks(int64_t vl, const StaticLayout &layout);
 /// any op becomes a call, while every kernel's output is still an op's
 /// destination.
 void fillBorderOnly(UkernelOp op);
+/// Where the 3x3 stride-1 depthwise kernel `op` reads a zero-padded buffer
+/// that only a ReLU of another kernel's output writes the interior of, and
+/// other kernels only read that output after the ReLU (Xception's block
+/// inputs: a residual sum read again by the next residual): that kernel
+/// writes the padded buffer's interior instead, its readers read it there,
+/// the ReLU goes and `op` applies it to what it reads (kInputReluParam).
+/// One pass over the data less, and the threads read back the rows they
+/// wrote. Runs before fillBorderOnly, on buffers.
+void fuseInputRelu(UkernelOp op);
 
 /// Sets a conv2d or pool2d call's border fields from `op`'s params (none:
 /// zeros, the border is filled before the kernel runs, or not read).
