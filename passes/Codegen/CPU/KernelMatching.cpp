@@ -342,8 +342,8 @@ static void fillBorderOnly(Value input, int64_t top, int64_t left,
   fill->erase();
 }
 
-/// The zero a fill op writes, or null: a linalg.fill or an input-less
-/// linalg.map of the constant 0.
+/// Whether `op` fills `buffer` with the constant 0: a linalg.fill, or an
+/// input-less linalg.map yielding it.
 static bool fillsZero(Operation *op, Value buffer) {
   Value value;
   if (auto fill = dyn_cast<linalg::FillOp>(op);
