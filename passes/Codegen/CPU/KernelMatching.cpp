@@ -357,19 +357,19 @@ static bool fillsZero(Operation *op, Value buffer) {
          constant.getValue().isZero();
 }
 
-void fuseInputRelu(UkernelOp op) {
+bool fuseInputRelu(UkernelOp op) {
   auto strides = op.getParams().getAs<DenseI64ArrayAttr>("strides");
   auto dilations = op.getParams().getAs<DenseI64ArrayAttr>("dilations");
   if (op.getKernel() != "depthwise2d_blocked" || op.getParam("kernel_h") != 3 ||
       op.getParam("kernel_w") != 3 || !strides || strides[1] != 1 ||
       !dilations || dilations[1] != 1)
-    return;
+    return false;
   // The padded input: filled with zeros, its interior written by the ReLU
   // alone, read by this kernel alone.
   Value padded = op.getInput();
   auto paddedAlloc = padded.getDefiningOp<memref::AllocOp>();
   if (!paddedAlloc || paddedAlloc->getBlock() != op->getBlock())
-    return;
+    return false;
   memref::SubViewOp interior;
   linalg::GenericOp relu;
   SmallVector<Operation *> fills;
@@ -377,7 +377,7 @@ void fuseInputRelu(UkernelOp op) {
     if (user == op.getOperation()) {
       if (op.getFilter() == padded || op.getResidual() == padded ||
           op.getOutput() == padded || op.getBias() == padded)
-        return;
+        return false;
     } else if (fillsZero(user, padded)) {
       fills.push_back(user);
     } else if (auto view = dyn_cast<memref::SubViewOp>(user);
@@ -386,14 +386,14 @@ void fuseInputRelu(UkernelOp op) {
       auto generic = dyn_cast<linalg::GenericOp>(*view->getUsers().begin());
       if (!generic || !isRelu(generic) ||
           generic.getDpsInits()[0] != view.getResult())
-        return;
+        return false;
       relu = generic;
     } else {
-      return;
+      return false;
     }
   }
   if (!relu || relu->getBlock() != op->getBlock())
-    return;
+    return false;
   // The ReLU's source: a buffer of the interior's shape that one kernel
   // writes before it and that only kernels read after it.
   Value source = relu.getDpsInputs()[0];
@@ -401,7 +401,7 @@ void fuseInputRelu(UkernelOp op) {
   if (!sourceAlloc || sourceAlloc->getBlock() != op->getBlock() ||
       cast<MemRefType>(source.getType()).getShape() !=
           interior.getType().getShape())
-    return;
+    return false;
   UkernelOp writer;
   for (OpOperand &use : source.getUses()) {
     Operation *user = use.getOwner();
@@ -409,23 +409,23 @@ void fuseInputRelu(UkernelOp op) {
       continue;
     auto kernel = dyn_cast<UkernelOp>(user);
     if (!kernel || kernel->getBlock() != op->getBlock())
-      return;
+      return false;
     if (kernel.isDpsInit(&use)) {
       if (writer || kernel.accumulates() || !kernel->isBeforeInBlock(relu))
-        return;
+        return false;
       writer = kernel;
     } else if (!relu->isBeforeInBlock(kernel) ||
                (kernel.fillsInputBorder() && kernel.getInput() == source)) {
-      return;
+      return false;
     }
   }
   if (!writer || paddedAlloc->getNumOperands())
-    return;
+    return false;
   // The fills move before the writer, with the constants they use.
   SmallVector<Operation *> constants;
   for (Operation *fill : fills) {
     if (!fill->isBeforeInBlock(relu))
-      return;
+      return false;
     SetVector<Value> used(fill->getOperands().begin(),
                           fill->getOperands().end());
     for (Region &region : fill->getRegions())
@@ -436,7 +436,7 @@ void fuseInputRelu(UkernelOp op) {
           def->isBeforeInBlock(writer) || def == paddedAlloc.getOperation())
         continue;
       if (!matchPattern(value, m_Constant()))
-        return;
+        return false;
       constants.push_back(def);
     }
   }
@@ -456,6 +456,7 @@ void fuseInputRelu(UkernelOp op) {
   params.set(UkernelOp::kInputReluParam,
              Builder(op.getContext()).getI64IntegerAttr(1));
   op.setParamsAttr(params.getDictionary(op.getContext()));
+  return true;
 }
 
 void fillBorderOnly(UkernelOp op) {

@@ -195,9 +195,11 @@ struct LowerUkernelsPass : impl::LowerUkernelsBase<LowerUkernelsPass> {
         {"pool2d_blocked", microkernels::lowerPool},
         {"dense", microkernels::lowerDense},
     };
+    uint64_t inputRelus = 0;
     for (UkernelOp op : ops)
       if (!op.hasPureTensorSemantics())
-        microkernels::fuseInputRelu(op);
+        inputRelus += microkernels::fuseInputRelu(op);
+    recordStatistic(*this, numInputRelus, "input-relus", inputRelus);
     for (UkernelOp op : ops)
       if (op.getKernel().ends_with("_blocked") && !op.hasPureTensorSemantics())
         microkernels::fillBorderOnly(op);

@@ -151,8 +151,8 @@ void fillBorderOnly(UkernelOp op);
 /// writes the padded buffer's interior instead, its readers read it there,
 /// the ReLU goes and `op` applies it to what it reads (kInputReluParam).
 /// One pass over the data less, and the threads read back the rows they
-/// wrote. Runs before fillBorderOnly, on buffers.
-void fuseInputRelu(UkernelOp op);
+/// wrote. Runs before fillBorderOnly, on buffers. Returns whether it fused.
+bool fuseInputRelu(UkernelOp op);
 
 /// Sets a conv2d or pool2d call's border fields from `op`'s params (none:
 /// zeros, the border is filled before the kernel runs, or not read).

@@ -170,6 +170,8 @@ def LowerUkernels : Pass<"inception-lower-ukernels", "mlir::ModuleOp"> {
     Statistic<"numCalls", "calls", "Kernel calls built">,
     Statistic<"numTransforms", "weight-transforms",
               "Weight transform calls built">,
+    Statistic<"numInputRelus", "input-relus",
+              "ReLU layers fused into the 3x3 depthwise kernel that reads them">,
   ];
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::memref::MemRefDialect",
                            "mlir::arith::ArithDialect"];
