@@ -479,7 +479,9 @@ static void depthwise3x3_row(const float *in, int64_t row_step,
    its own kernel_h x kernel_w filter ([blocks][kernel_h][kernel_w][VL]).
    Arguments as for inception_uk_conv2d_blocked (lanes = VL, in_blocks =
    out_blocks), so that microkernels matches both alike. A task is one
-   block's output row, DEPTHWISE_PIXELS pixels a tile. */
+   block's output row: 3x3 rows of stride and dilation 1 along them through
+   depthwise3x3_row (with the fused input ReLU, the only ones that take
+   one), the others DEPTHWISE_PIXELS pixels a tile. */
 void inception_uk_depthwise2d_blocked(
     const inception_uk_conv2d_params *params) {
   UNPACK_BLOCKED_PARAMS(params);
