@@ -369,6 +369,22 @@ static winograd_task winograd_task_at(const winograd_tasks *plan, int64_t task,
   return t;
 }
 
+/* M = V U for output panel j of task `t`: one GEMM per transform position
+   and panel of MR tiles, on the GEMM's register tile, over every input
+   channel. */
+static void winograd_gemms(const winograd_tasks *plan, const winograd_task *t,
+                           const float *u, int64_t j,
+                           const inception_uk_conv2d_params *params) {
+  int64_t in_channels = params->in_channels;
+  for (int64_t xi = 0; xi < plan->positions; ++xi) {
+    const float *b = u + (j * plan->positions + xi) * in_channels * NR;
+    for (int64_t p = 0; p < t->panels; ++p)
+      microkernel(in_channels, t->v + (xi * t->panels + p) * in_channels * MR,
+                  b, NR, t->m + (xi * t->panels + p) * MR * NR, NR, 0, 0, 0, 0,
+                  0, params->out_channels - j * NR);
+  }
+}
+
 /* The border of a padded blocked input, where the params ask the kernel
    to fill it: Winograd's tasks are tiles, not rows, so in a parallel
    region of its own first. */
@@ -467,13 +483,7 @@ void inception_uk_winograd3x3_any(int blocked,
     const float *res = residual ? residual + image * residual_batch_stride : 0;
     int64_t m_xi_stride = panels * MR * NR; /* between positions in M */
     for (int64_t j = t.j0; j < t.j1; ++j) {
-      for (int xi = 0; xi < WINO_POSITIONS; ++xi) {
-        const float *b = u + (j * WINO_POSITIONS + xi) * in_channels * NR;
-        for (int64_t p = 0; p < panels; ++p)
-          microkernel(in_channels, v + (xi * panels + p) * in_channels * MR, b,
-                      NR, m + (xi * panels + p) * MR * NR, NR, 0, 0, 0, 0, 0,
-                      out_channels - j * NR);
-      }
+      winograd_gemms(&plan, &t, u, j, params);
       int64_t co_end = (j + 1) * NR < out_channels ? (j + 1) * NR : out_channels;
       for (int64_t k = 0; k < count; ++k)
         for (int64_t c0 = j * NR; c0 < co_end; c0 += VL)
@@ -491,14 +501,13 @@ void inception_uk_winograd3x3(const inception_uk_conv2d_params *params) {
 }
 
 /* One-dimensional Winograd F(4, 7) for the 1x7 and 7x1 convolutions of
-   Inception-v3, -v4 and -ResNet on blocked activations: each tile is 2
+   Inception-v3, -v4 and -ResNet on blocked activations: each tile is 4
    outputs along the kernel's axis (of a row for 1x7, a column for 7x1),
-   a_xi^T [sum_ci (G g) .* (B^T d)] over the tile's 8 inputs d along the
+   A^T [sum_ci (G g) .* (B^T d)] over the tile's 10 inputs d along the
    axis, 10 multiplications where the direct convolution needs 28; points
    0, +-1, +-2, +-1/2, +-3/2 and infinity (G in weight_transforms.c). The
-   driver
-   is the 3x3 one's: V, the GEMMs per position, M transformed back per
-   output panel. */
+   driver is the 3x3 one's: V, the GEMMs per position, M transformed back
+   per output panel. */
 enum { W1_TILE = 4, W1_POSITIONS = 10 };
 static const float kW1BT[W1_POSITIONS][W1_POSITIONS] = {
     {9.0f / 4, 0, -205.0f / 16, 0, 273.0f / 16, 0, -15.0f / 2, 0, 1, 0},
@@ -523,7 +532,7 @@ static const float kW1AT[W1_TILE][W1_POSITIONS] = {
     {0, 1, 1, 4, 4, 1.0f / 4, 1.0f / 4, 9.0f / 4, 9.0f / 4, 0},
     {0, 1, -1, 8, -8, 1.0f / 8, -1.0f / 8, 27.0f / 8, -27.0f / 8, 1}};
 
-/* B^T d for the tile whose 8 inputs along the axis start at `first`,
+/* B^T d for the tile whose 10 inputs along the axis start at `first`,
    `step` floats apart, the first `inside` of them in the input (zeros
    past it), for the VL channels of one block; stored as V wants it,
    channel-major: v[xi * xi_stride + lane * MR]. */
@@ -543,6 +552,15 @@ static void winograd1d_input_block(const float *first, int64_t step,
   }
 }
 
+/* The first output pixel (y, x) of tile `tile`, numbered row by row, of
+   W1_TILE outputs down a column (`vertical`) or along a row. */
+static inline void winograd1d_tile_origin(int64_t tile, int64_t tiles_w,
+                                          int vertical, int64_t *y,
+                                          int64_t *x) {
+  *y = vertical ? tile / tiles_w * W1_TILE : tile / tiles_w;
+  *x = vertical ? tile % tiles_w : tile % tiles_w * W1_TILE;
+}
+
 /* output = relu?(bias + residual + conv(input, filter)) for a 1x7 or 7x1,
    stride-1, undilated convolution on blocked activations: the input is
    the padded buffer (pads 0), the filter U, packed by
@@ -556,6 +574,8 @@ void inception_uk_winograd1d_blocked(const inception_uk_conv2d_params *params) {
      consecutive tiles read neighbouring pixels. */
   int vertical = kernel_h > 1;
   int64_t step = vertical ? input_row_stride : VL;
+  int64_t out_step = vertical ? output_row_stride : VL,
+          res_step = vertical ? residual_row_stride : VL;
   int64_t tiles_h = vertical ? (out_h + W1_TILE - 1) / W1_TILE : out_h;
   int64_t tiles_w = vertical ? out_w : (out_w + W1_TILE - 1) / W1_TILE;
   int64_t tiles = tiles_h * tiles_w;
@@ -571,9 +591,8 @@ void inception_uk_winograd1d_blocked(const inception_uk_conv2d_params *params) {
     int64_t xi_stride = panels * in_channels * MR;
     for (int64_t p = 0; p < panels; ++p)
       for (int64_t r = 0; r < MR; ++r) {
-        int64_t tile = t0 + p * MR + r;
-        int64_t y = vertical ? tile / tiles_w * W1_TILE : tile / tiles_w;
-        int64_t x = vertical ? tile % tiles_w : tile % tiles_w * W1_TILE;
+        int64_t y, x;
+        winograd1d_tile_origin(t0 + p * MR + r, tiles_w, vertical, &y, &x);
         /* The tile's inputs inside the padded input, along the axis;
            panel padding (past the chunk's tiles) reads none. */
         int64_t inside = p * MR + r >= count ? 0
@@ -591,23 +610,14 @@ void inception_uk_winograd1d_blocked(const inception_uk_conv2d_params *params) {
     const float *res = residual ? residual + image * residual_batch_stride : 0;
     int64_t m_xi_stride = panels * MR * NR;
     for (int64_t j = t.j0; j < t.j1; ++j) {
-      for (int xi = 0; xi < W1_POSITIONS; ++xi) {
-        const float *b = u + (j * W1_POSITIONS + xi) * in_channels * NR;
-        for (int64_t p = 0; p < panels; ++p)
-          microkernel(in_channels, v + (xi * panels + p) * in_channels * MR, b,
-                      NR, m + (xi * panels + p) * MR * NR, NR, 0, 0, 0, 0, 0,
-                      out_channels - j * NR);
-      }
+      winograd_gemms(&plan, &t, u, j, params);
       int64_t co_end =
           (j + 1) * NR < out_channels ? (j + 1) * NR : out_channels;
       for (int64_t k = 0; k < count; ++k) {
-        int64_t tile = t0 + k;
-        int64_t y = vertical ? tile / tiles_w * W1_TILE : tile / tiles_w;
-        int64_t x = vertical ? tile % tiles_w : tile % tiles_w * W1_TILE;
+        int64_t y, x;
+        winograd1d_tile_origin(t0 + k, tiles_w, vertical, &y, &x);
         int64_t along = vertical ? out_h - y : out_w - x;
         int64_t outputs = along < W1_TILE ? along : W1_TILE;
-        int64_t out_step = vertical ? output_row_stride : VL;
-        int64_t res_step = vertical ? residual_row_stride : VL;
         for (int64_t c0 = j * NR; c0 < co_end; c0 += VL) {
           const float *src = m + k * NR + (c0 - j * NR);
           vf mx[W1_POSITIONS];
