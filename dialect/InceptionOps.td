@@ -395,6 +395,9 @@ def Inception_UkernelOp : Inception_Op<"ukernel",
     /// The param of a depthwise kernel that applies max(x, 0) to each input
     /// value it reads: the ReLU that wrote its padded input, fused.
     static constexpr ::llvm::StringLiteral kInputReluParam = "input_relu";
+    /// Whether the kernel can take kInputReluParam: depthwise2d_blocked of
+    /// 3x3 taps, stride and dilation 1 along rows (its rows in registers).
+    bool takesInputRelu();
   }];
   let hasVerifier = 1;
 }

@@ -35,21 +35,21 @@ LogicalResult UkernelOp::verify() {
     if (!isa<IntegerAttr, FloatAttr, DenseI64ArrayAttr>(param.getValue()))
       return emitOpError("param '")
              << param.getName().getValue() << "' is not a number or an array";
-  // Only the depthwise kernel's rows of 3 taps along them apply a ReLU to
-  // what they read.
-  if (getParam(kInputReluParam)) {
-    auto strides = getParams().getAs<DenseI64ArrayAttr>("strides");
-    auto dilations = getParams().getAs<DenseI64ArrayAttr>("dilations");
-    if (getKernel() != "depthwise2d_blocked" || getParam("kernel_h") != 3 ||
-        getParam("kernel_w") != 3 || !strides || strides.size() != 2 ||
-        strides[1] != 1 || !dilations || dilations.size() != 2 ||
-        dilations[1] != 1)
-      return emitOpError("'")
-             << kInputReluParam
-             << "' is for depthwise2d_blocked kernels of 3x3 taps, stride and "
-                "dilation 1 along rows";
-  }
+  if (getParam(kInputReluParam) && !takesInputRelu())
+    return emitOpError("'")
+           << kInputReluParam
+           << "' is for depthwise2d_blocked kernels of 3x3 taps, stride and "
+              "dilation 1 along rows";
   return success();
+}
+
+bool UkernelOp::takesInputRelu() {
+  auto strides = getParams().getAs<DenseI64ArrayAttr>("strides");
+  auto dilations = getParams().getAs<DenseI64ArrayAttr>("dilations");
+  return getKernel() == "depthwise2d_blocked" && getParam("kernel_h") == 3 &&
+         getParam("kernel_w") == 3 && strides && strides.size() == 2 &&
+         strides[1] == 1 && dilations && dilations.size() == 2 &&
+         dilations[1] == 1;
 }
 
 void UkernelOp::getEffects(

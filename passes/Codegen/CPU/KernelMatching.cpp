@@ -242,6 +242,22 @@ static void writtenChannels(Value view, int64_t base,
   }
 }
 
+/// What `op` fills the whole of `buffer` with, where it is a fill of it: a
+/// linalg.fill's value, or the value an input-less linalg.map yields from
+/// outside its body (null where the body computes it); nullopt for any
+/// other op.
+static std::optional<Value> fillValue(Operation *op, Value buffer) {
+  if (auto fill = dyn_cast<linalg::FillOp>(op);
+      fill && fill.getDpsInits()[0] == buffer)
+    return fill.getInputs()[0];
+  if (auto map = dyn_cast<linalg::MapOp>(op);
+      map && map.getNumDpsInputs() == 0 && map.getInit() == buffer) {
+    Value yielded = map.getMapper().front().getTerminator()->getOperand(0);
+    return yielded.getParentRegion() == &map.getMapper() ? Value() : yielded;
+  }
+  return std::nullopt;
+}
+
 /// Narrows the fill of the whole padded buffer `input` (rows and columns
 /// on axes 2 and 3) to its border, when views of exactly its interior
 /// (`top`, `left`, `height` x `width`), whole or in channel ranges that
@@ -268,19 +284,11 @@ static void fillBorderOnly(Value input, int64_t top, int64_t left,
                     reader.getOutput() != input;
       continue;
     }
-    if (auto fillOp = dyn_cast<linalg::FillOp>(user);
-        fillOp && fillOp.getDpsInits()[0] == input) {
-      fill = fillOp;
-      value = fillOp.getInputs()[0];
-    } else if (auto map = dyn_cast<linalg::MapOp>(user);
-               map && map.getNumDpsInputs() == 0 && map.getInit() == input) {
-      // A map without inputs yields a value from outside its body.
-      Value yielded =
-          map.getMapper().front().getTerminator()->getOperand(0);
-      if (yielded.getParentRegion() == &map.getMapper())
+    if (std::optional<Value> filled = fillValue(user, input)) {
+      if (!*filled)
         return;
-      fill = map;
-      value = yielded;
+      fill = user;
+      value = *filled;
     } else if (auto view = dyn_cast<memref::SubViewOp>(user)) {
       ArrayRef<int64_t> offsets = view.getStaticOffsets(),
                         sizes = view.getStaticSizes();
@@ -342,27 +350,16 @@ static void fillBorderOnly(Value input, int64_t top, int64_t left,
   fill->erase();
 }
 
-/// Whether `op` fills `buffer` with the constant 0: a linalg.fill, or an
-/// input-less linalg.map yielding it.
+/// Whether `op` fills `buffer` with the constant 0.
 static bool fillsZero(Operation *op, Value buffer) {
-  Value value;
-  if (auto fill = dyn_cast<linalg::FillOp>(op);
-      fill && fill.getDpsInits()[0] == buffer)
-    value = fill.getInputs()[0];
-  else if (auto map = dyn_cast<linalg::MapOp>(op);
-           map && map.getNumDpsInputs() == 0 && map.getInit() == buffer)
-    value = map.getMapper().front().getTerminator()->getOperand(0);
+  std::optional<Value> value = fillValue(op, buffer);
   FloatAttr constant;
-  return value && matchPattern(value, m_Constant(&constant)) &&
+  return value && *value && matchPattern(*value, m_Constant(&constant)) &&
          constant.getValue().isZero();
 }
 
 bool fuseInputRelu(UkernelOp op) {
-  auto strides = op.getParams().getAs<DenseI64ArrayAttr>("strides");
-  auto dilations = op.getParams().getAs<DenseI64ArrayAttr>("dilations");
-  if (op.getKernel() != "depthwise2d_blocked" || op.getParam("kernel_h") != 3 ||
-      op.getParam("kernel_w") != 3 || !strides || strides[1] != 1 ||
-      !dilations || dilations[1] != 1)
+  if (!op.takesInputRelu())
     return false;
   // The padded input: filled with zeros, its interior written by the ReLU
   // alone, read by this kernel alone.
