@@ -408,6 +408,27 @@ static inline vf keep_positive(vf x) {
   return (vf)((__typeof__(keep))x & keep);
 }
 
+/* x > 0 ? x : 0 of each lane, NaN and -0 to 0: the tiles' ReLU. */
+static inline vf rectify(vf x) {
+  return (vf)((__typeof__(x > x))x & (x > (vf){0}));
+}
+
+/* An input vector of a depthwise row, through the fused ReLU if any. */
+static inline vf depthwise_input(const float *at, int64_t input_relu) {
+  vf x = *(const vf_unaligned *)at;
+  return input_relu ? keep_positive(x) : x;
+}
+
+/* Where a depthwise pixel's sum starts: the output's own value
+   (accumulate), else the bias plus the residual, if any. */
+static inline vf depthwise_start(const float *out, const float *residual,
+                                 vf bias, int64_t initialize, int64_t pixel) {
+  if (!initialize)
+    return *(const vf_unaligned *)(out + pixel * VL);
+  return residual ? bias + *(const vf_unaligned *)(residual + pixel * VL)
+                  : bias;
+}
+
 /* An output row of a 3x3 stride-1 depthwise convolution (Xception's and
    MobileNet's), DEPTHWISE3X3_PIXELS pixels at a time, then the rest one by
    one: each input vector is loaded once per kernel row and used by the
@@ -428,51 +449,33 @@ static void depthwise3x3_row(const float *in, int64_t row_step,
   for (int t = 0; t < 9; ++t)
     taps[t] = *(const vf_unaligned *)(filter + t * VL);
   vf start = bias ? *(const vf_unaligned *)bias : (vf){0};
-#define DEPTHWISE_INPUT(at)                                                    \
-  (input_relu ? keep_positive(*(const vf_unaligned *)(at))                     \
-              : *(const vf_unaligned *)(at))
-#define DEPTHWISE_INIT(pixel)                                                  \
-  (!initialize ? *(const vf_unaligned *)(out + (pixel)*VL)                     \
-   : residual  ? start + *(const vf_unaligned *)(residual + (pixel)*VL)        \
-               : start)
-#define DEPTHWISE_STORE(pixel, value)                                          \
-  do {                                                                         \
-    vf stored =                                                                \
-        (value); /* value > 0 ? value : 0, NaN and -0 to 0, as the tiles. */   \
-    if (relu)                                                                  \
-      stored = (vf)((__typeof__(stored > stored))stored & (stored > (vf){0})); \
-    *(vf_unaligned *)(out + (pixel)*VL) = stored;                              \
-  } while (0)
   int64_t ox = 0;
   for (; ox + P <= width; ox += P) {
     vf acc[P];
     for (int p = 0; p < P; ++p)
-      acc[p] = DEPTHWISE_INIT(ox + p);
+      acc[p] = depthwise_start(out, residual, start, initialize, ox + p);
     for (int kh = 0; kh < 3; ++kh) {
       const float *row = in + kh * row_step + ox * VL;
       vf x[P + 2];
       for (int i = 0; i < P + 2; ++i)
-        x[i] = DEPTHWISE_INPUT(row + i * VL);
+        x[i] = depthwise_input(row + i * VL, input_relu);
       for (int kw = 0; kw < 3; ++kw)
         for (int p = 0; p < P; ++p)
           acc[p] =
               __builtin_elementwise_fma(x[p + kw], taps[kh * 3 + kw], acc[p]);
     }
     for (int p = 0; p < P; ++p)
-      DEPTHWISE_STORE(ox + p, acc[p]);
+      *(vf_unaligned *)(out + (ox + p) * VL) = relu ? rectify(acc[p]) : acc[p];
   }
   for (; ox < width; ++ox) {
-    vf acc = DEPTHWISE_INIT(ox);
+    vf acc = depthwise_start(out, residual, start, initialize, ox);
     for (int kh = 0; kh < 3; ++kh)
       for (int kw = 0; kw < 3; ++kw)
         acc = __builtin_elementwise_fma(
-            DEPTHWISE_INPUT(in + kh * row_step + (ox + kw) * VL),
+            depthwise_input(in + kh * row_step + (ox + kw) * VL, input_relu),
             taps[kh * 3 + kw], acc);
-    DEPTHWISE_STORE(ox, acc);
+    *(vf_unaligned *)(out + ox * VL) = relu ? rectify(acc) : acc;
   }
-#undef DEPTHWISE_INPUT
-#undef DEPTHWISE_INIT
-#undef DEPTHWISE_STORE
 }
 
 /* A depthwise convolution on blocked activations: each lane a channel with
