@@ -148,24 +148,15 @@ static const char usageText[] =
     "[--runs N] [--warmup N] [--threads N] [--macs N] [--output OUT.npy] "
     "[--trace TRACE.json] [--weights W.safetensors] [--device cpu|cuda]\n";
 
-static const char helpText[] =
-    "Times a compiled model's runs: the minimum and median latency, then the "
-    "same as JSON.\n\n"
-    "  --input IN.npy        the input (float32, the model's shape)\n"
-    "  --random-input=SEED   a deterministic pseudo-random input instead\n"
+static const char ownFlagsHelp[] =
     "  --runs N              timed runs (default 20)\n"
     "  --warmup N            untimed runs first (default 3)\n"
-    "  --threads N           threads a run uses (default: the library's)\n"
     "  --macs N              multiply-adds a run (inceptionc "
     "--emit=summary): prints GFLOP/s and the share of the FMA peak\n"
     "  --output OUT.npy      writes the last run's output\n"
     "  --trace TRACE.json    times N more runs per layer (a library "
     "compiled with --profile, or a GPU library) and writes the last as "
-    "Chrome trace JSON\n"
-    "  --weights W.safetensors  binds the weights of a --weights-at-load "
-    "library\n"
-    "  --device cpu|cuda     fails unless the library runs there (it runs "
-    "where inceptionc's --backend compiled it for)\n";
+    "Chrome trace JSON\n";
 
 static int usage(const std::string &message) {
   std::fprintf(stderr, "inception-bench: error: %s\n%s", message.c_str(),
@@ -179,7 +170,9 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
-      std::printf("%s\n%s", usageText, helpText);
+      std::printf("%s\nTimes a compiled model's runs: the minimum and median "
+                  "latency, then the same as JSON.\n\n%s%s%s",
+                  usageText, kInputFlagsHelp, ownFlagsHelp, kRunFlagsHelp);
       return 0;
     }
     auto value = [&](const char *flag) { return flagValue(argc, argv, i, flag); };

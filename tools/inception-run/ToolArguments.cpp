@@ -8,6 +8,17 @@
 
 namespace inception {
 
+const char kInputFlagsHelp[] =
+    "  --input IN.npy        the input (float32, the model's shape)\n"
+    "  --random-input=SEED   a deterministic pseudo-random input instead\n";
+
+const char kRunFlagsHelp[] =
+    "  --weights W.safetensors  binds the weights of a --weights-at-load "
+    "library\n"
+    "  --threads N           threads a run uses (default: the library's)\n"
+    "  --device cpu|cuda     fails unless the library runs there (it runs "
+    "where inceptionc's --backend compiled it for)\n";
+
 bool parseCount(const char *text, long long max, long long &value) {
   char *end = nullptr;
   errno = 0;

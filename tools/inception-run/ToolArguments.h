@@ -17,6 +17,11 @@ bool parseCount(const char *text, long long max, long long &value);
 /// `--flag VALUE` (then `i` moves past the value); else null.
 const char *flagValue(int argc, char **argv, int &i, const char *flag);
 
+/// --help's lines for the flags both tools take: the input, and how the
+/// library runs (weights, threads, device).
+extern const char kInputFlagsHelp[];
+extern const char kRunFlagsHelp[];
+
 } // namespace inception
 
 #endif // INCEPTION_TOOLS_TOOLARGUMENTS_H

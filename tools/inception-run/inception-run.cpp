@@ -25,18 +25,10 @@ static const char usageText[] =
     "[--output OUT.npy] [--weights W.safetensors] [--top N] [--repeat N] "
     "[--threads N] [--device cpu|cuda]\n";
 
-static const char helpText[] =
-    "Runs a compiled model on an input and prints the run time.\n\n"
-    "  --input IN.npy        the input (float32, the model's shape)\n"
-    "  --random-input=SEED   a deterministic pseudo-random input instead\n"
+static const char ownFlagsHelp[] =
     "  --output OUT.npy      writes the output\n"
-    "  --weights W.safetensors  binds the weights of a --weights-at-load "
-    "library\n"
     "  --top N               prints each batch item's N highest scores\n"
-    "  --repeat N            runs N times (default 1)\n"
-    "  --threads N           threads a run uses (default: the library's)\n"
-    "  --device cpu|cuda     fails unless the library runs there (it runs "
-    "where inceptionc's --backend compiled it for)\n";
+    "  --repeat N            runs N times (default 1)\n";
 
 static int usage(const char *message) {
   std::fprintf(stderr, "inception-run: error: %s\n%s", message, usageText);
@@ -49,7 +41,9 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
-      std::printf("%s\n%s", usageText, helpText);
+      std::printf("%s\nRuns a compiled model on an input and prints the run "
+                  "time.\n\n%s%s%s",
+                  usageText, kInputFlagsHelp, ownFlagsHelp, kRunFlagsHelp);
       return 0;
     }
     auto value = [&](const char *flag) { return flagValue(argc, argv, i, flag); };
