@@ -6,10 +6,10 @@
  * pixels. In 4 KB pages their TLB misses are a share of every memory-bound
  * layer (under a hypervisor each costs a two-level walk): Xception's
  * depthwise layers took 8.4 ms of a run in a 4 KB-page workspace and
- * 7.1 ms in 2 MB pages (bench/README.md). The
- * kernel gives huge pages to anonymous memory that asks for them
- * (transparent_hugepage "madvise", Debian's default) or to all of it
- * ("always"); where it gives none the request is a no-op.
+ * 7.1 ms in 2 MB pages (bench/README.md). The kernel gives huge pages to
+ * anonymous memory that asks for them (transparent_hugepage "madvise",
+ * Debian's default) or to all of it ("always"); where it gives none the
+ * request is a no-op.
  *
  *===----------------------------------------------------------------------===*/
 
