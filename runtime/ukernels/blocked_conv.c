@@ -9,11 +9,12 @@
  * filter vector per output block and one broadcast input element per
  * pixel. The input is the padded buffer, so every tap is in bounds. Input
  * blocks are summed in runs whose filter slice stays in L1 while the tiles
- * of a row reuse it. Each thread owns a contiguous share of every layer's
- * output pixels (images, rows, columns in order) and computes it for each
- * group of output blocks in turn: the next layer's thread then reads from
- * its own cache what it wrote (2 threads: 4-5% faster on googlenet,
- * inception_v3 and xception than tasks handed out in turn).
+ * of a chunk of pixels (as many as keep their partial sums in L2) reuse
+ * it. Each thread owns a contiguous share of every layer's output pixels
+ * (images, rows, columns in order) and computes it for each group of
+ * output blocks in turn: the next layer's thread then reads from its own
+ * cache what it wrote (2 threads: 4-5% faster on googlenet, inception_v3
+ * and xception than tasks handed out in turn).
  *
  * The first run of input blocks starts from the bias and residual (or the
  * output's own value), the last one applies the ReLU: a convolution's
@@ -172,15 +173,27 @@ void inception_uk_conv2d_blocked(const inception_uk_conv2d_params *params) {
     run = 1;
   if (run > in_blocks)
     run = in_blocks;
+  /* Each run of input blocks sweeps a chunk of the thread's pixels, so
+     that its filter slice serves every tile of the chunk rather than one
+     row's (an 8-pixel row of Inception-v3's 8x8 layers is one tile), while
+     the chunk's partial sums (and residual) and the run's input stay in
+     half of L2. A flattened plane is one row: its runs sweep the row. */
+  int64_t pixel_bytes = ((residual ? 2 : 1) * group * INCEPTION_UK_VL +
+                         run * lanes * stride_h * stride_w) *
+                        (int64_t)sizeof(float);
+  int64_t chunk = out_h == 1 ? out_w : params->l2 / 2 / pixel_bytes;
+  if (chunk < tile_pixels)
+    chunk = tile_pixels;
   /* Each thread owns a contiguous share of the output pixels (images, rows
      and columns in order), the same share of every layer's plane, so that
      it mostly reads what it wrote itself in the layer before, from its own
-     cache: for each group of output blocks, its pixels, row by row. Every
-     thread then reads the whole filter, which costs more than the shared
-     activations save where the filter is far larger than the input and
-     than the L2 (the 8x8 layers' 1x1 convolutions: Inception-ResNet-v1's
-     1792 -> 384 is 2.6 MB of filter for 0.4 MB of input): there each
-     thread takes a share of the groups of output blocks, at every pixel. */
+     cache: for each group of output blocks, its pixels, chunk by chunk.
+     Every thread then reads the whole filter, which costs more than the
+     shared activations save where the filter is far larger than the input
+     and than the L2 (the 8x8 layers' 1x1 convolutions:
+     Inception-ResNet-v1's 1792 -> 384 is 2.6 MB of filter for 0.4 MB of
+     input): there each thread takes a share of the groups of output
+     blocks, at every pixel. */
   int64_t filter_bytes = out_blocks * filter_stride * (int64_t)sizeof(float);
   int64_t input_bytes =
       batch * in_blocks * input_channel_stride * (int64_t)sizeof(float);
@@ -218,43 +231,50 @@ void inception_uk_conv2d_blocked(const inception_uk_conv2d_params *params) {
                         ((end - begin + tile_pixels - 1) / tile_pixels + 1);
         prefetch_lines = ((prefetch_end - prefetch) / 64 + calls - 1) / calls;
       }
-      for (int64_t p = begin; p < end;) {
-        int64_t image = p / plane, oy = p % plane / out_w;
-        int64_t ox_begin = p % out_w;
-        int64_t ox_end = ox_begin + (end - p) < out_w ? ox_begin + (end - p) : out_w;
-        p += ox_end - ox_begin;
-        const float *in = input + image * input_batch_stride +
-                          oy * stride_h * input_row_stride;
-        float *out = output + image * output_batch_stride +
-                     ob * output_channel_stride + oy * output_row_stride;
-        const float *res = residual ? residual + image * residual_batch_stride +
-                                          ob * residual_channel_stride +
-                                          oy * residual_row_stride
-                                    : 0;
+      for (int64_t c0 = begin; c0 < end;) {
+        int64_t c1 = c0 + chunk < end ? c0 + chunk : end;
         for (int64_t b0 = 0; b0 < in_blocks; b0 += run) {
           int64_t count = in_blocks - b0 < run ? in_blocks - b0 : run;
           int64_t first = initialize && b0 == 0, last = b0 + count == in_blocks;
-          for (int64_t ox = ox_begin; ox < ox_end; ox += tile_pixels) {
-            int64_t pixels = ox_end - ox < tile_pixels ? ox_end - ox : tile_pixels;
-            /* The tile's first pixel in its output row (the flattened
-               plane's row ox / row_w). */
-            int64_t y = ox / row_w, x = ox % row_w;
-            for (int64_t l = 0; l < prefetch_lines && prefetch < prefetch_end;
-                 ++l, prefetch += 64)
-              __builtin_prefetch(prefetch, 0, 2);
-            blocked_tiles[strided][blocks - 1][pixels - 1](
-                kernel_h, kernel_w, count, in_blocks, lanes,
-                in + b0 * input_channel_stride + ox * stride_w * pixel_floats,
-                dilation_h * input_row_stride, dilation_w * pixel_floats,
-                input_channel_stride, stride_w * pixel_floats,
-                w + b0 * lanes * INCEPTION_UK_VL, filter_stride,
-                out + y * output_row_stride + x * INCEPTION_UK_VL,
-                output_channel_stride, relu && last, first, b,
-                res ? res + y * residual_row_stride + x * INCEPTION_UK_VL : 0,
-                residual_channel_stride, x, row_w, output_row_stride,
-                residual_row_stride);
+          for (int64_t p = c0; p < c1;) {
+            int64_t image = p / plane, oy = p % plane / out_w;
+            int64_t ox_begin = p % out_w;
+            int64_t ox_end =
+                ox_begin + (c1 - p) < out_w ? ox_begin + (c1 - p) : out_w;
+            p += ox_end - ox_begin;
+            const float *in = input + image * input_batch_stride +
+                              oy * stride_h * input_row_stride;
+            float *out = output + image * output_batch_stride +
+                         ob * output_channel_stride + oy * output_row_stride;
+            const float *res = residual
+                                   ? residual + image * residual_batch_stride +
+                                         ob * residual_channel_stride +
+                                         oy * residual_row_stride
+                                   : 0;
+            for (int64_t ox = ox_begin; ox < ox_end; ox += tile_pixels) {
+              int64_t pixels =
+                  ox_end - ox < tile_pixels ? ox_end - ox : tile_pixels;
+              /* The tile's first pixel in its output row (the flattened
+                 plane's row ox / row_w). */
+              int64_t y = ox / row_w, x = ox % row_w;
+              for (int64_t l = 0; l < prefetch_lines && prefetch < prefetch_end;
+                   ++l, prefetch += 64)
+                __builtin_prefetch(prefetch, 0, 2);
+              blocked_tiles[strided][blocks - 1][pixels - 1](
+                  kernel_h, kernel_w, count, in_blocks, lanes,
+                  in + b0 * input_channel_stride + ox * stride_w * pixel_floats,
+                  dilation_h * input_row_stride, dilation_w * pixel_floats,
+                  input_channel_stride, stride_w * pixel_floats,
+                  w + b0 * lanes * INCEPTION_UK_VL, filter_stride,
+                  out + y * output_row_stride + x * INCEPTION_UK_VL,
+                  output_channel_stride, relu && last, first, b,
+                  res ? res + y * residual_row_stride + x * INCEPTION_UK_VL : 0,
+                  residual_channel_stride, x, row_w, output_row_stride,
+                  residual_row_stride);
+            }
           }
         }
+        c0 = c1;
       }
     }
   }

@@ -499,9 +499,12 @@ Border randomBorder(Random &random, int64_t h, int64_t w, float value) {
 /// Wp, VL], or NCHW [N, C, Hp, Wp] with lanes 1), the output [N, F/VL, oh,
 /// ow, VL] with rows possibly apart, the residual's rows apart by their own
 /// gap. `pointwise`: a 1x1 stride-1 convolution on a dense input, whose
-/// tiles wrap from one output row to the next.
+/// tiles wrap from one output row to the next. `smallCaches`: an L1 and L2
+/// so small that input blocks come in several runs, each over chunks of
+/// pixels that end inside rows and tiles.
 void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
-                bool pointwise = false, bool rows3x3 = false) {
+                bool pointwise = false, bool rows3x3 = false,
+                bool smallCaches = false) {
   bool winograd = kernel == BlockedKernel::Winograd;
   bool winograd1d = kernel == BlockedKernel::Winograd1d;
   bool depthwise = kernel == BlockedKernel::Depthwise;
@@ -699,12 +702,12 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
   p.scratch_per_thread = scratch.perThread;
   p.kc = INCEPTION_UK_DEFAULT_KC;
   p.nc = NR * INCEPTION_UK_DEFAULT_NC_PANELS;
-  p.l1 = random.coin() ? 8 << 10 : INCEPTION_UK_DEFAULT_L1;
+  p.l1 = smallCaches || random.coin() ? 8 << 10 : INCEPTION_UK_DEFAULT_L1;
   // A small L2 makes most filters "far larger than the input and the L2":
   // the direct kernel then splits the output blocks among threads, not the
-  // pixels.
+  // pixels; and its runs of input blocks sweep chunks of a tile or two.
   p.input_relu = inputRelu;
-  p.l2 = kernel == BlockedKernel::Direct && random.coin()
+  p.l2 = smallCaches || (kernel == BlockedKernel::Direct && random.coin())
              ? 4 << 10
              : INCEPTION_UK_DEFAULT_L2;
   if (border) {
@@ -755,6 +758,19 @@ TEST(Ukernel, Winograd1dBlockedRandomShapes) {
   for (int i = 0; i < 40; ++i) {
     ThreadCount threads(1 + i % 3);
     runBlocked(random, BlockedKernel::Winograd1d, /*nchwInput=*/false);
+  }
+}
+
+// Runs of input blocks over chunks of pixels: each chunk's first run starts
+// from the bias and residual, its last applies the ReLU, whatever rows and
+// tiles the chunk cuts.
+TEST(Ukernel, Conv2dBlockedRunsOverChunks) {
+  REQUIRE_ISA();
+  Random random(21);
+  for (int i = 0; i < 40; ++i) {
+    ThreadCount threads(1 + i % 3);
+    runBlocked(random, BlockedKernel::Direct, /*nchwInput=*/i % 4 == 0,
+               /*pointwise=*/false, /*rows3x3=*/false, /*smallCaches=*/true);
   }
 }
 
