@@ -1,20 +1,22 @@
 /*===- blocked_conv.c - Direct convolution on blocked activations -*- C -*-===*
  *
- * A convolution whose activations blocked-layout keeps as [N, C/VL, H, W,
- * VL]: no im2col, no packing. A tile is b blocks of VL output channels at
- * p pixels of an output row, b x p <= 24 with AVX-512 (2 x 12 .. 6 x 4,
- * the shape chosen per layer for the row width), accumulated in registers
- * by the generated kernel inception_uk_blocked_conv_<b>x<p>v<VL>
+ * A convolution whose activations blocked-layout keeps as [N, C/VL, H, W, VL]:
+ * no im2col, no packing. A tile is b blocks of VL output channels at p pixels
+ * of an output row, b x p <= 24 with AVX-512 (2 x 12 .. 6 x 4, the shape chosen
+ * per layer for the row width and for its filter slice to stay in L1),
+ * accumulated in registers by the generated kernel
+ * inception_uk_blocked_conv_<b>x<p>v<VL>
  * (passes/Codegen/CPU/VectorKernels.cpp): per tap, input block and lane, one
- * filter vector per output block and one broadcast input element per
- * pixel. The input is the padded buffer, so every tap is in bounds. Input
- * blocks are summed in runs whose filter slice stays in L1 while the tiles
- * of a chunk of pixels (as many as keep their partial sums in L2) reuse
- * it. Each thread owns a contiguous share of every layer's output pixels
- * (images, rows, columns in order) and computes it for each group of
- * output blocks in turn: the next layer's thread then reads from its own
- * cache what it wrote (2 threads: 4-5% faster on googlenet, inception_v3
- * and xception than tasks handed out in turn).
+ * filter vector per output block and one broadcast input element per pixel. The
+ * input is the padded buffer, so every tap is in bounds. Input blocks are
+ * summed in runs whose filter slice stays in L1 while the tiles of a chunk of
+ * pixels (as many as keep their partial sums in L2) reuse it. Each thread owns
+ * a contiguous share of every layer's output pixels (images, rows, columns in
+ * order) and computes it for each group of output blocks in turn: the next
+ * layer's thread then reads from its own cache what it wrote (2 threads: 4-5%
+ * faster on googlenet, inception_v3 and xception than tasks handed out in
+ * turn); where the filter dwarfs the input, each thread takes an equal share of
+ * the output blocks instead.
  *
  * The first run of input blocks starts from the bias and residual (or the
  * output's own value), the last one applies the ReLU: a convolution's
