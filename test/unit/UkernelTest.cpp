@@ -703,9 +703,9 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
   p.kc = INCEPTION_UK_DEFAULT_KC;
   p.nc = NR * INCEPTION_UK_DEFAULT_NC_PANELS;
   p.l1 = smallCaches || random.coin() ? 8 << 10 : INCEPTION_UK_DEFAULT_L1;
-  // A small L2 makes most filters "far larger than the input and the L2":
-  // the direct kernel then splits the output blocks among threads, not the
-  // pixels; and its runs of input blocks sweep chunks of a tile or two.
+  // A small L2 makes the direct kernel's runs of input blocks sweep chunks
+  // of a tile or two. (Its threads split the output blocks, not the pixels,
+  // wherever the filter is over 3x the input, whatever the L2.)
   p.input_relu = inputRelu;
   p.l2 = smallCaches || (kernel == BlockedKernel::Direct && random.coin())
              ? 4 << 10
