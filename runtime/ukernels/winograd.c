@@ -1,4 +1,5 @@
-/*===- winograd.c - 3x3 stride-1 convolutions by Winograd F(4x4, 3x3) --*- C -*-===*
+/*===- winograd.c - 3x3 stride-1 convolutions by Winograd F(4x4, 3x3) --*- C
+ *-*-===*
  *
  * Shares the GEMM's register-blocked microkernel (ukernel_common.h).
  *
@@ -19,8 +20,10 @@
  *   tiles, the microkernel's A operand), then per output panel runs the 36
  *   GEMMs into M and transforms M back into the output with bias, residual
  *   and ReLU. How many tiles a chunk and panels a group take depends on the
- *   thread count (winograd_choose_split); each output element is still one
- *   GEMM over every input channel, so results do not.
+ *   thread count (winograd_choose_split), as does whether a few-tile layer's
+ *   threads take equal shares of (output panel, panel of tiles) pairs
+ *   instead; each output element is still one GEMM over every input
+ *   channel, so results do not.
  *
  * Rounding: the transforms scale by at most 8 and add up to 36 terms, so
  * the result differs from direct summation by a few ulps of the largest
@@ -251,10 +254,26 @@ static void winograd_output_tile(int blocked, const float *src,
 
 /* How a layer's work is split into tasks: each image's tiles into chunks
    of chunk_panels panels of MR tiles, the output channels into groups of
-   group_panels panels of NR. */
+   group_panels panels of NR; or (`shares`, one image whose tiles are one
+   chunk) one task per thread, each an equal share of the (output panel,
+   panel of tiles) pairs, output panel by output panel. */
 typedef struct {
   int64_t chunk_panels, group_panels;
+  int shares;
 } winograd_split;
+
+/* The pairs [*first, *last) of output panel and panel of tiles (panel
+   major, `tile_panels` a panel) that share `share` of `shares` takes, and
+   the output panels [*j0, *j1) they fall in. */
+static void winograd_share(int64_t share, int64_t shares, int64_t co_panels,
+                           int64_t tile_panels, int64_t *first, int64_t *last,
+                           int64_t *j0, int64_t *j1) {
+  int64_t pairs = co_panels * tile_panels;
+  *first = pairs * share / shares;
+  *last = pairs * (share + 1) / shares;
+  *j0 = *first / tile_panels;
+  *j1 = (*last + tile_panels - 1) / tile_panels;
+}
 
 /* Estimated costs, in multiply-adds, of what a task does besides its
    GEMMs: a float of U streamed from memory (a task reads its group's U
@@ -279,7 +298,7 @@ static winograd_split winograd_choose_split(int64_t positions, int64_t batch,
                                             int64_t threads) {
   int64_t tile_panels = (tiles + MR - 1) / MR;
   int64_t co_panels = (out_channels + NR - 1) / NR;
-  winograd_split best = {1, co_panels};
+  winograd_split best = {1, co_panels, 0};
   int64_t best_cost = -1, best_tasks = 0;
   int64_t panel_bytes =
       inception_uk_winograd_panel_bytes(positions, MR, NR, in_channels);
@@ -313,6 +332,32 @@ static winograd_split winograd_choose_split(int64_t positions, int64_t batch,
       }
     }
   }
+  /* Equal shares where whole tasks cannot balance the threads (GoogLeNet's
+     14x14 layers: 5 output panels of 3 tile panels on 2 threads ran as 3
+     panels against 2). A thread transforms the image's tiles once (only
+     those of its share where that is within one output panel) and reads
+     the U of every output panel its share touches. */
+  if (batch == 1 && threads > 1 && tile_panels <= max_chunk_panels) {
+    int64_t u_floats = positions * in_channels * NR, cost = 0;
+    for (int64_t share = 0; share < threads; ++share) {
+      int64_t first, last, j0, j1;
+      winograd_share(share, threads, co_panels, tile_panels, &first, &last, &j0,
+                     &j1);
+      if (first == last)
+        continue;
+      int64_t transformed = j1 - j0 == 1 ? last - first : tile_panels;
+      int64_t task = (last - first) * u_floats * MR +
+                     (j1 - j0) * u_floats * WINO_U_FLOAT_COST +
+                     transformed * MR * in_channels * WINO_INPUT_TRANSFORM_COST;
+      if (task > cost)
+        cost = task;
+    }
+    if (cost < best_cost) {
+      best.chunk_panels = tile_panels;
+      best.group_panels = co_panels;
+      best.shares = 1;
+    }
+  }
   return best;
 }
 
@@ -322,12 +367,13 @@ static winograd_split winograd_choose_split(int64_t positions, int64_t batch,
 typedef struct {
   int64_t positions, tiles, chunk, chunks, co_panels, group_panels, groups,
       tasks;
+  int shares;
 } winograd_tasks;
 
 static winograd_tasks
 winograd_plan_tasks(int64_t positions, int64_t tiles,
                     const inception_uk_conv2d_params *params) {
-  winograd_tasks plan = {positions, tiles, 0, 0, 0, 0, 0, 0};
+  winograd_tasks plan = {positions, tiles, 0, 0, 0, 0, 0, 0, 0};
   winograd_split split = winograd_choose_split(
       positions, params->batch, tiles, params->in_channels,
       params->out_channels, params->l2, params->scratch_per_thread,
@@ -338,17 +384,37 @@ winograd_plan_tasks(int64_t positions, int64_t tiles,
   plan.group_panels = split.group_panels;
   plan.groups = (plan.co_panels + plan.group_panels - 1) / plan.group_panels;
   plan.tasks = params->batch * plan.chunks * plan.groups;
+  plan.shares = split.shares;
+  if (plan.shares)
+    plan.tasks = omp_get_max_threads();
   return plan;
 }
 
 /* What task `task` of `plan` computes: tiles [t0, t0 + count) of `image`
    (`panels` panels of MR) for output panels [j0, j1), in V and M, the
    calling thread's scratch ([xi][panel][ci][MR]; for one output panel,
-   [xi][panel * MR + tile][NR]). */
+   [xi][panel * MR + tile][NR]); for output panel j0 only from its panel
+   first_panel on, for j1 - 1 only up to last_end (a share's ends). */
 typedef struct {
-  int64_t image, t0, count, panels, j0, j1;
+  int64_t image, t0, count, panels, j0, j1, first_panel, last_end;
   float *v, *m;
 } winograd_task;
+
+/* The task's panels of tiles [*begin, *end) for output panel j. */
+static void winograd_task_panels(const winograd_task *t, int64_t j,
+                                 int64_t *begin, int64_t *end) {
+  *begin = j == t->j0 ? t->first_panel : 0;
+  *end = j == t->j1 - 1 ? t->last_end : t->panels;
+}
+
+/* The task's tiles [*begin, *end) (from t0) for output panel j. */
+static void winograd_task_tiles(const winograd_task *t, int64_t j,
+                                int64_t *begin, int64_t *end) {
+  int64_t first, last;
+  winograd_task_panels(t, j, &first, &last);
+  *begin = first * MR;
+  *end = last * MR < t->count ? last * MR : t->count;
+}
 
 static winograd_task winograd_task_at(const winograd_tasks *plan, int64_t task,
                                       const inception_uk_conv2d_params *params) {
@@ -363,6 +429,29 @@ static winograd_task winograd_task_at(const winograd_tasks *plan, int64_t task,
              : plan->co_panels;
   t.count = plan->tiles - t.t0 < plan->chunk ? plan->tiles - t.t0 : plan->chunk;
   t.panels = (t.count + MR - 1) / MR;
+  t.first_panel = 0;
+  t.last_end = t.panels;
+  if (plan->shares) {
+    int64_t tile_panels = (plan->tiles + MR - 1) / MR, first, last;
+    winograd_share(task, plan->tasks, plan->co_panels, tile_panels, &first,
+                   &last, &t.j0, &t.j1);
+    if (first == last)
+      t.j1 = t.j0; /* more threads than pairs */
+    t.image = 0;
+    t.t0 = 0;
+    t.panels = tile_panels;
+    t.first_panel = first - t.j0 * tile_panels;
+    t.last_end = last - (t.j1 - 1) * tile_panels;
+    if (t.j1 - t.j0 == 1) {
+      /* Within one output panel: only its panels of tiles. */
+      t.t0 = t.first_panel * MR;
+      t.panels = t.last_end - t.first_panel;
+      t.first_panel = 0;
+      t.last_end = t.panels;
+    }
+    t.count =
+        plan->tiles - t.t0 < t.panels * MR ? plan->tiles - t.t0 : t.panels * MR;
+  }
   t.v = (float *)(params->scratch +
                   (int64_t)omp_get_thread_num() * params->scratch_per_thread);
   t.m = t.v + plan->positions * t.panels * MR * params->in_channels;
@@ -375,10 +464,11 @@ static winograd_task winograd_task_at(const winograd_tasks *plan, int64_t task,
 static void winograd_gemms(const winograd_tasks *plan, const winograd_task *t,
                            const float *u, int64_t j,
                            const inception_uk_conv2d_params *params) {
-  int64_t in_channels = params->in_channels;
+  int64_t in_channels = params->in_channels, begin, end;
+  winograd_task_panels(t, j, &begin, &end);
   for (int64_t xi = 0; xi < plan->positions; ++xi) {
     const float *b = u + (j * plan->positions + xi) * in_channels * NR;
-    for (int64_t p = 0; p < t->panels; ++p)
+    for (int64_t p = begin; p < end; ++p)
       microkernel(in_channels, t->v + (xi * t->panels + p) * in_channels * MR,
                   b, NR, t->m + (xi * t->panels + p) * MR * NR, NR, 0, 0, 0, 0,
                   0, params->out_channels - j * NR);
@@ -420,6 +510,8 @@ void inception_uk_winograd3x3_any(int blocked,
     int64_t image = t.image, t0 = t.t0, count = t.count, panels = t.panels;
     float *v = t.v, *m = t.m;
     const float *in = input + image * input_batch_stride;
+    if (t.j0 >= t.j1)
+      continue; /* an empty share */
 
     int64_t xi_stride = panels * in_channels * MR; /* between positions in V */
     for (int64_t p = 0; blocked && p < panels; ++p)
@@ -485,7 +577,9 @@ void inception_uk_winograd3x3_any(int blocked,
     for (int64_t j = t.j0; j < t.j1; ++j) {
       winograd_gemms(&plan, &t, u, j, params);
       int64_t co_end = (j + 1) * NR < out_channels ? (j + 1) * NR : out_channels;
-      for (int64_t k = 0; k < count; ++k)
+      int64_t k_begin, k_end;
+      winograd_task_tiles(&t, j, &k_begin, &k_end);
+      for (int64_t k = k_begin; k < k_end; ++k)
         for (int64_t c0 = j * NR; c0 < co_end; c0 += VL)
           winograd_output_tile(blocked, m + k * NR + (c0 - j * NR), m_xi_stride,
                                t0 + k, tiles_w, c0, co_end, out, res, params);
@@ -588,6 +682,8 @@ void inception_uk_winograd1d_blocked(const inception_uk_conv2d_params *params) {
     int64_t image = t.image, t0 = t.t0, count = t.count, panels = t.panels;
     float *v = t.v, *m = t.m;
     const float *in = input + image * input_batch_stride;
+    if (t.j0 >= t.j1)
+      continue; /* an empty share */
     int64_t xi_stride = panels * in_channels * MR;
     for (int64_t p = 0; p < panels; ++p)
       for (int64_t r = 0; r < MR; ++r) {
@@ -613,7 +709,9 @@ void inception_uk_winograd1d_blocked(const inception_uk_conv2d_params *params) {
       winograd_gemms(&plan, &t, u, j, params);
       int64_t co_end =
           (j + 1) * NR < out_channels ? (j + 1) * NR : out_channels;
-      for (int64_t k = 0; k < count; ++k) {
+      int64_t k_begin, k_end;
+      winograd_task_tiles(&t, j, &k_begin, &k_end);
+      for (int64_t k = k_begin; k < k_end; ++k) {
         int64_t y, x;
         winograd1d_tile_origin(t0 + k, tiles_w, vertical, &y, &x);
         int64_t along = vertical ? out_h - y : out_w - x;

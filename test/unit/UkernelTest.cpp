@@ -504,7 +504,7 @@ Border randomBorder(Random &random, int64_t h, int64_t w, float value) {
 /// pixels that end inside rows and tiles.
 void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
                 bool pointwise = false, bool rows3x3 = false,
-                bool smallCaches = false) {
+                bool smallCaches = false, bool oneImageManyPanels = false) {
   bool winograd = kernel == BlockedKernel::Winograd;
   bool winograd1d = kernel == BlockedKernel::Winograd1d;
   bool depthwise = kernel == BlockedKernel::Depthwise;
@@ -513,14 +513,19 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
   bool square = winograd || rows3x3;
   // Winograd1d: 1x7 or 7x1, stride and dilation 1.
   bool vertical = winograd1d && random.coin();
-  int64_t batch = random.between(1, 2);
+  int64_t batch = oneImageManyPanels ? 1 : random.between(1, 2);
   int64_t lanes = nchwInput ? 1 : VL;
   int64_t inChannels = nchwInput ? random.between(1, 5) : VL * random.between(1, 3);
   // Winograd: several panels of NR output channels (3 with AVX-512, 5 with
   // AVX2), so that its groups of panels are exercised.
+  // oneImageManyPanels: 4 to 20 blocks (up to 5 panels with AVX-512, 10
+  // with AVX2), which the Winograd kernels' threads take in equal shares.
+  int64_t maxOutBlocks = oneImageManyPanels       ? 20
+                         : winograd || winograd1d ? 9
+                                                  : 4;
   int64_t outChannels =
       depthwise ? inChannels
-                : VL * random.between(1, winograd || winograd1d ? 9 : 4);
+                : VL * random.between(oneImageManyPanels ? 4 : 1, maxOutBlocks);
   bool unit = pointwise || winograd1d; // stride and dilation 1
   int64_t kernelH = square       ? 3
                     : winograd1d ? (vertical ? 7 : 1)
@@ -535,8 +540,10 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
   int64_t dilationH = winograd || unit ? 1 : random.between(1, 2);
   int64_t dilationW = square || unit ? 1 : random.between(1, 2);
   // Pointwise rows as narrow as 1 pixel: a tile then spans several rows.
-  int64_t outH = random.between(1, 9),
-          outW = pointwise ? random.between(1, 13) : random.between(1, 30);
+  int64_t minOut = oneImageManyPanels ? 5 : 1;
+  int64_t maxOutW = pointwise ? 13 : oneImageManyPanels ? 16 : 30;
+  int64_t outH = random.between(minOut, oneImageManyPanels ? 16 : 9),
+          outW = random.between(minOut, maxOutW);
   int64_t paddedH = (outH - 1) * strideH + dilationH * (kernelH - 1) + 1;
   int64_t paddedW = (outW - 1) * strideW + dilationW * (kernelW - 1) + 1;
   bool bias = random.coin(), residual = random.coin(), relu = random.coin();
@@ -790,6 +797,23 @@ TEST(Ukernel, Winograd3x3BlockedRandomShapes) {
   for (int i = 0; i < 30; ++i) {
     ThreadCount threads(1 + i % 3);
     runBlocked(random, BlockedKernel::Winograd, false);
+  }
+}
+
+// One image of 5 to 16 outputs a side (a few tiles) and 4 to 20 output
+// blocks on 2 or 3 threads: the Winograd kernels split such layers into equal
+// shares of (output panel, panel of tiles) pairs, so that a share starts or
+// ends inside an output panel's tiles (GoogLeNet's 14x14 layers: 5 output
+// panels of 3 tile panels on 2 threads).
+TEST(Ukernel, WinogradBlockedShares) {
+  REQUIRE_ISA();
+  Random random(23);
+  for (int i = 0; i < 40; ++i) {
+    ThreadCount threads(2 + i % 2);
+    runBlocked(random,
+               i % 2 ? BlockedKernel::Winograd1d : BlockedKernel::Winograd,
+               /*nchwInput=*/false, /*pointwise=*/false, /*rows3x3=*/false,
+               /*smallCaches=*/false, /*oneImageManyPanels=*/true);
   }
 }
 
