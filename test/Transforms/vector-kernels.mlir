@@ -201,9 +201,24 @@ func.func @model(%x: memref<4xf32>) {
 // BLOCKED: return
 // Narrow rows' tile: 6 blocks x 4 pixels, 6 filter vectors per lane.
 // BLOCKED-LABEL: func.func @inception_uk_blocked_conv_6x4v16(
+// BLOCKED-NOT: arith.cmpi eq, %arg4, %c1
 // BLOCKED: scf.for {{.*}} to %arg4 {{.*}} -> (vector<16xf32>,
 // BLOCKED-COUNT-6: vector.load %{{.*}} : memref<?xf32>, vector<16xf32>
 // BLOCKED-COUNT-24: vector.fma
+// BLOCKED: func.func @inception_uk_blocked_conv_strided_1x1v16(
+
+// A strided tile also reads NCHW inputs (one-lane blocks, pixels 1 float
+// apart): with one lane it takes the block's single step without the lane
+// loop; with more, the loop.
+// BLOCKED-LABEL: func.func @inception_uk_blocked_conv_strided_1x2v16(
+// BLOCKED: scf.for {{.*}} to %arg2 {{.*}} -> (vector<16xf32>,
+// BLOCKED: %[[ONE:.*]] = arith.cmpi eq, %arg4, %c1 : index
+// BLOCKED-NEXT: scf.if %[[ONE]] -> (vector<16xf32>, vector<16xf32>) {
+// BLOCKED-NOT: scf.for
+// BLOCKED-COUNT-2: vector.fma
+// BLOCKED: } else {
+// BLOCKED-NEXT: scf.for {{.*}} to %arg4 {{.*}} -> (vector<16xf32>,
+// BLOCKED-COUNT-2: vector.fma
 // BLOCKED: func.func @inception_uk_blocked_conv_strided_2x12v16(
 
 // A blocked depthwise tile of 8 pixels: the same initialization, loops

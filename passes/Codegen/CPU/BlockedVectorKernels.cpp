@@ -176,7 +176,7 @@ struct BlockedConvBuilder : KernelBuilder {
           // `inBlocks` of them.
           Value filterBase = mul(mul(add(mul(tap, filterBlocks), block), lanes),
                                  index(vl));
-          return forEach(lanes, a, [&](Value lane, ValueRange sums) {
+          auto laneStep = [&](Value lane, ValueRange sums) {
             Value filterAt = add(filterBase, mul(lane, index(vl)));
             SmallVector<Value> weights;
             for (int64_t j = 0; j < blocks; ++j)
@@ -194,7 +194,23 @@ struct BlockedConvBuilder : KernelBuilder {
                     b, loc, splat, weights[j], sums[j * pixels + p]);
             }
             return updated;
-          });
+          };
+          // An NCHW input (one-lane blocks, only ever through the strided
+          // tiles: its pixels are 1 float apart, not vl) takes one step per
+          // block and tap, without a loop of one iteration around it:
+          // GoogLeNet's 7x7 stride-2 stem on 3 channels 1.66 -> 1.55 ms.
+          if (!strided)
+            return forEach(lanes, a, laneStep);
+          auto oneLane = arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::eq, lanes, index(1));
+          auto byLanes = scf::IfOp::create(b, loc, tileTypes, oneLane,
+                                           /*withElseRegion=*/true);
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToStart(byLanes.thenBlock());
+          scf::YieldOp::create(b, loc, laneStep(index(0), a));
+          b.setInsertionPointToStart(byLanes.elseBlock());
+          scf::YieldOp::create(b, loc, forEach(lanes, a, laneStep));
+          return SmallVector<Value>(byLanes.getResults());
         });
       });
     });
