@@ -202,9 +202,11 @@ func.func @model(%x: memref<4xf32>) {
 // Narrow rows' tile: 6 blocks x 4 pixels, 6 filter vectors per lane.
 // BLOCKED-LABEL: func.func @inception_uk_blocked_conv_6x4v16(
 // BLOCKED-NOT: arith.cmpi eq, %arg4, %c1
+// BLOCKED-NOT: memref.prefetch
 // BLOCKED: scf.for {{.*}} to %arg4 {{.*}} -> (vector<16xf32>,
 // BLOCKED-COUNT-6: vector.load %{{.*}} : memref<?xf32>, vector<16xf32>
 // BLOCKED-COUNT-24: vector.fma
+// BLOCKED-NOT: memref.prefetch
 // BLOCKED: func.func @inception_uk_blocked_conv_strided_1x1v16(
 
 // A strided tile also reads NCHW inputs (one-lane blocks, pixels 1 float
@@ -220,6 +222,19 @@ func.func @model(%x: memref<4xf32>) {
 // BLOCKED-NEXT: scf.for {{.*}} to %arg4 {{.*}} -> (vector<16xf32>,
 // BLOCKED-COUNT-2: vector.fma
 // BLOCKED: func.func @inception_uk_blocked_conv_strided_2x12v16(
+
+// The prefetching variant of a tile takes a pointer and a line count (its
+// two last arguments) and, per tap and input block, prefetches that many
+// lines into L2 before the lanes' FMAs.
+// BLOCKED-LABEL: func.func @inception_uk_blocked_conv_prefetch_6x4v16(
+// BLOCKED-SAME: %arg22: index, %arg23: memref<f32>, %arg24: index)
+// BLOCKED: scf.for {{.*}} to %arg2 {{.*}} -> (vector<16xf32>,
+// BLOCKED: scf.for {{.*}} to %arg24 step
+// BLOCKED-NEXT: arith.addi
+// BLOCKED-NEXT: arith.muli
+// BLOCKED-NEXT: memref.prefetch %{{.*}}[%{{.*}}], read, locality<2>, data
+// BLOCKED: scf.for {{.*}} to %arg4 {{.*}} -> (vector<16xf32>,
+// BLOCKED-COUNT-24: vector.fma
 
 // A blocked depthwise tile of 8 pixels: the same initialization, loops
 // over kh and kw only; per tap one filter vector (the block's 16 channels)

@@ -31,9 +31,9 @@ namespace {
 /// filter vector (the block's vl channels) times each pixel's input vector.
 struct BlockedConvBuilder : KernelBuilder {
   BlockedConvBuilder(int64_t blocks, int64_t pixels, int64_t vl, bool strided,
-                     bool depthwise, OpBuilder &b, Location loc)
+                     bool depthwise, bool prefetch, OpBuilder &b, Location loc)
       : KernelBuilder(b, loc), blocks(blocks), pixels(pixels), vl(vl),
-        strided(strided), depthwise(depthwise) {}
+        strided(strided), depthwise(depthwise), prefetch(prefetch) {}
 
   int64_t blocks, pixels, vl;
   /// Whether the pixel step is the argument's; else vl (stride 1 on a
@@ -41,6 +41,10 @@ struct BlockedConvBuilder : KernelBuilder {
   /// constant offset LLVM folds into its FMA.
   bool strided;
   bool depthwise;
+  /// Whether two more arguments, a pointer and a line count, ask the tile
+  /// to bring that many cache lines from there into L2 per input block,
+  /// consecutive lines from one block to the next.
+  bool prefetch;
 
   Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
   Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
@@ -56,11 +60,14 @@ struct BlockedConvBuilder : KernelBuilder {
           start = args[15], bias = args[16], residual = args[17],
           residualStride = args[18], col0 = args[19], width = args[20],
           outRowStride = args[21], residualRowStride = args[22];
+    Value prefetchFrom = prefetch ? args[23] : Value(),
+          prefetchLines = prefetch ? args[24] : Value();
     auto vectorType = VectorType::get({vl}, b.getF32Type());
     // Raw views: the C driver keeps every index in bounds.
     Value unbounded = index(std::numeric_limits<int64_t>::max() / 8);
     Value inView = view(in, unbounded), filterView = view(filter, unbounded),
           outView = view(out, unbounded);
+    Value prefetchView = prefetch ? view(prefetchFrom, unbounded) : Value();
     // Each pixel's offset from the tile's first one in the output and in
     // the residual: its row (past the first) times their row strides, plus
     // its column's distance from col0.
@@ -172,6 +179,22 @@ struct BlockedConvBuilder : KernelBuilder {
         }
         return forEach(inBlocks, a, [&](Value block, ValueRange a) {
           Value inBase = add(tapBase, mul(block, blockStep));
+          if (prefetch) {
+            // The lines of this tap's input block: one float in 16 is a
+            // line's start.
+            Value firstLine =
+                mul(add(mul(tap, inBlocks), block), prefetchLines);
+            scf::ForOp::create(
+                b, loc, index(0), prefetchLines, index(1), ValueRange(),
+                [&](OpBuilder &, Location, Value line, ValueRange) {
+                  memref::PrefetchOp::create(
+                      b, loc, prefetchView,
+                      ValueRange{mul(add(firstLine, line), index(16))},
+                      /*isWrite=*/false, /*localityHint=*/2,
+                      /*isDataCache=*/true);
+                  scf::YieldOp::create(b, loc);
+                });
+          }
           // The filter holds every input block of a tap, the tile a run of
           // `inBlocks` of them.
           Value filterBase = mul(mul(add(mul(tap, filterBlocks), block), lanes),
@@ -235,8 +258,10 @@ struct BlockedConvBuilder : KernelBuilder {
 
 void buildBlockedConvTile(func::FuncOp function, OpBuilder &builder,
                           Location loc, int64_t blocks, int64_t pixels,
-                          int64_t vl, bool strided, bool depthwise) {
-  BlockedConvBuilder(blocks, pixels, vl, strided, depthwise, builder, loc)
+                          int64_t vl, bool strided, bool depthwise,
+                          bool prefetch) {
+  BlockedConvBuilder(blocks, pixels, vl, strided, depthwise, prefetch, builder,
+                     loc)
       .build(function);
 }
 

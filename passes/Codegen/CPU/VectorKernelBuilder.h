@@ -105,10 +105,13 @@ struct KernelBuilder {
 /// Builds the register tile of a convolution on blocked activations (or,
 /// with `depthwise`, of a blocked depthwise convolution) into `function`:
 /// `blocks` blocks of `vl` output channels by `pixels` pixels, the pixel
-/// step an argument when `strided` (BlockedVectorKernels.cpp).
+/// step an argument when `strided` (BlockedVectorKernels.cpp); with
+/// `prefetch`, it also brings lines of memory into L2 as it goes, from a
+/// pointer and a line count per input block, its two last arguments.
 void buildBlockedConvTile(func::FuncOp function, OpBuilder &builder,
                           Location loc, int64_t blocks, int64_t pixels,
-                          int64_t vl, bool strided, bool depthwise);
+                          int64_t vl, bool strided, bool depthwise,
+                          bool prefetch = false);
 
 } // namespace mlir::inception
 

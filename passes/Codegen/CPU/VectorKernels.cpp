@@ -515,24 +515,32 @@ void defineVectorKernels(ModuleOp module, const VectorKernelShape &shape) {
   // col_step, block_step, pixel_step, filter, filter_stride, out,
   // out_stride, relu, start, bias, residual, residual_stride, col0, width,
   // out_row_stride, residual_row_stride)
-  auto blockedType = builder.getFunctionType(
-      {index, index, index, index, index, pointer, index, index, index, index,
-       pointer, index, pointer, index, index, index, pointer, pointer, index,
-       index, index, index, index},
-      {});
-  for (bool strided : {false, true})
-    for (int64_t blocks = 1; blocks <= shape.blockedConvMaxBlocks(); ++blocks)
-      for (int64_t pixels = 1; pixels <= shape.blockedConvPixels(blocks);
-           ++pixels)
-        define(kernelSymbol((strided ? "blocked_conv_strided_"
-                                     : "blocked_conv_") +
-                                Twine(blocks) + "x" + Twine(pixels),
-                            shape.vl),
-               blockedType,
-               [&](func::FuncOp function, OpBuilder &body, Location loc) {
-                 buildBlockedConvTile(function, body, loc, blocks, pixels,
-                                      shape.vl, strided, /*depthwise=*/false);
-               });
+  SmallVector<Type> blockedArguments = {
+      index,   index,   index,   index, index,   pointer, index, index,
+      index,   index,   pointer, index, pointer, index,   index, index,
+      pointer, pointer, index,   index, index,   index,   index};
+  auto blockedType = builder.getFunctionType(blockedArguments, {});
+  // The same tiles, prefetching (..., prefetch, prefetch_lines): the driver
+  // takes them for layers that stream their filter from memory at a few
+  // multiply-adds per byte (8x8 and 7x7 planes).
+  blockedArguments.append({pointer, index});
+  auto prefetchingType = builder.getFunctionType(blockedArguments, {});
+  for (bool prefetch : {false, true})
+    for (bool strided : {false, true})
+      for (int64_t blocks = 1; blocks <= shape.blockedConvMaxBlocks(); ++blocks)
+        for (int64_t pixels = 1; pixels <= shape.blockedConvPixels(blocks);
+             ++pixels)
+          define(kernelSymbol(Twine("blocked_conv_") +
+                                  (prefetch ? "prefetch_" : "") +
+                                  (strided ? "strided_" : "") + Twine(blocks) +
+                                  "x" + Twine(pixels),
+                              shape.vl),
+                 prefetch ? prefetchingType : blockedType,
+                 [&](func::FuncOp function, OpBuilder &body, Location loc) {
+                   buildBlockedConvTile(function, body, loc, blocks, pixels,
+                                        shape.vl, strided,
+                                        /*depthwise=*/false, prefetch);
+                 });
   // A blocked depthwise row: one block at up to kDepthwiseBlockedPixels
   // pixels, the same arguments.
   for (bool strided : {false, true})
