@@ -7,7 +7,9 @@
  * accumulated in registers by the generated kernel
  * inception_uk_blocked_conv_<b>x<p>v<VL>
  * (passes/Codegen/CPU/VectorKernels.cpp): per tap, input block and lane, one
- * filter vector per output block and one broadcast input element per pixel. The
+ * filter vector per output block and one broadcast input element per pixel
+ * (inception_uk_blocked_conv_prefetch_<b>x<p>v<VL>, for filters streamed
+ * from memory on small planes, also prefetches the next group's filter). The
  * input is the padded buffer, so every tap is in bounds. Input blocks are
  * summed in runs whose filter slice stays in L1 while the tiles of a chunk of
  * pixels (as many as keep their partial sums in L2) reuse it. Each thread owns

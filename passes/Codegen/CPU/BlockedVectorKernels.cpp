@@ -42,8 +42,8 @@ struct BlockedConvBuilder : KernelBuilder {
   bool strided;
   bool depthwise;
   /// Whether two more arguments, a pointer and a line count, ask the tile
-  /// to bring that many cache lines from there into L2 per input block,
-  /// consecutive lines from one block to the next.
+  /// to bring that many cache lines from there into L2 per tap and input
+  /// block it sums, consecutive lines from one to the next.
   bool prefetch;
 
   Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
