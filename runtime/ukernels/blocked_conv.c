@@ -308,14 +308,16 @@ void inception_uk_conv2d_blocked(const inception_uk_conv2d_params *params) {
                   out + y * output_row_stride + x * INCEPTION_UK_VL;
               const float *tile_res =
                   res ? res + y * residual_row_stride + x * INCEPTION_UK_VL : 0;
+              /* Both tiles' arguments (the prefetching one takes two more). */
+              /* clang-format off */
 #define TILE_ARGUMENTS                                                         \
   kernel_h, kernel_w, count, in_blocks, lanes, tile_in,                        \
-      dilation_h *input_row_stride, dilation_w *pixel_floats,                  \
-      input_channel_stride, stride_w *pixel_floats,                            \
-      w + b0 *lanes *INCEPTION_UK_VL, filter_stride, tile_out,                 \
-      output_channel_stride, relu &&last, first, b, tile_res,                  \
-      residual_channel_stride, x, row_w, output_row_stride,                    \
-      residual_row_stride
+  dilation_h * input_row_stride, dilation_w * pixel_floats,                    \
+  input_channel_stride, stride_w * pixel_floats,                               \
+  w + b0 * lanes * INCEPTION_UK_VL, filter_stride, tile_out,                   \
+  output_channel_stride, relu && last, first, b, tile_res,                     \
+  residual_channel_stride, x, row_w, output_row_stride, residual_row_stride
+              /* clang-format on */
               if (streams_filter) {
                 /* As many lines per tap and input block as spread the next
                    group's filter over this group's tiles, none past it. */
