@@ -130,18 +130,104 @@ static int64_t blocked_tile_cost(int64_t b, int64_t p, int filter_from_l2) {
   return 2 * (fmas > 8 ? fmas : 8) + (filter_from_l2 ? 2 : 1) * b + p;
 }
 
+/* A tile call's own work, in blocked_tile_cost's units: its pixels'
+   offsets, and its accumulators loaded and stored once per run of input
+   blocks (from L2 where its chunk's partial sums live): a 6x4 tile's call
+   about 9 of its lane steps. Counting it, 1x1 layers over many input
+   blocks take tiles whose filter slices leave room for longer runs (3x8
+   rather than 6x4: Inception-v3's 768 -> 192 at 17x17 9% faster alone;
+   1 thread, xception -3.3%, inception_v3 -2.9%, googlenet -3.7%). */
+static int64_t blocked_call_cost(int64_t b, int64_t p) {
+  return 16 * b * p + 160;
+}
+
 /* Of a row of `width` pixels in tiles of b blocks by p pixels (the last
-   one narrower), whose filter slices take `block_bytes` per output and
-   input block. A tile's slice of one input block's filter outgrowing 3/4
+   one narrower), each summing `steps` lane steps in `runs` calls, whose
+   filter slices take `block_bytes` per output and input block. A tile's
+   slice of one input block's filter outgrowing 3/4
    of L1 (the rest holds its input rows and output tile) comes from L2 for
    every tile: a 3x3 filter in 6 blocks is 54 KB, and Inception-v3's 8x8
    3x3 layers ran 8-12% faster in 3 blocks than in 6 (3x8 tiles, not 6x4),
    Inception-v4's 3x3 stride-2 to 8x8 13% faster in 3 than in 5. */
 static int64_t blocked_row_cost(int64_t b, int64_t p, int64_t width,
-                                int64_t block_bytes, int64_t l1) {
+                                int64_t block_bytes, int64_t l1, int64_t steps,
+                                int64_t runs) {
   int from_l2 = b * block_bytes > l1 / 4 * 3;
-  return width / p * blocked_tile_cost(b, p, from_l2) +
-         (width % p ? blocked_tile_cost(b, width % p, from_l2) : 0);
+  int64_t tail = width % p;
+  return width / p *
+             (steps * blocked_tile_cost(b, p, from_l2) +
+              runs * blocked_call_cost(b, p)) +
+         (tail ? steps * blocked_tile_cost(b, tail, from_l2) +
+                     runs * blocked_call_cost(b, tail)
+               : 0);
+}
+
+/* Input blocks per run of a tile of b output blocks: as many as keep its
+   filter slice within `run_floats`. */
+static int64_t blocked_run(int64_t b, int64_t run_floats, int64_t block_floats,
+                           int64_t in_blocks) {
+  int64_t run = run_floats / (b * block_floats);
+  return run < 1 ? 1 : run > in_blocks ? in_blocks : run;
+}
+
+/* The tile the driver takes for a layer, b blocks by *pixels pixels (the
+   result b), summing *run input blocks a call, along rows of *row pixels:
+   out_w, or the whole plane where a 1x1 stride-1 convolution's input plane
+   is dense. Its own function so that the unit tests check the choices. */
+__attribute__((visibility("hidden"))) int64_t
+inception_uk_blocked_conv_tile(const inception_uk_conv2d_params *params,
+                               int64_t *pixels, int64_t *run, int64_t *row) {
+  UNPACK_BLOCKED_PARAMS(params);
+  /* Filter floats of a tile's output blocks per run of input blocks: half
+     of the target's L1, the other half for the input rows and the output
+     tile; 7/8 of it for an NCHW input, whose tile reads a few rows of a
+     few floats per channel (GoogLeNet's 7x7 stride-2 stem: 1.4 KB of
+     input, 1.5 KB of output; its 3 channels then take one run, not 3:
+     2.17 -> 1.74 ms). */
+  int64_t run_floats = (lanes == 1 ? params->l1 / 8 * 7 : params->l1 / 2) /
+                       (int64_t)sizeof(float);
+  int64_t pixel_floats = lanes == 1 ? 1 : INCEPTION_UK_VL;
+  int64_t taps = kernel_h * kernel_w;
+  /* Floats of one input block's share of one output block's filter. */
+  int64_t block_floats = taps * lanes * INCEPTION_UK_VL;
+  int strided = stride_w * pixel_floats != INCEPTION_UK_VL;
+  /* A 1x1 stride-1 convolution on a dense input plane (no padding
+     columns) is one row of out_h * out_w pixels: no partial tile at each
+     row's end (a 7-pixel row fills 14 of the 24 accumulators). Where its
+     output rows are apart (a padded buffer's interior: the next layer's
+     3x3 or pool), a tile wraps from one output row to the next. */
+  if (kernel_h == 1 && kernel_w == 1 && stride_h == 1 && !strided &&
+      input_row_stride == out_w * pixel_floats) {
+    out_w *= out_h;
+    out_h = 1;
+  }
+  /* The tile shape with the least estimated work for a row: narrow rows
+     (17, 8 or 7 pixels) fill more accumulators with more blocks, as far
+     as their filter slices stay in L1. */
+  int64_t group = 2, tile_pixels = blocked_pixels(2), best = -1;
+  int64_t block_bytes = block_floats * (int64_t)sizeof(float);
+  int64_t steps = taps * in_blocks * lanes;
+  for (int64_t b = 1; b <= BLOCKED_MAX_BLOCKS; ++b) {
+    int64_t p = blocked_pixels(b);
+    int64_t rest = out_blocks % b;
+    int64_t b_run = blocked_run(b, run_floats, block_floats, in_blocks);
+    int64_t runs = (in_blocks + b_run - 1) / b_run;
+    int64_t cost = out_blocks / b *
+                       blocked_row_cost(b, p, out_w, block_bytes, params->l1,
+                                        steps, runs) +
+                   (rest ? blocked_row_cost(rest, p, out_w, block_bytes,
+                                            params->l1, steps, runs)
+                         : 0);
+    if (best < 0 || cost < best) {
+      best = cost;
+      group = b;
+      tile_pixels = p;
+    }
+  }
+  *pixels = tile_pixels;
+  *run = blocked_run(group, run_floats, block_floats, in_blocks);
+  *row = out_w;
+  return group;
 }
 
 /* output[n][ob][oy][ox][o] = relu?(init + sum over (ky, kx, c) of
@@ -155,54 +241,18 @@ static int64_t blocked_row_cost(int64_t b, int64_t p, int64_t width,
    buffer: its element (0, 0) is the padding's corner. */
 void inception_uk_conv2d_blocked(const inception_uk_conv2d_params *params) {
   UNPACK_BLOCKED_PARAMS(params);
-  /* Filter floats of a tile's output blocks per run of input blocks: half
-     of the target's L1, the other half for the input rows and the output
-     tile; 7/8 of it for an NCHW input, whose tile reads a few rows of a
-     few floats per channel (GoogLeNet's 7x7 stride-2 stem: 1.4 KB of
-     input, 1.5 KB of output; its 3 channels then take one run, not 3:
-     2.17 -> 1.74 ms). */
-  int64_t run_floats = (lanes == 1 ? params->l1 / 8 * 7 : params->l1 / 2) /
-                       (int64_t)sizeof(float);
   int64_t pixel_floats = lanes == 1 ? 1 : INCEPTION_UK_VL;
   int64_t taps = kernel_h * kernel_w;
-  /* Floats of one output block's filter, and of one input block's share. */
+  /* Floats of one output block's filter. */
   int64_t filter_stride = taps * in_blocks * lanes * INCEPTION_UK_VL;
-  int64_t block_floats = taps * lanes * INCEPTION_UK_VL;
   int strided = stride_w * pixel_floats != INCEPTION_UK_VL;
-  /* A 1x1 stride-1 convolution on a dense input plane (no padding
-     columns) is one row of out_h * out_w pixels: no partial tile at each
-     row's end (a 7-pixel row fills 14 of the 24 accumulators). Where its
-     output rows are apart (a padded buffer's interior: the next layer's
-     3x3 or pool), a tile wraps from one output row to the next. */
-  int64_t row_w = out_w;
-  if (kernel_h == 1 && kernel_w == 1 && stride_h == 1 && !strided &&
-      input_row_stride == out_w * pixel_floats) {
-    out_w *= out_h;
+  int64_t tile_pixels, run, row, row_w = out_w;
+  int64_t group =
+      inception_uk_blocked_conv_tile(params, &tile_pixels, &run, &row);
+  if (row != out_w) {
+    out_w = row;
     out_h = 1;
   }
-  /* The tile shape with the least estimated work for a row: narrow rows
-     (17, 8 or 7 pixels) fill more accumulators with more blocks, as far
-     as their filter slices stay in L1. */
-  int64_t group = 2, tile_pixels = blocked_pixels(2), best = -1;
-  int64_t block_bytes = block_floats * (int64_t)sizeof(float);
-  for (int64_t b = 1; b <= BLOCKED_MAX_BLOCKS; ++b) {
-    int64_t p = blocked_pixels(b);
-    int64_t rest = out_blocks % b;
-    int64_t cost =
-        out_blocks / b *
-            blocked_row_cost(b, p, out_w, block_bytes, params->l1) +
-        (rest ? blocked_row_cost(rest, p, out_w, block_bytes, params->l1) : 0);
-    if (best < 0 || cost < best) {
-      best = cost;
-      group = b;
-      tile_pixels = p;
-    }
-  }
-  int64_t run = run_floats / (group * block_floats);
-  if (run < 1)
-    run = 1;
-  if (run > in_blocks)
-    run = in_blocks;
   /* Each run of input blocks sweeps a chunk of the thread's pixels, so
      that its filter slice serves every tile of the chunk rather than one
      row's (an 8-pixel row of Inception-v3's 8x8 layers is one tile), while

@@ -25,6 +25,11 @@
 
 extern "C" int omp_get_max_threads(void);
 extern "C" void omp_set_num_threads(int count);
+// blocked_conv.c's choice of tile for a layer (hidden: the kernel object's
+// own, not the ABI).
+extern "C" int64_t
+inception_uk_blocked_conv_tile(const inception_uk_conv2d_params *params,
+                               int64_t *pixels, int64_t *run, int64_t *row);
 
 namespace {
 
@@ -815,6 +820,84 @@ TEST(Ukernel, WinogradBlockedShares) {
                /*nchwInput=*/false, /*pointwise=*/false, /*rows3x3=*/false,
                /*smallCaches=*/false, /*oneImageManyPanels=*/true);
   }
+}
+
+// The blocked convolution's tile (inception_uk_blocked_conv_tile) for
+// layers of the family with a 48K L1: b output blocks by p pixels, summing
+// `run` input blocks a call, along rows of `row` pixels.
+struct BlockedTile {
+  int64_t blocks, pixels, run, row;
+  bool operator==(const BlockedTile &other) const {
+    return blocks == other.blocks && pixels == other.pixels &&
+           run == other.run && row == other.row;
+  }
+};
+
+std::ostream &operator<<(std::ostream &os, const BlockedTile &tile) {
+  return os << tile.blocks << "x" << tile.pixels << " tiles, runs of "
+            << tile.run << ", rows of " << tile.row;
+}
+
+struct BlockedLayer {
+  const char *name;
+  int64_t inChannels, outChannels, kernel, stride, outSide;
+  bool nchw, rowsApart;
+  BlockedTile want;
+};
+
+BlockedTile blockedTileOf(const BlockedLayer &layer) {
+  inception_uk_conv2d_params p{};
+  int64_t lanes = layer.nchw ? 1 : INCEPTION_UK_VL;
+  int64_t inW = (layer.outSide - 1) * layer.stride + layer.kernel +
+                (layer.rowsApart ? 2 : 0);
+  p.in_channels = layer.inChannels;
+  p.out_channels = layer.outChannels;
+  p.input_lanes = lanes;
+  p.kernel_h = p.kernel_w = layer.kernel;
+  p.stride_h = p.stride_w = layer.stride;
+  p.dilation_h = p.dilation_w = 1;
+  p.out_h = p.out_w = layer.outSide;
+  p.input_row_stride = inW * lanes;
+  p.l1 = 48 << 10;
+  p.l2 = 2 << 20;
+  BlockedTile tile;
+  tile.blocks =
+      inception_uk_blocked_conv_tile(&p, &tile.pixels, &tile.run, &tile.row);
+  return tile;
+}
+
+// A tile's call loads and stores its accumulators once per run: 1x1 layers
+// over many input blocks take 3x8 tiles, whose runs are twice as long as 6x4
+// ones'. Dense 1x1 planes are one row, two output blocks fill 2x12 tiles,
+// 3x3 filters keep to 3 blocks (a 3x3 slice per block is 9K), and the NCHW
+// stem's 3 channels take one run.
+TEST(Ukernel, Conv2dBlockedTileShapes) {
+  REQUIRE_ISA();
+  // clang-format off
+#if INCEPTION_UK_VL == 16
+  const BlockedLayer layers[] = {
+      {"768 -> 192 1x1 17x17", 768, 192, 1, 1, 17, false, false, {3, 8, 8, 289}},
+      {"736 -> 736 1x1 19x19", 736, 736, 1, 1, 19, false, false, {3, 8, 8, 361}},
+      {"832 -> 384 1x1 7x7", 832, 384, 1, 1, 7, false, false, {4, 6, 6, 49}},
+      {"320 -> 32 1x1 35x35", 320, 32, 1, 1, 35, false, false, {2, 12, 12, 1225}},
+      {"768 -> 192 1x1 17x17, rows apart", 768, 192, 1, 1, 17, false, true, {4, 6, 6, 17}},
+      {"384 -> 384 3x3 8x8", 384, 384, 3, 1, 8, false, true, {3, 8, 1, 8}},
+      {"384 -> 384 3x3/2 8x8", 384, 384, 3, 2, 8, false, false, {3, 8, 1, 8}},
+      {"3 -> 64 7x7/2 NCHW 112x112", 3, 64, 7, 2, 112, true, true, {4, 6, 3, 112}},
+  };
+#else
+  const BlockedLayer layers[] = {
+      {"768 -> 192 1x1 17x17", 768, 192, 1, 1, 17, false, false, {3, 4, 32, 289}},
+      {"736 -> 736 1x1 19x19", 736, 736, 1, 1, 19, false, false, {3, 4, 32, 361}},
+      {"320 -> 32 1x1 35x35", 320, 32, 1, 1, 35, false, false, {2, 6, 40, 1225}},
+      {"768 -> 192 1x1 17x17, rows apart", 768, 192, 1, 1, 17, false, true, {2, 6, 48, 17}},
+      {"384 -> 384 3x3 8x8", 384, 384, 3, 1, 8, false, true, {3, 4, 3, 8}},
+      {"3 -> 64 7x7/2 NCHW 112x112", 3, 64, 7, 2, 112, true, true, {3, 4, 3, 112}},
+  };
+#endif
+  // clang-format on
+  for (const BlockedLayer &layer : layers)
+    EXPECT_EQ(blockedTileOf(layer), layer.want) << layer.name;
 }
 
 TEST(Ukernel, Depthwise2dBlockedRandomShapes) {
