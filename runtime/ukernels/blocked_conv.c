@@ -36,8 +36,9 @@
    from the bias and residual rather than the output's own value. */
 #define UNPACK_BLOCKED_PARAMS(params)                                          \
   UNPACK_CONV2D_PARAMS(params);                                                \
-  int64_t lanes = params->input_lanes, initialize = !accumulate,               \
-          in_blocks = in_channels / lanes, out_blocks = out_channels / VL
+  UK_UNUSED int64_t lanes = params->input_lanes, initialize = !accumulate,     \
+                    in_blocks = in_channels / lanes,                           \
+                    out_blocks = out_channels / VL
 
 /* Tiles: up to BLOCKED_MAX_BLOCKS output blocks by up to
    blocked_pixels(blocks) pixels, BLOCKED_ACCUMULATORS vector accumulators
