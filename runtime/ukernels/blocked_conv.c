@@ -682,5 +682,13 @@ void inception_uk_depthwise2d_blocked(
    left to apply but past its end. */
 void inception_uk_winograd3x3_blocked(
     const inception_uk_conv2d_params *params) {
-  inception_uk_winograd3x3_any(1, params);
+  inception_uk_winograd3x3_any(1, 0, params);
+}
+
+/* The same with the blocked 3x3 filter ([F/VL][3][3][C][VL]), which the
+   kernel transforms as it goes (layers of few tiles, whose U would stream
+   from memory). */
+void inception_uk_winograd3x3_blocked_untransformed(
+    const inception_uk_conv2d_params *params) {
+  inception_uk_winograd3x3_any(1, 1, params);
 }

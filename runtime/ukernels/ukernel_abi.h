@@ -122,6 +122,22 @@ static inline int64_t inception_uk_winograd_chunk_panels(int64_t l2,
   return panels < 1 ? 1 : panels > 8 ? 8 : panels;
 }
 
+/* inception_uk_winograd3x3_blocked_untransformed computes U from the blocked
+   3x3 filter as it goes, one output panel and this many input channels at
+   a time, into the thread's scratch after V and M: 36 positions of
+   chunk x nr floats, each position's run 16 floats longer than a power of
+   two would make it (36 stores to the same L1 set otherwise). */
+enum { INCEPTION_UK_WINOGRAD_FILTER_CHUNK = 32 };
+static inline int64_t inception_uk_winograd_filter_chunk_stride(int64_t nr) {
+  return INCEPTION_UK_WINOGRAD_FILTER_CHUNK * nr + 16;
+}
+static inline int64_t inception_uk_winograd_filter_chunk_bytes(int64_t nr) {
+  return inception_uk_round_up(INCEPTION_UK_WINOGRAD3X3_POSITIONS *
+                                   inception_uk_winograd_filter_chunk_stride(nr) *
+                                   (int64_t)sizeof(float),
+                               INCEPTION_UK_SCRATCH_ALIGNMENT);
+}
+
 /* A Winograd kernel's scratch per thread: V and M of the largest task. */
 static inline int64_t inception_uk_winograd_scratch(int64_t positions,
                                                     int64_t mr, int64_t nr,

@@ -203,9 +203,11 @@ static inline void microkernel(int64_t kc, const float *a, const float *b,
   UK_UNUSED int64_t scratch_per_thread = params->scratch_per_thread
 
 /* Winograd F(4x4, 3x3) on NCHW or, with `blocked`, blocked activations
-   (winograd.c); inception_uk_winograd3x3 and _blocked call it. */
+   (winograd.c), its filter U or, `untransformed` (blocked only), the
+   blocked 3x3 filter; inception_uk_winograd3x3, _blocked and
+   _blocked_untransformed call it. */
 __attribute__((visibility("hidden"))) void
-inception_uk_winograd3x3_any(int blocked,
+inception_uk_winograd3x3_any(int blocked, int untransformed,
                              const inception_uk_conv2d_params *params);
 
 #endif /* INCEPTION_UKERNEL_COMMON_H */

@@ -14,7 +14,14 @@
  *
  * - U = G g G^T was computed at compile time and packed into panels of NR
  *   output channels, each panel's 36 positions together:
- *   u[((j * 36 + xi) * C + ci) * NR + co % NR] for j = co / NR.
+ *   u[((j * 36 + xi) * C + ci) * NR + co % NR] for j = co / NR. U is 36/9
+ *   = 4 times the filter's size and each of its floats serves one
+ *   multiply-add per tile: where an image has few tiles (16 at 14x14) its
+ *   GEMMs wait on memory (GoogLeNet's 160 -> 320 at 14x14: 0.63 ms with U
+ *   in cache, 1.22 ms streaming it). The _untransformed kernel takes the
+ *   blocked 3x3 filter instead and computes U as it goes, per output panel
+ *   and chunk of input channels, into its scratch (the GEMMs then sum each
+ *   chunk into M): 0.66 and 0.77 ms.
  * - A task takes a chunk of tiles of one image and a group of output
  *   channel panels: it transforms the chunk's input into V (panels of MR
  *   tiles, the microkernel's A operand), then per output panel runs the 36
@@ -368,16 +375,21 @@ typedef struct {
   int64_t positions, tiles, chunk, chunks, co_panels, group_panels, groups,
       tasks;
   int shares;
+  /* U computed from the blocked 3x3 filter, chunk by chunk, into the
+     thread's scratch after V and M (the _untransformed kernel). */
+  int untransformed;
 } winograd_tasks;
 
 static winograd_tasks
-winograd_plan_tasks(int64_t positions, int64_t tiles,
+winograd_plan_tasks(int64_t positions, int64_t tiles, int untransformed,
                     const inception_uk_conv2d_params *params) {
-  winograd_tasks plan = {positions, tiles, 0, 0, 0, 0, 0, 0, 0};
+  winograd_tasks plan = {positions, tiles, 0, 0, 0, 0, 0, 0, 0, untransformed};
+  int64_t vm_bytes =
+      params->scratch_per_thread -
+      (untransformed ? inception_uk_winograd_filter_chunk_bytes(NR) : 0);
   winograd_split split = winograd_choose_split(
       positions, params->batch, tiles, params->in_channels,
-      params->out_channels, params->l2, params->scratch_per_thread,
-      omp_get_max_threads());
+      params->out_channels, params->l2, vm_bytes, omp_get_max_threads());
   plan.chunk = split.chunk_panels * MR;
   plan.chunks = (tiles + plan.chunk - 1) / plan.chunk;
   plan.co_panels = (params->out_channels + NR - 1) / NR;
@@ -397,7 +409,7 @@ winograd_plan_tasks(int64_t positions, int64_t tiles,
    first_panel on, for j1 - 1 only up to last_end (a share's ends). */
 typedef struct {
   int64_t image, t0, count, panels, j0, j1, first_panel, last_end;
-  float *v, *m;
+  float *v, *m, *u;
 } winograd_task;
 
 /* The task's panels of tiles [*begin, *end) for output panel j. */
@@ -452,20 +464,90 @@ static winograd_task winograd_task_at(const winograd_tasks *plan, int64_t task,
     t.count =
         plan->tiles - t.t0 < t.panels * MR ? plan->tiles - t.t0 : t.panels * MR;
   }
-  t.v = (float *)(params->scratch +
-                  (int64_t)omp_get_thread_num() * params->scratch_per_thread);
+  char *scratch =
+      params->scratch + (int64_t)omp_get_thread_num() * params->scratch_per_thread;
+  t.v = (float *)scratch;
   t.m = t.v + plan->positions * t.panels * MR * params->in_channels;
+  t.u = plan->untransformed
+            ? (float *)(scratch + params->scratch_per_thread -
+                        inception_uk_winograd_filter_chunk_bytes(NR))
+            : 0;
   return t;
+}
+
+/* (y0 .. y5) = G (x0, x1, x2), F(4x4, 3x3)'s filter transform (G as in
+   weight_transforms.c's kWinogradG), on vectors. */
+#define WINOGRAD_G(y, x0, x1, x2)                                              \
+  do {                                                                         \
+    vf sum_ = ((x0) + (x2)) * (-1.0f / 6), odd_ = (x1) * (1.0f / 6);           \
+    vf sum4_ = (x0) * (1.0f / 24) + (x2) * (1.0f / 6),                         \
+       odd4_ = (x1) * (1.0f / 12);                                             \
+    (y)[0] = (x0) * (1.0f / 4);                                                \
+    (y)[1] = sum_ - odd_;                                                      \
+    (y)[2] = sum_ + odd_;                                                      \
+    (y)[3] = sum4_ + odd4_;                                                    \
+    (y)[4] = sum4_ - odd4_;                                                    \
+    (y)[5] = (x2);                                                             \
+  } while (0)
+
+/* U = G g G^T of output panel j and input channels [c0, c0 + count) from
+   the blocked 3x3 filter g ([F/VL][3][3][C][VL]), in float (the compiled
+   U is computed in double): u[xi * xi_stride + c * NR + co % NR]. */
+static void winograd_filter_chunk(const float *g, int64_t in_channels,
+                                  int64_t out_channels, int64_t j, int64_t c0,
+                                  int64_t count, int64_t xi_stride, float *u) {
+  int64_t co_end = (j + 1) * NR < out_channels ? (j + 1) * NR : out_channels;
+  for (int64_t q = 0; q < (co_end - j * NR) / VL; ++q) {
+    const float *block = g + (j * NV + q) * 9 * in_channels * VL;
+    for (int64_t c = 0; c < count; ++c) {
+      vf x[9], gGt[6][3], column[6];
+      for (int tap = 0; tap < 9; ++tap)
+        x[tap] = *(const vf *)(block + (tap * in_channels + c0 + c) * VL);
+      for (int r = 0; r < 3; ++r) {
+        vf row[6];
+        WINOGRAD_G(row, x[r * 3], x[r * 3 + 1], x[r * 3 + 2]);
+        for (int k = 0; k < 6; ++k)
+          gGt[k][r] = row[k];
+      }
+      float *at = u + c * NR + q * VL;
+      for (int k = 0; k < 6; ++k) {
+        WINOGRAD_G(column, gGt[k][0], gGt[k][1], gGt[k][2]);
+        for (int r = 0; r < 6; ++r)
+          *(vf *)(at + (r * 6 + k) * xi_stride) = column[r];
+      }
+    }
+  }
 }
 
 /* M = V U for output panel j of task `t`: one GEMM per transform position
    and panel of MR tiles, on the GEMM's register tile, over every input
-   channel. */
+   channel; `u` is the layer's U, or with plan->untransformed its blocked
+   3x3 filter, transformed a chunk of input channels at a time whose GEMMs
+   add to M. */
 static void winograd_gemms(const winograd_tasks *plan, const winograd_task *t,
                            const float *u, int64_t j,
                            const inception_uk_conv2d_params *params) {
   int64_t in_channels = params->in_channels, begin, end;
   winograd_task_panels(t, j, &begin, &end);
+  if (plan->untransformed) {
+    int64_t xi_stride = inception_uk_winograd_filter_chunk_stride(NR);
+    for (int64_t c0 = 0; c0 < in_channels;
+         c0 += INCEPTION_UK_WINOGRAD_FILTER_CHUNK) {
+      int64_t count = in_channels - c0 < INCEPTION_UK_WINOGRAD_FILTER_CHUNK
+                          ? in_channels - c0
+                          : INCEPTION_UK_WINOGRAD_FILTER_CHUNK;
+      winograd_filter_chunk(u, in_channels, params->out_channels, j, c0, count,
+                            xi_stride, t->u);
+      for (int64_t xi = 0; xi < plan->positions; ++xi)
+        for (int64_t p = begin; p < end; ++p)
+          microkernel(count,
+                      t->v + ((xi * t->panels + p) * in_channels + c0) * MR,
+                      t->u + xi * xi_stride, NR,
+                      t->m + (xi * t->panels + p) * MR * NR, NR, c0 > 0, 0, 0,
+                      0, 0, params->out_channels - j * NR);
+    }
+    return;
+  }
   for (int64_t xi = 0; xi < plan->positions; ++xi) {
     const float *b = u + (j * plan->positions + xi) * in_channels * NR;
     for (int64_t p = begin; p < end; ++p)
@@ -492,16 +574,17 @@ static void winograd_fill_border(const inception_uk_conv2d_params *params) {
    With `blocked`, the input, residual and output are blocked ([.., C/VL,
    H, W, VL], the channel strides those between blocks, in_channels and
    out_channels whole blocks); else NCHW. */
-void inception_uk_winograd3x3_any(int blocked,
+void inception_uk_winograd3x3_any(int blocked, int untransformed,
                                   const inception_uk_conv2d_params *params) {
   UNPACK_CONV2D_PARAMS(params);
-  const float *u = filter; /* U, the transformed filter */
+  const float *u = filter; /* U, or (untransformed) the blocked 3x3 filter */
   int64_t tiles_h = (out_h + WINO_TILE - 1) / WINO_TILE;
   int64_t tiles_w = (out_w + WINO_TILE - 1) / WINO_TILE;
   int64_t tiles = tiles_h * tiles_w;
   /* V and M are the thread's scratch, which the compiler sized for the
      most panels a chunk may have (inception_uk_winograd_scratch). */
-  winograd_tasks plan = winograd_plan_tasks(WINO_POSITIONS, tiles, params);
+  winograd_tasks plan =
+      winograd_plan_tasks(WINO_POSITIONS, tiles, untransformed, params);
 
   winograd_fill_border(params);
 #pragma omp parallel for schedule(dynamic, 1)
@@ -591,7 +674,7 @@ void inception_uk_winograd3x3_any(int blocked,
    filter is U, the accumulate flag unused (the kernel always starts from
    the bias and residual). */
 void inception_uk_winograd3x3(const inception_uk_conv2d_params *params) {
-  inception_uk_winograd3x3_any(0, params);
+  inception_uk_winograd3x3_any(0, 0, params);
 }
 
 /* One-dimensional Winograd F(4, 7) for the 1x7 and 7x1 convolutions of
@@ -673,7 +756,7 @@ void inception_uk_winograd1d_blocked(const inception_uk_conv2d_params *params) {
   int64_t tiles_h = vertical ? (out_h + W1_TILE - 1) / W1_TILE : out_h;
   int64_t tiles_w = vertical ? out_w : (out_w + W1_TILE - 1) / W1_TILE;
   int64_t tiles = tiles_h * tiles_w;
-  winograd_tasks plan = winograd_plan_tasks(W1_POSITIONS, tiles, params);
+  winograd_tasks plan = winograd_plan_tasks(W1_POSITIONS, tiles, 0, params);
 
   winograd_fill_border(params);
 #pragma omp parallel for schedule(dynamic, 1)

@@ -70,7 +70,7 @@ TEST(UkernelAbi, EveryKernelTakesItsStruct) {
   static_assert(std::is_same_v<decltype(&inception_uk_##kernel),               \
                                void (*)(const inception_uk_##params##_params *)>);
 #include "runtime/ukernels/ukernel_params.def"
-  EXPECT_EQ(kernels, 19u);
+  EXPECT_EQ(kernels, 20u);
   EXPECT_TRUE(ukernel::kernelFields("inception_uk_gemm_6x1v16").empty());
 }
 

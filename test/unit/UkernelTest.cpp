@@ -452,7 +452,13 @@ TEST(Ukernel, Depthwise2dRandomShapes) {
 // Convolutions on blocked activations
 //===----------------------------------------------------------------------===//
 
-enum class BlockedKernel { Direct, Winograd, Winograd1d, Depthwise };
+enum class BlockedKernel {
+  Direct,
+  Winograd,
+  WinogradUntransformed,
+  Winograd1d,
+  Depthwise
+};
 
 /// The border of a padded buffer a blocked kernel fills itself (the
 /// params' border_*), in a [batch][blocks][h][w][lanes] buffer with the
@@ -510,7 +516,10 @@ Border randomBorder(Random &random, int64_t h, int64_t w, float value) {
 void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
                 bool pointwise = false, bool rows3x3 = false,
                 bool smallCaches = false, bool oneImageManyPanels = false) {
-  bool winograd = kernel == BlockedKernel::Winograd;
+  // WinogradUntransformed: the Winograd kernel that transforms the blocked
+  // 3x3 filter itself, in chunks of input channels.
+  bool untransformed = kernel == BlockedKernel::WinogradUntransformed;
+  bool winograd = kernel == BlockedKernel::Winograd || untransformed;
   bool winograd1d = kernel == BlockedKernel::Winograd1d;
   bool depthwise = kernel == BlockedKernel::Depthwise;
   // rows3x3: the depthwise kernel's path for 3x3 kernels of stride and
@@ -520,7 +529,13 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
   bool vertical = winograd1d && random.coin();
   int64_t batch = oneImageManyPanels ? 1 : random.between(1, 2);
   int64_t lanes = nchwInput ? 1 : VL;
-  int64_t inChannels = nchwInput ? random.between(1, 5) : VL * random.between(1, 3);
+  // Untransformed: 1 to 3 chunks of input channels at either vector width.
+  int64_t inChannels =
+      nchwInput ? random.between(1, 5)
+                : VL * random.between(
+                           1, untransformed
+                                  ? 3 * INCEPTION_UK_WINOGRAD_FILTER_CHUNK / VL
+                                  : 3);
   // Winograd: several panels of NR output channels (3 with AVX-512, 5 with
   // AVX2), so that its groups of panels are exercised.
   // oneImageManyPanels: 4 to 20 blocks (up to 5 panels with AVX-512, 10
@@ -651,7 +666,7 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
   // The filter in the kernel's form: blocked-layout's [F/VL, kh, kw, C, VL]
   // (depthwise [C/VL, kh, kw, VL]), or Winograd's U.
   std::vector<float> form;
-  if (winograd) {
+  if (winograd && !untransformed) {
     form = layouts::winogradFilter(plain, outChannels, inChannels, NR);
   } else if (winograd1d) {
     form = layouts::winograd1dFilter(plain, outChannels, inChannels, 7, NR);
@@ -677,7 +692,10 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
                                    : 0;
   Scratch scratch(
       positions ? inception_uk_winograd_scratch(
-                      positions, MR, NR, INCEPTION_UK_DEFAULT_L2, inChannels)
+                      positions, MR, NR, INCEPTION_UK_DEFAULT_L2, inChannels) +
+                      (untransformed
+                           ? inception_uk_winograd_filter_chunk_bytes(NR)
+                           : 0)
                 : 0);
   inception_uk_conv2d_params p = {};
   p.input = input.data;
@@ -727,7 +745,9 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
     border->each(batch, inBatch, inBlocks, inBlock, inRow, lanes,
                  [&](int64_t at) { input.data[at] = NAN; });
   }
-  if (winograd)
+  if (untransformed)
+    inception_uk_winograd3x3_blocked_untransformed(&p);
+  else if (winograd)
     inception_uk_winograd3x3_blocked(&p);
   else if (winograd1d)
     inception_uk_winograd1d_blocked(&p);
@@ -805,6 +825,17 @@ TEST(Ukernel, Winograd3x3BlockedRandomShapes) {
   }
 }
 
+// The filter transformed by the kernel, up to 3 chunks of input channels
+// (each chunk's GEMMs add to the last's), partial output panels.
+TEST(Ukernel, Winograd3x3BlockedUntransformedRandomShapes) {
+  REQUIRE_ISA();
+  Random random(29);
+  for (int i = 0; i < 30; ++i) {
+    ThreadCount threads(1 + i % 3);
+    runBlocked(random, BlockedKernel::WinogradUntransformed, false);
+  }
+}
+
 // One image of 5 to 16 outputs a side (a few tiles) and 4 to 20 output
 // blocks on 2 or 3 threads: the Winograd kernels split such layers into equal
 // shares of (output panel, panel of tiles) pairs, so that a share starts or
@@ -816,7 +847,9 @@ TEST(Ukernel, WinogradBlockedShares) {
   for (int i = 0; i < 40; ++i) {
     ThreadCount threads(2 + i % 2);
     runBlocked(random,
-               i % 2 ? BlockedKernel::Winograd1d : BlockedKernel::Winograd,
+               i % 3 == 0   ? BlockedKernel::Winograd
+               : i % 3 == 1 ? BlockedKernel::Winograd1d
+                            : BlockedKernel::WinogradUntransformed,
                /*nchwInput=*/false, /*pointwise=*/false, /*rows3x3=*/false,
                /*smallCaches=*/false, /*oneImageManyPanels=*/true);
   }

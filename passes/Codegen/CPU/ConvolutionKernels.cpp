@@ -269,6 +269,11 @@ LogicalResult selectBlockedConvolution(KernelSelection &selection,
                   winogradWindow(kernelH, kernelW, strides, dilations) &&
                   reusesWinogradFilter(selection, outputShape[0],
                                        outputShape[2], outputShape[3]);
+  // Few tiles an image: the kernel reads the blocked filter and transforms
+  // it, a quarter of U's bytes (each image's tasks read U once).
+  bool untransformed = winograd && llvm::divideCeil(outputShape[2], 4) *
+                                           llvm::divideCeil(outputShape[3], 4) <
+                                       selection.winogradTransformMinTiles;
   int64_t taps1d =
       winogradKernel ? winograd1dTaps(kernelH, kernelW, strides, dilations) : 0;
   bool winograd1d =
@@ -295,7 +300,7 @@ LogicalResult selectBlockedConvolution(KernelSelection &selection,
   params.set("kernel_w", rewriter.getI64IntegerAttr(kernelW));
   // The blocked filter as it is, or its Winograd transform.
   Value filterOperand = filter;
-  if (winograd || winograd1d)
+  if ((winograd && !untransformed) || winograd1d)
     filterOperand = filterForm(
         rewriter, loc, filter,
         winograd ? FilterForm::Winograd3x3 : FilterForm::Winograd1d,
@@ -304,10 +309,11 @@ LogicalResult selectBlockedConvolution(KernelSelection &selection,
         /*sourceBlock=*/selection.vl, selection);
   UkernelOp ukernel =
       createUkernel(rewriter, loc,
-                    depthwise    ? "depthwise2d_blocked"
-                    : winograd   ? "winograd3x3_blocked"
-                    : winograd1d ? "winograd1d_blocked"
-                                 : "conv2d_blocked",
+                    depthwise       ? "depthwise2d_blocked"
+                    : untransformed ? "winograd3x3_blocked_untransformed"
+                    : winograd      ? "winograd3x3_blocked"
+                    : winograd1d    ? "winograd1d_blocked"
+                                    : "conv2d_blocked",
                     input, filterOperand, initialization.bias,
                     initialization.residual, Value(), output, params);
   SmallVector<Operation *> absorbed = {op};
@@ -318,6 +324,7 @@ LogicalResult selectBlockedConvolution(KernelSelection &selection,
   ++selection.convolutions;
   selection.depthwiseCount += depthwise;
   selection.winogradCount += winograd;
+  selection.winogradUntransformedCount += untransformed;
   selection.winograd1dCount += winograd1d;
   return success();
 }
@@ -485,7 +492,8 @@ LogicalResult lowerConvolution(KernelLowering &lowering, UkernelOp op) {
 
 LogicalResult lowerBlockedConvolution(KernelLowering &lowering, UkernelOp op) {
   bool depthwise = op.getKernel() == "depthwise2d_blocked";
-  bool winograd = op.getKernel() == "winograd3x3_blocked";
+  bool untransformed = op.getKernel() == "winograd3x3_blocked_untransformed";
+  bool winograd = op.getKernel() == "winograd3x3_blocked" || untransformed;
   bool winograd1d = op.getKernel() == "winograd1d_blocked";
   Value input = op.getInput(), filter = op.getFilter();
   auto inputType = cast<MemRefType>(input.getType());
@@ -511,7 +519,9 @@ LogicalResult lowerBlockedConvolution(KernelLowering &lowering, UkernelOp op) {
   OpBuilder builder(op);
   Location loc = op.getLoc();
   ukernel::KernelCall<F> call(builder, loc,
-                              depthwise    ? ukernel::k_depthwise2d_blocked
+                              depthwise ? ukernel::k_depthwise2d_blocked
+                              : untransformed
+                                  ? ukernel::k_winograd3x3_blocked_untransformed
                               : winograd   ? ukernel::k_winograd3x3_blocked
                               : winograd1d ? ukernel::k_winograd1d_blocked
                                            : ukernel::k_conv2d_blocked);
@@ -527,10 +537,14 @@ LogicalResult lowerBlockedConvolution(KernelLowering &lowering, UkernelOp op) {
       : winograd1d ? inception_uk_winograd1d_positions(std::max(
                          op.getParam("kernel_h"), op.getParam("kernel_w")))
                    : 0;
-  setScratch(call, positions ? inception_uk_winograd_scratch(positions, mr, nr,
-                                                             op.getParam("l2"),
-                                                             inChannels)
-                             : 0);
+  // Winograd's V and M, and the untransformed kernel's chunk of U after them.
+  setScratch(call, positions
+                       ? inception_uk_winograd_scratch(
+                             positions, mr, nr, op.getParam("l2"), inChannels) +
+                             (untransformed
+                                  ? inception_uk_winograd_filter_chunk_bytes(nr)
+                                  : 0)
+                       : 0);
   return call.create(lowering.symbols);
 }
 

@@ -62,7 +62,8 @@ struct MicrokernelsPass : impl::MicrokernelsBase<MicrokernelsPass> {
         target ? target.getL1() : INCEPTION_UK_DEFAULT_L1,
         target ? target.getL2() : INCEPTION_UK_DEFAULT_L2,
         winograd,
-        winogradMinTiles};
+        winogradMinTiles,
+        winogradTransformMinTiles};
 
     SmallVector<linalg::GenericOp> layers;
     module.walk([&](linalg::GenericOp op) {
@@ -98,6 +99,8 @@ struct MicrokernelsPass : impl::MicrokernelsBase<MicrokernelsPass> {
                     selection.convolutions);
     recordStatistic(*this, numKept, "kept-as-loops", selection.kept);
     recordStatistic(*this, numWinograd, "winograd", selection.winogradCount);
+    recordStatistic(*this, numWinogradUntransformed, "winograd-untransformed",
+                    selection.winogradUntransformedCount);
     recordStatistic(*this, numWinograd1d, "winograd1d",
                     selection.winograd1dCount);
     recordStatistic(*this, numDepthwise, "depthwise", selection.depthwiseCount);
@@ -189,6 +192,8 @@ struct LowerUkernelsPass : impl::LowerUkernelsBase<LowerUkernelsPass> {
         {"depthwise2d", microkernels::lowerConvolution},
         {"conv2d_blocked", microkernels::lowerBlockedConvolution},
         {"winograd3x3_blocked", microkernels::lowerBlockedConvolution},
+        {"winograd3x3_blocked_untransformed",
+         microkernels::lowerBlockedConvolution},
         {"winograd1d_blocked", microkernels::lowerBlockedConvolution},
         {"depthwise2d_blocked", microkernels::lowerBlockedConvolution},
         {"pool2d", microkernels::lowerPool},

@@ -47,11 +47,13 @@ struct KernelSelection {
   /// The register tile and the cache blocking the kernels were built and
   /// their scratch is sized for.
   int64_t mr, nr, vl, kc, nc, l1, l2;
-  /// Whether 3x3 stride-1 convolutions may go through Winograd, and the
-  /// fewest 4x4 output tiles (all images) for which they do.
+  /// Whether 3x3 stride-1 convolutions may go through Winograd, the fewest
+  /// 4x4 output tiles (all images) for which they do, and the fewest per
+  /// image for which a blocked one's filter is transformed at compile time.
   bool winograd;
-  int64_t winogradMinTiles;
-  uint64_t convolutions = 0, kept = 0, winogradCount = 0, winograd1dCount = 0,
+  int64_t winogradMinTiles, winogradTransformMinTiles;
+  uint64_t convolutions = 0, kept = 0, winogradCount = 0,
+           winogradUntransformedCount = 0, winograd1dCount = 0,
            depthwiseCount = 0, padsReadThrough = 0, pools = 0, dense = 0;
 
   /// The tile and blocking entries that a convolution's params carry.

@@ -46,7 +46,11 @@ def Microkernels : Pass<"inception-microkernels", "mlir::ModuleOp"> {
       `vl`): `conv2d_blocked` (`runtime/ukernels/blocked_conv.c`), a
       direct convolution (no im2col) whose generated tile keeps up to 24
       vectors of output in registers; `winograd3x3_blocked` for a 3x3
-      stride-1 one with a blocked input; `winograd1d_blocked` for a 1x7 or
+      stride-1 one with a blocked input (`winograd3x3_blocked_untransformed`
+      where an image has fewer than `winograd-transform-min-tiles` 4x4
+      tiles: it reads the blocked 3x3 filter and transforms it as it goes,
+      rather than stream U, 4x the bytes, for few multiply-adds per float);
+      `winograd1d_blocked` for a 1x7 or
       7x1 stride-1 undilated one (F(4, 7), 10 multiplications per 4 outputs
       where the direct one needs 14), under the same `winograd` and
       `winograd-min-tiles` (counting its 4-pixel tiles); `depthwise2d_blocked`;
@@ -108,11 +112,18 @@ def Microkernels : Pass<"inception-microkernels", "mlir::ModuleOp"> {
            "The fewest 4x4 output tiles (over the batch) for which a "
            "convolution takes Winograd: with fewer, its transformed filter "
            "(4x the direct one) serves too few multiply-adds per value">,
+    Option<"winogradTransformMinTiles", "winograd-transform-min-tiles",
+           "int64_t", /*default=*/"48",
+           "The fewest 4x4 output tiles per image for which a blocked 3x3 "
+           "Winograd layer's filter is transformed at compile time; with "
+           "fewer, its kernel transforms the blocked filter as it goes">,
   ];
   let statistics = [
     Statistic<"numConverted", "convolutions", "Convolutions calling the microkernel">,
     Statistic<"numKept", "kept-as-loops", "Convolutions left as loops">,
     Statistic<"numWinograd", "winograd", "Convolutions calling the Winograd kernel">,
+    Statistic<"numWinogradUntransformed", "winograd-untransformed",
+              "Of those, blocked ones transforming their filter as they go">,
     Statistic<"numWinograd1d", "winograd1d",
               "1x7 and 7x1 convolutions calling the one-dimensional Winograd kernel">,
     Statistic<"numDepthwise", "depthwise", "Depthwise convolutions calling their kernel">,
