@@ -502,7 +502,8 @@ static void winograd_filter_chunk(const float *g, int64_t in_channels,
     for (int64_t c = 0; c < count; ++c) {
       vf x[9], gGt[6][3], column[6];
       for (int tap = 0; tap < 9; ++tap)
-        x[tap] = *(const vf *)(block + (tap * in_channels + c0 + c) * VL);
+        x[tap] =
+            *(const vf_unaligned *)(block + (tap * in_channels + c0 + c) * VL);
       for (int r = 0; r < 3; ++r) {
         vf row[6];
         WINOGRAD_G(row, x[r * 3], x[r * 3 + 1], x[r * 3 + 2]);
