@@ -270,7 +270,10 @@ LogicalResult selectBlockedConvolution(KernelSelection &selection,
                   reusesWinogradFilter(selection, outputShape[0],
                                        outputShape[2], outputShape[3]);
   // Few tiles an image: the kernel reads the blocked filter and transforms
-  // it, a quarter of U's bytes (each image's tasks read U once).
+  // it, a quarter of U's bytes (each image's tasks read U once): GoogLeNet's
+  // 160 -> 320 at 14x14 (16 tiles) 1.22 -> 0.77 ms; its 28x28 layers and
+  // Inception-v3's 35x35 ones (49 and 81 tiles) 13-19% faster in the models
+  // (in a harness with U in cache, 2-5% slower).
   bool untransformed = winograd && llvm::divideCeil(outputShape[2], 4) *
                                            llvm::divideCeil(outputShape[3], 4) <
                                        selection.winogradTransformMinTiles;

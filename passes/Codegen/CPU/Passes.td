@@ -113,7 +113,7 @@ def Microkernels : Pass<"inception-microkernels", "mlir::ModuleOp"> {
            "convolution takes Winograd: with fewer, its transformed filter "
            "(4x the direct one) serves too few multiply-adds per value">,
     Option<"winogradTransformMinTiles", "winograd-transform-min-tiles",
-           "int64_t", /*default=*/"48",
+           "int64_t", /*default=*/"128",
            "The fewest 4x4 output tiles per image for which a blocked 3x3 "
            "Winograd layer's filter is transformed at compile time; with "
            "fewer, its kernel transforms the blocked filter as it goes">,
