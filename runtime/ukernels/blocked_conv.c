@@ -142,6 +142,14 @@ static int64_t blocked_call_cost(int64_t b, int64_t p) {
   return 16 * b * p + 160;
 }
 
+/* One tile's work over a layer's reduction: `steps` lane steps in `runs`
+   calls. */
+static int64_t blocked_tile_work(int64_t b, int64_t p, int filter_from_l2,
+                                 int64_t steps, int64_t runs) {
+  return steps * blocked_tile_cost(b, p, filter_from_l2) +
+         runs * blocked_call_cost(b, p);
+}
+
 /* Of a row of `width` pixels in tiles of b blocks by p pixels (the last
    one narrower), each summing `steps` lane steps in `runs` calls, whose
    filter slices take `block_bytes` per output and input block. A tile's
@@ -154,13 +162,9 @@ static int64_t blocked_row_cost(int64_t b, int64_t p, int64_t width,
                                 int64_t block_bytes, int64_t l1, int64_t steps,
                                 int64_t runs) {
   int from_l2 = b * block_bytes > l1 / 4 * 3;
-  int64_t tail = width % p;
-  return width / p *
-             (steps * blocked_tile_cost(b, p, from_l2) +
-              runs * blocked_call_cost(b, p)) +
-         (tail ? steps * blocked_tile_cost(b, tail, from_l2) +
-                     runs * blocked_call_cost(b, tail)
-               : 0);
+  return width / p * blocked_tile_work(b, p, from_l2, steps, runs) +
+         (width % p ? blocked_tile_work(b, width % p, from_l2, steps, runs)
+                    : 0);
 }
 
 /* Input blocks per run of a tile of b output blocks: as many as keep its

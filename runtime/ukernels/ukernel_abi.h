@@ -150,4 +150,14 @@ static inline int64_t inception_uk_winograd_scratch(int64_t positions,
       INCEPTION_UK_SCRATCH_ALIGNMENT);
 }
 
+/* The untransformed kernel's scratch per thread: V and M as above, then
+   the chunk of U it transforms into. */
+static inline int64_t
+inception_uk_winograd_untransformed_scratch(int64_t mr, int64_t nr, int64_t l2,
+                                            int64_t in_channels) {
+  return inception_uk_winograd_scratch(INCEPTION_UK_WINOGRAD3X3_POSITIONS, mr,
+                                       nr, l2, in_channels) +
+         inception_uk_winograd_filter_chunk_bytes(nr);
+}
+
 #endif /* INCEPTION_UKERNEL_ABI_H */

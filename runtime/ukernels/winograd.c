@@ -376,20 +376,25 @@ typedef struct {
       tasks;
   int shares;
   /* U computed from the blocked 3x3 filter, chunk by chunk, into the
-     thread's scratch after V and M (the _untransformed kernel). */
+     thread's scratch after V and M (the _untransformed kernel), `vm_bytes`
+     from the scratch's start. */
   int untransformed;
+  int64_t vm_bytes;
 } winograd_tasks;
 
 static winograd_tasks
 winograd_plan_tasks(int64_t positions, int64_t tiles, int untransformed,
                     const inception_uk_conv2d_params *params) {
-  winograd_tasks plan = {positions, tiles, 0, 0, 0, 0, 0, 0, 0, untransformed};
-  int64_t vm_bytes =
+  winograd_tasks plan = {0};
+  plan.positions = positions;
+  plan.tiles = tiles;
+  plan.untransformed = untransformed;
+  plan.vm_bytes =
       params->scratch_per_thread -
       (untransformed ? inception_uk_winograd_filter_chunk_bytes(NR) : 0);
   winograd_split split = winograd_choose_split(
       positions, params->batch, tiles, params->in_channels,
-      params->out_channels, params->l2, vm_bytes, omp_get_max_threads());
+      params->out_channels, params->l2, plan.vm_bytes, omp_get_max_threads());
   plan.chunk = split.chunk_panels * MR;
   plan.chunks = (tiles + plan.chunk - 1) / plan.chunk;
   plan.co_panels = (params->out_channels + NR - 1) / NR;
@@ -468,10 +473,7 @@ static winograd_task winograd_task_at(const winograd_tasks *plan, int64_t task,
       params->scratch + (int64_t)omp_get_thread_num() * params->scratch_per_thread;
   t.v = (float *)scratch;
   t.m = t.v + plan->positions * t.panels * MR * params->in_channels;
-  t.u = plan->untransformed
-            ? (float *)(scratch + params->scratch_per_thread -
-                        inception_uk_winograd_filter_chunk_bytes(NR))
-            : 0;
+  t.u = plan->untransformed ? (float *)(scratch + plan->vm_bytes) : 0;
   return t;
 }
 

@@ -691,12 +691,11 @@ void runBlocked(Random &random, BlockedKernel kernel, bool nchwInput,
                       : winograd1d ? inception_uk_winograd1d_positions(7)
                                    : 0;
   Scratch scratch(
-      positions ? inception_uk_winograd_scratch(
-                      positions, MR, NR, INCEPTION_UK_DEFAULT_L2, inChannels) +
-                      (untransformed
-                           ? inception_uk_winograd_filter_chunk_bytes(NR)
-                           : 0)
-                : 0);
+      untransformed ? inception_uk_winograd_untransformed_scratch(
+                          MR, NR, INCEPTION_UK_DEFAULT_L2, inChannels)
+      : positions ? inception_uk_winograd_scratch(
+                        positions, MR, NR, INCEPTION_UK_DEFAULT_L2, inChannels)
+                  : 0);
   inception_uk_conv2d_params p = {};
   p.input = input.data;
   p.input_batch_stride = inBatch;

@@ -47,6 +47,12 @@ int64_t winograd1dTaps(int64_t kernelH, int64_t kernelW,
   return inception_uk_winograd1d_positions(taps) ? taps : 0;
 }
 
+/// The 4x4 output tiles of one `height` x `width` image in Winograd
+/// F(4x4, 3x3).
+int64_t winogradTiles(int64_t height, int64_t width) {
+  return llvm::divideCeil(height, 4) * llvm::divideCeil(width, 4);
+}
+
 /// Whether a Winograd F(4x4, 3x3) layer of `batch` images of `height` x
 /// `width` outputs has enough 4x4 tiles to pay for its transformed filter,
 /// 36/9 = 4 times the direct filter's size: each of its values serves one
@@ -58,8 +64,7 @@ int64_t winograd1dTaps(int64_t kernelH, int64_t kernelW,
 /// (winograd.c's split reads their U once a thread).
 bool reusesWinogradFilter(const KernelSelection &selection, int64_t batch,
                           int64_t height, int64_t width) {
-  return batch * llvm::divideCeil(height, 4) * llvm::divideCeil(width, 4) >=
-         selection.winogradMinTiles;
+  return batch * winogradTiles(height, width) >= selection.winogradMinTiles;
 }
 
 /// The same for the one-dimensional kernel, whose tiles are `outputs`
@@ -274,9 +279,9 @@ LogicalResult selectBlockedConvolution(KernelSelection &selection,
   // 160 -> 320 at 14x14 (16 tiles) 1.22 -> 0.77 ms; its 28x28 layers and
   // Inception-v3's 35x35 ones (49 and 81 tiles) 13-19% faster in the models
   // (in a harness with U in cache, 2-5% slower).
-  bool untransformed = winograd && llvm::divideCeil(outputShape[2], 4) *
-                                           llvm::divideCeil(outputShape[3], 4) <
-                                       selection.winogradTransformMinTiles;
+  bool untransformed =
+      winograd && winogradTiles(outputShape[2], outputShape[3]) <
+                      selection.winogradTransformMinTiles;
   int64_t taps1d =
       winogradKernel ? winograd1dTaps(kernelH, kernelW, strides, dilations) : 0;
   bool winograd1d =
@@ -540,14 +545,12 @@ LogicalResult lowerBlockedConvolution(KernelLowering &lowering, UkernelOp op) {
       : winograd1d ? inception_uk_winograd1d_positions(std::max(
                          op.getParam("kernel_h"), op.getParam("kernel_w")))
                    : 0;
-  // Winograd's V and M, and the untransformed kernel's chunk of U after them.
-  setScratch(call, positions
-                       ? inception_uk_winograd_scratch(
-                             positions, mr, nr, op.getParam("l2"), inChannels) +
-                             (untransformed
-                                  ? inception_uk_winograd_filter_chunk_bytes(nr)
-                                  : 0)
-                       : 0);
+  int64_t l2 = op.getParam("l2");
+  setScratch(call, untransformed ? inception_uk_winograd_untransformed_scratch(
+                                       mr, nr, l2, inChannels)
+                   : positions ? inception_uk_winograd_scratch(
+                                     positions, mr, nr, l2, inChannels)
+                               : 0);
   return call.create(lowering.symbols);
 }
 
